@@ -1,0 +1,148 @@
+"""Residents as a structure of arrays, with vectorized participation rules.
+
+Households are many and alike, so their state lives in numpy arrays indexed by household and
+every per-step update is one array expression; the `Resident` Mesa agents are thin views.
+
+Participation ladder (article B3): 0 inactive, 1 voice, 2 guided participation,
+3 self-governance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.community import Community, moore_sum
+
+LEVELS = 4
+RUNGS = (1, 2, 3)
+
+
+def _logistic(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # overflow-free logistic
+
+
+class Population:
+    """State of every household, one array per variable (index = household id)."""
+
+    def __init__(self, community: Community, params: dict, rng: np.random.Generator) -> None:
+        n = community.n
+        self.community, self.p, self.n = community, params, n
+        sd = params["trust_sd"]
+
+        def around(mean: float) -> np.ndarray:
+            return np.clip(rng.normal(mean, sd, n), 0.0, 1.0)
+
+        active = rng.random(n) < params["initial_participation"]
+        upper = rng.random(n)
+        level = np.where(active, 1 + (upper < 0.25) + (upper < 0.05), 0)
+        self.level = level.astype(np.int8)
+        self.trust_gov = around(params["initial_trust_government"])
+        self.trust_nbr = around(params["initial_trust_neighbors"])
+        self.efficacy = around(0.5)
+        self.satisfaction = around(0.6)
+        self.civic = around(0.2)
+        self.threshold = np.clip(
+            rng.normal(params["threshold_mean"], params["threshold_sd"], n), 0.0, 1.0
+        )
+        self.party = np.zeros(n, dtype=bool)  # set by the Party committee when it exists
+        self.employer = np.full(n, -1, dtype=np.int32)  # enterprise index, -1 = none
+        self.open_issues = np.zeros(n, dtype=np.int32)
+        # Extra utility of each rung from channels, organisers and neighbours' example, rebuilt
+        # every step by the mechanisms that are on (index 0 unused).
+        self.support = np.zeros((LEVELS, n))
+        self.burden = 0.0  # committee's effective administrative burden, set by the model
+
+    # --- views ---------------------------------------------------------------------------
+    def shares(self) -> np.ndarray:
+        """Share of households on each rung (sums to 1)."""
+        return np.bincount(self.level, minlength=LEVELS) / self.n
+
+    def scope_share_at_least(self, rung: int) -> np.ndarray:
+        """Per household: share of its influence scope standing on `rung` or above."""
+        on = (self.level >= rung).astype(np.float64)
+        scope = self.p["influence_scope"]
+        c = self.community
+        if scope == "global":
+            return np.full(self.n, on.mean())
+        if scope == "building":
+            per = np.bincount(c.building_of, weights=on, minlength=c.n_buildings)
+            return (per / c.building_size)[c.building_of]
+        grid = on.reshape(c.width, c.height)
+        return moore_sum(grid).ravel() / c.moore_count
+
+    # --- rules ---------------------------------------------------------------------------
+    def marginal_utility(self, rung: int, social: np.ndarray) -> np.ndarray:
+        """Utility of standing on `rung` rather than the one below it (logit choice).
+
+        Random-utility binary choice with social interactions (McFadden 1974; Brock and
+        Durlauf 2001): the pull of neighbours already on the rung, trust, efficacy and civic
+        consciousness against the rung's cost, plus whatever the active mechanisms offer.
+        """
+        p = self.p
+        m = (
+            p["social_weight"] * social
+            + p["trust_weight"] * self.trust_gov
+            + p["efficacy_weight"] * self.efficacy
+            + p["civic_weight"] * self.civic
+            + self.support[rung]
+            - p[("cost_voice", "cost_guided", "cost_self")[rung - 1]]
+        )
+        if rung >= 2:
+            m += p["neighbor_trust_weight"] * self.trust_nbr
+            m -= p["admin_crowding_weight"] * self.burden
+        return m
+
+    def decide(self, rng: np.random.Generator) -> None:
+        """Every household reconsiders its rung once, all at the same time (synchronous)."""
+        social = {r: self.scope_share_at_least(r) for r in RUNGS}
+        util = {r: self.marginal_utility(r, social[r]) for r in RUNGS}
+        level = self.level.astype(np.int64)
+        # Utility of the rung above (to climb) and of the current rung (to keep).
+        up = np.full(self.n, -np.inf)
+        keep = np.full(self.n, np.inf)
+        for r in RUNGS:
+            up[level == r - 1] = util[r][level == r - 1]
+            keep[level == r] = util[r][level == r]
+        rate = self.p["adjustment_rate"]
+        u_up, u_down = rng.random(self.n), rng.random(self.n)
+        climb = u_up < rate * _logistic(up)
+        fall = u_down < rate * _logistic(-keep)
+        new = level + climb - (fall & ~climb)
+        if self.p["decision_rule"] == "threshold":
+            # Granovetter (1978): active next step exactly when the active share one sees
+            # now reaches one's threshold; the logit rule only moves active households
+            # between rungs 1-3.
+            active = social[1] >= self.threshold
+            new = np.where(active, np.clip(np.maximum(new, 1), 1, 3), 0)
+        self.level = np.clip(new, 0, 3).astype(np.int8)
+
+    def learn(self) -> None:
+        """Civic consciousness grows only by taking part (article C4), never by decree."""
+        self.civic += self.p["civic_learning"] * self.level * (1.0 - self.civic)
+
+    def apply_outcomes(self, resolved: np.ndarray, failed: np.ndarray, voiced_resolved: np.ndarray,
+                       voiced_failed: np.ndarray, public_resolved: np.ndarray,
+                       known_failed: np.ndarray, neighbour_resolved: np.ndarray,
+                       neighbour_failed: np.ndarray, waiting_unknown: np.ndarray) -> None:
+        """Move satisfaction, trust and efficacy by this step's issue outcomes (counts).
+
+        Trust follows the asymmetry principle (Slovic 1993): each answered issue adds
+        gain * (1 - trust), each ignored one removes loss * trust with loss > gain.
+        """
+        p = self.p
+        rate = p["satisfaction_rate"]
+        self.satisfaction = 1.0 - (1.0 - self.satisfaction) * (1.0 - rate) ** resolved
+        self.satisfaction *= (1.0 - rate) ** failed
+        self.satisfaction *= (1.0 - 0.2 * rate) ** waiting_unknown
+        g, lo = p["trust_gain"], p["trust_loss"]
+        self.trust_gov = 1.0 - (1.0 - self.trust_gov) * (1.0 - g) ** public_resolved
+        self.trust_gov *= (1.0 - lo) ** known_failed
+        self.trust_nbr = 1.0 - (1.0 - self.trust_nbr) * (1.0 - g) ** neighbour_resolved
+        self.trust_nbr *= (1.0 - lo) ** neighbour_failed
+        e = EFFICACY_RATE
+        self.efficacy = 1.0 - (1.0 - self.efficacy) * (1.0 - e) ** voiced_resolved
+        self.efficacy *= (1.0 - e) ** voiced_failed
+
+
+# Efficacy moves symmetrically: a voiced issue resolved or not is equally informative.
+EFFICACY_RATE = 0.1

@@ -1,0 +1,433 @@
+"""The "last kilometre" service loop: issues arise, become known, are handled or escalated.
+
+Issues are rows of a table of arrays (`IssueBook`). Handlers form a chain ordered from the
+household upwards (`STAGES`); every step each stage takes the issues waiting at it, lets
+each handler instance accept as many as its capacity allows (oldest first), resolves those
+within its competence and escalates the rest, slower and costlier the higher they go. All of
+it is array work: the only Python loop is over the seven stages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+# Issue kinds. Enterprise disputes arise only around enterprises (issue 3).
+PUBLIC_SERVICE, COMMUNITY_AFFAIRS, BUILDING_MATTER, NEIGHBOUR_DISPUTE, ENTERPRISE_DISPUTE = range(5)
+KINDS = ("public_service", "community_affairs", "building_matter", "neighbour_dispute",
+         "enterprise_dispute")
+# Share of each household issue kind (public services, community affairs, building matters,
+# neighbour disputes).
+KIND_WEIGHTS = np.array([0.35, 0.25, 0.25, 0.15])
+DISPUTES = (NEIGHBOUR_DISPUTE, ENTERPRISE_DISPUTE)
+
+STAGES = ("self", "building", "org", "enterprise", "grid", "rc", "government")
+SELF, BUILDING, ORG, ENTERPRISE, GRID, RC, GOVERNMENT = range(len(STAGES))
+# Stages whose outcomes are felt as the community's own (trust in neighbours) rather than
+# as government answering (trust in government).
+NEIGHBOURLY = (SELF, BUILDING, ORG)
+
+_FIELDS = {
+    "household": np.int64, "kind": np.int8, "created": np.int64, "complexity": np.float64,
+    "known": bool, "voiced": bool, "stage": np.int8, "ready": np.int64, "arrived": np.int64,
+    "done_at": np.int64, "handler": np.int8, "cost": np.float64, "closed": bool,
+}
+
+
+class IssueBook:
+    """Open issues as a structure of arrays; closed ones are dropped every step."""
+
+    def __init__(self) -> None:
+        self.cols = {k: np.zeros(0, dtype=t) for k, t in _FIELDS.items()}
+
+    def __len__(self) -> int:
+        return len(self.cols["household"])
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["cols"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def add(self, **new: np.ndarray) -> None:
+        count = len(new["household"])
+        for key, dtype in _FIELDS.items():
+            if key in new:
+                part = np.asarray(new[key], dtype=dtype)
+            else:
+                part = np.full(count, -1 if key in ("done_at", "handler") else 0, dtype=dtype)
+            self.cols[key] = np.concatenate([self.cols[key], part])
+
+    def keep(self, mask: np.ndarray) -> None:
+        for key in self.cols:
+            self.cols[key] = self.cols[key][mask]
+
+
+class Handler:
+    """One rung of the handling chain. Subclasses say who may take an issue and how much.
+
+    `groups` maps issues to handler instances (-1: this stage does not take it, pass it on),
+    `capacity` gives each instance's issues per step (None: unlimited).
+    """
+
+    stage: int = -1
+    public = False  # handled on the public payroll: misrouting applies, cost is public
+    competence = 1.0
+    delay = 0
+
+    def __init__(self, model: GovernanceModel) -> None:
+        self.model = model
+        self.used = np.zeros(0)
+
+    def groups(self, idx: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def capacity(self) -> np.ndarray | None:
+        return None
+
+    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray | float:
+        return self.competence
+
+    def cost(self) -> float:
+        return 0.0
+
+    def handling_delay(self) -> int:
+        return self.delay
+
+    def on_resolved(self, idx: np.ndarray, group: np.ndarray) -> None:
+        """Hook for handlers that gain something from resolving (fees, reputation)."""
+
+
+class SelfHandler(Handler):
+    """Self-governing households (rung 3) settle their own non-public issues."""
+
+    stage = SELF
+
+    def groups(self, idx: np.ndarray) -> np.ndarray:
+        book, pop = self.model.issues, self.model.population
+        ok = (pop.level[book.household[idx]] == 3) & (book.kind[idx] != PUBLIC_SERVICE)
+        ok &= book.kind[idx] != ENTERPRISE_DISPUTE
+        return np.where(ok, 0, -1)
+
+    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray | float:
+        return self.model.params["self_competence"]
+
+
+class GridHandler(Handler):
+    """The grid worker of the household's management grid (when grid management is on)."""
+
+    stage = GRID
+    public = True
+    competence = 0.6
+
+    def groups(self, idx: np.ndarray) -> np.ndarray:
+        if not self.model.grid_workers:
+            return np.full(len(idx), -1)
+        return self.model.community.grid_of[self.model.issues.household[idx]]
+
+    def capacity(self) -> np.ndarray:
+        return np.array([w.capacity() for w in self.model.grid_workers])
+
+    def cost(self) -> float:
+        return self.model.params["cost_grid"]
+
+
+class CommitteeHandler(Handler):
+    """The residents' committee, one queue for the whole community."""
+
+    stage = RC
+    public = True
+    competence = 0.75
+    delay = 1
+
+    def groups(self, idx: np.ndarray) -> np.ndarray:
+        return np.zeros(len(idx), dtype=np.int64)
+
+    def capacity(self) -> np.ndarray:
+        return np.array([self.model.committee.capacity()])
+
+    def cost(self) -> float:
+        return self.model.params["cost_rc"]
+
+    def handling_delay(self) -> int:
+        return max(0, self.delay - self.model.mechanisms["info_platform"])
+
+
+class GovernmentHandler(Handler):
+    """Street office and district departments: can settle anything, slowly and dearly."""
+
+    stage = GOVERNMENT
+    public = True
+    competence = 1.0
+    delay = 3
+
+    def groups(self, idx: np.ndarray) -> np.ndarray:
+        return np.zeros(len(idx), dtype=np.int64)
+
+    def capacity(self) -> np.ndarray:
+        return np.array([self.model.government.capacity()])
+
+    def cost(self) -> float:
+        return self.model.params["cost_gov"]
+
+    def handling_delay(self) -> int:
+        return max(0, self.delay - self.model.mechanisms["info_platform"])
+
+
+class NoHandler(Handler):
+    """A stage whose actors do not exist in this run: every issue passes on."""
+
+    def __init__(self, model: GovernanceModel, stage: int) -> None:
+        super().__init__(model)
+        self.stage = stage
+
+    def groups(self, idx: np.ndarray) -> np.ndarray:
+        return np.full(len(idx), -1)
+
+
+def _ranks_within_groups(group: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal (sorted) group ids."""
+    if len(group) == 0:
+        return group
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    lengths = np.diff(np.r_[starts, len(group)])
+    return np.arange(len(group)) - np.repeat(starts, lengths)
+
+
+def _integer_capacity(cap: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Whole issues per step, rounding fractions up at random so the mean is kept."""
+    base = np.floor(cap)
+    return (base + (rng.random(len(cap)) < cap - base)).astype(np.int64)
+
+
+class ServiceLoop:
+    """Runs one step of the issue loop and records what happened in the model's tally."""
+
+    def __init__(self, model: GovernanceModel, handlers: list[Handler]) -> None:
+        self.model = model
+        self.book = model.issues
+        self.handlers = handlers
+        assert [h.stage for h in handlers] == list(range(len(STAGES)))
+
+    # --- the step -------------------------------------------------------------------------
+    def step(self, now: int) -> None:
+        m, rng = self.model, self.model.rng
+        self.arise(now, rng)
+        self.detect(now, rng)
+        for handler in self.handlers:
+            self.process(handler, now, rng)
+        self.finish(now)
+        self.abandon(now)
+        book = self.book
+        book.keep(~book.closed)
+        n = m.population.n
+        unknown = np.bincount(book.household[~book.known], minlength=n)
+        m.issues_outcomes.flush(m.population, waiting_unknown=unknown)
+        m.population.open_issues = np.bincount(book.household, minlength=n)
+
+    def arise(self, now: int, rng: np.random.Generator) -> None:
+        """Households raise issues (a Poisson number in total, spread uniformly)."""
+        m, p = self.model, self.model.params
+        pop = m.population
+        count = rng.poisson(p["issue_rate"] * pop.n)
+        household = rng.integers(0, pop.n, count)
+        kind = rng.choice(len(KIND_WEIGHTS), count, p=KIND_WEIGHTS)
+        extra = [fn(now, rng) for fn in m.issue_sources]  # e.g. enterprise disputes
+        for hh, kd in extra:
+            household, kind = np.concatenate([household, hh]), np.concatenate([kind, kd])
+        count = len(household)
+        level = pop.level[household]
+        voiced = rng.random(count) < self.voice_probability(level, household)
+        self.book.add(household=household, kind=kind, created=np.full(count, now),
+                      complexity=rng.random(count), known=voiced, voiced=voiced,
+                      stage=np.zeros(count), ready=np.full(count, now),
+                      arrived=np.full(count, now))
+        t = m.tally
+        t["issues_raised"] += count
+        t["issues_voiced"] += int(voiced.sum())
+        t["disputes_raised"] += int(np.isin(kind, DISPUTES).sum())
+
+    def voice_probability(self, level: np.ndarray, household: np.ndarray) -> np.ndarray:
+        """Active households voice most issues; channels and the platform make it cheaper."""
+        m = self.model
+        cost = m.params["voice_cost"]
+        if m.mechanisms["info_platform"]:
+            cost *= 0.5
+        if m.mechanisms["resident_channels"]:
+            cost *= 0.5
+        base = np.array([0.0, 0.75, 0.9, 0.95])[level]
+        return np.where(level >= 1, np.clip(base - cost + 0.2 * m.population.efficacy[household],
+                                            0.0, 1.0), 0.0)
+
+    def detect(self, now: int, rng: np.random.Generator) -> None:
+        """Unvoiced issues are found by patrol (grid workers with free time) or by chance."""
+        m, p, book = self.model, self.model.params, self.book
+        hidden = np.flatnonzero(~book.known & ~book.closed)
+        if len(hidden) == 0:
+            return
+        chance = np.full(len(hidden), p["base_detection"])
+        if m.mechanisms["info_platform"]:
+            chance += 0.05
+        if m.grid_workers:
+            free = np.array([w.free_share for w in m.grid_workers])
+            grid = m.community.grid_of[book.household[hidden]]
+            chance += p["patrol_rate"] * free[grid]
+        found = hidden[rng.random(len(hidden)) < np.clip(chance, 0.0, 1.0)]
+        book.known[found] = True
+        book.ready[found] = now
+        book.arrived[found] = now
+        m.tally["issues_detected"] += len(found)
+
+    def process(self, handler: Handler, now: int, rng: np.random.Generator) -> None:
+        """One stage: pass on what it does not take, accept by capacity, resolve or escalate."""
+        m, book, p = self.model, self.book, self.model.params
+        s = handler.stage
+        idx = np.flatnonzero(book.known & (book.stage == s) & (book.ready <= now)
+                             & (book.done_at < 0) & ~book.closed)
+        if len(idx) == 0:
+            handler.used = np.zeros(0)
+            return
+        group = np.asarray(handler.groups(idx), dtype=np.int64)
+        skip = idx[group < 0]
+        book.stage[skip] = s + 1
+        book.arrived[skip] = now
+        take, group = idx[group >= 0], group[group >= 0]
+        if len(take) == 0:
+            handler.used = np.zeros(0)
+            return
+        cap = handler.capacity()
+        if cap is None:
+            accepted, g_acc = take, group
+            waiting = take[:0]
+        else:
+            order = np.lexsort((book.created[take], group))
+            take, group = take[order], group[order]
+            ok = _ranks_within_groups(group) < _integer_capacity(cap, rng)[group]
+            accepted, g_acc, waiting = take[ok], group[ok], take[~ok]
+            handler.used = np.bincount(g_acc, minlength=len(cap)).astype(np.float64)
+        if handler.public:
+            bounced = rng.random(len(accepted)) < m.misroute_probability()
+            b = accepted[bounced]
+            book.ready[b] = now + 1
+            book.cost[b] += m.escalation_cost()
+            m.tally["public_cost"] += len(b) * m.escalation_cost()
+            m.tally["issues_misrouted"] += len(b)
+            accepted, g_acc = accepted[~bounced], g_acc[~bounced]
+        competence = handler.competence_of(accepted, g_acc) + 0.1 * m.coordination
+        can = book.complexity[accepted] <= competence
+        done, g_done = accepted[can], g_acc[can]
+        book.done_at[done] = now + handler.handling_delay()
+        book.handler[done] = s
+        unit = handler.cost()
+        book.cost[done] += unit
+        m.tally["total_cost"] += unit * len(done)
+        if handler.public:
+            m.tally["public_cost"] += unit * len(done)
+        handler.on_resolved(done, g_done)
+        if s == len(STAGES) - 1:
+            return
+        self.escalate(accepted[~can], s, now, rng)
+        stale = waiting[now - book.arrived[waiting] >= p["escalate_after"]]
+        self.escalate(stale, s, now, rng)
+
+    def escalate(self, idx: np.ndarray, stage: int, now: int, rng: np.random.Generator) -> None:
+        """Send issues one level up; some are lost between handlers on the way."""
+        m, book = self.model, self.book
+        if len(idx) == 0:
+            return
+        lost = rng.random(len(idx)) < m.loss_probability()
+        self.close_unresolved(idx[lost], now, lost=True)
+        go = idx[~lost]
+        delay = 0 if m.mechanisms["info_platform"] else 1
+        book.stage[go] = stage + 1
+        book.ready[go] = now + delay
+        book.arrived[go] = now + delay
+        cost = m.escalation_cost() * (1 + stage / len(STAGES))
+        book.cost[go] += cost
+        m.tally["public_cost"] += cost * len(go)
+        m.tally["total_cost"] += cost * len(go)
+        m.tally["issues_escalated"] += len(go)
+
+    def finish(self, now: int) -> None:
+        """Issues whose handling is complete are resolved; households feel it."""
+        book, m = self.book, self.model
+        done = np.flatnonzero((book.done_at >= 0) & (book.done_at <= now) & ~book.closed)
+        if len(done) == 0:
+            return
+        handler = book.handler[done]
+        counts = np.bincount(handler, minlength=len(STAGES))
+        t = m.tally
+        for s, name in enumerate(STAGES):
+            t[f"resolved_by_{name}"] += int(counts[s])
+        t["issues_resolved"] += len(done)
+        t["resolution_time_sum"] += float((now - book.created[done]).sum())
+        kind = book.kind[done]
+        t["disputes_mediated"] += int((np.isin(kind, DISPUTES) & (handler != GOVERNMENT)).sum())
+        m.issues_outcomes.resolved(book.household[done], book.voiced[done],
+                                   np.isin(handler, NEIGHBOURLY), kind)
+        book.closed[done] = True
+
+    def abandon(self, now: int) -> None:
+        """Issues unresolved for `issue_patience` steps are given up."""
+        book = self.book
+        old = np.flatnonzero((book.done_at < 0) & ~book.closed
+                             & (now - book.created >= self.model.params["issue_patience"]))
+        self.close_unresolved(old, now, lost=False)
+
+    def close_unresolved(self, idx: np.ndarray, now: int, lost: bool) -> None:
+        book, m = self.book, self.model
+        if len(idx) == 0:
+            return
+        m.tally["issues_lost" if lost else "issues_abandoned"] += len(idx)
+        m.issues_outcomes.failed(book.household[idx], book.voiced[idx], book.known[idx],
+                                 book.kind[idx])
+        book.closed[idx] = True
+
+
+class Outcomes:
+    """Per-household outcome counts of one step, turned into state changes at once."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.parts: dict[str, list[np.ndarray]] = {}
+
+    def _add(self, key: str, households: np.ndarray) -> None:
+        self.parts.setdefault(key, []).append(households)
+
+    def resolved(self, hh: np.ndarray, voiced: np.ndarray, neighbourly: np.ndarray,
+                 kind: np.ndarray) -> None:
+        self._add("resolved", hh)
+        self._add("voiced_resolved", hh[voiced])
+        self._add("public_resolved", hh[~neighbourly])
+        neighbour = np.isin(kind, (BUILDING_MATTER, NEIGHBOUR_DISPUTE)) & neighbourly
+        self._add("neighbour_resolved", hh[neighbour])
+
+    def failed(self, hh: np.ndarray, voiced: np.ndarray, known: np.ndarray,
+               kind: np.ndarray) -> None:
+        self._add("failed", hh)
+        self._add("voiced_failed", hh[voiced])
+        self._add("known_failed", hh[known])
+        self._add("neighbour_failed", hh[np.isin(kind, DISPUTES)])
+
+    def count(self, key: str) -> np.ndarray:
+        parts = self.parts.get(key)
+        if not parts:
+            return np.zeros(self.n)
+        return np.bincount(np.concatenate(parts), minlength=self.n).astype(np.float64)
+
+    def flush(self, population, waiting_unknown: np.ndarray) -> None:
+        population.apply_outcomes(
+            resolved=self.count("resolved"), failed=self.count("failed"),
+            voiced_resolved=self.count("voiced_resolved"),
+            voiced_failed=self.count("voiced_failed"),
+            public_resolved=self.count("public_resolved"),
+            known_failed=self.count("known_failed"),
+            neighbour_resolved=self.count("neighbour_resolved"),
+            neighbour_failed=self.count("neighbour_failed"),
+            waiting_unknown=waiting_unknown,
+        )
+        self.parts = {}
