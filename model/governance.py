@@ -24,6 +24,7 @@ from agents.government import Government
 from agents.grid_worker import GridWorker
 from agents.resident import Resident
 from model import measures as measures_mod
+from model.actors import INSTALLERS
 from model.community import Community
 from model.params import MECHANISMS, validate
 from model.population import Population
@@ -107,7 +108,9 @@ class GovernanceModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _add_actors(self) -> None:
-        """Actors of issue 3 plug in here: handlers, issue sources and submodels."""
+        """The article's other actors plug in: handlers, issue sources and submodels."""
+        for install in INSTALLERS:
+            install(self)
 
     @classmethod
     def from_scenario(cls, name: str, rng: Any = None, **overrides: Any) -> GovernanceModel:

@@ -1,132 +1,24 @@
 """The parameter schema: the one place every parameter is declared.
 
 The CLI (`--set`, `run.py params`), validation, the ODD parameter table, the experiment
-specs and the demo's controls all read `PARAMS`; nothing else may keep its own list.
+specs and the demo's controls all read `PARAMS`; nothing else may keep its own list. Actors
+of the article declare their parameters in `model/params_<actor>.py` (a list `SPECS`),
+collected here into the same schema.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from model import params_buildings, params_enterprises, params_orgs, params_party
+from model.schema import Param, ParamError, mechanism, param
 
-from model.errors import InputError
+_p = param
+_mechanism = mechanism
 
-
-@dataclass(frozen=True)
-class Param:
-    """One model parameter: everything a user, a validator or a form needs to know."""
-
-    name: str
-    type: type
-    default: Any
-    meaning: str
-    article: str = ""
-    group: str = "general"
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] | None = None
-    unit: str = ""
-    main: bool = False  # shown as a slider / switch in the teaching demo
-
-    def allowed(self) -> str:
-        """Human wording of the allowed values, used in every error message."""
-        if self.type is bool:
-            return "true or false"
-        if self.choices is not None:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        kind = "an integer" if self.type is int else "a number"
-        return f"{kind} from {self.low:g} to {self.high:g}"
-
-    def check(self, value: Any) -> Any:
-        """Return `value` coerced to this parameter's type, or raise InputError."""
-        if self.type is bool:
-            if isinstance(value, bool | np.bool_):
-                return bool(value)
-            raise ParamError(self.name, value, self.allowed())
-        if self.type is str:
-            if not isinstance(value, str) or (self.choices and value not in self.choices):
-                raise ParamError(self.name, value, self.allowed())
-            return value
-        if isinstance(value, bool) or not _is_number(value):
-            raise ParamError(self.name, value, self.allowed())
-        if self.type is int:
-            if float(value) != int(value):
-                raise ParamError(self.name, value, self.allowed())
-            value = int(value)
-        else:
-            value = float(value)
-            if value != value:  # NaN
-                raise ParamError(self.name, value, self.allowed())
-        if (self.low is not None and value < self.low) or (
-            self.high is not None and value > self.high
-        ):
-            raise ParamError(self.name, value, self.allowed())
-        return value
-
-    def parse(self, text: str) -> Any:
-        """Parse a command-line string (`--set name=value`) into a checked value."""
-        text = text.strip()
-        if self.type is bool:
-            low = text.lower()
-            if low in ("true", "1", "yes", "on"):
-                return True
-            if low in ("false", "0", "no", "off"):
-                return False
-            raise ParamError(self.name, text, self.allowed())
-        if self.type is str:
-            return self.check(text)
-        try:
-            value = int(text) if self.type is int else float(text)
-        except ValueError:
-            try:
-                value = float(text)
-            except ValueError:
-                raise ParamError(self.name, text, self.allowed()) from None
-        return self.check(value)
-
-
-class ParamError(InputError):
-    """A parameter value that is not allowed."""
-
-    def __init__(self, field: str, value: Any, allowed: str, extra: str = "") -> None:
-        self.field, self.value, self.allowed = field, value, allowed
-        msg = f"parameter '{field}' got {value!r}, but it must be {allowed}."
-        super().__init__(msg + (" " + extra if extra else ""))
-
-
-def _is_number(value: Any) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return not isinstance(value, str)
-
-
-def _p(name: str, type_: type, default: Any, meaning: str, **kw: Any) -> Param:
-    return Param(name, type_, default, meaning, **kw)
-
-
-def _mechanism(name: str, meaning: str, article: str) -> list[Param]:
-    """A switchable mechanism: its boolean switch and the step it is phased in at."""
-    return [
-        _p(name, bool, False, meaning, article=article, group="mechanisms", main=True),
-        _p(
-            f"{name}_start",
-            int,
-            0,
-            f"step at which '{name}' is switched on (0 = from the start; ignored when "
-            f"'{name}' is false). Phased in through Mesa's event scheduling.",
-            article=article,
-            group="phasing",
-            low=0,
-            high=100_000,
-            unit="step",
-        ),
-    ]
-
+__all__ = ["GROUPS", "MECHANISMS", "PARAMS", "Param", "ParamError", "defaults",
+           "parse_assignments", "validate"]
 
 MECHANISMS: dict[str, str] = {
     "responsibility_list": "A1a",
@@ -275,12 +167,8 @@ _SPECS: list[Param] = [
 for _mech, _art in MECHANISMS.items():
     _SPECS.extend(_mechanism(_mech, _MECH_MEANING[_mech], _art))
 
-# Sections added by the actors of issue 3 (Party, buildings, organisations, enterprises) are
-# appended below, each in its own block.
-# --- party (A2a, B1) -----------------------------------------------------------------------
-# --- buildings (A3) ------------------------------------------------------------------------
-# --- social organisations (B2, C2) ---------------------------------------------------------
-# --- enterprises (B4, C3) ------------------------------------------------------------------
+for _section in (params_party, params_buildings, params_orgs, params_enterprises):
+    _SPECS.extend(_section.SPECS)
 
 PARAMS: dict[str, Param] = {p.name: p for p in _SPECS}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in _SPECS))

@@ -1,0 +1,53 @@
+"""`python run.py ...`: the parser, the main job, and one error policy for bad input.
+
+Each command group lives in its own module with `register(subparsers)`; a command's
+handler gets the parsed arguments and returns an exit code. Any `InputError` becomes a
+one-paragraph message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from model.errors import InputError
+
+COMMAND_MODULES = ("cli.run_cmd",)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors use our exit code and one-paragraph style."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="run.py",
+        description="Agent-based simulation of multi-actor urban community governance. "
+        "Without a command, runs the main job.",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["main"])
+    try:
+        return int(args.handler(args) or 0)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; finished work is kept.", file=sys.stderr)
+        return 130

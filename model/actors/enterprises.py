@@ -1,0 +1,5 @@
+"""enterprises: being built (issue 3)."""
+
+
+def install(model) -> None:
+    """Not yet implemented: installs nothing."""
