@@ -13,6 +13,7 @@ One step, in order (docs/ODD.md, "Process overview"):
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import mesa
@@ -116,6 +117,16 @@ class GovernanceModel(mesa.Model):
     def from_scenario(cls, name: str, rng: Any = None, **overrides: Any) -> GovernanceModel:
         """A model with a named preset's parameters and the user's overrides on top."""
         return cls(rng=rng, **scenario_params(name, **overrides))
+
+    def stream(self, name: str) -> np.random.Generator:
+        """An independent random stream for one actor's set-up, fixed by the root seed.
+
+        Draws that define the community (who is a party member, where enterprises stand)
+        come from named streams, so the same seed builds the same community whichever
+        mechanisms are on: scenario comparisons stay paired (common random numbers).
+        """
+        root = self.rng.bit_generator.seed_seq
+        return np.random.default_rng([*root.generate_state(4), zlib.crc32(name.encode())])
 
     # --- mechanisms -------------------------------------------------------------------------
     def switch_on(self, name: str) -> None:
