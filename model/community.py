@@ -35,7 +35,9 @@ class Community:
         # Number of Moore neighbours of each cell (edges have fewer), for neighbour shares.
         ones = np.ones((width, height))
         self.moore_count = moore_sum(ones).ravel()
-        self.grid = OrthogonalMooreGrid((width, height), torus=False, capacity=1, random=random)
+        # Unlimited capacity: institutions (grid workers, organisations) share cells with
+        # the household living there.
+        self.grid = OrthogonalMooreGrid((width, height), torus=False, capacity=None, random=random)
 
     def centre_of_grid(self, g: int) -> tuple[int, int]:
         """Cell at the middle of management grid g (where its grid worker is based)."""
