@@ -9,7 +9,7 @@ import mesa
 GRID_STAFF_SHARE = 0.7
 # Rung-2 utility per unit of committee time freed from administrative work and turned to
 # organising residents (rung 3 gets half of it).
-ORGANIZING_EFFECT = 2.0
+ORGANIZING_EFFECT = 1.0
 
 
 class ResidentsCommittee(mesa.Agent):

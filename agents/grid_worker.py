@@ -18,8 +18,11 @@ class GridWorker(FixedAgent):
         self.free_share = 1.0  # share of last step's capacity left for patrol
 
     def capacity(self) -> float:
-        p = self.model.params
-        return p["staff_capacity"] * GRID_STAFF_SHARE * (1.0 - self.model.committee.burden)
+        """Issues per step; administrative items integrated in the grid cost less (A2c)."""
+        p, c = self.model.params, self.model.community
+        burden = self.model.committee.burden * (1.0 - p["grid_integration"])
+        return p["staff_capacity"] * GRID_STAFF_SHARE * c.n_grids / len(self.model.grid_workers) \
+            * (1.0 - burden)
 
     def review(self) -> None:
         """After handling, what time is left goes to patrolling the grid next step."""

@@ -81,7 +81,7 @@ _SPECS: list[Param] = [
     _p("influence_scope", str, "moore", "whose participation a household sees: its 8 neighbours, "
        "its building, or the whole community", group="residents",
        choices=("moore", "building", "global")),
-    _p("initial_participation", float, 0.2, "share of households active (rung >= 1) at start",
+    _p("initial_participation", float, 0.3, "share of households active (rung >= 1) at start",
        group="residents", low=0, high=1, main=True),
     _p("initial_trust_government", float, 0.5, "mean trust in government at start",
        article="C4", group="residents", low=0, high=1, main=True),
@@ -105,15 +105,15 @@ _SPECS: list[Param] = [
        "resolved?)", group="residents", low=0, high=10),
     _p("civic_weight", float, 1.0, "logit weight of civic consciousness (learnt by taking part)",
        article="C4", group="residents", low=0, high=10),
-    _p("civic_learning", float, 0.01, "civic consciousness gained per step at rung r: "
+    _p("civic_learning", float, 0.003, "civic consciousness gained per step at rung r: "
        "civic_learning * r * (1 - civic)", article="C4", group="residents", low=0, high=1),
-    _p("cost_voice", float, 2.0, "utility cost of rung 1 (voice)", article="B3",
+    _p("cost_voice", float, 4.0, "utility cost of rung 1 (voice)", article="B3",
        group="residents", low=0, high=10),
     _p("cost_guided", float, 3.0, "utility cost of rung 2 (guided participation)", article="B3",
        group="residents", low=0, high=10),
-    _p("cost_self", float, 4.0, "utility cost of rung 3 (self-governance)", article="B3",
+    _p("cost_self", float, 4.5, "utility cost of rung 3 (self-governance)", article="B3",
        group="residents", low=0, high=10),
-    _p("admin_crowding_weight", float, 1.5, "crowding-out: utility lost on rungs 2-3 per unit "
+    _p("admin_crowding_weight", float, 1.0, "crowding-out: utility lost on rungs 2-3 per unit "
        "of the committee's administrative burden", article="A2b", group="residents", low=0,
        high=10),
     _p("trust_gain", float, 0.03, "trust gained per answered issue: gain * (1 - trust)",
@@ -123,12 +123,12 @@ _SPECS: list[Param] = [
     _p("satisfaction_rate", float, 0.15, "weight of one issue's outcome in satisfaction",
        group="residents", low=0, high=1),
     # --- service loop -------------------------------------------------------------------
-    _p("issue_rate", float, 0.04, "issues (needs, problems) a household raises per step",
+    _p("issue_rate", float, 0.015, "issues (needs, problems) a household raises per step",
        group="services", low=0, high=2, unit="issues/household/step", main=True),
     _p("voice_cost", float, 0.35, "chance-cost of voicing an issue; the voicing probability of "
        "an active household falls by this much (channels and platform lower it)",
        article="B3", group="services", low=0, high=1),
-    _p("staff_capacity", float, 8.0, "issues the committee's staff can handle per management "
+    _p("staff_capacity", float, 12.0, "issues the committee's staff can handle per management "
        "grid per step before administrative burden", article="A2", group="services", low=0,
        high=1000, unit="issues/grid/step"),
     _p("rc_admin_burden", float, 0.5, "share of committee and grid-worker capacity eaten by "
@@ -139,6 +139,9 @@ _SPECS: list[Param] = [
     _p("gov_capacity", float, 0.002, "issues the street office / government can handle per "
        "household per step", article="A1", group="services", low=0, high=1,
        unit="issues/household/step"),
+    _p("grid_integration", float, 0.3, "share of administrative load a grid worker saves by "
+       "integrating administrative items and fragmented affairs in the grid", article="A2c",
+       group="services", low=0, high=1),
     _p("patrol_rate", float, 0.4, "chance per step that a grid worker with free time finds an "
        "unvoiced issue in the grid", article="A2c", group="services", low=0, high=1),
     _p("base_detection", float, 0.03, "chance per step an unvoiced issue becomes known without "

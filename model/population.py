@@ -118,7 +118,10 @@ class Population:
 
     def learn(self) -> None:
         """Civic consciousness grows only by taking part (article C4), never by decree."""
-        self.civic += self.p["civic_learning"] * self.level * (1.0 - self.civic)
+        rate = self.p["civic_learning"]
+        self.civic += rate * self.level * (1.0 - self.civic)
+        # Unused civic skills fade slowly among those who no longer take part.
+        self.civic -= rate * (self.level == 0) * self.civic
 
     def apply_outcomes(self, resolved: np.ndarray, failed: np.ndarray, voiced_resolved: np.ndarray,
                        voiced_failed: np.ndarray, public_resolved: np.ndarray,

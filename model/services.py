@@ -75,7 +75,8 @@ class Handler:
     """
 
     stage: int = -1
-    public = False  # handled on the public payroll: misrouting applies, cost is public
+    public = False  # handled on the public payroll: cost is public
+    misroutable = False  # issues can arrive here through the wrong door and bounce (A1a)
     competence = 1.0
     delay = 0
 
@@ -121,8 +122,11 @@ class GridHandler(Handler):
     """The grid worker of the household's management grid (when grid management is on)."""
 
     stage = GRID
-    public = True
-    competence = 0.6
+    public = True  # but not misroutable: the grid worker knows the household
+    # Grid workers know their residents: local affairs are within their reach, public
+    # services (housing, social security...) need the committee's or street's authority.
+    competence = 0.7
+    public_service_competence = 0.5
 
     def groups(self, idx: np.ndarray) -> np.ndarray:
         if not self.model.grid_workers:
@@ -131,6 +135,10 @@ class GridHandler(Handler):
 
     def capacity(self) -> np.ndarray:
         return np.array([w.capacity() for w in self.model.grid_workers])
+
+    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
+        public = self.model.issues.kind[idx] == PUBLIC_SERVICE
+        return np.where(public, self.public_service_competence, self.competence)
 
     def cost(self) -> float:
         return self.model.params["cost_grid"]
@@ -141,6 +149,7 @@ class CommitteeHandler(Handler):
 
     stage = RC
     public = True
+    misroutable = True
     competence = 0.75
     delay = 1
 
@@ -162,6 +171,7 @@ class GovernmentHandler(Handler):
 
     stage = GOVERNMENT
     public = True
+    misroutable = True
     competence = 1.0
     delay = 3
 
@@ -309,7 +319,7 @@ class ServiceLoop:
             ok = _ranks_within_groups(group) < _integer_capacity(cap, rng)[group]
             accepted, g_acc, waiting = take[ok], group[ok], take[~ok]
             handler.used = np.bincount(g_acc, minlength=len(cap)).astype(np.float64)
-        if handler.public:
+        if handler.misroutable:
             bounced = rng.random(len(accepted)) < m.misroute_probability()
             b = accepted[bounced]
             book.ready[b] = now + 1
