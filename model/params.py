@@ -186,8 +186,10 @@ def unknown_name_error(name: str) -> ParamError:
     """Error for a parameter name that does not exist, with a did-you-mean."""
     close = difflib.get_close_matches(name, PARAMS, n=3, cutoff=0.6)
     hint = (" Did you mean " + " or ".join(repr(c) for c in close) + "?") if close else ""
-    return ParamError(name, "(unknown parameter)", "a known parameter name",
-                      extra="Run `python run.py params` for the list." + hint)
+    err = ParamError(name, name, "a known parameter name")
+    err.args = (f"unknown parameter {name!r}: it is not in the model's parameter schema."
+                f"{hint} Run `python run.py params` for the list.",)
+    return err
 
 
 def validate(overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -1,5 +1,32 @@
-"""Parameters of the party actors (see model/params.py: collected into the one schema)."""
+"""Parameters of the Party actors (A2a, B1); collected into the one schema by model/params.py.
 
-from model.schema import Param, param  # noqa: F401
+Defaults and their sources are discussed in docs/odd/party.md.
+"""
 
-SPECS: list[Param] = []
+from model.schema import Param, param
+
+_G = "party"
+
+SPECS: list[Param] = [
+    param("party_member_share", float, 0.12, "share of households with a Party member living "
+          "in the community (members exist in every scenario; only their organisation is "
+          "switched by party_leadership)", article="A2a, A3", group=_G, low=0, high=0.6,
+          unit="share", main=True),
+    param("party_branch_min", int, 3, "Party members a management grid needs to form a "
+          "branch (CPC Constitution art. 30: three or more full members)", article="A2a",
+          group=_G, low=1, high=1000, unit="members"),
+    param("party_meeting_interval", int, 4, "steps between the Party committee's work "
+          "meetings (4 = monthly)", article="B1(ii)", group=_G, low=1, high=52, unit="steps"),
+    param("party_meeting_gain", float, 0.3, "coordination gained at a work meeting with full "
+          "coverage: c += gain * coverage * (1 - c)", article="B1(ii)", group=_G, low=0,
+          high=1),
+    param("coordination_decay", float, 0.05, "share of coordination lost per step without "
+          "meetings (handlers drift apart)", article="B1(ii)", group=_G, low=0, high=1,
+          unit="1/step"),
+    param("party_recruitment", float, 0.8, "rung-1 and rung-2 utility for a household with an "
+          "active Party member (rung >= 2) among its 8 neighbours", article="B1(iii)",
+          group=_G, low=0, high=10),
+    param("party_member_duty", float, 1.0, "rung-2 and rung-3 utility for organised Party "
+          "members themselves (members take the lead)", article="A3, B1", group=_G, low=0,
+          high=10),
+]

@@ -1,0 +1,112 @@
+"""The community Party committee (社區黨委), its grid branches and building groups (A2a, B1).
+
+Party members are ordinary households (`population.party`) who exist whether or not the
+Party organisation leads; `party_leadership` organises them: branches in management grids,
+groups in buildings, monthly work meetings that keep the community's handlers coordinated,
+and members who recruit their neighbours into taking part.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+from mesa.discrete_space import FixedAgent
+
+from model.community import moore_sum
+
+
+class PartyBranch(FixedAgent):
+    """A branch (黨支部) in one management grid, based at the grid's centre."""
+
+    def __init__(self, model, grid_id: int, members: int) -> None:
+        super().__init__(model)
+        self.grid_id = grid_id
+        self.cell = model.community.grid[model.community.centre_of_grid(grid_id)]
+        self.members = members
+        self.active_members = 0  # members taking part (rung >= 1), counted at each meeting
+        self.meetings = 0
+
+
+class PartyCommittee(mesa.Agent):
+    """Community Party committee: organises members and holds the work meetings.
+
+    Party groups (黨小組) are kept as arrays over buildings: there are a few hundred of them
+    and their only state is who belongs and whether one of them takes part.
+    """
+
+    def __init__(self, model, members: np.ndarray) -> None:
+        super().__init__(model)
+        c = model.community
+        self.members = members  # household ids of Party members (fixed for the run)
+        self.group_size = np.bincount(c.building_of[members], minlength=c.n_buildings)
+        self.grid_size = np.bincount(c.grid_of[members], minlength=c.n_grids)
+        self.branches: list[PartyBranch] = []
+        self.has_branch = np.zeros(c.n_grids, dtype=bool)
+        self.group_active = np.zeros(c.n_buildings, dtype=bool)
+        self.coordination = 0.0
+        self.coverage = 0.0
+        self.meetings = 0
+        self.organised = False
+
+    # --- structure (A2a) ------------------------------------------------------------------
+    def organise(self) -> None:
+        """Found a branch in every grid with enough members; groups form in buildings."""
+        if self.organised:
+            return
+        self.organised = True
+        need = self.model.params["party_branch_min"]
+        self.has_branch = self.grid_size >= need
+        self.branches = [PartyBranch(self.model, int(g), int(self.grid_size[g]))
+                         for g in np.flatnonzero(self.has_branch)]
+        self.update_coverage()
+
+    def organised_members(self) -> np.ndarray:
+        """Per household: a Party member whose grid has a branch (so is organised)."""
+        pop, c = self.model.population, self.model.community
+        return pop.party & self.has_branch[c.grid_of]
+
+    def update_coverage(self) -> None:
+        """Share of buildings whose party group has a member who takes part (rung >= 1).
+
+        Coverage is what the committee's reach into buildings amounts to: a group on paper
+        whose members all stay at home shares no information and supervises nothing.
+        """
+        pop, c = self.model.population, self.model.community
+        active = self.organised_members() & (pop.level >= 1)
+        per_building = np.bincount(c.building_of, weights=active, minlength=c.n_buildings)
+        self.group_active = per_building > 0
+        self.coverage = float(self.group_active.mean())
+        per_grid = np.bincount(c.grid_of, weights=active, minlength=c.n_grids)
+        for b in self.branches:
+            b.active_members = int(per_grid[b.grid_id])
+
+    # --- mechanisms (B1) ------------------------------------------------------------------
+    def work_meeting(self) -> None:
+        """Work meeting, information sharing and supervision: coordination rises.
+
+        c <- c + gain * coverage * (1 - c): the meeting closes part of the remaining gap, in
+        proportion to how much of the community its groups actually reach.
+        """
+        self.update_coverage()
+        gain = self.model.params["party_meeting_gain"]
+        self.coordination += gain * self.coverage * (1.0 - self.coordination)
+        self.meetings += 1
+        for b in self.branches:
+            b.meetings += 1
+
+    def drift(self) -> None:
+        """Between meetings handlers drift apart: c <- c * (1 - decay) every step."""
+        self.coordination *= 1.0 - self.model.params["coordination_decay"]
+
+    def recruit(self) -> None:
+        """Organised members lead (rungs 2-3) and draw neighbours in (rungs 1-2)."""
+        p, pop, c = self.model.params, self.model.population, self.model.community
+        organised = self.organised_members()
+        leading = (organised & (pop.level >= 2)).astype(np.float64)
+        near = moore_sum(leading.reshape(c.width, c.height)).ravel() > 0
+        pull = p["party_recruitment"] * (near & ~pop.party)
+        pop.support[1] += pull
+        pop.support[2] += pull
+        duty = p["party_member_duty"] * organised
+        pop.support[2] += duty
+        pop.support[3] += duty

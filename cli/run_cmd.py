@@ -1,0 +1,127 @@
+"""`run`, `params` and `scenarios`: one run, and what can be set."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from model.params import GROUPS, PARAMS, parse_assignments
+from model.scenarios import SCENARIOS, scenario_params
+
+DEFAULT_STEPS = 156  # three years of weeks
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="one run of a scenario: timeseries.csv, final.json, "
+                       "overview.png")
+    p.add_argument("--scenario", default="administrative", help="preset name (see `scenarios`)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
+                   help="override a parameter (repeatable), e.g. --set grid_management=true")
+    p.add_argument("--steps", type=_positive_int, default=DEFAULT_STEPS,
+                   help=f"steps (weeks) to run (default {DEFAULT_STEPS})")
+    p.add_argument("--seed", type=_nonneg_int, default=42, help="root seed (default 42)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder (default results/run-SCENARIO-seedS)")
+    p.set_defaults(handler=cmd_run)
+    p = sub.add_parser("params", help="list every parameter with default, range and meaning")
+    p.add_argument("--markdown", action="store_true", help="print the ODD parameter table")
+    p.set_defaults(handler=cmd_params)
+    p = sub.add_parser("scenarios", help="list the scenario presets")
+    p.set_defaults(handler=cmd_scenarios)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+def _nonneg_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from experiments.single_run import simulate, write_run
+
+    overrides = parse_assignments(args.set)
+    params = scenario_params(args.scenario, **overrides)  # validates before anything is written
+    out = args.out or Path("results") / f"run-{args.scenario}-seed{args.seed}"
+    with tqdm(total=args.steps, desc=f"{args.scenario} (seed {args.seed})", unit="step",
+              file=sys.stderr, disable=None) as bar:
+        model = simulate(params, args.seed, args.steps, progress=bar.update)
+    meta = {"scenario": args.scenario, "seed": args.seed, "steps": args.steps,
+            "overrides": overrides,
+            "title": f"Scenario '{args.scenario}', seed {args.seed}, {args.steps} steps"}
+    final = write_run(model, out, meta)["final"]
+    rows = ["participation_rate", "share_voice", "share_guided", "share_self_governing",
+            "trust_government", "trust_neighbors", "satisfaction", "resolution_rate",
+            "share_resolved_below_government", "gov_admin_cost", "cost_per_resolved_issue"]
+    print(f"\nScenario {args.scenario!r}, seed {args.seed}, after {args.steps} steps:")
+    for name in rows:
+        print(f"  {name:<34}{final[name]:>12.3f}")
+    print(f"\nWrote {out}/timeseries.csv, final.json, overview.png")
+    return 0
+
+
+def _range(p) -> str:
+    if p.type is bool:
+        return "true/false"
+    if p.choices:
+        return "|".join(p.choices)
+    return f"{p.low:g} .. {p.high:g}"
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(params_markdown())
+        return 0
+    for group in GROUPS:
+        print(f"\n[{group}]")
+        for p in PARAMS.values():
+            if p.group != group:
+                continue
+            ref = f" ({p.article})" if p.article else ""
+            unit = f" [{p.unit}]" if p.unit else ""
+            print(f"  {p.name:<30} {p.type.__name__:<5} default {str(p.default):<8} "
+                  f"range {_range(p)}{unit}{ref}")
+            print(textwrap.indent(textwrap.fill(p.meaning, 88), " " * 6))
+    return 0
+
+
+def params_markdown() -> str:
+    """The parameter table of docs/ODD.md, generated from the schema."""
+    lines = ["| name | type | default | range | unit | meaning | article |",
+             "|---|---|---|---|---|---|---|"]
+    for p in PARAMS.values():
+        lines.append(f"| `{p.name}` | {p.type.__name__} | {p.default} | {_range(p)} | "
+                     f"{p.unit} | {p.meaning} | {p.article} |")
+    return "\n".join(lines)
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    for kind, title in (("mechanism", "Collaboration-mechanism scenarios"),
+                        ("growth", "Participation-growth scenarios")):
+        items = [s for s in SCENARIOS.values() if s.kind == kind]
+        if not items:
+            continue
+        print(f"\n{title}:")
+        for s in items:
+            print(f"  {s.name:<22} {s.description}")
+            if s.notice:
+                print(" " * 25 + "watch: " + s.notice)
+    print("\nRun one: python run.py run --scenario NAME   (overrides: --set name=value)")
+    return 0

@@ -1,0 +1,111 @@
+"""Invariants over the parameter space (hypothesis) and reproducibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model import GovernanceModel
+from model.measures import MEASURES
+from model.params import MECHANISMS, PARAMS
+from tests.conftest import TINY, run_model
+
+SHARES = ["share_inactive", "share_voice", "share_guided", "share_self_governing"]
+UNIT_MEANS = ["trust_government", "trust_neighbors", "satisfaction", "efficacy",
+              "civic_consciousness", "participation_rate", "resolution_rate",
+              "share_resolved_below_government", "coordination"]
+COUNTS = [name for name, m in MEASURES.items() if m.unit in ("issues/step", "issues",
+                                                             "disputes/step", "count")]
+
+
+def _value(p, draw):
+    if p.type is bool:
+        return draw(st.booleans())
+    if p.choices:
+        return draw(st.sampled_from(p.choices))
+    if p.type is int:
+        return draw(st.integers(int(p.low), int(min(p.high, p.low + 40))))
+    return draw(st.floats(p.low, p.high, allow_nan=False))
+
+
+NUMERIC = [p for p in PARAMS.values() if p.group not in ("space",)
+           and not p.name.endswith("_start")]
+
+
+@st.composite
+def param_sets(draw):
+    chosen = draw(st.lists(st.sampled_from(NUMERIC), max_size=10, unique_by=lambda p: p.name))
+    values = {p.name: _value(p, draw) for p in chosen}
+    for mech in MECHANISMS:
+        if draw(st.booleans()):
+            values[mech] = True
+            values[f"{mech}_start"] = draw(st.integers(0, 8))
+    return values
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(params=param_sets(), seed=st.integers(0, 2**32 - 1))
+def test_invariants_hold_anywhere(params, seed):
+    model = GovernanceModel(rng=seed, **{**TINY, **params})
+    model.run(10)
+    df = model.datacollector.get_model_vars_dataframe()
+    assert list(df.columns) == list(MEASURES)
+    assert not df.isna().any().any()
+    assert np.isfinite(df.to_numpy()).all()
+    np.testing.assert_allclose(df[SHARES].sum(axis=1), 1.0, atol=1e-12)
+    for col in UNIT_MEANS:
+        assert df[col].between(0, 1).all(), col
+    for col in COUNTS:
+        assert (df[col] >= 0).all(), col
+    assert (df["gov_admin_cost"] >= 0).all()
+    assert (df["mean_resolution_time"] >= 0).all()
+    pop = model.population
+    assert pop.level.min() >= 0 and pop.level.max() <= 3
+    for arr in (pop.trust_gov, pop.trust_nbr, pop.efficacy, pop.satisfaction, pop.civic):
+        assert arr.min() >= 0 and arr.max() <= 1
+
+
+def test_same_seed_is_bit_identical():
+    a = run_model(40, seed=7, grid_management=True, resident_channels=True)
+    b = run_model(40, seed=7, grid_management=True, resident_channels=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_seed_sequence_seed_is_reproducible():
+    ss = np.random.SeedSequence(123).spawn(2)[1]
+    a = GovernanceModel(rng=ss, **TINY)
+    b = GovernanceModel(rng=np.random.SeedSequence(123).spawn(2)[1], **TINY)
+    a.run(15)
+    b.run(15)
+    pd.testing.assert_frame_equal(a.datacollector.get_model_vars_dataframe(),
+                                  b.datacollector.get_model_vars_dataframe(), check_exact=True)
+
+
+def test_different_seeds_differ():
+    a = run_model(20, seed=1)
+    b = run_model(20, seed=2)
+    assert not a.equals(b)
+
+
+def test_same_seed_builds_same_community_in_every_scenario():
+    """Common random numbers: the start does not depend on which mechanisms are on."""
+    a = GovernanceModel(rng=3, **TINY)
+    b = GovernanceModel(rng=3, **TINY, **dict.fromkeys(MECHANISMS, True))
+    for name in ("level", "trust_gov", "trust_nbr", "threshold", "party", "employer"):
+        np.testing.assert_array_equal(getattr(a.population, name), getattr(b.population, name))
+
+
+def test_resident_agents_are_views_on_the_arrays():
+    from agents.resident import Resident
+
+    model = GovernanceModel(rng=1, **TINY)
+    residents = model.agents_by_type[Resident]
+    assert len(residents) == model.population.n
+    r = residents.select(lambda a: a.index == 17).to_list()[0]
+    assert r.participation == model.population.level[17]
+    r.trust_government = 0.25
+    assert model.population.trust_gov[17] == 0.25
+    assert r.cell.coordinate == (int(model.community.x[17]), int(model.community.y[17]))
+    assert r.grid_id == model.community.grid_of[17]
