@@ -110,8 +110,7 @@ def draw_community(ax: Axes, model: GovernanceModel, title: str = "") -> dict[st
                               markeredgecolor="#d95f02", label="building committee"))
     for name, xy in located_agents(model).items():
         label, marker, colour, size = SYMBOLS[name]
-        jitter = 0.0 if name == "GridWorker" else 0.0
-        artists[name] = ax.scatter(xy[:, 0] + jitter, xy[:, 1], s=size * scale, marker=marker,
+        artists[name] = ax.scatter(xy[:, 0], xy[:, 1], s=size * scale, marker=marker,
                                    c=colour, edgecolors="black", linewidths=0.8, zorder=4)
         handles.append(Line2D([], [], marker=marker, linestyle="none", markerfacecolor=colour,
                               markeredgecolor="black", label=label))

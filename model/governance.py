@@ -24,6 +24,7 @@ from agents.committee import ResidentsCommittee
 from agents.government import Government
 from agents.grid_worker import GridWorker
 from agents.resident import Resident
+from model import capacities  # noqa: F401  (registers the C1 measures)
 from model import measures as measures_mod
 from model.actors import INSTALLERS
 from model.community import Community

@@ -31,6 +31,9 @@ SPECS: list[Param] = [
           "household of the building", article="A3", group=_G, low=0, high=1),
     param("building_support", float, 0.6, "rung-3 utility for households whose building has "
           "a committee (half of it for rung 2)", article="A3, B3", group=_G, low=0, high=10),
+    param("building_trust_rate", float, 0.005, "trust in neighbours gained per step by a "
+          "household taking part (rung >= 2) in a building with a committee: "
+          "rate * (1 - trust)", article="A3, C4", group=_G, low=0, high=1, unit="1/step"),
     param("cost_building", float, 0.2, "social (volunteer) cost of one issue settled by a "
           "building committee", group="costs", low=0, high=100, unit="cost units"),
 ]

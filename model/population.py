@@ -47,6 +47,9 @@ class Population:
         self.party = np.zeros(n, dtype=bool)  # set by the Party committee when it exists
         self.employer = np.full(n, -1, dtype=np.int32)  # enterprise index, -1 = none
         self.open_issues = np.zeros(n, dtype=np.int32)
+        # Last step the household was in touch with the governance system (an issue of its
+        # heard or answered, or taking part in organised activity); -inf = never.
+        self.last_contact = np.full(n, -10**9, dtype=np.int64)
         # Extra utility of each rung from channels, organisers and neighbours' example, rebuilt
         # every step by the mechanisms that are on (index 0 unused).
         self.support = np.zeros((LEVELS, n))

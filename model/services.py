@@ -256,6 +256,7 @@ class ServiceLoop:
                       complexity=rng.random(count), known=voiced, voiced=voiced,
                       stage=np.zeros(count), ready=np.full(count, now),
                       arrived=np.full(count, now))
+        pop.last_contact[household[voiced]] = now
         t = m.tally
         t["issues_raised"] += count
         t["issues_voiced"] += int(voiced.sum())
@@ -287,6 +288,7 @@ class ServiceLoop:
             grid = m.community.grid_of[book.household[hidden]]
             chance += p["patrol_rate"] * free[grid]
         found = hidden[rng.random(len(hidden)) < np.clip(chance, 0.0, 1.0)]
+        m.population.last_contact[book.household[found]] = now
         book.known[found] = True
         book.ready[found] = now
         book.arrived[found] = now
@@ -376,7 +378,10 @@ class ServiceLoop:
         t["issues_resolved"] += len(done)
         t["resolution_time_sum"] += float((now - book.created[done]).sum())
         kind = book.kind[done]
-        t["disputes_mediated"] += int((np.isin(kind, DISPUTES) & (handler != GOVERNMENT)).sum())
+        disputes = np.isin(kind, DISPUTES)
+        t["disputes_mediated"] += int((disputes & (handler != GOVERNMENT)).sum())
+        t["disputes_closed"] += int(disputes.sum())
+        m.population.last_contact[book.household[done]] = now
         m.issues_outcomes.resolved(book.household[done], book.voiced[done],
                                    np.isin(handler, NEIGHBOURLY), kind)
         book.closed[done] = True
@@ -393,6 +398,7 @@ class ServiceLoop:
         if len(idx) == 0:
             return
         m.tally["issues_lost" if lost else "issues_abandoned"] += len(idx)
+        m.tally["disputes_closed"] += int(np.isin(book.kind[idx], DISPUTES).sum())
         m.issues_outcomes.failed(book.household[idx], book.voiced[idx], book.known[idx],
                                  book.kind[idx])
         book.closed[idx] = True

@@ -1,0 +1,49 @@
+"""The community's four governance capacities (article C1), computed from what happens.
+
+None of them is a parameter or a state anyone sets: each is a share of observed events or
+of households, so a capacity can only grow when the actors actually cooperate.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from model.measures import measure
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+# A household counts as reached if it was in touch with governance within this many steps
+# (a quarter of a year of weeks).
+REACH_WINDOW = 13
+# Actors outside the administrative line whose work counts as cooperation (C1(d)).
+PARTNERS = ("resolved_by_building", "resolved_by_org", "resolved_by_enterprise")
+
+
+@measure("capacity_publicity", "C1(a): share of households in touch with governance in the "
+         f"last {REACH_WINDOW} steps (issue heard or answered, or taking part in activities)",
+         "share")
+def capacity_publicity(m: GovernanceModel) -> float:
+    pop = m.population
+    recent = (m.step_count - pop.last_contact) <= REACH_WINDOW
+    return float((recent | (pop.level >= 2)).mean())
+
+
+@measure("capacity_negotiation", "C1(b): share of disputes closed this step that were settled "
+         "by consultation below government", "share")
+def capacity_negotiation(m: GovernanceModel) -> float:
+    closed = m.tally["disputes_closed"]
+    return m.tally["disputes_mediated"] / closed if closed else 0.0
+
+
+@measure("capacity_mobilization", "C1(c): share of households taking part in collective "
+         "action (guided participation or self-governance)", "share")
+def capacity_mobilization(m: GovernanceModel) -> float:
+    return float((m.population.level >= 2).mean())
+
+
+@measure("capacity_integration", "C1(d): share of this step's resolutions made by co-governing "
+         "partners (building committees, social organisations, enterprise platform)", "share")
+def capacity_integration(m: GovernanceModel) -> float:
+    n = m.tally["issues_resolved"]
+    return sum(m.tally[k] for k in PARTNERS) / n if n else 0.0
