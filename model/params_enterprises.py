@@ -1,5 +1,65 @@
-"""Parameters of the enterprises actors (see model/params.py: collected into the one schema)."""
+"""Parameters of enterprises (B4, C3); collected into the one schema by model/params.py.
 
-from model.schema import Param, param  # noqa: F401
+Defaults and their reasons are discussed in docs/odd/enterprises.md. The mechanism switches
+`enterprise_consultation` and `enterprise_participation` live in model/params.py.
+"""
 
-SPECS: list[Param] = []
+from model.schema import Param, param
+
+_G = "enterprises"
+
+SPECS: list[Param] = [
+    # --- the firms themselves (exist in every scenario) -----------------------------------
+    param("enterprise_count", int, 6, "enterprises located in the community (they, their "
+          "employees and their disputes exist whether or not any platform is on)",
+          article="A2, B4", group=_G, low=0, high=500, unit="enterprises", main=True),
+    param("enterprise_staff", float, 30.0, "mean number of the community's residents each "
+          "enterprise employs (Poisson; employees live mostly nearby)", article="B4",
+          group=_G, low=0, high=2000, unit="households"),
+    param("enterprise_commute", float, 8.0, "distance scale of where employees live: a "
+          "household at distance d is drawn with weight exp(-d / commute)", group=_G,
+          low=0.5, high=10_000, unit="cells"),
+    param("enterprise_reach", int, 6, "Chebyshev distance within which residents feel an "
+          "enterprise's noise, parking and pollution and see the projects it funds",
+          article="B4(i)", group=_G, low=1, high=1000, unit="cells"),
+    param("enterprise_dispute_rate", float, 0.004, "disputes with its enterprise a nearby "
+          "household or an employee raises per step (noise, parking, pollution, labour)",
+          article="B4(i)", group=_G, low=0, high=1, unit="disputes/household/step"),
+    # --- consultation platform (B4 i) ------------------------------------------------------
+    param("consultation_capacity", float, 1.5, "enterprise disputes the community-enterprise "
+          "consultation platform mediates per step, per enterprise it covers",
+          article="B4(i)", group=_G, low=0, high=100, unit="disputes/enterprise/step"),
+    param("consultation_competence", float, 0.8, "share of dispute complexity mediation "
+          "settles (the rest escalates to grid worker, committee, government)",
+          article="B4(i)", group=_G, low=0, high=1),
+    param("cost_consultation", float, 0.5, "social cost of one dispute mediated on the "
+          "platform (shared by community and firm, not public)", group="costs", low=0,
+          high=100, unit="cost units"),
+    # --- participation platform and social responsibility (B4 ii, C3) ----------------------
+    param("project_interval", int, 4, "steps between the participation platform's project "
+          "rounds (4 = monthly)", article="B4(ii)", group=_G, low=1, high=52, unit="steps"),
+    param("enterprise_giving", float, 100.0, "yuan an enterprise pledges in a round in which "
+          "it gives, per local employee", article="B4(ii), C3", group=_G, low=0,
+          high=100_000, unit="yuan/employee/round"),
+    param("project_cost", float, 3000.0, "yuan a project needs to run at full scale; smaller "
+          "pledges buy proportionally smaller projects", article="B4(ii)", group=_G, low=1,
+          high=10_000_000, unit="yuan"),
+    param("csr_initial", float, 0.3, "mean initial propensity of an enterprise to give in a "
+          "round (social responsibility; sd 0.1, clipped to [0, 1])", article="C3",
+          group=_G, low=0, high=1, main=True),
+    param("csr_learning", float, 0.2, "Bush-Mosteller learning rate of the giving propensity",
+          article="C3", group=_G, low=0, high=1),
+    param("csr_aspiration", float, 0.02, "return per round of giving (reputation gain plus "
+          "employees' satisfaction gain) below which the firm feels giving did not pay",
+          article="C3", group=_G, low=0.0001, high=1),
+    param("project_reputation_gain", float, 0.3, "opinion gain, for households near both "
+          "firm and project, from a full-scale project of quality 1: g * (1 - opinion)",
+          article="C3", group=_G, low=0, high=1),
+    param("project_satisfaction_gain", float, 0.2, "employees' satisfaction gain from a "
+          "full-scale project of quality 1 that meets the firm's need: g * (1 - s)",
+          article="B4(ii), C3", group=_G, low=0, high=1),
+    param("enterprise_volunteer_support", float, 0.5, "rung-2 utility for employees per unit "
+          "of their firm's giving propensity, while the participation platform runs "
+          "(firms bring staff to community activities)", article="B4(ii), B3", group=_G,
+          low=0, high=10),
+]

@@ -1,0 +1,54 @@
+"""Enterprises (社區企業) located in the community (article B4, C3).
+
+A firm stands at a fixed cell, employs some residents, and has a propensity to give to
+community projects. The propensity is not a fixed trait: it is learnt from what giving brings
+back, by the Bush-Mosteller rule (Bush and Mosteller 1955; Macy and Flache 2002), so social
+responsibility lasts only where giving pays the firm in reputation and employees' morale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mesa.discrete_space import FixedAgent
+
+
+class Enterprise(FixedAgent):
+    """One firm: where it is, whom it employs, how willing it is to give."""
+
+    def __init__(self, model, index: int, x: int, y: int, employees: np.ndarray,
+                 propensity: float, need: float) -> None:
+        super().__init__(model)
+        self.index = index
+        self.cell = model.community.grid[(int(x), int(y))]
+        self.x, self.y = int(x), int(y)
+        self.employees = employees  # household ids (fixed for the run)
+        self.propensity = float(propensity)
+        self.need = float(need)  # position in the list of service kinds its staff need
+        self.reputation = 0.5  # mean opinion of the households it touches (set each step)
+        self.given = 0.0  # yuan given over the run
+        self.rounds_given = 0
+        self.last_return = 0.0  # reputation + morale gained by its last gift
+        self.mediated = 0  # its disputes mediated on the platform over the run
+
+    def pledge(self) -> float:
+        """Yuan offered when it gives this round: in proportion to its local workforce."""
+        return self.model.params["enterprise_giving"] * len(self.employees)
+
+    def reinforce(self, payoff: float) -> float:
+        """Bush-Mosteller update of the propensity to give, after a round it gave in.
+
+        Stimulus s = clip((payoff - A) / A, -1, 1) with aspiration A; a satisfying outcome
+        moves the propensity towards 1 by l * (1 - p) * s, a disappointing one towards 0
+        by l * p * |s|. Returns the stimulus.
+        """
+        p = self.model.params
+        aspiration = p["csr_aspiration"]
+        s = float(np.clip((payoff - aspiration) / aspiration, -1.0, 1.0))
+        rate = p["csr_learning"]
+        if s >= 0:
+            self.propensity += rate * (1.0 - self.propensity) * s
+        else:
+            self.propensity += rate * self.propensity * s
+        self.propensity = float(np.clip(self.propensity, 0.0, 1.0))
+        self.last_return = payoff
+        return s

@@ -1,0 +1,88 @@
+"""Where runs execute: all behind `concurrent.futures.Executor`, so the runner has one loop.
+
+- serial: in this process, one run at a time (debugging, tests, monkeypatching);
+- processes: a local process pool (the default);
+- dask: `distributed`, on an existing scheduler (`--scheduler ADDR`) or a LocalCluster
+  bound to 127.0.0.1. Workers must be able to import this package.
+
+Results never depend on the executor: every run is seeded by its task alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
+
+from model.errors import InputError
+
+EXECUTORS = ("serial", "processes", "dask")
+
+
+class SerialExecutor(Executor):
+    """Runs each call at submit time in this process: the reference for the others."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller via the future
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            fut.set_exception(exc)
+        return fut
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))
+
+
+@contextlib.contextmanager
+def make_executor(kind: str = "processes", workers: int | None = None,
+                  scheduler: str | None = None) -> Iterator[Executor]:
+    """An executor of the given kind, shut down (and its cluster closed) on exit."""
+    if kind not in EXECUTORS:
+        raise InputError(f"option '--executor' got {kind!r}, but it must be one of "
+                         f"{', '.join(EXECUTORS)}.")
+    if workers is not None and workers < 1:
+        raise InputError(f"option '--workers' got {workers}, but it must be a whole number "
+                         ">= 1.")
+    if scheduler and kind != "dask":
+        raise InputError(f"option '--scheduler' ({scheduler!r}) only applies with "
+                         "'--executor dask'.")
+    n = workers or default_workers()
+    if kind == "serial":
+        yield SerialExecutor()
+    elif kind == "processes":
+        # forkserver: children start clean, without the parent's threads or locks.
+        ctx = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            yield pool
+    else:
+        yield from _dask(n, scheduler)
+
+
+def _dask(workers: int, scheduler: str | None) -> Iterator[Executor]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("option '--executor' got 'dask', but Dask is not installed; "
+                         "install it with `pip install -e .[cluster]`.") from None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as exc:
+            raise InputError(f"option '--scheduler' got {scheduler!r}, but no Dask scheduler "
+                             f"answered there ({exc}); give ADDRESS:PORT of a running "
+                             "`dask scheduler`.") from None
+        with client:
+            yield client.get_executor(pure=False)
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", dashboard_address=None,
+                      silence_logs=40) as cluster, Client(cluster) as client:
+        yield client.get_executor(pure=False)
