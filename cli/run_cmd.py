@@ -120,8 +120,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
             continue
         print(f"\n{title}:")
         for s in items:
-            print(f"  {s.name:<22} {s.description}")
+            print(f"  {s.name:<26} {s.description}")
             if s.notice:
-                print(" " * 25 + "watch: " + s.notice)
+                print(" " * 29 + "watch: " + s.notice)
     print("\nRun one: python run.py run --scenario NAME   (overrides: --set name=value)")
     return 0

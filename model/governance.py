@@ -24,7 +24,10 @@ from agents.committee import ResidentsCommittee
 from agents.government import Government
 from agents.grid_worker import GridWorker
 from agents.resident import Resident
-from model import capacities  # noqa: F401  (registers the C1 measures)
+from model import (
+    capacities,  # noqa: F401  (registers the C1 measures)
+    scenarios_combined,  # noqa: F401  (after the actors: uses their params)
+)
 from model import measures as measures_mod
 from model.actors import INSTALLERS
 from model.community import Community
