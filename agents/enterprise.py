@@ -16,14 +16,14 @@ class Enterprise(FixedAgent):
     """One firm: where it is, whom it employs, how willing it is to give."""
 
     def __init__(self, model, index: int, x: int, y: int, employees: np.ndarray,
-                 propensity: float, need: float) -> None:
+                 propensity: float, need: int) -> None:
         super().__init__(model)
         self.index = index
         self.cell = model.community.grid[(int(x), int(y))]
         self.x, self.y = int(x), int(y)
         self.employees = employees  # household ids (fixed for the run)
         self.propensity = float(propensity)
-        self.need = float(need)  # position in the list of service kinds its staff need
+        self.need = int(need)  # kind of organisation service its staff need (issue kind)
         self.reputation = 0.5  # mean opinion of the households it touches (set each step)
         self.given = 0.0  # yuan given over the run
         self.rounds_given = 0

@@ -38,12 +38,15 @@ SPECS: list[Param] = [
     # --- participation platform and social responsibility (B4 ii, C3) ----------------------
     param("project_interval", int, 4, "steps between the participation platform's project "
           "rounds (4 = monthly)", article="B4(ii)", group=_G, low=1, high=52, unit="steps"),
-    param("enterprise_giving", float, 100.0, "yuan an enterprise pledges in a round in which "
+    param("enterprise_giving", float, 20.0, "yuan an enterprise pledges in a round in which "
           "it gives, per local employee", article="B4(ii), C3", group=_G, low=0,
           high=100_000, unit="yuan/employee/round"),
-    param("project_cost", float, 3000.0, "yuan a project needs to run at full scale; smaller "
+    param("project_cost", float, 1000.0, "yuan a project needs to run at full scale; smaller "
           "pledges buy proportionally smaller projects", article="B4(ii)", group=_G, low=1,
           high=10_000_000, unit="yuan"),
+    param("yuan_per_cost_unit", float, 100.0, "yuan in one of the model's cost units (about "
+          "two hours of a community worker's time); organisations keep books in cost units",
+          group="costs", low=0.01, high=1_000_000, unit="yuan/cost unit"),
     param("csr_initial", float, 0.3, "mean initial propensity of an enterprise to give in a "
           "round (social responsibility; sd 0.1, clipped to [0, 1])", article="C3",
           group=_G, low=0, high=1, main=True),

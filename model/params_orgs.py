@@ -1,5 +1,109 @@
-"""Parameters of the orgs actors (see model/params.py: collected into the one schema)."""
+"""Parameters of the social organisations (A2b, B2, C2), collected into the one schema.
 
-from model.schema import Param, param  # noqa: F401
+Time is one week per step; money is in the model's cost units (one issue handled by the
+residents' committee costs `cost_rc` = 1.5). Where no measured value exists the default is
+a plausible order of magnitude, documented in docs/odd/organizations.md.
+"""
 
-SPECS: list[Param] = []
+from model.schema import Param, param
+
+_G = "organizations"
+
+SPECS: list[Param] = [
+    # --- population of organisations (always present) ------------------------------------
+    param("org_initial_density", float, 1.5, "social organisations per 1000 households at "
+          "start (drawn from the 'orgs' stream in every scenario)", article="A2b", group=_G,
+          low=0, high=50, unit="orgs/1000 households"),
+    param("org_carrying_capacity", float, 6.0, "density at which founding stops (density "
+          "dependence, Hannan and Freeman 1989)", article="C2", group=_G, low=0.1, high=100,
+          unit="orgs/1000 households"),
+    param("org_radius", int, 6, "reach of an organisation's services and activities "
+          "(Chebyshev distance)", article="B2", group=_G, low=0, high=500, unit="cells"),
+    param("org_outreach", float, 0.15, "chance per step that an organisation of quality 1 "
+          "brings to light an unvoiced issue of its kind within reach (contact through its "
+          "services and activities)", article="B2", group=_G, low=0, high=1, unit="1/step"),
+    param("org_capacity", float, 2.0, "issues per step an organisation of quality 1 can take",
+          article="B2", group=_G, low=0, high=100, unit="issues/step"),
+    param("org_activity_pull", float, 1.5, "utility of rung 2 (guided participation) offered "
+          "by a quality-1 organisation's activities to households within reach",
+          article="B3", group=_G, low=0, high=10, main=True),
+    # --- ecology ------------------------------------------------------------------------
+    param("org_founding_rate", float, 0.002, "expected foundings per step per unmet issue "
+          "(known, open, passed the organisation stage)", article="C2", group=_G, low=0,
+          high=1, unit="1/issue/step"),
+    param("org_start_quality", float, 0.3, "quality (competence, 0-1) of a new organisation",
+          article="C2", group=_G, low=0, high=1),
+    param("org_start_funds", float, 15.0, "founders' money a new organisation starts with",
+          article="C2", group=_G, low=0, high=1000, unit="cost units"),
+    param("org_learning", float, 0.02, "learning by doing: quality gained per issue resolved, "
+          "times (1 - quality)", article="C2", group=_G, low=0, high=1),
+    param("org_skill_decay", float, 0.005, "share of quality lost per step (staff turnover, "
+          "skills unused)", article="C2", group=_G, low=0, high=1, unit="1/step"),
+    param("org_fixed_cost", float, 1.0, "running cost per step (staff, rent, activities)",
+          group=_G, low=0, high=100, unit="cost units/step"),
+    param("org_unit_cost", float, 0.4, "an organisation's own cost per issue handled",
+          group=_G, low=0, high=100, unit="cost units/issue"),
+    param("org_fee", float, 1.0, "service fee residents pay per issue an organisation resolves "
+          "(socialised, market-like terms)", article="A2b", group=_G, low=0, high=100,
+          unit="cost units/issue"),
+    param("org_grant", float, 0.8, "routine government grant per organisation per step",
+          article="C2", group=_G, low=0, high=100, unit="cost units/step", main=True),
+    param("org_reserve", float, 20.0, "funds kept in reserve; a share of anything above is "
+          "invested in training", group=_G, low=0, high=1000, unit="cost units"),
+    param("org_invest_share", float, 0.1, "share of funds above the reserve invested in "
+          "training per step", group=_G, low=0, high=1, unit="1/step"),
+    param("org_training_effect", float, 0.02, "quality gained per cost unit invested in "
+          "training, times (1 - quality)", group=_G, low=0, high=1, unit="1/cost unit"),
+    param("org_deficit_steps", int, 8, "steps in a row with negative funds after which an "
+          "organisation exits", article="C2", group=_G, low=1, high=1000, unit="steps"),
+    param("org_newness_hazard", float, 0.01, "extra exit chance per step of a newborn "
+          "organisation, fading with age (liability of newness, Stinchcombe 1965)",
+          article="C2", group=_G, low=0, high=1, unit="1/step"),
+    param("org_newness_age", float, 26.0, "age over which the liability of newness fades by "
+          "a factor e", article="C2", group=_G, low=1, high=1000, unit="steps"),
+    # --- incubation (B2 i) --------------------------------------------------------------
+    param("org_incubation_founding", float, 1.0, "extra founding rate under incubation "
+          "(relative: 1 doubles it)", article="B2(i)", group=_G, low=0, high=20),
+    param("org_incubator_quality", float, 0.15, "extra starting quality of an organisation "
+          "founded in a professional incubator", article="B2(i)", group=_G, low=0, high=1),
+    param("org_incubation_rent", float, 0.5, "share of running cost saved by free office and "
+          "meeting space while incubated", article="B2(i)", group=_G, low=0, high=1),
+    param("org_incubation_period", int, 52, "steps an organisation stays in the incubator",
+          article="B2(i)", group=_G, low=1, high=1000, unit="steps"),
+    # --- incentives (B2 ii) -------------------------------------------------------------
+    param("org_assessment_interval", int, 13, "steps between assessments and ratings "
+          "(13 = quarterly)", article="B2(ii)", group=_G, low=1, high=1000, unit="steps"),
+    param("org_reward", float, 5.0, "public reward to each top-rated organisation per "
+          "assessment", article="B2(ii)", group=_G, low=0, high=1000, unit="cost units"),
+    param("org_reward_share", float, 0.25, "share of organisations rewarded at each "
+          "assessment (the best rated)", article="B2(ii)", group=_G, low=0, high=1),
+    param("org_rating_pull", float, 0.5, "published rating's effect on residents: activity "
+          "pull times (1 + org_rating_pull * rating)", article="B2(ii)", group=_G, low=0,
+          high=5),
+    # --- procurement (B2 ii, C1) --------------------------------------------------------
+    param("org_tender_interval", int, 52, "steps between open tenders (52 = yearly); the "
+          "first is held when procurement starts", article="B2(ii)", group=_G, low=1,
+          high=1000, unit="steps"),
+    param("org_contracts_per_1000", float, 2.0, "service contracts government buys per 1000 "
+          "households at each tender", article="C1", group=_G, low=0, high=100,
+          unit="contracts/1000 households"),
+    param("org_contract_boost", float, 1.0, "extra capacity of a contracted organisation "
+          "(staff paid by a public retainer; 1 doubles it)", article="C1", group=_G, low=0,
+          high=20),
+    param("org_contract_reach", int, 3, "extra reach of a contracted organisation",
+          article="C1", group=_G, low=0, high=500, unit="cells"),
+    param("org_price_cap", float, 3.0, "highest price per issue government accepts in a bid",
+          article="B2(ii)", group=_G, low=0, high=100, unit="cost units/issue"),
+    param("org_tender_quality_weight", float, 0.5, "weight of quality in a bid's score",
+          article="B2(ii)", group=_G, low=0, high=1),
+    param("org_tender_price_weight", float, 0.3, "weight of (lowest price / price) in a bid's "
+          "score", article="B2(ii)", group=_G, low=0, high=1),
+    param("org_tender_rating_weight", float, 0.2, "weight of the published rating in a bid's "
+          "score (used only when ratings exist)", article="B2(ii)", group=_G, low=0, high=1),
+    # --- coordination (B2 iii) ----------------------------------------------------------
+    param("org_overlap_waste", float, 0.5, "share of capacity and activity pull lost where "
+          "uncoordinated organisations of one kind overlap (duplicated effort)",
+          article="B2(iii)", group=_G, low=0, high=1),
+    param("org_shared_saving", float, 0.3, "share of running cost saved by shared resources "
+          "under coordination", article="B2(iii)", group=_G, low=0, high=1),
+]

@@ -124,7 +124,7 @@ class BuildingSelfGovernance:
     def fade(self) -> None:
         """Members below rung 2 leave; a committee under its minimum dissolves."""
         level = self.model.population.level
-        low = self.model.params["building_committee_min"]
+        low = self.minimum()
         for b in list(self.committees):
             com = self.committees[b]
             com.drop_inactive(level)
@@ -132,6 +132,11 @@ class BuildingSelfGovernance:
                 com.remove()
                 del self.committees[b]
                 self.dissolved += 1
+
+    def minimum(self) -> int:
+        """Members a committee needs (never more than its seats)."""
+        p = self.model.params
+        return min(p["building_committee_min"], p["building_committee_size"])
 
     def eligible(self) -> np.ndarray:
         """Buildings without a committee where one could be elected now."""
@@ -147,7 +152,7 @@ class BuildingSelfGovernance:
             backbone = party.organised_members() & (pop.level >= 2)
             backed = np.bincount(c.building_of, weights=backbone, minlength=c.n_buildings) > 0
             ok |= backed & (share >= p["building_willing_share"])
-        ok &= willing >= p["building_committee_min"]
+        ok &= willing >= self.minimum()
         ok &= ~self.has_committee()
         return ok
 

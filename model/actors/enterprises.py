@@ -1,5 +1,325 @@
-"""enterprises: being built (issue 3)."""
+"""Enterprises (B4, C3): firms, their disputes, the consultation and participation platforms.
+
+Firms, their employees and the disputes they have with residents exist in every scenario
+(the community is built from the `enterprises` stream, so one seed gives the same firms
+whichever mechanisms are on). Two mechanisms change what happens around them:
+
+- `enterprise_consultation` (B4 i): a community-enterprise consultation platform mediates
+  enterprise disputes before they climb to grid worker, committee and government, and, by
+  visiting firms, learns what their employees need;
+- `enterprise_participation` (B4 ii, C3): a monthly project round in which firms pledge to
+  social organisations' projects; the projects earn the firm reputation with the residents
+  around it and, when they meet its staff's needs, employees' satisfaction; what giving
+  brings back reinforces the firm's propensity to give (agents/enterprise.py).
+
+Money is conserved: every yuan pledged is either received by an organisation or waits in
+the community fund until one exists (`EnterpriseSector.ledger`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.enterprise import Enterprise
+from model import services
+from model.measures import measure
+from model.scenarios import Scenario, register
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+CONSULTATION = "enterprise_consultation"
+PARTICIPATION = "enterprise_participation"
+INITIAL_CSR_SD = 0.1  # spread of initial propensities across firms
+NEUTRAL_OPINION = 0.5
+# Kinds of service organisations offer (one per household issue kind); a firm's staff need one.
+SERVICE_KINDS = len(services.KIND_WEIGHTS)  # residents' opinion of a firm before anything happens
 
 
-def install(model) -> None:
-    """Not yet implemented: installs nothing."""
+class EnterpriseSector:
+    """The community's firms and the two platforms, kept as one submodel.
+
+    Households touched by a firm (its employees, else residents within `enterprise_reach`
+    of the nearest firm) are attributed to that one firm: `firm_of` (-1 = none). Their
+    opinion of it (`opinion`, 0-1) is what the firm's reputation is made of.
+    """
+
+    def __init__(self, model: GovernanceModel) -> None:
+        self.model = model
+        p, c, pop = model.params, model.community, model.population
+        rs = model.stream("enterprises")  # set-up draws: unconditional (common random numbers)
+        k = min(p["enterprise_count"], pop.n)
+        sites = rs.choice(pop.n, size=k, replace=False)
+        propensity = np.clip(rs.normal(p["csr_initial"], INITIAL_CSR_SD, k), 0.0, 1.0)
+        need = (rs.random(k) * SERVICE_KINDS).astype(np.int64)  # kind of service staff need
+        staff = rs.poisson(p["enterprise_staff"], k)
+        employer = np.full(pop.n, -1, dtype=np.int32)
+        self.firms: list[Enterprise] = []
+        for e in range(k):
+            cx, cy = c.x[sites[e]], c.y[sites[e]]
+            weight = np.exp(-c.distance(c.x, c.y, cx, cy) / p["enterprise_commute"])
+            weight[employer >= 0] = 0.0
+            hired = np.zeros(0, dtype=np.int64)
+            size = min(int(staff[e]), int(np.count_nonzero(weight)))
+            if size > 0:
+                hired = np.sort(rs.choice(pop.n, size=size, replace=False,
+                                          p=weight / weight.sum()))
+                employer[hired] = e
+            self.firms.append(Enterprise(model, e, cx, cy, hired, propensity[e], need[e]))
+        pop.employer = employer
+        # Nearest firm within reach (lowest index on ties); employees belong to their employer.
+        firm_of = np.full(pop.n, -1, dtype=np.int32)
+        best = np.full(pop.n, np.inf)
+        for f in self.firms:
+            d = c.distance(c.x, c.y, f.x, f.y).astype(np.float64)
+            closer = (d <= p["enterprise_reach"]) & (d < best)
+            firm_of[closer], best[closer] = f.index, d[closer]
+        self.firm_of = np.where(employer >= 0, employer, firm_of).astype(np.int32)
+        self.exposed = np.flatnonzero(self.firm_of >= 0)
+        self.touched = np.bincount(self.firm_of[self.exposed], minlength=k)
+        self.opinion = np.full(pop.n, NEUTRAL_OPINION)
+        self.propensity_arr = np.array([f.propensity for f in self.firms])
+        # Ledger of the participation platform (yuan, over the run).
+        self.donated = 0.0
+        self.received = 0.0
+        self.fund = 0.0
+        self.participation_from: int | None = None
+
+    # --- plug-in points ----------------------------------------------------------------------
+    def disputes(self, now: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Issue source: disputes with firms arise whether or not any platform exists."""
+        n_exposed = len(self.exposed)
+        count = rng.poisson(self.model.params["enterprise_dispute_rate"] * n_exposed) \
+            if n_exposed else 0
+        hh = self.exposed[rng.integers(0, n_exposed, count)] if count else self.exposed[:0]
+        # A grievance: each dispute costs the firm some of the household's good opinion.
+        loss = self.model.params["trust_loss"]
+        self.opinion *= (1.0 - loss) ** np.bincount(hh, minlength=len(self.opinion))
+        self.model.tally["enterprise_disputes"] += count
+        return hh.astype(np.int64), np.full(count, services.ENTERPRISE_DISPUTE, dtype=np.int8)
+
+    def switch_on(self, name: str) -> None:
+        if name == PARTICIPATION:
+            # Switched on at set-up (time 0) or after step S-1: rounds start at step S.
+            self.participation_from = self.model.step_count + 1
+
+    def prepare(self, now: int) -> None:
+        """Firms that give bring their staff to community activities (rung 2)."""
+        if not self.model.mechanisms[PARTICIPATION] or not self.firms:
+            return
+        pop = self.model.population
+        staff = pop.employer >= 0
+        pop.support[2][staff] += (self.model.params["enterprise_volunteer_support"]
+                                  * self.propensity_arr[pop.employer[staff]])
+
+    def act(self, now: int) -> None:
+        due = (self.model.mechanisms[PARTICIPATION] and self.participation_from is not None
+               and (now - self.participation_from) % self.model.params["project_interval"] == 0)
+        if due:
+            self.project_round()
+        self.update_reputation()
+
+    # --- consultation (B4 i) -----------------------------------------------------------------
+    def mediated(self, households: np.ndarray) -> None:
+        """A dispute settled by consultation, with the firm at the table, wins some goodwill."""
+        gain = self.model.params["trust_gain"]
+        counts = np.bincount(households, minlength=len(self.opinion))
+        self.opinion = 1.0 - (1.0 - self.opinion) * (1.0 - gain) ** counts
+        per_firm = np.bincount(self.firm_of[households], minlength=len(self.firms))
+        for f in self.firms:
+            f.mediated += int(per_firm[f.index])
+
+    def update_reputation(self) -> None:
+        if not self.firms:
+            return
+        k = len(self.firms)
+        total = np.bincount(self.firm_of[self.exposed], weights=self.opinion[self.exposed],
+                            minlength=k)
+        rep = np.where(self.touched > 0, total / np.maximum(self.touched, 1), NEUTRAL_OPINION)
+        for f in self.firms:
+            f.reputation = float(rep[f.index])
+
+    # --- participation (B4 ii, C3) -----------------------------------------------------------
+    def project_round(self) -> None:
+        """Firms decide to give, pledges are matched to projects, giving is reinforced."""
+        m = self.model
+        orgs = self.organizations()
+        draws = m.rng.random(len(self.firms))
+        for f in self.firms:
+            if draws[f.index] >= f.propensity:
+                continue
+            amount = f.pledge()
+            if amount <= 0:
+                continue
+            self.donated += amount
+            f.given += amount
+            f.rounds_given += 1
+            m.tally["enterprise_donations"] += amount
+            if not orgs:
+                self.fund += amount  # waits for a project to exist; the firm sees no return
+                f.reinforce(0.0)
+                continue
+            org = self.match(f, orgs)
+            self.pay(org, amount)
+            f.reinforce(self.project_effect(f, org, amount))
+        if orgs and self.fund > 0:
+            # Waiting pledges go to the best-rated organisation (first listed on ties).
+            self.pay(orgs[int(np.argmax([float(o.quality) for o in orgs]))], self.fund)
+            self.fund = 0.0
+        self.propensity_arr = np.array([f.propensity for f in self.firms])
+
+    def pay(self, org, amount: float) -> None:
+        """Yuan to an organisation, converted to the model's cost units it keeps books in."""
+        org.receive(amount / self.model.params["yuan_per_cost_unit"], "enterprise")
+        self.received += amount
+
+    def organizations(self) -> list:
+        """Active social organisations (provided by the organisations actor, if installed)."""
+        return list(getattr(self.model, "organizations", None) or [])
+
+    def match(self, firm: Enterprise, orgs: list):
+        """The platform's matching: good projects near the firm; its needs if it knows them.
+
+        Score = quality * (1 + [kind meets the firm's need]) / (1 + distance / reach); the
+        need term counts only when the consultation platform has visited the firm (B4 i).
+        """
+        xy = np.array([o.cell.coordinate for o in orgs], dtype=np.float64)
+        dist = np.maximum(np.abs(xy[:, 0] - firm.x), np.abs(xy[:, 1] - firm.y))
+        quality = np.clip(np.array([float(o.quality) for o in orgs]), 0.0, None)
+        score = quality / (1.0 + dist / self.model.params["enterprise_reach"])
+        if self.model.mechanisms[CONSULTATION]:
+            score = score * (1.0 + np.array([int(o.kind) == firm.need for o in orgs]))
+        return orgs[int(np.argmax(score))]
+
+    def project_effect(self, firm: Enterprise, org, amount: float) -> float:
+        """What the funded project brings the firm: reputation gain + employees' morale gain.
+
+        Households attributed to the firm and within reach of the project see it; the
+        firm's staff gain only if the project's kind is what they need.
+        """
+        p, c, pop = self.model.params, self.model.community, self.model.population
+        scale = min(1.0, amount / p["project_cost"]) * float(np.clip(org.quality, 0.0, 1.0))
+        ox, oy = org.cell.coordinate
+        mine = self.exposed[self.firm_of[self.exposed] == firm.index]
+        seen = mine[c.distance(c.x[mine], c.y[mine], ox, oy) <= p["enterprise_reach"]]
+        before = self.opinion[seen]
+        self.opinion[seen] = before + p["project_reputation_gain"] * scale * (1.0 - before)
+        d_rep = float((self.opinion[seen] - before).sum()) / max(len(mine), 1)
+        d_staff = 0.0
+        staff = firm.employees
+        if len(staff) and int(org.kind) == firm.need:
+            old = pop.satisfaction[staff]
+            pop.satisfaction[staff] = old + p["project_satisfaction_gain"] * scale * (1.0 - old)
+            d_staff = float((pop.satisfaction[staff] - old).mean())
+        return d_rep + d_staff
+
+    def ledger(self) -> dict[str, float]:
+        """Yuan pledged, paid to organisations, and waiting in the community fund."""
+        return {"donated": self.donated, "received": self.received, "fund": self.fund}
+
+
+class ConsultationHandler(services.Handler):
+    """The consultation platform's mediators: enterprise disputes only, when it exists."""
+
+    stage = services.ENTERPRISE
+    delay = 1  # a mediation meeting is held the week after
+
+    def __init__(self, model: GovernanceModel, sector: EnterpriseSector) -> None:
+        super().__init__(model)
+        self.sector = sector
+
+    def groups(self, idx: np.ndarray) -> np.ndarray:
+        if not self.model.mechanisms[CONSULTATION] or not self.sector.firms:
+            return np.full(len(idx), -1)
+        book = self.model.issues
+        ours = (book.kind[idx] == services.ENTERPRISE_DISPUTE) \
+            & (self.sector.firm_of[book.household[idx]] >= 0)
+        return np.where(ours, 0, -1)
+
+    def capacity(self) -> np.ndarray:
+        return np.array([self.model.params["consultation_capacity"] * len(self.sector.firms)])
+
+    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> float:
+        return self.model.params["consultation_competence"]
+
+    def cost(self) -> float:
+        return self.model.params["cost_consultation"]
+
+    def on_resolved(self, idx: np.ndarray, group: np.ndarray) -> None:
+        self.sector.mediated(self.model.issues.household[idx])
+
+
+def install(model: GovernanceModel) -> None:
+    """Build the firms (always) and plug the two platforms into the model."""
+    sector = EnterpriseSector(model)
+    model.enterprise_sector = sector
+    model.enterprises = sector.firms
+    model.issue_sources.append(sector.disputes)
+    model.submodels.append(sector)
+    model.service_handlers[services.ENTERPRISE] = ConsultationHandler(model, sector)
+
+
+# --- measures ----------------------------------------------------------------------------------
+def _firms(m: GovernanceModel) -> list[Enterprise]:
+    return getattr(m, "enterprises", None) or []
+
+
+@measure("enterprise_donations", "yuan pledged by enterprises through the participation "
+         "platform this step", "yuan/step")
+def enterprise_donations(m: GovernanceModel) -> float:
+    return m.tally["enterprise_donations"]
+
+
+@measure("enterprise_csr", "mean propensity of enterprises to give in a project round "
+         "(social responsibility, C3)", "0-1")
+def enterprise_csr(m: GovernanceModel) -> float:
+    firms = _firms(m)
+    return float(np.mean([f.propensity for f in firms])) if firms else 0.0
+
+
+@measure("enterprise_reputation", "mean reputation of enterprises with the households they "
+         "touch (opinion 0-1)", "0-1")
+def enterprise_reputation(m: GovernanceModel) -> float:
+    firms = _firms(m)
+    return float(np.mean([f.reputation for f in firms])) if firms else 0.0
+
+
+@measure("enterprise_disputes", "disputes with enterprises raised this step (part of "
+         "disputes_raised)", "disputes/step")
+def enterprise_disputes(m: GovernanceModel) -> float:
+    return m.tally["enterprise_disputes"]
+
+
+@measure("enterprise_fund", "yuan pledged and waiting in the community fund for an "
+         "organisation's project", "yuan")
+def enterprise_fund(m: GovernanceModel) -> float:
+    sector = getattr(m, "enterprise_sector", None)
+    return sector.fund if sector is not None else 0.0
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+_ADMIN = {"rc_admin_burden": 0.7}
+
+register(Scenario(
+    "enterprise_assisted",
+    "Enterprise assistance (B4): a consultation platform mediates disputes with firms and a "
+    "participation platform matches firms' pledges to organisations' projects.",
+    {**_ADMIN, CONSULTATION: True, PARTICIPATION: True},
+    notice="resolved_by_enterprise and disputes_mediated rise; enterprise_donations come in "
+           "monthly rounds; watch enterprise_csr rise or fall with what giving brings back.",
+    try_="Switch enterprise_consultation off: projects no longer meet firms' needs and "
+         "giving may fade; or lower csr_aspiration.",
+    kind="mechanism",
+))
+
+register(Scenario(
+    "many_enterprises",
+    "Growth: a community with many firms (24) and both enterprise platforms on.",
+    {**_ADMIN, "enterprise_count": 24, CONSULTATION: True, PARTICIPATION: True},
+    notice="More disputes arise, but more employees are drawn into activities and more money "
+           "reaches projects; compare participation_rate with enterprise_assisted.",
+    try_="Switch the platforms off to see many firms as a source of disputes only.",
+    kind="growth",
+))

@@ -1,5 +1,506 @@
-"""organizations: being built (issue 3)."""
+"""Social organisations (A2b, B2, C2): an ecology of service providers, and four mechanisms.
+
+Organisations exist in every scenario: a few are drawn at start from the "orgs" stream (so
+one seed builds the same community whichever mechanisms are on), more are founded where
+demand goes unmet, and those that stay in deficit exit. They solve issues of their kind
+nearby (the ORG stage of the service chain) and run activities that pull residents from
+voice to guided participation (B3). The mechanisms change their conditions, never their
+outcomes: incubation (more and stronger foundings, free space), incentives (quarterly
+ratings, rewards, published ratings), procurement (yearly open tenders: contracts that
+expand winners' capacity and reach, paid by government) and coordination (no duplicated
+effort where they overlap, shared resources, new ones placed where nobody serves yet).
+
+Organisations' state is a table of arrays (one row per organisation); their reach is kept
+as per-kind maps over households (nearest serving organisation) rebuilt only when the set
+of organisations or their reach changes, so a step costs array look-ups, not loops over
+households.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa.time import Schedule
+
+from agents.organization import SocialOrganization
+from model import services
+from model.measures import measure
+from model.scenarios import Scenario, register
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+MECHANISMS = ("org_incubation", "org_incentives", "org_procurement", "org_coordination")
+HOUSEHOLD_KINDS = len(services.KIND_WEIGHTS)  # organisations serve household issue kinds
+# Money sources paid from the public purse: the ledger adds them to government.spent.
+PUBLIC_SOURCES = ("grant", "reward", "procurement")
+QUALITY_SD = 0.05  # spread of a newborn's quality around the starting level
+
+_COLUMNS = {
+    "kind": np.int8, "x": np.int32, "y": np.int32, "radius": np.int32,
+    "quality": np.float64, "funds": np.float64, "age": np.int64, "deficit": np.int32,
+    "rating": np.float64, "contracted": bool, "price": np.float64,
+    "incubated_until": np.int64, "resolved": np.float64, "period_resolved": np.float64,
+    "overlap": np.float64,
+}
 
 
-def install(model) -> None:
-    """Not yet implemented: installs nothing."""
+class OrgLedger:
+    """Every cost unit that enters or leaves the sector, so money is conserved.
+
+    received (by source) - spent (by use) = funds held by active organisations
+    + funds written off when organisations exited (positive: assets wound up; negative:
+    debts left behind).
+    """
+
+    def __init__(self) -> None:
+        self.received: dict[str, float] = {}
+        self.spent: dict[str, float] = {}
+        self.written_off = 0.0
+        self.step_received: dict[str, float] = {}  # this step only (reset in prepare)
+
+    def credit(self, source: str, amount: float) -> None:
+        self.received[source] = self.received.get(source, 0.0) + amount
+        self.step_received[source] = self.step_received.get(source, 0.0) + amount
+
+    def debit(self, use: str, amount: float) -> None:
+        self.spent[use] = self.spent.get(use, 0.0) + amount
+
+    def balance_error(self, held: float) -> float:
+        """Zero (up to rounding) when every cost unit is accounted for."""
+        return (sum(self.received.values()) - sum(self.spent.values()) - held
+                - self.written_off)
+
+    def public_this_step(self) -> float:
+        return sum(self.step_received.get(s, 0.0) for s in PUBLIC_SOURCES)
+
+
+class OrgHandler(services.Handler):
+    """The ORG stage: the nearest organisation of the issue's kind within reach takes it."""
+
+    stage = services.ORG
+
+    def __init__(self, model: GovernanceModel, sector: OrgSector) -> None:
+        super().__init__(model)
+        self.sector = sector
+
+    def groups(self, idx: np.ndarray) -> np.ndarray:
+        book = self.model.issues
+        return self.sector.owner[book.kind[idx], book.household[idx]]
+
+    def capacity(self) -> np.ndarray:
+        return self.sector.capacities()
+
+    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
+        return self.sector.table["quality"][group]
+
+    def cost(self) -> float:
+        return self.model.params["org_unit_cost"]
+
+    def on_resolved(self, idx: np.ndarray, group: np.ndarray) -> None:
+        self.sector.paid_for_issues(group)
+
+
+class OrgSector:
+    """The organisations' submodel: reach, activities, money, learning, founding and exit."""
+
+    def __init__(self, model: GovernanceModel) -> None:
+        self.model = model
+        c = model.community
+        self.table = {k: np.zeros(0, dtype=t) for k, t in _COLUMNS.items()}
+        self.ledger = OrgLedger()
+        self.owner = np.full((len(services.KINDS), c.n), -1, dtype=np.int32)
+        self.nearest = np.full(c.n, -1, dtype=np.int32)
+        self.carrying = model.params["org_carrying_capacity"] * c.n / 1000.0
+        self.pending: list[tuple[np.ndarray, float, str]] = []  # payments due next act
+        self.events: dict[str, object] = {}  # Mesa EventGenerators, kept alive here
+        self.tenders = 0
+        self.assessments = 0
+        self.dirty = True
+
+    # --- the table --------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.table["kind"])
+
+    def found(self, kind: np.ndarray, x: np.ndarray, y: np.ndarray, quality: np.ndarray,
+              age: np.ndarray, incubated_until: np.ndarray) -> None:
+        """New organisations with their founders' money (booked as source 'founders')."""
+        m, p = self.model, self.model.params
+        count = len(kind)
+        if count == 0:
+            return
+        start = len(self)
+        new = {
+            "kind": kind, "x": x, "y": y, "radius": np.full(count, p["org_radius"]),
+            "quality": quality, "funds": np.full(count, p["org_start_funds"]), "age": age,
+            "incubated_until": incubated_until,
+        }
+        for key, dtype in _COLUMNS.items():
+            part = np.asarray(new[key], dtype=dtype) if key in new else np.zeros(count, dtype)
+            self.table[key] = np.concatenate([self.table[key], part])
+        self.ledger.credit("founders", p["org_start_funds"] * count)
+        grid = m.community.grid
+        for row in range(start, start + count):
+            cell = grid[(int(self.table["x"][row]), int(self.table["y"][row]))]
+            m.organizations.append(SocialOrganization(m, row, cell))
+        self.dirty = True
+
+    def close(self, rows: np.ndarray) -> None:
+        """Organisations exit: their remaining funds (or debts) leave with them."""
+        if len(rows) == 0:
+            return
+        m = self.model
+        self.ledger.written_off += float(self.table["funds"][rows].sum())
+        keep = np.ones(len(self), dtype=bool)
+        keep[rows] = False
+        for row in rows.tolist():
+            m.organizations[row].remove()
+        for key in self.table:
+            self.table[key] = self.table[key][keep]
+        m.organizations[:] = [o for o, k in zip(m.organizations, keep.tolist(), strict=True) if k]
+        for row, org in enumerate(m.organizations):
+            org.row = row
+        self.dirty = True
+
+    # --- money ------------------------------------------------------------------------
+    def pay(self, rows: np.ndarray | int, amount: np.ndarray | float, source: str) -> None:
+        """Money into organisations; public sources are counted as government spending."""
+        amounts = np.broadcast_to(np.asarray(amount, dtype=np.float64), np.shape(rows))
+        np.add.at(self.table["funds"], rows, amounts)
+        total = float(amounts.sum())
+        self.ledger.credit(source, total)
+        if source in PUBLIC_SOURCES:
+            self.model.government.spent += total
+
+    def charge(self, amounts: np.ndarray, use: str) -> None:
+        """Money out of every organisation (one amount per row)."""
+        self.table["funds"] -= amounts
+        self.ledger.debit(use, float(amounts.sum()))
+
+    def paid_for_issues(self, group: np.ndarray) -> None:
+        """Resolved issues: fees from residents, or the contract price from government."""
+        p, t = self.model.params, self.table
+        count = np.bincount(group, minlength=len(self)).astype(np.float64)
+        t["resolved"] += count
+        t["period_resolved"] += count
+        self.charge(p["org_unit_cost"] * count, "handling")
+        contracted = t["contracted"]
+        rows = np.arange(len(self))
+        self.pay(rows[~contracted], p["org_fee"] * count[~contracted], "fees")
+        self.pay(rows[contracted], t["price"][contracted] * count[contracted], "procurement")
+
+    # --- reach ------------------------------------------------------------------------
+    def rebuild_maps(self) -> None:
+        """Nearest serving organisation per kind and household, and overlap per organisation.
+
+        Loops over organisations (not households), each touching only its own square of
+        the grid; called only when organisations are founded, exit or change reach.
+        """
+        c, t = self.model.community, self.table
+        w, h, kinds = c.width, c.height, len(services.KINDS)
+        far = np.iinfo(np.int32).max
+        owner = np.full((kinds, w, h), -1, dtype=np.int32)
+        best = np.full((kinds, w, h), far, dtype=np.int32)
+        nearest = np.full((w, h), -1, dtype=np.int32)
+        nbest = np.full((w, h), far, dtype=np.int32)
+        count = np.zeros((kinds, w, h), dtype=np.int32)
+        boxes = []
+        for j, (k, x, y, r) in enumerate(zip(t["kind"].tolist(), t["x"].tolist(),
+                                             t["y"].tolist(), t["radius"].tolist(),
+                                             strict=True)):
+            x0, x1, y0, y1 = max(0, x - r), min(w, x + r + 1), max(0, y - r), min(h, y + r + 1)
+            d = np.maximum(np.abs(np.arange(x0, x1) - x)[:, None],
+                           np.abs(np.arange(y0, y1) - y)[None, :]).astype(np.int32)
+            for own, bst in ((owner[k, x0:x1, y0:y1], best[k, x0:x1, y0:y1]),
+                             (nearest[x0:x1, y0:y1], nbest[x0:x1, y0:y1])):
+                closer = d < bst
+                bst[closer] = d[closer]
+                own[closer] = j
+            count[k, x0:x1, y0:y1] += 1
+            boxes.append((k, x0, x1, y0, y1))
+        t["overlap"] = np.array([(count[k, x0:x1, y0:y1] > 1).mean() for k, x0, x1, y0, y1
+                                 in boxes], dtype=np.float64)
+        self.owner = owner.reshape(kinds, c.n)
+        self.nearest = nearest.reshape(c.n)
+        self.dirty = False
+
+    def duplication(self) -> np.ndarray:
+        """Share of effort kept after duplication where uncoordinated organisations overlap."""
+        if self.model.mechanisms["org_coordination"]:
+            return np.ones(len(self))
+        return 1.0 - self.model.params["org_overlap_waste"] * self.table["overlap"]
+
+    def capacities(self) -> np.ndarray:
+        p, t = self.model.params, self.table
+        boost = 1.0 + p["org_contract_boost"] * t["contracted"]
+        return p["org_capacity"] * t["quality"] * boost * self.duplication()
+
+    def activity_pull(self) -> np.ndarray:
+        """Rung-2 utility each organisation's activities offer households within reach."""
+        p, t = self.model.params, self.table
+        pull = p["org_activity_pull"] * t["quality"] * self.duplication()
+        if self.model.mechanisms["org_incentives"]:
+            pull = pull * (1.0 + p["org_rating_pull"] * t["rating"])
+        return pull
+
+    # --- the step (submodel hooks) ------------------------------------------------------
+    def prepare(self, now: int) -> None:
+        """Reach is up to date; activities add to the rung-2 utility of households nearby."""
+        self.ledger.step_received = {}
+        if self.dirty:
+            self.rebuild_maps()
+        if len(self) == 0:
+            return
+        self.reach_out(now)
+        pull = np.append(self.activity_pull(), 0.0)  # index -1 -> no organisation
+        self.model.population.support[2] += pull[self.nearest]
+
+    def reach_out(self, now: int) -> None:
+        """Organisations in touch with residents learn of unvoiced needs of their kind."""
+        m, book = self.model, self.model.issues
+        hidden = np.flatnonzero(~book.known & ~book.closed)
+        if len(hidden) == 0:
+            return
+        org = self.owner[book.kind[hidden], book.household[hidden]]
+        hidden, org = hidden[org >= 0], org[org >= 0]
+        chance = m.params["org_outreach"] * self.table["quality"][org] * self.duplication()[org]
+        found = hidden[m.rng.random(len(hidden)) < chance]
+        book.known[found] = True
+        book.ready[found] = now
+        book.arrived[found] = now
+        m.tally["issues_detected"] += len(found)
+        m.tally["org_outreach"] += len(found)
+
+    def act(self, now: int) -> None:
+        """Income, costs, learning, exit and founding, in that order."""
+        m, p, t = self.model, self.model.params, self.table
+        n = len(self)
+        for rows, amount, source in self.pending:
+            self.pay(rows, amount, source)
+        self.pending = []
+        exits = 0
+        if n:
+            rows = np.arange(n)
+            self.pay(rows, p["org_grant"], "grant")
+            running = np.full(n, p["org_fixed_cost"])
+            if m.mechanisms["org_coordination"]:
+                running *= 1.0 - p["org_shared_saving"]
+            running *= 1.0 - p["org_incubation_rent"] * (t["incubated_until"] > now)
+            self.charge(running, "running")
+            contracted = rows[t["contracted"]]
+            retainer = p["org_fixed_cost"] * p["org_contract_boost"]
+            self.pay(contracted, retainer, "procurement")  # staff for the contracted work
+            extra = np.zeros(n)
+            extra[contracted] = retainer
+            self.charge(extra, "contract_staff")
+            self.learn()
+            t["age"] += 1
+            t["deficit"] = np.where(t["funds"] < 0, t["deficit"] + 1, 0)
+            newness = p["org_newness_hazard"] * np.exp(-t["age"] / p["org_newness_age"])
+            failing = (t["deficit"] >= p["org_deficit_steps"]) | (m.rng.random(n) < newness)
+            exits = int(failing.sum())
+            self.close(np.flatnonzero(failing))
+        births = self.found_where_unmet(now)
+        t = self.table
+        t["resolved"][:] = 0.0
+        m.tally["org_births"] += births
+        m.tally["org_exits"] += exits
+
+    def learn(self) -> None:
+        """Quality grows by doing and by training, and fades without practice (C2)."""
+        p, t = self.model.params, self.table
+        q = t["quality"]
+        q += p["org_learning"] * t["resolved"] * (1.0 - q)
+        q -= p["org_skill_decay"] * q
+        surplus = np.maximum(0.0, t["funds"] - p["org_reserve"])
+        invest = p["org_invest_share"] * surplus
+        self.charge(invest, "training")
+        q += p["org_training_effect"] * invest * (1.0 - q)
+        np.clip(q, 0.0, 1.0, out=q)
+
+    def found_where_unmet(self, now: int) -> int:
+        """Density-dependent founding driven by unmet demand (Hannan and Freeman 1989).
+
+        Unmet demand = known open issues of household kinds that have passed the
+        organisation stage. New organisations start where such an issue is, serving its
+        kind; coordinated leaders steer them to places nobody of that kind serves yet.
+        """
+        m, p, book = self.model, self.model.params, self.model.issues
+        unmet = np.flatnonzero(book.known & (book.stage > services.ORG)
+                               & (book.kind < HOUSEHOLD_KINDS))
+        room = self.carrying - len(self)
+        if len(unmet) == 0 or room <= 0:
+            return 0
+        rate = p["org_founding_rate"] * len(unmet) * (1.0 - len(self) / self.carrying)
+        if m.mechanisms["org_incubation"]:
+            rate *= 1.0 + p["org_incubation_founding"]
+        births = min(int(m.rng.poisson(rate)), int(math.floor(room)))
+        if births == 0:
+            return 0
+        if m.mechanisms["org_coordination"]:
+            free = unmet[self.owner[book.kind[unmet], book.household[unmet]] < 0]
+            if len(free):
+                unmet = free
+        pick = m.rng.choice(unmet, births)
+        hh = book.household[pick]
+        c = m.community
+        start_q = p["org_start_quality"]
+        incubated = m.mechanisms["org_incubation"]
+        if incubated:
+            start_q += p["org_incubator_quality"]
+        quality = np.clip(start_q + m.rng.normal(0.0, QUALITY_SD, births), 0.01, 1.0)
+        until = now + (p["org_incubation_period"] if incubated else 0)
+        self.found(book.kind[pick], c.x[hh], c.y[hh], quality, np.zeros(births),
+                   np.full(births, until))
+        return births
+
+    # --- mechanisms ---------------------------------------------------------------------
+    def switch_on(self, name: str) -> None:
+        """Start a mechanism now; recurring assessments and tenders follow every interval."""
+        m, p = self.model, self.model.params
+        if name == "org_incubation":
+            # Organisations still young when the incubator opens move in for what is left
+            # of their incubation period.
+            t = self.table
+            now = m.step_count
+            left = np.maximum(0, p["org_incubation_period"] - t["age"])
+            t["incubated_until"] = np.maximum(t["incubated_until"], now + left)
+        elif name == "org_incentives":
+            self.assess(reward=False)  # ratings published from the start, rewards earned
+            self.events[name] = m.schedule_recurring(
+                self.assess, Schedule(interval=p["org_assessment_interval"],
+                                      start=m.time + p["org_assessment_interval"]))
+        elif name == "org_procurement":
+            self.tender()
+            self.events[name] = m.schedule_recurring(
+                self.tender, Schedule(interval=p["org_tender_interval"],
+                                      start=m.time + p["org_tender_interval"]))
+
+    def assess(self, reward: bool = True) -> None:
+        """Quarterly assessment: score on quality and work done, rate by rank, reward the best.
+
+        Rewards are paid with the next step's income so they count as that step's public
+        spending.
+        """
+        p, t = self.model.params, self.table
+        n = len(self)
+        self.assessments += 1
+        if n == 0:
+            return
+        done = t["period_resolved"]
+        work = done / done.max() if done.max() > 0 else np.zeros(n)
+        score = 0.5 * t["quality"] + 0.5 * work
+        rank = np.empty(n)
+        rank[np.argsort(score, kind="stable")] = np.arange(n)
+        t["rating"] = rank / (n - 1) if n > 1 else np.ones(n)
+        t["period_resolved"][:] = 0.0
+        if reward:
+            best = int(math.ceil(p["org_reward_share"] * n - 1e-9))
+            if best > 0 and p["org_reward"] > 0:
+                self.pending.append((np.flatnonzero(rank >= n - best), p["org_reward"],
+                                     "reward"))
+
+    def tender(self) -> None:
+        """Open tender: bids scored on quality, price and rating; the best win contracts.
+
+        A bid's price is the bidder's own cost per issue at full capacity (cost-plus), so
+        better organisations bid lower; contracts last until the next tender.
+        """
+        m, p, t = self.model, self.model.params, self.table
+        self.tenders += 1
+        t["contracted"][:] = False
+        t["radius"][:] = p["org_radius"]
+        self.dirty = True
+        n = len(self)
+        if n == 0:
+            return
+        price = p["org_unit_cost"] + p["org_fixed_cost"] / np.maximum(
+            p["org_capacity"] * t["quality"], 1e-6)
+        t["price"] = price
+        eligible = np.flatnonzero(price <= p["org_price_cap"])
+        wanted = int(math.ceil(p["org_contracts_per_1000"] * m.community.n / 1000.0 - 1e-9))
+        if len(eligible) == 0 or wanted == 0:
+            return
+        score = (p["org_tender_quality_weight"] * t["quality"]
+                 + p["org_tender_price_weight"] * price[eligible].min() / price)
+        if m.mechanisms["org_incentives"]:
+            score = score + p["org_tender_rating_weight"] * t["rating"]
+        order = eligible[np.argsort(-score[eligible], kind="stable")]
+        winners = order[:wanted]
+        t["contracted"][winners] = True
+        t["radius"][winners] += p["org_contract_reach"]
+
+    # --- views --------------------------------------------------------------------------
+    def held(self) -> float:
+        return float(self.table["funds"].sum())
+
+
+def install(model: GovernanceModel) -> None:
+    """Draw the initial organisations (always, from the 'orgs' stream) and plug in."""
+    p, c = model.params, model.community
+    model.organizations = []
+    sector = OrgSector(model)
+    model.org_sector = sector  # keeps the recurring events alive (Mesa holds them weakly)
+    model.org_ledger = sector.ledger
+    rng = model.stream("orgs")
+    count = int(round(p["org_initial_density"] * c.n / 1000.0))
+    where = rng.integers(0, c.n, count)
+    kind = rng.choice(HOUSEHOLD_KINDS, count, p=services.KIND_WEIGHTS)
+    quality = rng.uniform(0.2, 0.6, count)
+    age = rng.integers(0, 260, count)  # up to five years old
+    sector.found(kind, c.x[where], c.y[where], quality, age, np.zeros(count))
+    sector.rebuild_maps()
+    model.service_handlers[services.ORG] = OrgHandler(model, sector)
+    model.submodels.append(sector)
+
+
+@measure("orgs_active", "social organisations active at the end of the step (C2)", "orgs")
+def orgs_active(m: GovernanceModel) -> float:
+    return float(len(m.organizations))
+
+
+@measure("org_mean_capacity", "mean quality (competence 0-1) of active social organisations; "
+         "0 when there are none (C2)", "0-1")
+def org_mean_capacity(m: GovernanceModel) -> float:
+    q = m.org_sector.table["quality"]
+    return float(q.mean()) if len(q) else 0.0
+
+
+@measure("org_births", "social organisations founded this step (C2)", "orgs/step")
+def org_births(m: GovernanceModel) -> float:
+    return m.tally["org_births"]
+
+
+@measure("org_exits", "social organisations that exited this step (C2)", "orgs/step")
+def org_exits(m: GovernanceModel) -> float:
+    return m.tally["org_exits"]
+
+
+@measure("orgs_contracted", "social organisations holding a government service contract "
+         "(B2 ii)", "orgs")
+def orgs_contracted(m: GovernanceModel) -> float:
+    return float(m.org_sector.table["contracted"].sum())
+
+
+@measure("org_public_share", "share of social organisations' income this step paid by "
+         "government (grants, rewards, contracts): C2 says it falls as they mature", "share")
+def org_public_share(m: GovernanceModel) -> float:
+    led = m.org_ledger
+    income = sum(v for k, v in led.step_received.items() if k != "founders")
+    return led.public_this_step() / income if income > 0 else 0.0
+
+
+register(Scenario(
+    "social_collaboration",
+    "Social-organisation collaboration (B2): incubation, ratings and rewards, open tenders "
+    "and coordination between organisations, all on.",
+    {"rc_admin_burden": 0.7, "org_incubation": True, "org_incentives": True,
+     "org_procurement": True, "org_coordination": True},
+    notice="More organisations are founded and survive; contracted ones take issues that "
+           "would climb to the committee and government; guided participation grows around "
+           "well-rated organisations while weak ones exit.",
+    try_="Switch one mechanism off at a time, or lower org_grant to see which organisations "
+         "survive without public money.",
+))
