@@ -336,7 +336,7 @@ class OrgSector:
         rate = p["org_founding_rate"] * len(unmet) * (1.0 - len(self) / self.carrying)
         if m.mechanisms["org_incubation"]:
             rate *= 1.0 + p["org_incubation_founding"]
-        births = min(int(m.rng.poisson(rate)), int(math.floor(room)))
+        births = min(int(m.rng.poisson(rate)), math.floor(room))
         if births == 0:
             return 0
         if m.mechanisms["org_coordination"]:
@@ -397,7 +397,7 @@ class OrgSector:
         t["rating"] = rank / (n - 1) if n > 1 else np.ones(n)
         t["period_resolved"][:] = 0.0
         if reward:
-            best = int(math.ceil(p["org_reward_share"] * n - 1e-9))
+            best = math.ceil(p["org_reward_share"] * n - 1e-9)
             if best > 0 and p["org_reward"] > 0:
                 self.pending.append((np.flatnonzero(rank >= n - best), p["org_reward"],
                                      "reward"))
@@ -420,7 +420,7 @@ class OrgSector:
             p["org_capacity"] * t["quality"], 1e-6)
         t["price"] = price
         eligible = np.flatnonzero(price <= p["org_price_cap"])
-        wanted = int(math.ceil(p["org_contracts_per_1000"] * m.community.n / 1000.0 - 1e-9))
+        wanted = math.ceil(p["org_contracts_per_1000"] * m.community.n / 1000.0 - 1e-9)
         if len(eligible) == 0 or wanted == 0:
             return
         score = (p["org_tender_quality_weight"] * t["quality"]
@@ -445,7 +445,7 @@ def install(model: GovernanceModel) -> None:
     model.org_sector = sector  # keeps the recurring events alive (Mesa holds them weakly)
     model.org_ledger = sector.ledger
     rng = model.stream("orgs")
-    count = int(round(p["org_initial_density"] * c.n / 1000.0))
+    count = round(p["org_initial_density"] * c.n / 1000.0)
     where = rng.integers(0, c.n, count)
     kind = rng.choice(HOUSEHOLD_KINDS, count, p=services.KIND_WEIGHTS)
     quality = rng.uniform(0.2, 0.6, count)
