@@ -13,7 +13,11 @@ import sys
 
 from model.errors import InputError
 
-COMMAND_MODULES = ("cli.run_cmd",)
+COMMAND_MODULES = (
+    "cli.run_cmd",
+    "cli.demo_cmd",
+    "cli.experiment_cmd",
+)
 
 
 class _Parser(argparse.ArgumentParser):

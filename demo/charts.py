@@ -96,8 +96,8 @@ class ChartBoard:
             ax.set_ylim(0, 1)
         handles = [Patch(facecolor=c, edgecolor="#555555", hatch=h, label=lab)
                    for c, h, lab in zip(RUNG_COLOURS, LADDER_HATCHES, RUNG_LABELS, strict=True)]
-        self.ladder_axes[0].legend(handles=handles[::-1], loc="upper left", fontsize=6.5,
-                                   framealpha=0.85)
+        self.ladder_axes[0].legend(handles=handles[::-1], loc="lower left", fontsize=6.5,
+                                   framealpha=0.9)
         for panel in self.panels:
             ax = axes.pop(0)
             self.line_axes.append(ax)
@@ -115,7 +115,7 @@ class ChartBoard:
                                       markersize=3.5, linewidth=1.3,
                                       label=f"{text} ({label})" if len(models) > 1 else text)
                     self.lines.append((line, run, name, panel.share))
-            ax.legend(fontsize=6.5, framealpha=0.85, loc="lower left")
+            ax.legend(fontsize=6.5, framealpha=0.85, loc="best")
         for ax in axes:
             ax.set_visible(False)
         for ax in self.ladder_axes + self.line_axes:
@@ -140,6 +140,7 @@ class ChartBoard:
             ax.set_xlim(0, weeks_max)
             if not panel.share:
                 ax.relim()
+                ax.set_autoscaley_on(True)  # set_ylim below switched it off last time
                 ax.autoscale_view(scalex=False)
                 ax.set_ylim(bottom=0)
         return self.fig

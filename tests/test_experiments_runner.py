@@ -121,7 +121,7 @@ def test_resume_skips_finished_runs_and_refuses_a_changed_spec(tmp_path):
     after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*.json")}
     assert before == after  # nothing was run again
     changed = loads(spec_text(steps=13), "t.toml")
-    with pytest.raises(InputError, match="spec has changed.*--fresh"):
+    with pytest.raises(InputError, match=r"spec has changed.*--fresh"):
         runner.run_experiment(changed, tmp_path, executor="serial", progress=quiet)
     man = runner.run_experiment(changed, tmp_path, executor="serial", progress=quiet,
                                 fresh=True)
@@ -196,3 +196,35 @@ def test_sigkill_midway_then_continue_equals_uninterrupted(tmp_path):
     assert_same(tmp_path / "killed", tmp_path / "whole")
     runs = pd.read_parquet(tmp_path / "killed" / "runs.parquet")
     assert len(runs) == 20 and runs["id"].is_unique
+
+
+def test_two_factor_sweep_gives_heatmaps(tmp_path):
+    extra = ("[design]\ntype = \"factorial\"\n[design.factors]\nissue_rate = [0.01, 0.03]\n"
+             "rc_admin_burden = [0.2, 0.8]\n")
+    spec = loads(spec_text(replicates=2, steps=6, extra=extra), "t.toml")
+    man = runner.run_experiment(spec, tmp_path, executor="serial",
+                                progress=open(os.devnull, "w"))
+    assert man["status"] == "complete" and len(man["runs"]) == 4 * 2 * 2
+    figs = {p.name for p in (tmp_path / "figures").glob("*.png")}
+    assert "heatmap_participation_rate_grid_management.png" in figs
+    comp = pd.read_csv(tmp_path / "comparison.csv")
+    assert {"issue_rate", "rc_admin_burden"} <= set(comp.columns)
+    assert len(comp) == 4 * 2  # per design point and measure
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert (summary["n"] == 2).all() and len(summary) == 2 * 4 * 2
+
+
+def test_morris_design_writes_sensitivity_with_cis(tmp_path):
+    extra = ("[design]\ntype = \"morris\"\nsamples = 3\n[design.ranges]\n"
+             "issue_rate = [0.005, 0.03]\nsocial_weight = [0.5, 4.0]\n")
+    text = spec_text(replicates=1, steps=6, extra=extra).replace(
+        '["administrative", "grid_management"]', '["grid_management"]')
+    spec = loads(text, "t.toml")
+    runner.run_experiment(spec, tmp_path, executor="serial", progress=open(os.devnull, "w"))
+    sens = pd.read_csv(tmp_path / "sensitivity.csv")
+    assert set(sens["index"]) == {"mu_star", "sigma"}
+    assert set(sens["parameter"]) == {"issue_rate", "social_weight"}
+    mu = sens[sens["index"] == "mu_star"]
+    assert (mu["ci_low"] <= mu["value"]).all() and (mu["value"] <= mu["ci_high"]).all()
+    assert (tmp_path / "figures" / "sensitivity_participation_rate_grid_management.png").exists()
+    assert "Sensitivity (morris)" in (tmp_path / "report.md").read_text()
