@@ -194,3 +194,21 @@ def test_common_random_numbers_across_scenarios():
         by_rep.setdefault(t.replicate, set()).add(t.seed)
     assert all(len(s) == 1 for s in by_rep.values())
     assert len({next(iter(s)) for s in by_rep.values()}) == spec.replicates
+
+
+@settings(max_examples=20, deadline=None)
+@given(hs.integers(1, 6), hs.lists(hs.sampled_from([0.005, 0.01, 0.02, 0.04]), min_size=1,
+                                   max_size=4, unique=True))
+def test_tasks_cover_every_cell_once(replicates, rates):
+    text = GOOD.replace("replicates = 2", f"replicates = {replicates}") + (
+        "[design]\ntype = \"factorial\"\n[design.factors]\n"
+        f"issue_rate = [{', '.join(map(str, rates))}]\n")
+    spec = loads(text)
+    ts = designs.tasks(spec)
+    assert len(ts) == len({t.id for t in ts}) == replicates * len(rates) * 2
+    assert {(t.scenario, t.point, t.replicate) for t in ts} == {
+        (s, p, r) for s in spec.scenarios for p in range(len(rates)) for r in range(replicates)}
+    # more replicates later never changes the seeds of earlier ones
+    more = designs.tasks(spec, range(replicates + 2))
+    seeds = {t.id: t.seed for t in more}
+    assert all(seeds[t.id] == t.seed for t in ts)
