@@ -107,12 +107,17 @@ _SPECS: list[Param] = [
        article="C4", group="residents", low=0, high=10),
     _p("civic_learning", float, 0.003, "civic consciousness gained per step at rung r: "
        "civic_learning * r * (1 - civic)", article="C4", group="residents", low=0, high=1),
-    _p("cost_voice", float, 4.0, "utility cost of rung 1 (voice)", article="B3",
+    _p("cost_voice", float, 4.6, "utility cost of rung 1 (voice)", article="B3",
        group="residents", low=0, high=10),
     _p("cost_guided", float, 3.0, "utility cost of rung 2 (guided participation)", article="B3",
        group="residents", low=0, high=10),
-    _p("cost_self", float, 4.5, "utility cost of rung 3 (self-governance)", article="B3",
+    _p("cost_self", float, 5.5, "utility cost of rung 3 (self-governance)", article="B3",
        group="residents", low=0, high=10),
+    _p("cost_sd", float, 1.0, "sd of a household's persistent extra cost of taking part "
+       "(time, health, work), drawn once", group="residents", low=0, high=5),
+    _p("support_cap", float, 1.5, "most utility all active mechanisms together can add to a "
+       "rung (diminishing returns: cap * (1 - exp(-support / cap)))", group="residents",
+       low=0, high=20),
     _p("admin_crowding_weight", float, 1.0, "crowding-out: utility lost on rungs 2-3 per unit "
        "of the committee's administrative burden", article="A2b", group="residents", low=0,
        high=10),
@@ -120,6 +125,9 @@ _SPECS: list[Param] = [
        article="C4", group="residents", low=0, high=1),
     _p("trust_loss", float, 0.12, "trust lost per ignored issue: loss * trust (lost fast)",
        article="C4", group="residents", low=0, high=1),
+    _p("word_of_mouth", float, 0.003, "per-step pull of trust in government toward the "
+       "grid's record of answered issues, times (1 + rung); downward pulls are faster by "
+       "trust_loss / trust_gain", article="C4", group="residents", low=0, high=0.2),
     _p("satisfaction_rate", float, 0.15, "weight of one issue's outcome in satisfaction",
        group="residents", low=0, high=1),
     # --- service loop -------------------------------------------------------------------

@@ -41,6 +41,10 @@ class Population:
         self.efficacy = around(0.5)
         self.satisfaction = around(0.6)
         self.civic = around(0.2)
+        # Persistent differences in what taking part costs a household (time, health,
+        # work): without them every household faces the same odds and the whole
+        # community moves in lock-step once neighbours pull.
+        self.cost_shift = rng.normal(0.0, params["cost_sd"], n)
         self.threshold = np.clip(
             rng.normal(params["threshold_mean"], params["threshold_sd"], n), 0.0, 1.0
         )
@@ -54,6 +58,8 @@ class Population:
         # every step by the mechanisms that are on (index 0 unused).
         self.support = np.zeros((LEVELS, n))
         self.burden = 0.0  # committee's effective administrative burden, set by the model
+        # Running share of each grid's closed issues that were answered (word of mouth).
+        self.grid_record = np.full(community.n_grids, 0.5)
 
     # --- views ---------------------------------------------------------------------------
     def shares(self) -> np.ndarray:
@@ -87,13 +93,27 @@ class Population:
             + p["trust_weight"] * self.trust_gov
             + p["efficacy_weight"] * self.efficacy
             + p["civic_weight"] * self.civic
-            + self.support[rung]
+            + self.saturated_support(rung)
             - p[("cost_voice", "cost_guided", "cost_self")[rung - 1]]
+            - self.cost_shift
         )
         if rung >= 2:
             m += p["neighbor_trust_weight"] * self.trust_nbr
             m -= p["admin_crowding_weight"] * self.burden
         return m
+
+    def saturated_support(self, rung: int) -> np.ndarray:
+        """What the mechanisms offer for a rung, with diminishing returns.
+
+        A household has only so many evenings: the fifth channel or activity adds less
+        than the first, so support S enters as cap * (1 - exp(-S / cap)) (linear for small
+        S, never above `support_cap`).
+        """
+        cap = self.p["support_cap"]
+        s = self.support[rung]
+        if cap <= 0:
+            return np.zeros_like(s)
+        return np.where(s > 0, cap * -np.expm1(-np.maximum(s, 0.0) / cap), s)
 
     def decide(self, rng: np.random.Generator) -> None:
         """Every household reconsiders its rung once, all at the same time (synchronous)."""
@@ -148,7 +168,29 @@ class Population:
         e = EFFICACY_RATE
         self.efficacy = 1.0 - (1.0 - self.efficacy) * (1.0 - e) ** voiced_resolved
         self.efficacy *= (1.0 - e) ** voiced_failed
+        self.hear_from_neighbours(resolved, failed)
+
+    def hear_from_neighbours(self, resolved: np.ndarray, failed: np.ndarray) -> None:
+        """Word of mouth: trust in government also follows how the grid's issues fare.
+
+        A household meets the system about once a year, but hears of its neighbours' cases
+        all the time (vicarious experience, Bandura 1997). Each grid keeps a running record
+        of the share of its closed issues that were answered; trust moves toward it, faster
+        for those who take part (they hear more), and faster down than up (Slovic 1993).
+        """
+        c, p = self.community, self.p
+        res_g = np.bincount(c.grid_of, weights=resolved, minlength=c.n_grids)
+        closed = res_g + np.bincount(c.grid_of, weights=failed, minlength=c.n_grids)
+        seen = closed > 0
+        self.grid_record[seen] += RECORD_MEMORY * (res_g[seen] / closed[seen]
+                                                   - self.grid_record[seen])
+        gap = self.grid_record[c.grid_of] - self.trust_gov
+        speed = p["word_of_mouth"] * (1.0 + self.level)
+        down = p["trust_loss"] / p["trust_gain"] if p["trust_gain"] > 0 else 1.0
+        self.trust_gov += np.clip(np.where(gap > 0, speed, speed * down), 0.0, 1.0) * gap
 
 
+# Weight of one step's outcomes in a grid's running record of answered issues.
+RECORD_MEMORY = 0.1
 # Efficacy moves symmetrically: a voiced issue resolved or not is equally informative.
 EFFICACY_RATE = 0.1
