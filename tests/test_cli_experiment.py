@@ -48,7 +48,7 @@ def test_compare_prints_table_and_failed_runs_exit_1(tmp_path, capsys, monkeypat
             "--steps", "5", "--executor", "serial", "--out", str(out), *TINY]
     assert main(args) == 0
     captured = capsys.readouterr()
-    assert "grid_management" in captured.out and "vd_a" in captured.out
+    assert "grid_management" in captured.out and "95% CI of diff" in captured.out
     assert "runs: 4 done, 0 failed, 0 left" in captured.err
     # a changed spec in the same folder is refused (exit 2), --fresh starts over
     assert main([*args[:-len(TINY)], *TINY, "--seed", "9"]) == 2

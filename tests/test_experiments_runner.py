@@ -61,6 +61,7 @@ def test_serial_run_writes_the_whole_folder(tmp_path):
     assert (comp["scenario"] == "grid_management").all()
 
 
+@pytest.mark.slow
 def test_processes_match_serial_for_any_worker_count(tmp_path):
     spec = loads(spec_text(replicates=3), "t.toml")
     quiet = open(os.devnull, "w")
