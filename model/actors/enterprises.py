@@ -166,13 +166,21 @@ class EnterpriseSector:
             f.reinforce(self.project_effect(f, org, amount))
         if orgs and self.fund > 0:
             # Waiting pledges go to the best-rated organisation (first listed on ties).
-            self.pay(orgs[int(np.argmax([float(o.quality) for o in orgs]))], self.fund)
-            self.fund = 0.0
+            waiting, self.fund = self.fund, 0.0
+            self.pay(orgs[int(np.argmax([float(o.quality) for o in orgs]))], waiting)
         self.propensity_arr = np.array([f.propensity for f in self.firms])
 
     def pay(self, org, amount: float) -> None:
-        """Yuan to an organisation, converted to the model's cost units it keeps books in."""
-        org.receive(amount / self.model.params["yuan_per_cost_unit"], "enterprise")
+        """Yuan to an organisation, converted to the model's cost units it keeps books in.
+
+        A sum too small to be worth anything in cost units (underflow) waits in the fund
+        rather than vanishing.
+        """
+        units = amount / self.model.params["yuan_per_cost_unit"]
+        if units <= 0:
+            self.fund += amount
+            return
+        org.receive(units, "enterprise")
         self.received += amount
 
     def organizations(self) -> list:
