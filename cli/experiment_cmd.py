@@ -7,17 +7,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.argtypes import nonneg_int, positive_int
 from experiments.executors import EXECUTORS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("main", help="the main job (also `python run.py` alone): every "
                        "mechanism scenario against the administrative baseline")
-    p.add_argument("--replicates", type=_positive_int, default=None,
+    p.add_argument("--replicates", type=positive_int, default=None,
                    help="replicates per scenario (default 6)")
-    p.add_argument("--steps", type=_positive_int, default=None,
+    p.add_argument("--steps", type=positive_int, default=None,
                    help="steps (weeks) per run (default 104)")
-    p.add_argument("--seed", type=_nonneg_int, default=20240601, help="root seed")
+    p.add_argument("--seed", type=nonneg_int, default=20240601, help="root seed")
     p.add_argument("--out", type=Path, default=None, help="output folder (default results/main)")
     _executor_options(p)
     p.set_defaults(handler=cmd_main)
@@ -34,9 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("compare", help="compare scenarios, paired by replicate")
     p.add_argument("--scenarios", required=True, help="comma-separated scenario names")
     p.add_argument("--reference", default=None, help="reference scenario (default: the first)")
-    p.add_argument("--replicates", type=_positive_int, default=5, help="default 5")
-    p.add_argument("--steps", type=_positive_int, default=104, help="default 104")
-    p.add_argument("--seed", type=_nonneg_int, default=20240601, help="root seed")
+    p.add_argument("--replicates", type=positive_int, default=5, help="default 5")
+    p.add_argument("--steps", type=positive_int, default=104, help="default 104")
+    p.add_argument("--seed", type=nonneg_int, default=20240601, help="root seed")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
                    help="override a parameter in every scenario (repeatable)")
     p.add_argument("--out", type=Path, default=None,
@@ -53,33 +54,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--executor", choices=EXECUTORS, default="processes",
                    help="where runs execute (default processes)")
-    p.add_argument("--workers", type=_positive_int, default=None,
+    p.add_argument("--workers", type=positive_int, default=None,
                    help="worker processes (default: one per core)")
     p.add_argument("--scheduler", default=None, metavar="ADDR",
                    help="Dask scheduler address (with --executor dask; default: a local "
                    "cluster on 127.0.0.1)")
     p.add_argument("--fresh", action="store_true",
                    help="delete earlier results in the folder and start over")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return value
-
-
-def _nonneg_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return value
 
 
 def _run(spec, args: argparse.Namespace, out: Path | None, fresh: bool,

@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from cli.argtypes import nonneg_int, positive_int
 from model.params import GROUPS, PARAMS, parse_assignments
 from model.scenarios import SCENARIOS, scenario_params
 
@@ -19,9 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scenario", default="administrative", help="preset name (see `scenarios`)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
                    help="override a parameter (repeatable), e.g. --set grid_management=true")
-    p.add_argument("--steps", type=_positive_int, default=DEFAULT_STEPS,
+    p.add_argument("--steps", type=positive_int, default=DEFAULT_STEPS,
                    help=f"steps (weeks) to run (default {DEFAULT_STEPS})")
-    p.add_argument("--seed", type=_nonneg_int, default=42, help="root seed (default 42)")
+    p.add_argument("--seed", type=nonneg_int, default=42, help="root seed (default 42)")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default results/run-SCENARIO-seedS)")
     p.set_defaults(handler=cmd_run)
@@ -30,26 +31,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_params)
     p = sub.add_parser("scenarios", help="list the scenario presets")
     p.set_defaults(handler=cmd_scenarios)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return value
-
-
-def _nonneg_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return value
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -96,7 +77,7 @@ def cmd_params(args: argparse.Namespace) -> int:
                 continue
             ref = f" ({p.article})" if p.article else ""
             unit = f" [{p.unit}]" if p.unit else ""
-            print(f"  {p.name:<30} {p.type.__name__:<5} default {str(p.default):<8} "
+            print(f"  {p.name:<30} {p.type.__name__:<5} default {p.default!s:<8} "
                   f"range {_range(p)}{unit}{ref}")
             print(textwrap.indent(textwrap.fill(p.meaning, 88), " " * 6))
     return 0

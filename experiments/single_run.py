@@ -12,11 +12,11 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from model import GovernanceModel  # noqa: E402
-from model.measures import MEASURES  # noqa: E402
+from model import GovernanceModel
+from model.measures import MEASURES
 
 LADDER = (("share_inactive", "inactive", ""), ("share_voice", "voice", "//"),
           ("share_guided", "guided participation", ".."), ("share_self_governing",
