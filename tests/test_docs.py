@@ -30,3 +30,12 @@ def test_every_parameter_and_measure_is_documented():
         assert f"`{name}`" in text, name
     for name in MEASURES:
         assert f"`{name}`" in text, name
+
+
+def test_every_spec_field_is_documented():
+    from experiments.spec import _DESIGN, _PRECISION, _TOP
+
+    text = (ROOT / "docs" / "EXPERIMENTS.md").read_text()
+    for table in (_TOP, _DESIGN, _PRECISION):
+        for key in table:
+            assert f"`{key}`" in text, key
