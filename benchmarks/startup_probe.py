@@ -14,10 +14,11 @@ import argparse
 import gc
 import json
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
-from mesa.discrete_space import OrthogonalMooreGrid
+from mesa.discrete_space import Cell, OrthogonalMooreGrid
 
 MOORE = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
 
@@ -38,6 +39,66 @@ class BulkMooreGrid(OrthogonalMooreGrid):
         for (i, j), cell in cells.items():
             cell.connections = {(di, dj): cells[i + di, j + dj] for di, dj in MOORE
                                 if 0 <= i + di < rows and 0 <= j + dj < cols}
+
+
+_CONNECTIONS = Cell.connections  # the slot's descriptor, shadowed by the property below
+
+
+class LazyMooreCell(Cell):
+    """A cell whose neighbour dict is built the first time anything asks for it.
+
+    In this model only institutions' cells (and the demo's portrayal) ever look at
+    neighbours; a million households never do, so a million 8-entry dicts are dead weight.
+    """
+
+    __slots__ = ()
+    _grid: weakref.ref | None = None  # set per grid on its own GridCell subclass
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _CONNECTIONS.__set__(self, None)
+
+    @property
+    def connections(self) -> dict:
+        conn = _CONNECTIONS.__get__(self)
+        if conn is None:
+            grid = self._grid()
+            cells, (rows, cols) = grid._cells, grid.dimensions
+            i, j = self.coordinate
+            conn = {(di, dj): cells[i + di, j + dj] for di, dj in MOORE
+                    if 0 <= i + di < rows and 0 <= j + dj < cols}
+            _CONNECTIONS.__set__(self, conn)
+        return conn
+
+    @connections.setter
+    def connections(self, value: dict) -> None:
+        _CONNECTIONS.__set__(self, value)
+
+
+class LazyMooreGrid(OrthogonalMooreGrid):
+    """OrthogonalMooreGrid (non-toroidal) whose cells connect on first use."""
+
+    def __init__(self, dimensions, capacity=None, random=None) -> None:
+        super().__init__(dimensions, torus=False, capacity=capacity, random=random,
+                         cell_klass=LazyMooreCell)
+        self.cell_klass._grid = weakref.ref(self)
+
+    def _connect_cells_2d(self) -> None:
+        """Nothing to do now: each cell connects itself when first asked."""
+
+
+def same_neighbourhoods(a: OrthogonalMooreGrid, b: OrthogonalMooreGrid) -> bool:
+    """Same connection keys, in the same order, to the same coordinates; same radius-2 sets."""
+    for x, y in zip(a.all_cells, b.all_cells, strict=True):
+        if list(x.connections) != list(y.connections):
+            return False
+        if [c.coordinate for c in x.connections.values()] != \
+                [c.coordinate for c in y.connections.values()]:
+            return False
+        if {c.coordinate for c in x.get_neighborhood(radius=2)} != \
+                {c.coordinate for c in y.get_neighborhood(radius=2)}:
+            return False
+    return True
 
 
 def rss() -> int:
@@ -66,12 +127,15 @@ def probe(size: int) -> dict[str, Any]:
         lambda: OrthogonalMooreGrid((size, size), torus=False, capacity=None))
     bulk, out["grid_bulk_s"], out["grid_bulk_rss"] = timed(
         lambda: BulkMooreGrid((size, size), torus=False, capacity=None))
-    same = all(a.connections.keys() == b.connections.keys()
-               and all(a.connections[k].coordinate == b.connections[k].coordinate
-                       for k in a.connections)
-               for a, b in zip(stock.all_cells, bulk.all_cells, strict=True))
-    out["bulk_connections_identical"] = same
+    out["bulk_connections_identical"] = same_neighbourhoods(stock, bulk)
     del stock
+    gc.collect()
+    lazy, out["grid_lazy_s"], out["grid_lazy_rss"] = timed(
+        lambda: LazyMooreGrid((size, size), capacity=None))
+    check = min(size, 30)
+    out["lazy_connections_identical_30x30"] = same_neighbourhoods(
+        OrthogonalMooreGrid((check, check), capacity=None), LazyMooreGrid((check, check)))
+    del lazy
 
     class _Pop:  # Resident reads model.population only through its views
         pass
