@@ -7,8 +7,58 @@ plain index arrays usable with `np.bincount`.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
-from mesa.discrete_space import OrthogonalMooreGrid
+from mesa.discrete_space import Cell, OrthogonalMooreGrid
+
+MOORE = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+_CONNECTIONS = Cell.connections  # the slot's descriptor, shadowed by the property below
+
+
+class LazyMooreCell(Cell):
+    """A cell whose neighbour dict is built the first time anything asks for it.
+
+    Households never look at Mesa neighbourhoods (neighbour shares are array slices); only
+    institutions' cells and the demo do. Mesa builds 8 connections per cell up front, each
+    clearing two functools caches: at 1000 x 1000 that is ~10 s and ~0.9 GB for dicts that
+    are never read. Keys, order and targets are those of Mesa's OrthogonalMooreGrid.
+    """
+
+    __slots__ = ()
+    _grid: weakref.ref | None = None  # set on each grid's own GridCell subclass
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _CONNECTIONS.__set__(self, None)
+
+    @property
+    def connections(self) -> dict:
+        conn = _CONNECTIONS.__get__(self)
+        if conn is None:
+            grid = self._grid()
+            cells, (rows, cols) = grid._cells, grid.dimensions
+            i, j = self.coordinate
+            conn = {(di, dj): cells[i + di, j + dj] for di, dj in MOORE
+                    if 0 <= i + di < rows and 0 <= j + dj < cols}
+            _CONNECTIONS.__set__(self, conn)
+        return conn
+
+    @connections.setter
+    def connections(self, value: dict) -> None:
+        _CONNECTIONS.__set__(self, value)
+
+
+class LazyMooreGrid(OrthogonalMooreGrid):
+    """Mesa's non-toroidal OrthogonalMooreGrid whose cells connect on first use."""
+
+    def __init__(self, dimensions, capacity=None, random=None) -> None:
+        super().__init__(dimensions, torus=False, capacity=capacity, random=random,
+                         cell_klass=LazyMooreCell)
+        self.cell_klass._grid = weakref.ref(self)
+
+    def _connect_cells_2d(self) -> None:
+        """Nothing now: each cell connects itself when first asked (LazyMooreCell)."""
 
 
 class Community:
@@ -37,7 +87,7 @@ class Community:
         self.moore_count = moore_sum(ones).ravel()
         # Unlimited capacity: institutions (grid workers, organisations) share cells with
         # the household living there.
-        self.grid = OrthogonalMooreGrid((width, height), torus=False, capacity=None, random=random)
+        self.grid = LazyMooreGrid((width, height), capacity=None, random=random)
 
     def centre_of_grid(self, g: int) -> tuple[int, int]:
         """Cell at the middle of management grid g (where its grid worker is based)."""

@@ -13,7 +13,10 @@ One step, in order (docs/ODD.md, "Process overview"):
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import mesa
@@ -53,6 +56,21 @@ CHANNEL_SUPPORT = (0.0, 0.6, 0.3, 0.3)
 PLATFORM_SUPPORT = 0.3
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Millions of long-lived objects and no garbage yet: the cyclic GC would only rescan them.
+
+    Building 1000 x 1000 with the collector on takes ~40% longer (benchmarks/startup_probe.py).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 class _Switch:
     """A kept-alive callable that switches one mechanism on (Mesa holds events weakly)."""
 
@@ -70,8 +88,9 @@ class GovernanceModel(mesa.Model):
         self.params = validate(params)
         super().__init__(rng=rng)
         p = self.params
-        self.community = Community(p["width"], p["height"], p["grid_block"], p["building_block"],
-                                   random=self.random)
+        with _gc_paused():
+            self.community = Community(p["width"], p["height"], p["grid_block"],
+                                       p["building_block"], random=self.random)
         self.population = Population(self.community, p, self.rng)
         self.issues = IssueBook()
         self.issues_outcomes = Outcomes(self.population.n)
@@ -84,9 +103,10 @@ class GovernanceModel(mesa.Model):
         self.government = Government(self)
         self.committee = ResidentsCommittee(self)
         cells = self.community.grid._cells
-        for i, (x, y) in enumerate(zip(self.community.x.tolist(), self.community.y.tolist(),
-                                       strict=True)):
-            Resident(self, i, cells[(x, y)])
+        with _gc_paused():
+            for i, (x, y) in enumerate(zip(self.community.x.tolist(),
+                                           self.community.y.tolist(), strict=True)):
+                Resident(self, i, cells[(x, y)])
         self.service_handlers = [
             SelfHandler(self), NoHandler(self, BUILDING), NoHandler(self, ORG),
             NoHandler(self, ENTERPRISE), GridHandler(self), CommitteeHandler(self),

@@ -170,10 +170,22 @@ class BuildingSelfGovernance:
             self.formed += 1
 
     def by_elections(self) -> None:
-        seats = self.model.params["building_committee_size"]
+        """Covenants are re-signed everywhere; ballots are held only where a seat is vacant.
+
+        A full committee draws no random numbers in `by_election`, so skipping its ballot
+        changes nothing but the time: the per-building Python work is only for vacancies.
+        """
+        m = self.model
+        seats = m.params["building_committee_size"]
+        c, pop = m.community, m.population
+        signed = np.bincount(c.building_of, weights=pop.level >= 1,
+                             minlength=c.n_buildings) / c.building_size
         for b, com in self.committees.items():
-            cand, weight, signed = self._ballot(b)
-            com.by_election(cand, weight, seats, signed, self.model.rng)
+            if len(com.members) >= seats:
+                com.covenant = float(signed[b])
+                continue
+            cand, weight, _ = self._ballot(b)
+            com.by_election(cand, weight, seats, float(signed[b]), m.rng)
 
     def _ballot(self, b: int) -> tuple[np.ndarray, np.ndarray, float]:
         """Willing households of building b, their vote weights, and the covenant's reach.
@@ -189,7 +201,10 @@ class BuildingSelfGovernance:
         weight = pop.civic[cand] + 0.05
         party = getattr(m, "party", None)
         if m.mechanisms["party_leadership"] and party is not None and party.organised:
-            weight = weight * (1.0 + party.organised_members()[cand])
+            # Candidates only: organised_members() is a whole-community array, and building
+            # it once per building made ballots O(buildings x households).
+            organised = pop.party[cand] & party.has_branch[m.community.grid_of[cand]]
+            weight = weight * (1.0 + organised)
         signed = float((pop.level[homes] >= 1).mean())
         return cand, weight, signed
 
