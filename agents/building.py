@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
+from model.services import ranks_within_groups
+
 
 def building_centre(community, building_id: int) -> tuple[int, int]:
     """Cell at the middle of a building (where its committee meets)."""
@@ -13,43 +15,55 @@ def building_centre(community, building_id: int) -> tuple[int, int]:
     return bx * bb + bb // 2, by * bb + bb // 2
 
 
-def elect(candidates: np.ndarray, seats: int, weight: np.ndarray,
+def elect(candidates: np.ndarray, building: np.ndarray, seats: np.ndarray, weight: np.ndarray,
           rng: np.random.Generator) -> np.ndarray:
-    """Seats filled from willing candidates, chosen with probability proportional to weight.
+    """Every building's vacant seats filled at once, each a weighted lottery among its own.
 
-    Voters favour neighbours known for public spirit (civic consciousness); sampling without
-    replacement keeps it a lottery rather than a ranking, as small elections are.
+    Voters favour neighbours known for public spirit; sampling without replacement keeps it a
+    lottery rather than a ranking, as small elections are. Efraimidis and Spirakis (2006):
+    the k largest keys log(u) / w among a building's candidates are a weighted sample of k
+    without replacement, so all buildings are drawn in one sort. Returns the elected
+    households, sorted.
     """
-    seats = min(seats, len(candidates))
-    if seats == 0:
-        return candidates[:0]
-    w = np.asarray(weight, dtype=np.float64) + 1e-9
-    return np.sort(rng.choice(candidates, size=seats, replace=False, p=w / w.sum()))
+    if len(candidates) == 0:
+        return candidates
+    key = np.log(rng.random(len(candidates))) / (np.asarray(weight, dtype=np.float64) + 1e-9)
+    order = np.lexsort((-key, building))
+    chosen = candidates[order][ranks_within_groups(building[order]) < seats[building[order]]]
+    return np.sort(chosen)
 
 
 class BuildingCommittee(FixedAgent):
-    """An elected committee of one building, with the covenant its households signed."""
+    """An elected committee of one building, with the covenant its households signed.
 
-    def __init__(self, model, building_id: int, members: np.ndarray, covenant: float,
-                 now: int) -> None:
+    Its state lives in the building actor's arrays (members, covenants, issues settled), so
+    forming, fading and by-elections are array work over all buildings; the agent is the
+    committee's place in Mesa's space and AgentSets.
+    """
+
+    def __init__(self, model, registry, building_id: int, now: int) -> None:
         super().__init__(model)
+        self.registry = registry
         self.building_id = int(building_id)
         self.cell = model.community.grid[building_centre(model.community, building_id)]
-        self.members = members  # household ids, sorted
-        self.covenant = covenant  # share of the building's households that signed (0-1)
         self.formed_at = now
-        self.settled = 0  # issues settled so far
 
-    def drop_inactive(self, level: np.ndarray) -> None:
-        """Members who no longer take part (rung < 2) leave the committee."""
-        self.members = self.members[level[self.members] >= 2]
+    @property
+    def members(self) -> np.ndarray:
+        """Household ids of the members, sorted."""
+        reg = self.registry
+        mine = self.model.community.building_of[reg.members] == self.building_id
+        return reg.members[mine]
 
-    def by_election(self, candidates: np.ndarray, weight: np.ndarray, seats: int,
-                    signed: float, rng: np.random.Generator) -> None:
-        """Vacant seats are filled from willing non-members; the covenant is re-signed."""
-        free = ~np.isin(candidates, self.members)
-        vacant = seats - len(self.members)
-        if vacant > 0 and free.any():
-            new = elect(candidates[free], vacant, weight[free], rng)
-            self.members = np.sort(np.concatenate([self.members, new]))
-        self.covenant = signed
+    @property
+    def covenant(self) -> float:
+        """Share of the building's households that signed the covenant (0-1)."""
+        return float(self.registry.covenant[self.building_id])
+
+    @property
+    def settled(self) -> int:
+        return int(self.registry.settled[self.building_id])
+
+    def remove(self) -> None:
+        self.registry.forget(self.building_id)
+        super().remove()

@@ -49,11 +49,12 @@ class Tally(defaultdict):
 
 def compute(model: GovernanceModel) -> dict[str, float]:
     """All measures for the model's current state, in registry order."""
+    model.measure_cache = {"shares": model.population.shares()}  # read by several measures
     return {name: float(m.fn(model)) for name, m in MEASURES.items()}
 
 
 def _share(rung: int) -> Callable[[GovernanceModel], float]:
-    return lambda m: m.population.shares()[rung]
+    return lambda m: m.measure_cache["shares"][rung]
 
 
 for _rung, _name, _what in ((0, "share_inactive", "inactive"), (1, "share_voice", "voice"),

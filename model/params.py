@@ -106,7 +106,8 @@ _SPECS: list[Param] = [
     _p("civic_weight", float, 1.0, "logit weight of civic consciousness (learnt by taking part)",
        article="C4", group="residents", low=0, high=10),
     _p("civic_learning", float, 0.003, "civic consciousness gained per step at rung r: "
-       "civic_learning * r * (1 - civic)", article="C4", group="residents", low=0, high=1),
+       "(1 - (1 - civic_learning)^r) * (1 - civic); lost at rung 0: civic_learning * civic",
+       article="C4", group="residents", low=0, high=1),
     _p("cost_voice", float, 4.6, "utility cost of rung 1 (voice)", article="B3",
        group="residents", low=0, high=10),
     _p("cost_guided", float, 3.0, "utility cost of rung 2 (guided participation)", article="B3",

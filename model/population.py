@@ -68,7 +68,7 @@ class Population:
 
     def scope_share_at_least(self, rung: int) -> np.ndarray:
         """Per household: share of its influence scope standing on `rung` or above."""
-        on = (self.level >= rung).astype(np.float64)
+        on = self.level >= rung
         scope = self.p["influence_scope"]
         c = self.community
         if scope == "global":
@@ -76,31 +76,33 @@ class Population:
         if scope == "building":
             per = np.bincount(c.building_of, weights=on, minlength=c.n_buildings)
             return (per / c.building_size)[c.building_of]
-        grid = on.reshape(c.width, c.height)
-        return moore_sum(grid).ravel() / c.moore_count
+        return moore_sum(on.reshape(c.width, c.height)).ravel() / c.moore_count
 
     # --- rules ---------------------------------------------------------------------------
-    def marginal_utility(self, rung: int, social: np.ndarray) -> np.ndarray:
+    def marginal_utility(self, rung: int, social: np.ndarray,
+                         common: np.ndarray | None = None) -> np.ndarray:
         """Utility of standing on `rung` rather than the one below it (logit choice).
 
         Random-utility binary choice with social interactions (McFadden 1974; Brock and
         Durlauf 2001): the pull of neighbours already on the rung, trust, efficacy and civic
         consciousness against the rung's cost, plus whatever the active mechanisms offer.
+        `common` (the rung-independent part) may be passed in to share it across rungs.
         """
         p = self.p
-        m = (
-            p["social_weight"] * social
-            + p["trust_weight"] * self.trust_gov
-            + p["efficacy_weight"] * self.efficacy
-            + p["civic_weight"] * self.civic
-            + self.saturated_support(rung)
-            - p[("cost_voice", "cost_guided", "cost_self")[rung - 1]]
-            - self.cost_shift
-        )
+        if common is None:
+            common = self.common_utility()
+        m = (common + p["social_weight"] * social + self.saturated_support(rung)
+             - p[("cost_voice", "cost_guided", "cost_self")[rung - 1]])
         if rung >= 2:
             m += p["neighbor_trust_weight"] * self.trust_nbr
             m -= p["admin_crowding_weight"] * self.burden
         return m
+
+    def common_utility(self) -> np.ndarray:
+        """The part of every rung's utility that does not depend on the rung."""
+        p = self.p
+        return (p["trust_weight"] * self.trust_gov + p["efficacy_weight"] * self.efficacy
+                + p["civic_weight"] * self.civic - self.cost_shift)
 
     def saturated_support(self, rung: int) -> np.ndarray:
         """What the mechanisms offer for a rung, with diminishing returns.
@@ -113,19 +115,24 @@ class Population:
         s = self.support[rung]
         if cap <= 0:
             return np.zeros_like(s)
-        return np.where(s > 0, cap * -np.expm1(-np.maximum(s, 0.0) / cap), s)
+        out = np.expm1(s * (-1.0 / cap))
+        out *= -cap
+        return out
 
     def decide(self, rng: np.random.Generator) -> None:
         """Every household reconsiders its rung once, all at the same time (synchronous)."""
         social = {r: self.scope_share_at_least(r) for r in RUNGS}
-        util = {r: self.marginal_utility(r, social[r]) for r in RUNGS}
-        level = self.level.astype(np.int64)
-        # Utility of the rung above (to climb) and of the current rung (to keep).
-        up = np.full(self.n, -np.inf)
-        keep = np.full(self.n, np.inf)
+        common = self.common_utility()
+        # Row L of `table`: utility of rung L (row 0: +inf, nobody falls below 0; row 4:
+        # -inf, nobody climbs above 3), so a household's utility to keep is table[L] and to
+        # climb table[L + 1].
+        table = np.empty((LEVELS + 1, self.n))
+        table[0], table[LEVELS] = np.inf, -np.inf
         for r in RUNGS:
-            up[level == r - 1] = util[r][level == r - 1]
-            keep[level == r] = util[r][level == r]
+            table[r] = self.marginal_utility(r, social[r], common)
+        level = self.level.astype(np.int64)
+        cols = np.arange(self.n)
+        keep, up = table[level, cols], table[level + 1, cols]
         rate = self.p["adjustment_rate"]
         u_up, u_down = rng.random(self.n), rng.random(self.n)
         climb = u_up < rate * _logistic(up)
@@ -142,35 +149,47 @@ class Population:
     def learn(self) -> None:
         """Civic consciousness grows only by taking part (article C4), never by decree."""
         rate = self.p["civic_learning"]
-        self.civic += rate * self.level * (1.0 - self.civic)
+        # Each rung above 0 is one more chance to learn: gain 1 - (1 - rate)^rung, which is
+        # rate * rung for small rates and never overshoots 1.
+        gain = 1.0 - (1.0 - rate) ** np.arange(LEVELS)
+        self.civic += gain[self.level] * (1.0 - self.civic)
         # Unused civic skills fade slowly among those who no longer take part.
         self.civic -= rate * (self.level == 0) * self.civic
 
-    def apply_outcomes(self, resolved: np.ndarray, failed: np.ndarray, voiced_resolved: np.ndarray,
-                       voiced_failed: np.ndarray, public_resolved: np.ndarray,
-                       known_failed: np.ndarray, neighbour_resolved: np.ndarray,
-                       neighbour_failed: np.ndarray, waiting_unknown: np.ndarray) -> None:
-        """Move satisfaction, trust and efficacy by this step's issue outcomes (counts).
+    def apply_outcomes(self, households: np.ndarray, counts: dict[str, np.ndarray]) -> None:
+        """Move satisfaction, trust and efficacy by this step's issue outcomes.
 
+        `counts[key][i]` is how many outcomes of a kind household `households[i]` had: keys
+        resolved, failed, voiced_resolved, voiced_failed, public_resolved, known_failed,
+        neighbour_resolved, neighbour_failed, waiting_unknown (missing keys count zero).
         Trust follows the asymmetry principle (Slovic 1993): each answered issue adds
         gain * (1 - trust), each ignored one removes loss * trust with loss > gain.
         """
-        p = self.p
-        rate = p["satisfaction_rate"]
-        self.satisfaction = 1.0 - (1.0 - self.satisfaction) * (1.0 - rate) ** resolved
-        self.satisfaction *= (1.0 - rate) ** failed
-        self.satisfaction *= (1.0 - 0.2 * rate) ** waiting_unknown
-        g, lo = p["trust_gain"], p["trust_loss"]
-        self.trust_gov = 1.0 - (1.0 - self.trust_gov) * (1.0 - g) ** public_resolved
-        self.trust_gov *= (1.0 - lo) ** known_failed
-        self.trust_nbr = 1.0 - (1.0 - self.trust_nbr) * (1.0 - g) ** neighbour_resolved
-        self.trust_nbr *= (1.0 - lo) ** neighbour_failed
-        e = EFFICACY_RATE
-        self.efficacy = 1.0 - (1.0 - self.efficacy) * (1.0 - e) ** voiced_resolved
-        self.efficacy *= (1.0 - e) ** voiced_failed
-        self.hear_from_neighbours(resolved, failed)
+        p, h = self.p, households
+        zero = np.zeros(len(h))
 
-    def hear_from_neighbours(self, resolved: np.ndarray, failed: np.ndarray) -> None:
+        def n(key: str) -> np.ndarray:
+            return counts.get(key, zero)
+
+        def rise(x: np.ndarray, rate: float, k: np.ndarray) -> np.ndarray:
+            return 1.0 - (1.0 - x) * (1.0 - rate) ** k
+
+        def fall(x: np.ndarray, rate: float, k: np.ndarray) -> np.ndarray:
+            return x * (1.0 - rate) ** k
+
+        rate, g, lo, e = p["satisfaction_rate"], p["trust_gain"], p["trust_loss"], EFFICACY_RATE
+        sat = fall(rise(self.satisfaction[h], rate, n("resolved")), rate, n("failed"))
+        self.satisfaction[h] = fall(sat, 0.2 * rate, n("waiting_unknown"))
+        self.trust_gov[h] = fall(rise(self.trust_gov[h], g, n("public_resolved")), lo,
+                                 n("known_failed"))
+        self.trust_nbr[h] = fall(rise(self.trust_nbr[h], g, n("neighbour_resolved")), lo,
+                                 n("neighbour_failed"))
+        self.efficacy[h] = fall(rise(self.efficacy[h], e, n("voiced_resolved")), e,
+                                n("voiced_failed"))
+        self.hear_from_neighbours(h, n("resolved"), n("failed"))
+
+    def hear_from_neighbours(self, households: np.ndarray, resolved: np.ndarray,
+                             failed: np.ndarray) -> None:
         """Word of mouth: trust in government also follows how the grid's issues fare.
 
         A household meets the system about once a year, but hears of its neighbours' cases
@@ -179,8 +198,9 @@ class Population:
         for those who take part (they hear more), and faster down than up (Slovic 1993).
         """
         c, p = self.community, self.p
-        res_g = np.bincount(c.grid_of, weights=resolved, minlength=c.n_grids)
-        closed = res_g + np.bincount(c.grid_of, weights=failed, minlength=c.n_grids)
+        grid = c.grid_of[households]
+        res_g = np.bincount(grid, weights=resolved, minlength=c.n_grids)
+        closed = res_g + np.bincount(grid, weights=failed, minlength=c.n_grids)
         seen = closed > 0
         self.grid_record[seen] += RECORD_MEMORY * (res_g[seen] / closed[seen]
                                                    - self.grid_record[seen])

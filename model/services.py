@@ -199,7 +199,7 @@ class NoHandler(Handler):
         return np.full(len(idx), -1)
 
 
-def _ranks_within_groups(group: np.ndarray) -> np.ndarray:
+def ranks_within_groups(group: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal (sorted) group ids."""
     if len(group) == 0:
         return group
@@ -235,8 +235,7 @@ class ServiceLoop:
         book = self.book
         book.keep(~book.closed)
         n = m.population.n
-        unknown = np.bincount(book.household[~book.known], minlength=n)
-        m.issues_outcomes.flush(m.population, waiting_unknown=unknown)
+        m.issues_outcomes.flush(m.population, unknown=book.household[~book.known])
         m.population.open_issues = np.bincount(book.household, minlength=n)
 
     def arise(self, now: int, rng: np.random.Generator) -> None:
@@ -318,7 +317,7 @@ class ServiceLoop:
         else:
             order = np.lexsort((book.created[take], group))
             take, group = take[order], group[order]
-            ok = _ranks_within_groups(group) < _integer_capacity(cap, rng)[group]
+            ok = ranks_within_groups(group) < _integer_capacity(cap, rng)[group]
             accepted, g_acc, waiting = take[ok], group[ok], take[~ok]
             handler.used = np.bincount(g_acc, minlength=len(cap)).astype(np.float64)
         if handler.misroutable:
@@ -429,21 +428,19 @@ class Outcomes:
         self._add("known_failed", hh[known])
         self._add("neighbour_failed", hh[np.isin(kind, DISPUTES)])
 
-    def count(self, key: str) -> np.ndarray:
-        parts = self.parts.get(key)
-        if not parts:
-            return np.zeros(self.n)
-        return np.bincount(np.concatenate(parts), minlength=self.n).astype(np.float64)
+    def flush(self, population, unknown: np.ndarray) -> None:
+        """Apply this step's outcomes to the households they concern, and only to those.
 
-    def flush(self, population, waiting_unknown: np.ndarray) -> None:
-        population.apply_outcomes(
-            resolved=self.count("resolved"), failed=self.count("failed"),
-            voiced_resolved=self.count("voiced_resolved"),
-            voiced_failed=self.count("voiced_failed"),
-            public_resolved=self.count("public_resolved"),
-            known_failed=self.count("known_failed"),
-            neighbour_resolved=self.count("neighbour_resolved"),
-            neighbour_failed=self.count("neighbour_failed"),
-            waiting_unknown=waiting_unknown,
-        )
+        `unknown` lists the household of every open issue nobody knows about (a household
+        appears once per such issue). Most households have no outcome in a given week, so
+        the work is proportional to outcomes, not to the community's size.
+        """
+        self._add("waiting_unknown", unknown)
+        keys = list(self.parts)
+        chunks = [np.concatenate(self.parts[k]) for k in keys]
+        households, where = np.unique(np.concatenate(chunks), return_inverse=True)
+        bounds = np.cumsum([0] + [len(c) for c in chunks])
+        counts = {k: np.bincount(where[bounds[i]:bounds[i + 1]], minlength=len(households))
+                  for i, k in enumerate(keys)}
+        population.apply_outcomes(households, counts)
         self.parts = {}

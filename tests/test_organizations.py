@@ -208,3 +208,24 @@ def test_invariants_over_random_parameters(seed, mech, grant, fixed, founding, f
         scale = 1.0 + sum(m.org_ledger.received.values())
         assert abs(m.org_ledger.balance_error(m.org_sector.held())) < 1e-9 * scale
         assert m.org_ledger.public_this_step() <= m.government.spent + 1e-9 * scale
+
+
+def test_reach_maps_match_brute_force():
+    """Each household's serving organisation is the closest one of its kind within reach."""
+    from model import services as svc
+
+    m = GovernanceModel.from_scenario("social_collaboration", rng=4, width=40, height=40,
+                                      grid_block=20, building_block=5)
+    m.run(30)
+    sec = next(s for s in m.submodels if type(s).__name__ == "OrgSector")
+    sec.rebuild_maps()
+    t, c = sec.table, m.community
+    for i in range(0, c.n, 7):
+        d = np.maximum(np.abs(t["x"] - c.x[i]), np.abs(t["y"] - c.y[i]))
+        reach = d <= t["radius"]
+        for k in range(len(svc.KINDS)):
+            mine = np.flatnonzero(reach & (t["kind"] == k))
+            want = mine[np.argmin(d[mine])] if len(mine) else -1  # lowest row on ties
+            assert sec.owner[k, i] == want
+        any_ = np.flatnonzero(reach)
+        assert sec.nearest[i] == (any_[np.argmin(d[any_])] if len(any_) else -1)

@@ -53,40 +53,41 @@ class BuildingHandler(services.Handler):
         return self.model.params["cost_building"]
 
     def on_resolved(self, idx: np.ndarray, group: np.ndarray) -> None:
-        counts = np.bincount(group, minlength=self.model.community.n_buildings)
-        for b in np.flatnonzero(counts):
-            self.gov.committees[b].settled += int(counts[b])
+        self.gov.settled += np.bincount(group, minlength=self.model.community.n_buildings)
 
 
 class BuildingSelfGovernance:
-    """Keeps the committees (building id -> agent) and runs formation and fading."""
+    """All committees as arrays (members, covenants) plus one Mesa agent per committee."""
 
     def __init__(self, model: GovernanceModel) -> None:
         self.model = model
+        nb = model.community.n_buildings
         self.committees: dict[int, BuildingCommittee] = {}
+        self.active = np.zeros(nb, dtype=bool)
+        self.members = np.zeros(0, dtype=np.int64)  # household ids of all members, sorted
+        self.covenant = np.zeros(nb)
+        self.settled = np.zeros(nb, dtype=np.int64)
         self.formed = 0
         self.dissolved = 0
-        c = model.community
-        order = np.argsort(c.building_of, kind="stable")
-        self._homes = np.split(order, np.cumsum(c.building_size)[:-1])  # households per building
 
     # --- views used by the handler and the measures -----------------------------------------
     def has_committee(self) -> np.ndarray:
-        out = np.zeros(self.model.community.n_buildings, dtype=bool)
-        out[list(self.committees)] = True
-        return out
+        return self.active
 
     def seats_filled(self) -> np.ndarray:
-        out = np.zeros(self.model.community.n_buildings)
-        for b, c in self.committees.items():
-            out[b] = len(c.members)
-        return out
+        c = self.model.community
+        return np.bincount(c.building_of[self.members], minlength=c.n_buildings).astype(float)
 
     def covenants(self) -> np.ndarray:
-        out = np.zeros(self.model.community.n_buildings)
-        for b, c in self.committees.items():
-            out[b] = c.covenant
-        return out
+        return self.covenant
+
+    def forget(self, b: int) -> None:
+        """A committee leaves office: its seats, covenant and record go with it."""
+        self.committees.pop(b, None)
+        if self.active[b]:
+            self.active[b] = False
+            self.covenant[b] = 0.0
+            self.members = self.members[self.model.community.building_of[self.members] != b]
 
     # --- rules --------------------------------------------------------------------------------
     def prepare(self, now: int) -> None:
@@ -94,7 +95,7 @@ class BuildingSelfGovernance:
         if not self.committees:
             return
         c, pop = self.model.community, self.model.population
-        here = self.has_committee()[c.building_of] * self.model.params["building_support"]
+        here = self.active[c.building_of] * self.model.params["building_support"]
         pop.support[3] += here
         pop.support[2] += 0.5 * here
 
@@ -118,20 +119,19 @@ class BuildingSelfGovernance:
             return
         c, pop = self.model.community, self.model.population
         rate = self.model.params["building_trust_rate"]
-        taking_part = self.has_committee()[c.building_of] & (pop.level >= 2)
+        taking_part = self.active[c.building_of] & (pop.level >= 2)
         pop.trust_nbr += rate * taking_part * (1.0 - pop.trust_nbr)
 
     def fade(self) -> None:
         """Members below rung 2 leave; a committee under its minimum dissolves."""
+        if not self.committees:
+            return
         level = self.model.population.level
-        low = self.minimum()
-        for b in list(self.committees):
-            com = self.committees[b]
-            com.drop_inactive(level)
-            if len(com.members) < low:
-                com.remove()
-                del self.committees[b]
-                self.dissolved += 1
+        self.members = self.members[level[self.members] >= 2]
+        gone = np.flatnonzero(self.active & (self.seats_filled() < self.minimum()))
+        for b in gone.tolist():
+            self.committees[b].remove()
+        self.dissolved += len(gone)
 
     def minimum(self) -> int:
         """Members a committee needs (never more than its seats)."""
@@ -153,7 +153,7 @@ class BuildingSelfGovernance:
             backed = np.bincount(c.building_of, weights=backbone, minlength=c.n_buildings) > 0
             ok |= backed & (share >= p["building_willing_share"])
         ok &= willing >= self.minimum()
-        ok &= ~self.has_committee()
+        ok &= ~self.active
         return ok
 
     def form(self, now: int) -> None:
@@ -163,50 +163,52 @@ class BuildingSelfGovernance:
         if len(eligible) == 0:
             return
         go = eligible[m.rng.random(len(eligible)) < p["building_formation_rate"]]
+        if len(go) == 0:
+            return
+        seats = np.zeros(m.community.n_buildings, dtype=np.int64)
+        seats[go] = p["building_committee_size"]
+        self._elect(seats)
+        self.covenant[go] = self._signed()[go]
+        self.active[go] = True
         for b in go.tolist():
-            cand, weight, signed = self._ballot(b)
-            members = elect(cand, p["building_committee_size"], weight, m.rng)
-            self.committees[b] = BuildingCommittee(m, b, members, signed, now)
-            self.formed += 1
+            self.committees[b] = BuildingCommittee(m, self, b, now)
+        self.formed += len(go)
 
     def by_elections(self) -> None:
-        """Covenants are re-signed everywhere; ballots are held only where a seat is vacant.
+        """Covenants are re-signed; vacant seats are filled from willing non-members."""
+        if not self.committees:
+            return
+        seats = self.model.params["building_committee_size"]
+        self.covenant[self.active] = self._signed()[self.active]
+        vacant = np.where(self.active, seats - self.seats_filled(), 0).astype(np.int64)
+        if vacant.any():
+            self._elect(np.maximum(vacant, 0))
 
-        A full committee draws no random numbers in `by_election`, so skipping its ballot
-        changes nothing but the time: the per-building Python work is only for vacancies.
+    def _signed(self) -> np.ndarray:
+        """Share of each building's households that take part at all: they sign the covenant."""
+        c, pop = self.model.community, self.model.population
+        return np.bincount(c.building_of, weights=pop.level >= 1,
+                           minlength=c.n_buildings) / c.building_size
+
+    def _elect(self, seats: np.ndarray) -> None:
+        """Fill `seats[b]` seats in every building b from its willing non-members.
+
+        Vote weight = civic consciousness; under Party leadership organised members count
+        double (the Party group nominates them: the backbone of A3).
         """
         m = self.model
-        seats = m.params["building_committee_size"]
         c, pop = m.community, m.population
-        signed = np.bincount(c.building_of, weights=pop.level >= 1,
-                             minlength=c.n_buildings) / c.building_size
-        for b, com in self.committees.items():
-            if len(com.members) >= seats:
-                com.covenant = float(signed[b])
-                continue
-            cand, weight, _ = self._ballot(b)
-            com.by_election(cand, weight, seats, float(signed[b]), m.rng)
-
-    def _ballot(self, b: int) -> tuple[np.ndarray, np.ndarray, float]:
-        """Willing households of building b, their vote weights, and the covenant's reach.
-
-        Weight = civic consciousness; under Party leadership organised members count double
-        (the Party group nominates them: the backbone of A3). Every household that takes part
-        at all (rung >= 1) signs the covenant.
-        """
-        m = self.model
-        pop = m.population
-        homes = self._homes[b]
-        cand = homes[pop.level[homes] >= 2]
+        open_ = (pop.level >= 2) & (seats[c.building_of] > 0)
+        open_[self.members] = False
+        cand = np.flatnonzero(open_)
+        if len(cand) == 0:
+            return
         weight = pop.civic[cand] + 0.05
         party = getattr(m, "party", None)
         if m.mechanisms["party_leadership"] and party is not None and party.organised:
-            # Candidates only: organised_members() is a whole-community array, and building
-            # it once per building made ballots O(buildings x households).
-            organised = pop.party[cand] & party.has_branch[m.community.grid_of[cand]]
-            weight = weight * (1.0 + organised)
-        signed = float((pop.level[homes] >= 1).mean())
-        return cand, weight, signed
+            weight = weight * (1.0 + (pop.party[cand] & party.has_branch[c.grid_of[cand]]))
+        chosen = elect(cand, c.building_of[cand], seats, weight, m.rng)
+        self.members = np.sort(np.concatenate([self.members, chosen]))  # disjoint: non-members
 
 
 def install(model: GovernanceModel) -> None:

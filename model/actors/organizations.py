@@ -111,6 +111,7 @@ class OrgSector:
         c = model.community
         self.table = {k: np.zeros(0, dtype=t) for k, t in _COLUMNS.items()}
         self.ledger = OrgLedger()
+        self._scratch: np.ndarray | None = None
         self.owner = np.full((len(services.KINDS), c.n), -1, dtype=np.int32)
         self.nearest = np.full(c.n, -1, dtype=np.int32)
         self.carrying = model.params["org_carrying_capacity"] * c.n / 1000.0
@@ -195,35 +196,41 @@ class OrgSector:
     def rebuild_maps(self) -> None:
         """Nearest serving organisation per kind and household, and overlap per organisation.
 
-        Loops over organisations (not households), each touching only its own square of
-        the grid; called only when organisations are founded, exit or change reach.
+        All (organisation, cell within its reach) pairs at once, grouped by reach radius
+        (there are only a few radii), so there is no loop over organisations: each cell
+        keeps the closest organisation (Chebyshev distance), the lowest row on ties; an
+        organisation's overlap is the share of its cells that another of its kind also
+        reaches. Called only when organisations are founded, exit or change reach.
         """
         c, t = self.model.community, self.table
-        w, h, kinds = c.width, c.height, len(services.KINDS)
-        far = np.iinfo(np.int32).max
-        owner = np.full((kinds, w, h), -1, dtype=np.int32)
-        best = np.full((kinds, w, h), far, dtype=np.int32)
-        nearest = np.full((w, h), -1, dtype=np.int32)
-        nbest = np.full((w, h), far, dtype=np.int32)
-        count = np.zeros((kinds, w, h), dtype=np.int32)
-        boxes = []
-        for j, (k, x, y, r) in enumerate(zip(t["kind"].tolist(), t["x"].tolist(),
-                                             t["y"].tolist(), t["radius"].tolist(),
-                                             strict=True)):
-            x0, x1, y0, y1 = max(0, x - r), min(w, x + r + 1), max(0, y - r), min(h, y + r + 1)
-            d = np.maximum(np.abs(np.arange(x0, x1) - x)[:, None],
-                           np.abs(np.arange(y0, y1) - y)[None, :]).astype(np.int32)
-            for own, bst in ((owner[k, x0:x1, y0:y1], best[k, x0:x1, y0:y1]),
-                             (nearest[x0:x1, y0:y1], nbest[x0:x1, y0:y1])):
-                closer = d < bst
-                bst[closer] = d[closer]
-                own[closer] = j
-            count[k, x0:x1, y0:y1] += 1
-            boxes.append((k, x0, x1, y0, y1))
-        t["overlap"] = np.array([(count[k, x0:x1, y0:y1] > 1).mean() for k, x0, x1, y0, y1
-                                 in boxes], dtype=np.float64)
-        self.owner = owner.reshape(kinds, c.n)
-        self.nearest = nearest.reshape(c.n)
+        h, n, kinds = c.height, c.n, len(services.KINDS)
+        cells, dists, rows = [], [], []
+        for r in np.unique(t["radius"]).tolist():
+            js = np.flatnonzero(t["radius"] == r)
+            off = np.arange(-r, r + 1)
+            dx, dy = np.repeat(off, len(off)), np.tile(off, len(off))
+            xs = t["x"][js, None] + dx[None, :]
+            ys = t["y"][js, None] + dy[None, :]
+            ok = (xs >= 0) & (xs < c.width) & (ys >= 0) & (ys < h)
+            cells.append((xs * h + ys)[ok])
+            dists.append(np.broadcast_to(np.maximum(np.abs(dx), np.abs(dy)), ok.shape)[ok])
+            rows.append(np.broadcast_to(js[:, None], ok.shape)[ok])
+        cell = np.concatenate([np.zeros(0), *cells]).astype(np.int64)
+        dist = np.concatenate([np.zeros(0), *dists]).astype(np.int64)
+        row = np.concatenate([np.zeros(0), *rows]).astype(np.int64)
+        slot = t["kind"][row].astype(np.int64) * n + cell  # (kind, cell) pairs
+        if self._scratch is None:  # reused: fresh multi-MB arrays each time cost page faults
+            self._scratch = np.zeros(kinds * n, dtype=np.int64)
+        owner, nearest = self.owner.reshape(-1), self.nearest
+        _closest(slot, dist, row, owner, self._scratch)
+        _closest(cell, dist, row, nearest, self._scratch)
+        scratch = self._scratch
+        scratch[slot] = 0
+        np.add.at(scratch, slot, 1)
+        crowded = scratch[slot] > 1
+        per_row = np.bincount(row, minlength=len(self))
+        t["overlap"] = np.bincount(row, weights=crowded, minlength=len(self)) / np.maximum(
+            per_row, 1)
         self.dirty = False
 
     def duplication(self) -> np.ndarray:
@@ -435,6 +442,22 @@ class OrgSector:
     # --- views --------------------------------------------------------------------------
     def held(self) -> float:
         return float(self.table["funds"].sum())
+
+
+def _closest(key: np.ndarray, dist: np.ndarray, row: np.ndarray, out: np.ndarray,
+             scratch: np.ndarray) -> None:
+    """out[k] = the row with the smallest distance among pairs with key k (lowest row on
+    ties), -1 where no pair has key k. `scratch` is working space at least as long as out.
+    """
+    # Pack (distance, row) into one number ordered lexicographically and keep each key's
+    # minimum with an unbuffered ufunc: no sort, and only the keys in reach are touched.
+    span = int(row.max()) + 1 if len(row) else 1
+    out.fill(-1)
+    if len(key) == 0:
+        return
+    scratch[key] = np.iinfo(np.int64).max
+    np.minimum.at(scratch, key, dist * span + row)
+    out[key] = scratch[key] % span
 
 
 def install(model: GovernanceModel) -> None:
