@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
@@ -58,12 +59,29 @@ def make_executor(kind: str = "processes", workers: int | None = None,
     if kind == "serial":
         yield SerialExecutor()
     elif kind == "processes":
-        # forkserver: children start clean, without the parent's threads or locks.
-        ctx = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=n, mp_context=_process_context()) as pool:
             yield pool
     else:
         yield from _dask(n, scheduler)
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: as fast as is safe.
+
+    A single-threaded parent is forked: workers inherit the already imported model at no
+    cost (a fresh interpreter spends about a second importing numpy, Mesa and the model,
+    as long as a whole small sweep). A parent with other threads might hold a lock at the
+    fork, so it gets a forkserver instead, which imports the model once and forks workers
+    from that clean process. Results do not depend on the choice: every run's seed is
+    explicit.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["model", "experiments.runner"])
+    return ctx
 
 
 def _dask(workers: int, scheduler: str | None) -> Iterator[Executor]:
