@@ -14,13 +14,12 @@ import argparse
 import gc
 import json
 import time
-import weakref
 from pathlib import Path
 from typing import Any
 
-from mesa.discrete_space import Cell, OrthogonalMooreGrid
+from mesa.discrete_space import OrthogonalMooreGrid
 
-MOORE = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+from model.community import MOORE, LazyMooreGrid  # the model's own lazily connected grid
 
 
 class BulkMooreGrid(OrthogonalMooreGrid):
@@ -39,52 +38,6 @@ class BulkMooreGrid(OrthogonalMooreGrid):
         for (i, j), cell in cells.items():
             cell.connections = {(di, dj): cells[i + di, j + dj] for di, dj in MOORE
                                 if 0 <= i + di < rows and 0 <= j + dj < cols}
-
-
-_CONNECTIONS = Cell.connections  # the slot's descriptor, shadowed by the property below
-
-
-class LazyMooreCell(Cell):
-    """A cell whose neighbour dict is built the first time anything asks for it.
-
-    In this model only institutions' cells (and the demo's portrayal) ever look at
-    neighbours; a million households never do, so a million 8-entry dicts are dead weight.
-    """
-
-    __slots__ = ()
-    _grid: weakref.ref | None = None  # set per grid on its own GridCell subclass
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _CONNECTIONS.__set__(self, None)
-
-    @property
-    def connections(self) -> dict:
-        conn = _CONNECTIONS.__get__(self)
-        if conn is None:
-            grid = self._grid()
-            cells, (rows, cols) = grid._cells, grid.dimensions
-            i, j = self.coordinate
-            conn = {(di, dj): cells[i + di, j + dj] for di, dj in MOORE
-                    if 0 <= i + di < rows and 0 <= j + dj < cols}
-            _CONNECTIONS.__set__(self, conn)
-        return conn
-
-    @connections.setter
-    def connections(self, value: dict) -> None:
-        _CONNECTIONS.__set__(self, value)
-
-
-class LazyMooreGrid(OrthogonalMooreGrid):
-    """OrthogonalMooreGrid (non-toroidal) whose cells connect on first use."""
-
-    def __init__(self, dimensions, capacity=None, random=None) -> None:
-        super().__init__(dimensions, torus=False, capacity=capacity, random=random,
-                         cell_klass=LazyMooreCell)
-        self.cell_klass._grid = weakref.ref(self)
-
-    def _connect_cells_2d(self) -> None:
-        """Nothing to do now: each cell connects itself when first asked."""
 
 
 def same_neighbourhoods(a: OrthogonalMooreGrid, b: OrthogonalMooreGrid) -> bool:

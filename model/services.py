@@ -144,48 +144,45 @@ class GridHandler(Handler):
         return self.model.params["cost_grid"]
 
 
-class CommitteeHandler(Handler):
-    """The residents' committee, one queue for the whole community."""
+class CentralHandler(Handler):
+    """One office serving the whole community from one queue, on the public payroll.
 
-    stage = RC
+    Issues reach it through the administrative line, so they can come through the wrong
+    door (misrouting, A1a); the information platform shortens its handling by a step (A1b).
+    """
+
     public = True
     misroutable = True
+    office = ""  # the model attribute of the agent whose capacity this is
+    cost_param = ""
+
+    def groups(self, idx: np.ndarray) -> np.ndarray:
+        return np.zeros(len(idx), dtype=np.int64)
+
+    def capacity(self) -> np.ndarray:
+        return np.array([getattr(self.model, self.office).capacity()])
+
+    def cost(self) -> float:
+        return self.model.params[self.cost_param]
+
+    def handling_delay(self) -> int:
+        return max(0, self.delay - self.model.mechanisms["info_platform"])
+
+
+class CommitteeHandler(CentralHandler):
+    """The residents' committee."""
+
+    stage, office, cost_param = RC, "committee", "cost_rc"
     competence = 0.75
     delay = 1
 
-    def groups(self, idx: np.ndarray) -> np.ndarray:
-        return np.zeros(len(idx), dtype=np.int64)
 
-    def capacity(self) -> np.ndarray:
-        return np.array([self.model.committee.capacity()])
-
-    def cost(self) -> float:
-        return self.model.params["cost_rc"]
-
-    def handling_delay(self) -> int:
-        return max(0, self.delay - self.model.mechanisms["info_platform"])
-
-
-class GovernmentHandler(Handler):
+class GovernmentHandler(CentralHandler):
     """Street office and district departments: can settle anything, slowly and dearly."""
 
-    stage = GOVERNMENT
-    public = True
-    misroutable = True
+    stage, office, cost_param = GOVERNMENT, "government", "cost_gov"
     competence = 1.0
     delay = 3
-
-    def groups(self, idx: np.ndarray) -> np.ndarray:
-        return np.zeros(len(idx), dtype=np.int64)
-
-    def capacity(self) -> np.ndarray:
-        return np.array([self.model.government.capacity()])
-
-    def cost(self) -> float:
-        return self.model.params["cost_gov"]
-
-    def handling_delay(self) -> int:
-        return max(0, self.delay - self.model.mechanisms["info_platform"])
 
 
 class NoHandler(Handler):
