@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("experiment", help="run (or continue) the experiment a TOML spec "
                        "describes; see experiments/configs/")
     p.add_argument("config", type=Path, help="spec file, e.g. experiments/configs/"
-                   "main_comparison.toml")
+                   "mechanisms_vs_baseline.toml")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: the spec's "
                    "`out`, else results/NAME)")
     _executor_options(p)

@@ -95,7 +95,8 @@ def params_markdown() -> str:
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     for kind, title in (("mechanism", "Collaboration-mechanism scenarios"),
-                        ("growth", "Participation-growth scenarios")):
+                        ("growth", "Participation-growth scenarios"),
+                        ("single", "One mechanism at a time (baseline + one switch)")):
         items = [s for s in SCENARIOS.values() if s.kind == kind]
         if not items:
             continue

@@ -153,7 +153,7 @@ def load(path: str | Path) -> Spec:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"spec file {source!r} does not exist; give the path of a TOML "
-                         "file such as experiments/configs/main_comparison.toml.") from None
+                         "file such as experiments/configs/mechanisms_vs_baseline.toml.") from None
     except OSError as exc:
         raise InputError(f"spec file {source!r} cannot be read: {exc.strerror}.") from None
     return loads(text, source)

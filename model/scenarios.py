@@ -21,7 +21,9 @@ class Scenario:
     overrides: dict[str, Any] = field(default_factory=dict)
     notice: str = ""  # what to watch for
     try_: str = ""  # what to change next
-    kind: str = "mechanism"  # "mechanism" comparison or "growth" (participation-growth)
+    # "mechanism" (the article's actors and programme), "growth" (communities that differ,
+    # same programme) or "single" (the baseline plus one mechanism).
+    kind: str = "mechanism"
 
 
 class ScenarioError(InputError):

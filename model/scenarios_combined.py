@@ -6,7 +6,7 @@ Registered after the actor modules so their parameters exist.
 
 from __future__ import annotations
 
-from model.params import MECHANISMS
+from model.params import MECHANISMS, PARAMS
 from model.scenarios import Scenario, register
 
 ADMIN = {"rc_admin_burden": 0.7}
@@ -68,6 +68,15 @@ def _register_all() -> None:
                                  "typical_community.",
                           try_="Plot participation_rate for the growth scenarios together "
                                "(experiments/configs)."))
+    for mech, article in MECHANISMS.items():
+        register(Scenario(
+            f"only_{mech}",
+            f"The baseline with one mechanism switched on: {mech} ({article}).",
+            {**ADMIN, mech: True},
+            notice=PARAMS[mech].meaning + ".",
+            try_="Compare with administrative, then with collaborative (everything on).",
+            kind="single",
+        ))
 
 
 _register_all()

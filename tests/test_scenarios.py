@@ -25,9 +25,13 @@ def test_every_scenario_runs(name):
 def test_scenarios_have_one_line_texts():
     for s in SCENARIOS.values():
         assert s.description and "\n" not in s.description
-        assert s.kind in ("mechanism", "growth")
+        assert s.kind in ("mechanism", "growth", "single")
     kinds = {s.kind for s in SCENARIOS.values()}
-    assert kinds == {"mechanism", "growth"}
+    assert kinds == {"mechanism", "growth", "single"}
+    from model.params import MECHANISMS
+
+    singles = {s.name for s in SCENARIOS.values() if s.kind == "single"}
+    assert singles == {f"only_{m}" for m in MECHANISMS}
 
 
 def test_staged_rollout_switches_each_phase_at_its_step():
