@@ -93,8 +93,10 @@ def civic_consciousness(m: GovernanceModel) -> float:
     return float(m.population.civic.mean())
 
 
-def _count(key: str) -> Callable[[GovernanceModel], float]:
-    return lambda m: m.tally[key]
+def tally_measure(name: str, meaning: str, unit: str, key: str | None = None) -> None:
+    """Register a measure that reports one of this step's tally counters (default: `name`)."""
+    key = name if key is None else key
+    measure(name, meaning, unit)(lambda m: m.tally[key])
 
 
 for _key, _what in (
@@ -107,7 +109,7 @@ for _key, _what in (
     ("issues_misrouted", "issues bounced by misrouting this step"),
     ("issues_escalated", "escalations this step"),
 ):
-    measure(_key, _what, "issues/step")(_count(_key))
+    tally_measure(_key, _what, "issues/step")
 
 
 @measure("issues_pending", "open issues at the end of the step", "issues")
@@ -136,8 +138,8 @@ for _stage, _what in (("self", "self-governing households"),
                       ("government", "the street office / government"),
                       ("org", "social organisations"),
                       ("enterprise", "the enterprise consultation platform")):
-    measure(f"resolved_by_{_stage}", f"issues resolved by {_what} this step",
-            "issues/step")(_count(f"resolved_by_{_stage}"))
+    tally_measure(f"resolved_by_{_stage}", f"issues resolved by {_what} this step",
+                  "issues/step")
 
 
 @measure("share_resolved_below_government", "share of this step's resolutions made below "
@@ -165,16 +167,10 @@ def coordination(m: GovernanceModel) -> float:
     return float(m.coordination)
 
 
-@measure("disputes_raised", "neighbour and enterprise disputes raised this step",
-         "disputes/step")
-def disputes_raised(m: GovernanceModel) -> float:
-    return m.tally["disputes_raised"]
-
-
-@measure("disputes_mediated", "disputes settled below government (by consultation) this step",
-         "disputes/step")
-def disputes_mediated(m: GovernanceModel) -> float:
-    return m.tally["disputes_mediated"]
+tally_measure("disputes_raised", "neighbour and enterprise disputes raised this step",
+              "disputes/step")
+tally_measure("disputes_mediated", "disputes settled below government (by consultation) this "
+              "step", "disputes/step")
 
 
 def assert_valid(values: dict[str, float]) -> None:

@@ -24,7 +24,7 @@ import numpy as np
 
 from agents.enterprise import Enterprise
 from model import services
-from model.measures import measure
+from model.measures import measure, tally_measure
 from model.scenarios import Scenario, register
 
 if TYPE_CHECKING:
@@ -274,30 +274,26 @@ def _firms(m: GovernanceModel) -> list[Enterprise]:
     return getattr(m, "enterprises", None) or []
 
 
-@measure("enterprise_donations", "yuan pledged by enterprises through the participation "
-         "platform this step", "yuan/step")
-def enterprise_donations(m: GovernanceModel) -> float:
-    return m.tally["enterprise_donations"]
+tally_measure("enterprise_donations", "yuan pledged by enterprises through the participation "
+              "platform this step", "yuan/step")
 
 
-@measure("enterprise_csr", "mean propensity of enterprises to give in a project round "
-         "(social responsibility, C3)", "0-1")
-def enterprise_csr(m: GovernanceModel) -> float:
-    firms = _firms(m)
-    return float(np.mean([f.propensity for f in firms])) if firms else 0.0
+def _firm_mean(attr: str):
+    """Mean of an attribute over the enterprises (0 where there are none)."""
+
+    def mean(m: GovernanceModel) -> float:
+        firms = _firms(m)
+        return float(np.mean([getattr(f, attr) for f in firms])) if firms else 0.0
+
+    return mean
 
 
-@measure("enterprise_reputation", "mean reputation of enterprises with the households they "
-         "touch (opinion 0-1)", "0-1")
-def enterprise_reputation(m: GovernanceModel) -> float:
-    firms = _firms(m)
-    return float(np.mean([f.reputation for f in firms])) if firms else 0.0
-
-
-@measure("enterprise_disputes", "disputes with enterprises raised this step (part of "
-         "disputes_raised)", "disputes/step")
-def enterprise_disputes(m: GovernanceModel) -> float:
-    return m.tally["enterprise_disputes"]
+measure("enterprise_csr", "mean propensity of enterprises to give in a project round "
+        "(social responsibility, C3)", "0-1")(_firm_mean("propensity"))
+measure("enterprise_reputation", "mean reputation of enterprises with the households they "
+        "touch (opinion 0-1)", "0-1")(_firm_mean("reputation"))
+tally_measure("enterprise_disputes", "disputes with enterprises raised this step (part of "
+              "disputes_raised)", "disputes/step")
 
 
 @measure("enterprise_fund", "yuan pledged and waiting in the community fund for an "

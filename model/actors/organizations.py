@@ -26,7 +26,7 @@ from mesa.time import Schedule
 
 from agents.organization import SocialOrganization
 from model import services
-from model.measures import measure
+from model.measures import measure, tally_measure
 from model.scenarios import Scenario, register
 
 if TYPE_CHECKING:
@@ -491,14 +491,8 @@ def org_mean_capacity(m: GovernanceModel) -> float:
     return float(q.mean()) if len(q) else 0.0
 
 
-@measure("org_births", "social organisations founded this step (C2)", "orgs/step")
-def org_births(m: GovernanceModel) -> float:
-    return m.tally["org_births"]
-
-
-@measure("org_exits", "social organisations that exited this step (C2)", "orgs/step")
-def org_exits(m: GovernanceModel) -> float:
-    return m.tally["org_exits"]
+tally_measure("org_births", "social organisations founded this step (C2)", "orgs/step")
+tally_measure("org_exits", "social organisations that exited this step (C2)", "orgs/step")
 
 
 @measure("orgs_contracted", "social organisations holding a government service contract "
