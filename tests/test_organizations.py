@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -210,22 +211,110 @@ def test_invariants_over_random_parameters(seed, mech, grant, fixed, founding, f
         assert m.org_ledger.public_this_step() <= m.government.spent + 1e-9 * scale
 
 
-def test_reach_maps_match_brute_force():
-    """Each household's serving organisation is the closest one of its kind within reach."""
+def brute_reach(sec):
+    """owner, nearest and overlap straight from their definitions (organisations x cells)."""
     from model import services as svc
 
+    t, c = sec.table, sec.model.community
+    d = np.maximum(np.abs(t["x"][:, None] - c.x[None, :]),
+                   np.abs(t["y"][:, None] - c.y[None, :])).astype(np.int64)
+    reach = d <= t["radius"][:, None]
+    far = np.where(reach, d, np.iinfo(np.int64).max)
+
+    def closest(rows):  # argmin takes the first minimum: the lowest row on ties
+        if len(rows) == 0:
+            return np.full(c.n, -1)
+        return np.where(reach[rows].any(axis=0), rows[np.argmin(far[rows], axis=0)], -1)
+
+    kinds = range(len(svc.KINDS))
+    owner = np.stack([closest(np.flatnonzero(t["kind"] == k)) for k in kinds])
+    nearest = closest(np.arange(len(t["kind"])))
+    cover = np.stack([reach[t["kind"] == k].sum(axis=0) for k in kinds])
+    crowded = cover[t["kind"].astype(np.int64)] >= 2
+    overlap = (reach & crowded).sum(axis=1) / np.maximum(reach.sum(axis=1), 1)
+    return owner, nearest, overlap
+
+
+def assert_reach_is_brute(sec):
+    owner, nearest, overlap = brute_reach(sec)
+    assert np.array_equal(sec.owner, owner)
+    assert np.array_equal(sec.nearest, nearest)
+    assert np.array_equal(sec.overlap(), overlap)  # exact: the same integer ratios
+
+
+def test_reach_maps_match_brute_force():
+    """Each household's serving organisation is the closest one of its kind within reach."""
     m = GovernanceModel.from_scenario("social_collaboration", rng=4, width=40, height=40,
                                       grid_block=20, building_block=5)
     m.run(30)
     sec = next(s for s in m.submodels if type(s).__name__ == "OrgSector")
     sec.rebuild_maps()
-    t, c = sec.table, m.community
-    for i in range(0, c.n, 7):
-        d = np.maximum(np.abs(t["x"] - c.x[i]), np.abs(t["y"] - c.y[i]))
-        reach = d <= t["radius"]
-        for k in range(len(svc.KINDS)):
-            mine = np.flatnonzero(reach & (t["kind"] == k))
-            want = mine[np.argmin(d[mine])] if len(mine) else -1  # lowest row on ties
-            assert sec.owner[k, i] == want
-        any_ = np.flatnonzero(reach)
-        assert sec.nearest[i] == (any_[np.argmin(d[any_])] if len(any_) else -1)
+    assert len(sec) > 0
+    assert_reach_is_brute(sec)
+
+
+CHURN = {"org_newness_hazard": 0.08, "org_founding_rate": 0.03, "org_tender_interval": 7,
+         "org_contract_reach": 4}
+
+
+@pytest.mark.parametrize(("scenario", "width", "height"),
+                         [("social_collaboration", 40, 60), ("administrative", 60, 40)])
+def test_reach_maps_kept_up_to_date_equal_a_rebuild_every_step(scenario, width, height):
+    """The maps are updated (not rebuilt) as organisations are founded, exit and win
+    tenders; after every update they are what a rebuild from scratch gives, and checking
+    them does not change the run."""
+    kw = dict(rng=3, width=width, height=height, grid_block=20, building_block=5, **CHURN)
+    m = GovernanceModel.from_scenario(scenario, **kw)
+    sec = m.org_sector
+    sync, checks = sec.sync_maps, []
+
+    def checked_sync():  # the step's own sync (in prepare), with its natural batch of changes
+        sync()
+        owner, nearest, overlap = brute_reach(sec)
+        assert np.array_equal(sec._rows(sec._owner_id), owner)
+        assert np.array_equal(sec._rows(sec._nearest_id), nearest)
+        assert np.array_equal(sec._fresh_overlap(), overlap)
+        checks.append(len(sec))
+
+    sec.sync_maps = checked_sync
+    for _ in range(70):
+        m.step()
+    df = m.datacollector.get_model_vars_dataframe()
+    assert len(checks) >= 70
+    assert df["org_births"].sum() > 20 and df["org_exits"].sum() > 15
+    assert sec.map_syncs["incremental"] > 30
+    assert sec.tenders > 5 or scenario == "administrative"  # reach changes, incrementally
+    plain = GovernanceModel.from_scenario(scenario, **kw)
+    plain.run(70)
+    pd.testing.assert_frame_equal(plain.datacollector.get_model_vars_dataframe(), df,
+                                  check_exact=True)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=st.lists(st.tuples(st.sampled_from(["found", "close", "reach", "sync"]),
+                              st.integers(0, 2**32 - 1)), min_size=1, max_size=14),
+       coordination=st.booleans())
+def test_reach_maps_follow_random_foundings_exits_and_reach_changes(ops, coordination):
+    """Any sequence of foundings, exits and reach changes, synced at any points, leaves the
+    maps equal to their definition (squares clipped at the edges, radius 0, ties)."""
+    m = GovernanceModel(rng=0, width=20, height=30, grid_block=10, building_block=5,
+                        org_initial_density=0, org_coordination=coordination)
+    sec, c = m.org_sector, m.community
+    for op, seed in ops:
+        r = np.random.default_rng(seed)
+        n = len(sec)
+        if op == "found" or n == 0:
+            k = int(r.integers(1, 6))
+            x, y = r.integers(0, c.width, k), r.integers(0, c.height, k)
+            x[: k // 2] = x[0]  # same place: ties
+            sec.found(r.integers(0, 4, k), x, y, np.full(k, 0.5), np.zeros(k), np.zeros(k))
+            sec.table["radius"][n:] = r.integers(0, 12, k)
+        elif op == "close":
+            sec.close(np.flatnonzero(r.random(n) < 0.4))
+        elif op == "reach":
+            rows = np.flatnonzero(r.random(n) < 0.5)
+            sec.table["radius"][rows] = r.integers(0, 25, len(rows))
+        else:
+            sec.sync_maps()
+            assert_reach_is_brute(sec)
+    assert_reach_is_brute(sec)

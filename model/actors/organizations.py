@@ -11,9 +11,11 @@ expand winners' capacity and reach, paid by government) and coordination (no dup
 effort where they overlap, shared resources, new ones placed where nobody serves yet).
 
 Organisations' state is a table of arrays (one row per organisation); their reach is kept
-as per-kind maps over households (nearest serving organisation) rebuilt only when the set
-of organisations or their reach changes, so a step costs array look-ups, not loops over
-households.
+as per-kind maps over households (nearest serving organisation), so a step costs array
+look-ups, not loops over households. The maps are updated, not rebuilt, when organisations
+are founded or exit: in a large community that happens in almost every step, and a rebuild
+enumerates every (organisation, cell within reach) pair (~110,000 at 300 x 300, a fifth of
+a step) while a birth or an exit touches one organisation's square.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ HOUSEHOLD_KINDS = len(services.KIND_WEIGHTS)  # organisations serve household is
 # Money sources paid from the public purse: the ledger adds them to government.spent.
 PUBLIC_SOURCES = ("grant", "reward", "procurement")
 QUALITY_SD = 0.05  # spread of a newborn's quality around the starting level
+
+# A reach-map cell packs (Chebyshev distance << 32) | organisation id into one int64, so "the
+# nearest, the lowest id on ties" is a plain minimum. _NONE (no organisation in reach) is the
+# largest int64: its low 32 bits read -1 as an int32 id.
+_ID_BITS = 32
+_NONE = np.iinfo(np.int64).max
+_MIN_PAINTS = 64  # below this many square paints an update never falls back to a rebuild
 
 _COLUMNS = {
     "kind": np.int8, "x": np.int32, "y": np.int32, "radius": np.int32,
@@ -88,7 +97,7 @@ class OrgHandler(services.Handler):
 
     def groups(self, idx: np.ndarray) -> np.ndarray:
         book = self.model.issues
-        return self.sector.owner[book.kind[idx], book.household[idx]]
+        return self.sector.owner_of(book.kind[idx], book.household[idx])
 
     def capacity(self) -> np.ndarray:
         return self.sector.capacities()
@@ -104,22 +113,44 @@ class OrgHandler(services.Handler):
 
 
 class OrgSector:
-    """The organisations' submodel: reach, activities, money, learning, founding and exit."""
+    """The organisations' submodel: reach, activities, money, learning, founding and exit.
+
+    Reach maps. Rows are renumbered whenever an organisation exits, so the maps hold stable
+    ids instead (founding order: id order is row order, so "lowest id" is "lowest row") and
+    are translated to rows when read (`owner_of`, the `owner` and `nearest` views). Each
+    map cell packs (distance, id) into one int64 (see _NONE), one plane per issue kind plus
+    one over all kinds; `_cover` counts, per kind and cell, the organisations that reach it
+    (for overlap). `sync_maps` (in prepare) compares the table's geometry with the geometry
+    the maps were built from and updates only what changed, so the maps are always what a
+    rebuild from the table would give.
+    """
 
     def __init__(self, model: GovernanceModel) -> None:
         self.model = model
         c = model.community
         self.table = {k: np.zeros(0, dtype=t) for k, t in _COLUMNS.items()}
         self.ledger = OrgLedger()
-        self._scratch: np.ndarray | None = None
-        self.owner = np.full((len(services.KINDS), c.n), -1, dtype=np.int32)
-        self.nearest = np.full(c.n, -1, dtype=np.int32)
+        kinds = len(services.KINDS)
+        # planes indexed [kind, x, y]; a cell's flat index x * height + y is a household
+        self._key = np.full((kinds, c.width, c.height), _NONE, dtype="<i8")
+        self._near_key = np.full((c.width, c.height), _NONE, dtype="<i8")
+        self._cover = np.zeros((kinds, c.width, c.height), dtype=np.int32)
+        # The ids: the low 32 bits of each key, as views (little-endian by construction).
+        self._owner_id = self._key.reshape(kinds, c.n).view("<i4")[:, 0::2]
+        self._nearest_id = self._near_key.reshape(c.n).view("<i4")[0::2]
+        self._ids = np.zeros(0, dtype=np.int64)  # id of each row
+        self._next_id = 0
+        # per id: (kind, x, y, radius) as painted in the maps; kind -1 if not in them
+        self._mapped = np.full((0, 4), -1, dtype=np.int64)
+        self._row_of_id: np.ndarray | None = None  # cache; index -1 (no organisation) -> -1
+        self._templates: dict[int, np.ndarray] = {}  # per radius: its square's distances
+        self._overlap_stale = False
+        self.map_syncs = {"full": 0, "incremental": 0}
         self.carrying = model.params["org_carrying_capacity"] * c.n / 1000.0
         self.pending: list[tuple[np.ndarray, float, str]] = []  # payments due next act
         self.events: dict[str, object] = {}  # Mesa EventGenerators, kept alive here
         self.tenders = 0
         self.assessments = 0
-        self.dirty = True
 
     # --- the table --------------------------------------------------------------------
     def __len__(self) -> int:
@@ -142,11 +173,13 @@ class OrgSector:
             part = np.asarray(new[key], dtype=dtype) if key in new else np.zeros(count, dtype)
             self.table[key] = np.concatenate([self.table[key], part])
         self.ledger.credit("founders", p["org_start_funds"] * count)
+        self._ids = np.concatenate([self._ids, self._next_id + np.arange(count)])
+        self._next_id += count
+        self._row_of_id = None
         grid = m.community.grid
         for row in range(start, start + count):
             cell = grid[(int(self.table["x"][row]), int(self.table["y"][row]))]
             m.organizations.append(SocialOrganization(m, row, cell))
-        self.dirty = True
 
     def close(self, rows: np.ndarray) -> None:
         """Organisations exit: their remaining funds (or debts) leave with them."""
@@ -160,10 +193,11 @@ class OrgSector:
             m.organizations[row].remove()
         for key in self.table:
             self.table[key] = self.table[key][keep]
+        self._ids = self._ids[keep]
+        self._row_of_id = None
         m.organizations[:] = [o for o, k in zip(m.organizations, keep.tolist(), strict=True) if k]
         for row, org in enumerate(m.organizations):
             org.row = row
-        self.dirty = True
 
     # --- money ------------------------------------------------------------------------
     def pay(self, rows: np.ndarray | int, amount: np.ndarray | float, source: str) -> None:
@@ -193,51 +227,214 @@ class OrgSector:
         self.pay(rows[contracted], t["price"][contracted] * count[contracted], "procurement")
 
     # --- reach ------------------------------------------------------------------------
-    def rebuild_maps(self) -> None:
-        """Nearest serving organisation per kind and household, and overlap per organisation.
+    def owner_of(self, kind: np.ndarray, household: np.ndarray) -> np.ndarray:
+        """Row of the nearest organisation of `kind` reaching each household (-1: none), as
+        of the last sync_maps (the step's prepare; one that exited since reads -1). Cheap:
+        a gather of the given pairs, no sync."""
+        return self._rows(self._owner_id[kind, household])
 
-        All (organisation, cell within its reach) pairs at once, grouped by reach radius
-        (there are only a few radii), so there is no loop over organisations: each cell
-        keeps the closest organisation (Chebyshev distance), the lowest row on ties; an
-        organisation's overlap is the share of its cells that another of its kind also
-        reaches. Called only when organisations are founded, exit or change reach.
+    @property
+    def owner(self) -> np.ndarray:
+        """(kind, household) -> row of the nearest organisation of that kind within reach,
+        the lowest row on ties, -1 if none. A fresh array, up to date with the table."""
+        self.sync_maps()
+        return self._rows(self._owner_id)
+
+    @property
+    def nearest(self) -> np.ndarray:
+        """household -> row of the nearest organisation of any kind within reach (as owner)."""
+        self.sync_maps()
+        return self._rows(self._nearest_id)
+
+    def overlap(self) -> np.ndarray:
+        """Each organisation's overlap, up to date with the table (see sync_maps)."""
+        self.sync_maps()
+        return self._fresh_overlap()
+
+    def _rows(self, ids: np.ndarray) -> np.ndarray:
+        if self._row_of_id is None:
+            self._row_of_id = np.full(self._next_id + 1, -1, dtype=np.int32)
+            self._row_of_id[self._ids] = np.arange(len(self), dtype=np.int32)
+        return self._row_of_id[ids]
+
+    def _geometry(self) -> np.ndarray:
+        t = self.table
+        return np.stack([t["kind"].astype(np.int64), t["x"].astype(np.int64),
+                         t["y"].astype(np.int64), t["radius"].astype(np.int64)], axis=1)
+
+    def _square(self, r: int) -> np.ndarray:
+        """Chebyshev distances from the centre of a (2r + 1)-square, shifted into key place."""
+        sq = self._templates.get(r)
+        if sq is None:
+            off = np.abs(np.arange(-r, r + 1, dtype=np.int64))
+            sq = np.maximum(off[:, None], off[None, :]) << _ID_BITS
+            self._templates[r] = sq
+        return sq
+
+    def _pairs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(cell, distance, index into rows) for every cell within reach of the given rows.
+
+        Grouped by reach radius (there are only a few radii), so there is no loop over
+        organisations.
         """
         c, t = self.model.community, self.table
-        h, n, kinds = c.height, c.n, len(services.KINDS)
-        cells, dists, rows = [], [], []
-        for r in np.unique(t["radius"]).tolist():
-            js = np.flatnonzero(t["radius"] == r)
+        h = c.height
+        radius = t["radius"][rows]
+        cells, dists, which = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], \
+            [np.zeros(0, np.int64)]
+        for r in np.unique(radius).tolist():
+            js = np.flatnonzero(radius == r)
             off = np.arange(-r, r + 1)
             dx, dy = np.repeat(off, len(off)), np.tile(off, len(off))
-            xs = t["x"][js, None] + dx[None, :]
-            ys = t["y"][js, None] + dy[None, :]
+            xs = t["x"][rows[js], None].astype(np.int64) + dx[None, :]
+            ys = t["y"][rows[js], None].astype(np.int64) + dy[None, :]
             ok = (xs >= 0) & (xs < c.width) & (ys >= 0) & (ys < h)
             cells.append((xs * h + ys)[ok])
             dists.append(np.broadcast_to(np.maximum(np.abs(dx), np.abs(dy)), ok.shape)[ok])
-            rows.append(np.broadcast_to(js[:, None], ok.shape)[ok])
-        cell = np.concatenate([np.zeros(0), *cells]).astype(np.int64)
-        dist = np.concatenate([np.zeros(0), *dists]).astype(np.int64)
-        row = np.concatenate([np.zeros(0), *rows]).astype(np.int64)
-        slot = t["kind"][row].astype(np.int64) * n + cell  # (kind, cell) pairs
-        if self._scratch is None:  # reused: fresh multi-MB arrays each time cost page faults
-            self._scratch = np.zeros(kinds * n, dtype=np.int64)
-        owner, nearest = self.owner.reshape(-1), self.nearest
-        _closest(slot, dist, row, owner, self._scratch)
-        _closest(cell, dist, row, nearest, self._scratch)
-        scratch = self._scratch
-        scratch[slot] = 0
-        np.add.at(scratch, slot, 1)
-        crowded = scratch[slot] > 1
-        per_row = np.bincount(row, minlength=len(self))
-        t["overlap"] = np.bincount(row, weights=crowded, minlength=len(self)) / np.maximum(
-            per_row, 1)
-        self.dirty = False
+            which.append(np.broadcast_to(js[:, None], ok.shape)[ok])
+        return (np.concatenate(cells), np.concatenate(dists).astype(np.int64),
+                np.concatenate(which).astype(np.int64))
+
+    def _grow_mapped(self) -> None:
+        if len(self._mapped) < self._next_id:
+            more = np.full((self._next_id - len(self._mapped), 4), -1, dtype=np.int64)
+            self._mapped = np.concatenate([self._mapped, more])
+
+    def rebuild_maps(self) -> None:
+        """Nearest serving organisation per kind and household, and overlap per organisation,
+        from scratch.
+
+        All (organisation, cell within its reach) pairs at once: each cell keeps the closest
+        organisation (Chebyshev distance), the lowest id (= row) on ties; an organisation's
+        overlap is the share of its in-bounds cells that another of its kind also reaches.
+        Used at start-up and when many organisations change reach at once (a tender); other
+        changes go through sync_maps' update.
+        """
+        c, t = self.model.community, self.table
+        n = len(self)
+        cell, dist, row = self._pairs(np.arange(n))
+        slot = t["kind"][row].astype(np.int64) * c.n + cell  # (kind, cell) pairs
+        key = (dist << _ID_BITS) | self._ids[row]
+        flat = self._key.reshape(-1)
+        flat.fill(_NONE)
+        np.minimum.at(flat, slot, key)
+        near = self._near_key.reshape(-1)
+        near.fill(_NONE)
+        np.minimum.at(near, cell, key)
+        cover = self._cover.reshape(-1)
+        cover[:] = np.bincount(slot, minlength=len(cover))
+        crowded = cover[slot] >= 2
+        per_row = np.bincount(row, minlength=n)
+        t["overlap"] = np.bincount(row, weights=crowded, minlength=n) / np.maximum(per_row, 1)
+        self._overlap_stale = False
+        self._grow_mapped()
+        self._mapped[:] = -1
+        self._mapped[self._ids] = self._geometry()
+        self._row_of_id = None
+        self.map_syncs["full"] += 1
+
+    def sync_maps(self) -> None:
+        """Bring the reach maps (and overlap) up to date with the table, touching only what
+        changed since the last sync.
+
+        An organisation founded (or whose reach changed) takes, in its square, the cells it
+        is nearer to than their current owner (or as near with a lower id). The square an
+        exited organisation (or the old reach of a changed one) covered is cleared and
+        repainted from the organisations whose squares meet it. The result is exactly what
+        rebuild_maps would give; when the update would paint more squares than a rebuild
+        (start-up, a tender), it rebuilds. Overlap is updated only for organisations whose
+        squares meet a changed one, and not at all while coordination is on (then nothing
+        reads it): it is recomputed when read again.
+        """
+        self._grow_mapped()
+        geom = self._geometry()
+        was = self._mapped[self._ids]
+        moved = np.flatnonzero((was != geom).any(axis=1))  # founded, or reach changed
+        live = np.zeros(len(self._mapped), dtype=bool)
+        live[self._ids] = True
+        gone = np.flatnonzero((self._mapped[:, 0] >= 0) & ~live)  # ids that exited
+        if len(moved) or len(gone):
+            stale = was[moved]
+            old = np.concatenate([self._mapped[gone], stale[stale[:, 0] >= 0]])
+            changed = self._update_maps(geom, old, moved, gone)  # None: rebuilt, overlap too
+            if changed is not None:
+                if self.model.mechanisms["org_coordination"]:
+                    self._overlap_stale = True
+                elif not self._overlap_stale:
+                    self._overlap_rows(changed)
+        if not self.model.mechanisms["org_coordination"]:
+            self._fresh_overlap()
+
+    def _update_maps(self, geom: np.ndarray, old: np.ndarray, moved: np.ndarray,
+                     gone: np.ndarray) -> np.ndarray | None:
+        """Clear and repaint the `old` squares, paint the `moved` rows; returns the rows whose
+        overlap may have changed (None after falling back to a rebuild)."""
+        c = self.model.community
+        w, h = c.width, c.height
+        n_old, limit = len(old), max(_MIN_PAINTS, len(self))
+        if 2 * len(moved) + n_old > limit:
+            self.rebuild_maps()
+            return None
+        boxes = np.concatenate([old, geom[moved]])  # (kind, x, y, r) of every changed square
+        bk, bx, by, br = boxes.T
+        x0, x1 = np.maximum(bx - br, 0), np.minimum(bx + br + 1, w)
+        y0, y1 = np.maximum(by - br, 0), np.minimum(by + br + 1, h)
+        kind, x, y, r = geom.T
+        # Which organisations' squares (current reach) meet each changed square.
+        meet = ((x + r >= x0[:, None]) & (x - r < x1[:, None])
+                & (y + r >= y0[:, None]) & (y - r < y1[:, None]))
+        same = meet & (kind == bk[:, None])
+        if 2 * len(moved) + int(meet[:n_old].sum()) + int(same[:n_old].sum()) > limit:
+            self.rebuild_maps()
+            return None
+        bk, x0, x1, y0, y1 = (a.tolist() for a in (bk, x0, x1, y0, y1))
+        xs, ys, rs, ids = x.tolist(), y.tolist(), r.tolist(), self._ids.tolist()
+        kinds = kind.tolist()
+        for i in range(len(boxes)):
+            self._cover[bk[i], x0[i]:x1[i], y0[i]:y1[i]] += -1 if i < n_old else 1
+        for i in range(n_old):
+            box = (x0[i], x1[i], y0[i], y1[i])
+            plane = self._key[bk[i]]
+            plane[x0[i]:x1[i], y0[i]:y1[i]] = _NONE
+            for j in np.flatnonzero(same[i]).tolist():
+                _paint(plane, self._square(rs[j]), xs[j], ys[j], rs[j], ids[j], *box)
+            self._near_key[x0[i]:x1[i], y0[i]:y1[i]] = _NONE
+            for j in np.flatnonzero(meet[i]).tolist():
+                _paint(self._near_key, self._square(rs[j]), xs[j], ys[j], rs[j], ids[j], *box)
+        for j in moved.tolist():
+            sq = self._square(rs[j])
+            _paint(self._key[kinds[j]], sq, xs[j], ys[j], rs[j], ids[j], 0, w, 0, h)
+            _paint(self._near_key, sq, xs[j], ys[j], rs[j], ids[j], 0, w, 0, h)
+        self._mapped[gone] = -1
+        self._mapped[self._ids[moved]] = geom[moved]
+        self._row_of_id = None
+        self.map_syncs["incremental"] += 1
+        return np.flatnonzero(same.any(axis=0))
+
+    def _overlap_rows(self, rows: np.ndarray) -> None:
+        """overlap of the given rows: share of their in-bounds cells another of their kind
+        also reaches (the same sums as rebuild_maps)."""
+        if len(rows) == 0:
+            return
+        t = self.table
+        cell, _, which = self._pairs(rows)
+        slot = t["kind"][rows][which].astype(np.int64) * self.model.community.n + cell
+        crowded = self._cover.reshape(-1)[slot] >= 2
+        per_row = np.bincount(which, minlength=len(rows))
+        t["overlap"][rows] = np.bincount(which, weights=crowded, minlength=len(rows)) / \
+            np.maximum(per_row, 1)
+
+    def _fresh_overlap(self) -> np.ndarray:
+        if self._overlap_stale:
+            self._overlap_rows(np.arange(len(self)))
+            self._overlap_stale = False
+        return self.table["overlap"]
 
     def duplication(self) -> np.ndarray:
         """Share of effort kept after duplication where uncoordinated organisations overlap."""
         if self.model.mechanisms["org_coordination"]:
             return np.ones(len(self))
-        return 1.0 - self.model.params["org_overlap_waste"] * self.table["overlap"]
+        return 1.0 - self.model.params["org_overlap_waste"] * self._fresh_overlap()
 
     def capacities(self) -> np.ndarray:
         p, t = self.model.params, self.table
@@ -256,13 +453,13 @@ class OrgSector:
     def prepare(self, now: int) -> None:
         """Reach is up to date; activities add to the rung-2 utility of households nearby."""
         self.ledger.step_received = {}
-        if self.dirty:
-            self.rebuild_maps()
+        self.sync_maps()
         if len(self) == 0:
             return
         self.reach_out(now)
-        pull = np.append(self.activity_pull(), 0.0)  # index -1 -> no organisation
-        self.model.population.support[2] += pull[self.nearest]
+        pull = np.zeros(self._next_id + 1)  # by id; index -1 -> no organisation
+        pull[self._ids] = self.activity_pull()
+        self.model.population.support[2] += pull[self._nearest_id]
 
     def reach_out(self, now: int) -> None:
         """Organisations in touch with residents learn of unvoiced needs of their kind."""
@@ -270,7 +467,7 @@ class OrgSector:
         hidden = np.flatnonzero(~book.known & ~book.closed)
         if len(hidden) == 0:
             return
-        org = self.owner[book.kind[hidden], book.household[hidden]]
+        org = self.owner_of(book.kind[hidden], book.household[hidden])
         hidden, org = hidden[org >= 0], org[org >= 0]
         chance = m.params["org_outreach"] * self.table["quality"][org] * self.duplication()[org]
         found = hidden[m.rng.random(len(hidden)) < chance]
@@ -347,7 +544,9 @@ class OrgSector:
         if births == 0:
             return 0
         if m.mechanisms["org_coordination"]:
-            free = unmet[self.owner[book.kind[unmet], book.household[unmet]] < 0]
+            # Leaders plan with the maps of the start of the step: this step's exits still
+            # count as serving (the maps are synced in prepare, not on exit).
+            free = unmet[self._owner_id[book.kind[unmet], book.household[unmet]] < 0]
             if len(free):
                 unmet = free
         pick = m.rng.choice(unmet, births)
@@ -418,8 +617,7 @@ class OrgSector:
         m, p, t = self.model, self.model.params, self.table
         self.tenders += 1
         t["contracted"][:] = False
-        t["radius"][:] = p["org_radius"]
-        self.dirty = True
+        t["radius"][:] = p["org_radius"]  # the next sync_maps sees the new reach
         n = len(self)
         if n == 0:
             return
@@ -444,20 +642,15 @@ class OrgSector:
         return float(self.table["funds"].sum())
 
 
-def _closest(key: np.ndarray, dist: np.ndarray, row: np.ndarray, out: np.ndarray,
-             scratch: np.ndarray) -> None:
-    """out[k] = the row with the smallest distance among pairs with key k (lowest row on
-    ties), -1 where no pair has key k. `scratch` is working space at least as long as out.
-    """
-    # Pack (distance, row) into one number ordered lexicographically and keep each key's
-    # minimum with an unbuffered ufunc: no sort, and only the keys in reach are touched.
-    span = int(row.max()) + 1 if len(row) else 1
-    out.fill(-1)
-    if len(key) == 0:
-        return
-    scratch[key] = np.iinfo(np.int64).max
-    np.minimum.at(scratch, key, dist * span + row)
-    out[key] = scratch[key] % span
+def _paint(plane: np.ndarray, square: np.ndarray, x: int, y: int, r: int, oid: int,
+           x0: int, x1: int, y0: int, y1: int) -> None:
+    """Organisation `oid` at (x, y) with reach r takes the cells of plane[x0:x1, y0:y1] it is
+    nearer to (or as near, with a lower id); `square` holds its square's distances << 32."""
+    a0, a1 = max(x0, x - r), min(x1, x + r + 1)
+    b0, b1 = max(y0, y - r), min(y1, y + r + 1)
+    if a0 < a1 and b0 < b1:
+        sub = plane[a0:a1, b0:b1]
+        np.minimum(sub, square[a0 - x + r:a1 - x + r, b0 - y + r:b1 - y + r] + oid, out=sub)
 
 
 def install(model: GovernanceModel) -> None:
@@ -474,7 +667,7 @@ def install(model: GovernanceModel) -> None:
     quality = rng.uniform(0.2, 0.6, count)
     age = rng.integers(0, 260, count)  # up to five years old
     sector.found(kind, c.x[where], c.y[where], quality, age, np.zeros(count))
-    sector.rebuild_maps()
+    sector.sync_maps()
     model.service_handlers[services.ORG] = OrgHandler(model, sector)
     model.submodels.append(sector)
 
