@@ -32,6 +32,7 @@ from model import (
     scenarios_combined,  # noqa: F401  (after the actors: uses their params)
 )
 from model import measures as measures_mod
+from model.allocator import keep_freed_memory
 from model.actors import INSTALLERS
 from model.community import Community
 from model.params import MECHANISMS, validate
@@ -86,6 +87,7 @@ class GovernanceModel(mesa.Model):
 
     def __init__(self, rng: Any = None, **params: Any) -> None:
         self.params = validate(params)
+        keep_freed_memory()
         super().__init__(rng=rng)
         p = self.params
         with _gc_paused():
