@@ -32,8 +32,8 @@ from model import (
     scenarios_combined,  # noqa: F401  (after the actors: uses their params)
 )
 from model import measures as measures_mod
-from model.allocator import keep_freed_memory
 from model.actors import INSTALLERS
+from model.allocator import keep_freed_memory
 from model.community import Community
 from model.params import MECHANISMS, validate
 from model.population import Population

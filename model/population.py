@@ -63,7 +63,11 @@ class Population:
     # --- views ---------------------------------------------------------------------------
     def shares(self) -> np.ndarray:
         """Share of households on each rung (sums to 1)."""
-        return np.bincount(self.level, minlength=LEVELS) / self.n
+        return self.level_counts() / self.n
+
+    def level_counts(self) -> np.ndarray:
+        """Households on each rung."""
+        return np.bincount(self.level, minlength=LEVELS)
 
     def scope_share_at_least(self, rung: int) -> np.ndarray:
         """Per household: share of its influence scope standing on `rung` or above."""

@@ -31,6 +31,20 @@ SELF, BUILDING, ORG, ENTERPRISE, GRID, RC, GOVERNMENT = range(len(STAGES))
 # as government answering (trust in government).
 NEIGHBOURLY = (SELF, BUILDING, ORG)
 
+
+def member_table(members: tuple[int, ...], size: int) -> np.ndarray:
+    """A boolean look-up table: `table[codes]` tests membership in one gather, where
+    np.isin costs a sort and tens of microseconds on every call (many calls per step).
+    """
+    table = np.zeros(size, dtype=bool)
+    table[list(members)] = True
+    return table
+
+
+IS_DISPUTE = member_table(DISPUTES, len(KINDS))
+IS_NEIGHBOURS_MATTER = member_table((BUILDING_MATTER, NEIGHBOUR_DISPUTE), len(KINDS))
+IS_NEIGHBOURLY = member_table(NEIGHBOURLY, len(STAGES))
+
 _FIELDS = {
     "household": np.int64, "kind": np.int8, "created": np.int64, "complexity": np.float64,
     "known": bool, "voiced": bool, "stage": np.int8, "ready": np.int64, "arrived": np.int64,
@@ -256,7 +270,7 @@ class ServiceLoop:
         t = m.tally
         t["issues_raised"] += count
         t["issues_voiced"] += int(voiced.sum())
-        t["disputes_raised"] += int(np.isin(kind, DISPUTES).sum())
+        t["disputes_raised"] += int(IS_DISPUTE[kind].sum())
 
     def voice_probability(self, level: np.ndarray, household: np.ndarray) -> np.ndarray:
         """Active households voice most issues; channels and the platform make it cheaper."""
@@ -374,12 +388,12 @@ class ServiceLoop:
         t["issues_resolved"] += len(done)
         t["resolution_time_sum"] += float((now - book.created[done]).sum())
         kind = book.kind[done]
-        disputes = np.isin(kind, DISPUTES)
+        disputes = IS_DISPUTE[kind]
         t["disputes_mediated"] += int((disputes & (handler != GOVERNMENT)).sum())
         t["disputes_closed"] += int(disputes.sum())
         m.population.last_contact[book.household[done]] = now
         m.issues_outcomes.resolved(book.household[done], book.voiced[done],
-                                   np.isin(handler, NEIGHBOURLY), kind)
+                                   IS_NEIGHBOURLY[handler], kind)
         book.closed[done] = True
 
     def abandon(self, now: int) -> None:
@@ -394,7 +408,7 @@ class ServiceLoop:
         if len(idx) == 0:
             return
         m.tally["issues_lost" if lost else "issues_abandoned"] += len(idx)
-        m.tally["disputes_closed"] += int(np.isin(book.kind[idx], DISPUTES).sum())
+        m.tally["disputes_closed"] += int(IS_DISPUTE[book.kind[idx]].sum())
         m.issues_outcomes.failed(book.household[idx], book.voiced[idx], book.known[idx],
                                  book.kind[idx])
         book.closed[idx] = True
@@ -415,7 +429,7 @@ class Outcomes:
         self._add("resolved", hh)
         self._add("voiced_resolved", hh[voiced])
         self._add("public_resolved", hh[~neighbourly])
-        neighbour = np.isin(kind, (BUILDING_MATTER, NEIGHBOUR_DISPUTE)) & neighbourly
+        neighbour = IS_NEIGHBOURS_MATTER[kind] & neighbourly
         self._add("neighbour_resolved", hh[neighbour])
 
     def failed(self, hh: np.ndarray, voiced: np.ndarray, known: np.ndarray,
@@ -423,7 +437,7 @@ class Outcomes:
         self._add("failed", hh)
         self._add("voiced_failed", hh[voiced])
         self._add("known_failed", hh[known])
-        self._add("neighbour_failed", hh[np.isin(kind, DISPUTES)])
+        self._add("neighbour_failed", hh[IS_DISPUTE[kind]])
 
     def flush(self, population, unknown: np.ndarray) -> None:
         """Apply this step's outcomes to the households they concern, and only to those.

@@ -96,7 +96,8 @@ class EnterpriseSector:
         hh = self.exposed[rng.integers(0, n_exposed, count)] if count else self.exposed[:0]
         # A grievance: each dispute costs the firm some of the household's good opinion.
         loss = self.model.params["trust_loss"]
-        self.opinion *= (1.0 - loss) ** np.bincount(hh, minlength=len(self.opinion))
+        who, times = np.unique(hh, return_counts=True)  # only the households concerned
+        self.opinion[who] *= (1.0 - loss) ** times
         self.model.tally["enterprise_disputes"] += count
         return hh.astype(np.int64), np.full(count, services.ENTERPRISE_DISPUTE, dtype=np.int8)
 
@@ -125,8 +126,8 @@ class EnterpriseSector:
     def mediated(self, households: np.ndarray) -> None:
         """A dispute settled by consultation, with the firm at the table, wins some goodwill."""
         gain = self.model.params["trust_gain"]
-        counts = np.bincount(households, minlength=len(self.opinion))
-        self.opinion = 1.0 - (1.0 - self.opinion) * (1.0 - gain) ** counts
+        who, times = np.unique(households, return_counts=True)
+        self.opinion[who] = 1.0 - (1.0 - self.opinion[who]) * (1.0 - gain) ** times
         per_firm = np.bincount(self.firm_of[households], minlength=len(self.firms))
         for f in self.firms:
             f.mediated += int(per_firm[f.index])
