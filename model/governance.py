@@ -41,6 +41,7 @@ from model.scenarios import scenario_params
 from model.services import (
     BUILDING,
     ENTERPRISE,
+    GRID,
     ORG,
     CommitteeHandler,
     GovernmentHandler,
@@ -191,7 +192,7 @@ class GovernanceModel(mesa.Model):
         self._prepare(now)
         self.services.step(now)
         if self.grid_workers:
-            self.agents_by_type[GridWorker].do("review")
+            self.service_handlers[GRID].review()
         self.population.decide(self.rng)
         self.population.learn()
         for sub in self.submodels:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.grid_worker import worker_capacity
+
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
@@ -142,13 +144,24 @@ class GridHandler(Handler):
     competence = 0.7
     public_service_competence = 0.5
 
+    def __init__(self, model: GovernanceModel) -> None:
+        super().__init__(model)
+        self.free_share = np.ones(model.community.n_grids)  # of each worker's time, for patrol
+
     def groups(self, idx: np.ndarray) -> np.ndarray:
         if not self.model.grid_workers:
             return np.full(len(idx), -1)
         return self.model.community.grid_of[self.model.issues.household[idx]]
 
     def capacity(self) -> np.ndarray:
-        return np.array([w.capacity() for w in self.model.grid_workers])
+        return np.full(self.model.community.n_grids, worker_capacity(self.model))
+
+    def review(self) -> None:
+        """After handling, what time each worker has left goes to patrolling next step."""
+        cap = worker_capacity(self.model)
+        taken = np.zeros(len(self.free_share))
+        taken[:len(self.used)] = self.used
+        self.free_share = np.maximum(0.0, 1.0 - taken / cap) if cap > 0 else taken * 0.0
 
     def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
         public = self.model.issues.kind[idx] == PUBLIC_SERVICE
@@ -294,7 +307,7 @@ class ServiceLoop:
         if m.mechanisms["info_platform"]:
             chance += 0.05
         if m.grid_workers:
-            free = np.array([w.free_share for w in m.grid_workers])
+            free = self.handlers[GRID].free_share
             grid = m.community.grid_of[book.household[hidden]]
             chance += p["patrol_rate"] * free[grid]
         found = hidden[rng.random(len(hidden)) < np.clip(chance, 0.0, 1.0)]
