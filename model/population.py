@@ -174,11 +174,14 @@ class Population:
         """Civic consciousness grows only by taking part (article C4), never by decree."""
         rate = self.p["civic_learning"]
         # Each rung above 0 is one more chance to learn: gain 1 - (1 - rate)^rung, which is
-        # rate * rung for small rates and never overshoots 1.
+        # rate * rung for small rates and never overshoots 1; c <- c + gain * (1 - c).
+        # Unused civic skills fade slowly among those who no longer take part (rung 0):
+        # c <- c * (1 - rate). Both are c <- c * keep[rung] + add[rung].
         gain = 1.0 - (1.0 - rate) ** np.arange(LEVELS)
-        self.civic += gain[self.level] * (1.0 - self.civic)
-        # Unused civic skills fade slowly among those who no longer take part.
-        self.civic -= rate * (self.level == 0) * self.civic
+        keep = 1.0 - gain
+        keep[0] = 1.0 - rate
+        self.civic *= keep[self.level]
+        self.civic += gain[self.level]
 
     def apply_outcomes(self, households: np.ndarray, counts: dict[str, np.ndarray]) -> None:
         """Move satisfaction, trust and efficacy by this step's issue outcomes.
@@ -228,10 +231,16 @@ class Population:
         seen = closed > 0
         self.grid_record[seen] += RECORD_MEMORY * (res_g[seen] / closed[seen]
                                                    - self.grid_record[seen])
-        gap = self.grid_record[c.grid_of] - self.trust_gov
-        speed = p["word_of_mouth"] * (1.0 + self.level)
+        gap = self.grid_record[c.grid_of]
+        gap -= self.trust_gov
+        # Speed by (direction, rung): a table of eight, looked up once per household.
+        speed = p["word_of_mouth"] * (1.0 + np.arange(LEVELS))
         down = p["trust_loss"] / p["trust_gain"] if p["trust_gain"] > 0 else 1.0
-        self.trust_gov += np.clip(np.where(gap > 0, speed, speed * down), 0.0, 1.0) * gap
+        table = np.clip(np.concatenate([speed * down, speed]), 0.0, 1.0)
+        key = (gap > 0).view(np.int8) * np.int8(LEVELS)
+        key += self.level
+        gap *= table[key]
+        self.trust_gov += gap
 
 
 # Weight of one step's outcomes in a grid's running record of answered issues.
