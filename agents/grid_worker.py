@@ -7,26 +7,35 @@ from mesa.discrete_space import FixedAgent
 from agents.committee import GRID_STAFF_SHARE
 
 
+def worker_capacity(model) -> float:
+    """Issues per step of each grid worker; admin items integrated in the grid cost less (A2c).
+
+    Every worker has the same share of the committee's staff, so one number serves all of
+    them: the service loop needs it for every grid at once.
+    """
+    p, c = model.params, model.community
+    burden = model.committee.burden * (1.0 - p["grid_integration"])
+    return p["staff_capacity"] * GRID_STAFF_SHARE * c.n_grids / max(len(model.grid_workers), 1) \
+        * (1.0 - burden)
+
+
 class GridWorker(FixedAgent):
-    """Handles issues of its grid first and patrols with whatever time is left."""
+    """Handles issues of its grid first and patrols with whatever time is left.
+
+    Its time budget lives in the grid stage's arrays (`GridHandler.free_share`), so all
+    workers are reviewed in one array operation; the agent is the worker's place in the grid.
+    """
 
     def __init__(self, model, grid_id: int) -> None:
         super().__init__(model)
         self.grid_id = grid_id
         x, y = model.community.centre_of_grid(grid_id)
         self.cell = model.community.grid[(x, y)]
-        self.free_share = 1.0  # share of last step's capacity left for patrol
 
     def capacity(self) -> float:
-        """Issues per step; administrative items integrated in the grid cost less (A2c)."""
-        p, c = self.model.params, self.model.community
-        burden = self.model.committee.burden * (1.0 - p["grid_integration"])
-        return p["staff_capacity"] * GRID_STAFF_SHARE * c.n_grids / len(self.model.grid_workers) \
-            * (1.0 - burden)
+        return worker_capacity(self.model)
 
-    def review(self) -> None:
-        """After handling, what time is left goes to patrolling the grid next step."""
-        used = self.model.service_handlers[4].used
-        cap = self.capacity()
-        taken = used[self.grid_id] if len(used) > self.grid_id else 0.0
-        self.free_share = max(0.0, 1.0 - taken / cap) if cap > 0 else 0.0
+    @property
+    def free_share(self) -> float:
+        """Share of last step's capacity left for patrol."""
+        return float(self.model.service_handlers[4].free_share[self.grid_id])

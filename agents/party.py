@@ -47,6 +47,10 @@ class PartyCommittee(mesa.Agent):
         self.coverage = 0.0
         self.meetings = 0
         self.organised = False
+        # Who is organised changes only when branches are founded: kept, not recomputed
+        # every step over every household.
+        self._organised = np.zeros(model.population.n, dtype=bool)
+        self.organised_ids = np.zeros(0, dtype=np.int64)
 
     # --- structure (A2a) ------------------------------------------------------------------
     def organise(self) -> None:
@@ -58,12 +62,20 @@ class PartyCommittee(mesa.Agent):
         self.has_branch = self.grid_size >= need
         self.branches = [PartyBranch(self.model, int(g), int(self.grid_size[g]))
                          for g in np.flatnonzero(self.has_branch)]
+        c = self.model.community
+        self.organised_ids = self.members[self.has_branch[c.grid_of[self.members]]]
+        self._organised = np.zeros(self.model.population.n, dtype=bool)
+        self._organised[self.organised_ids] = True
         self.update_coverage()
 
     def organised_members(self) -> np.ndarray:
         """Per household: a Party member whose grid has a branch (so is organised)."""
-        pop, c = self.model.population, self.model.community
-        return pop.party & self.has_branch[c.grid_of]
+        return self._organised
+
+    def organised_at_least(self, rung: int) -> np.ndarray:
+        """Household ids of organised members standing on `rung` or above."""
+        ids = self.organised_ids
+        return ids[self.model.population.level[ids] >= rung]
 
     def update_coverage(self) -> None:
         """Share of buildings whose party group has a member who takes part (rung >= 1).
@@ -71,12 +83,12 @@ class PartyCommittee(mesa.Agent):
         Coverage is what the committee's reach into buildings amounts to: a group on paper
         whose members all stay at home shares no information and supervises nothing.
         """
-        pop, c = self.model.population, self.model.community
-        active = self.organised_members() & (pop.level >= 1)
-        per_building = np.bincount(c.building_of, weights=active, minlength=c.n_buildings)
+        c = self.model.community
+        active = self.organised_at_least(1)
+        per_building = np.bincount(c.building_of[active], minlength=c.n_buildings)
         self.group_active = per_building > 0
         self.coverage = float(self.group_active.mean())
-        per_grid = np.bincount(c.grid_of, weights=active, minlength=c.n_grids)
+        per_grid = np.bincount(c.grid_of[active], minlength=c.n_grids)
         for b in self.branches:
             b.active_members = int(per_grid[b.grid_id])
 
@@ -101,12 +113,14 @@ class PartyCommittee(mesa.Agent):
     def recruit(self) -> None:
         """Organised members lead (rungs 2-3) and draw neighbours in (rungs 1-2)."""
         p, pop, c = self.model.params, self.model.population, self.model.community
-        organised = self.organised_members()
-        leading = (organised & (pop.level >= 2)).astype(np.float64)
+        leading = np.zeros(pop.n, dtype=bool)
+        leading[self.organised_at_least(2)] = True
         near = moore_sum(leading.reshape(c.width, c.height)).ravel() > 0
-        pull = p["party_recruitment"] * (near & ~pop.party)
-        pop.support[1] += pull
-        pop.support[2] += pull
-        duty = p["party_member_duty"] * organised
-        pop.support[2] += duty
-        pop.support[3] += duty
+        near &= ~pop.party
+        drawn = np.flatnonzero(near)  # only the households within a leader's reach
+        pull = p["party_recruitment"]
+        pop.support[1][drawn] += pull
+        pop.support[2][drawn] += pull
+        ids, duty = self.organised_ids, p["party_member_duty"]
+        pop.support[2][ids] += duty
+        pop.support[3][ids] += duty

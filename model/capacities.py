@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from model.measures import measure
 
 if TYPE_CHECKING:
@@ -25,8 +27,9 @@ PARTNERS = ("resolved_by_building", "resolved_by_org", "resolved_by_enterprise")
          "share")
 def capacity_publicity(m: GovernanceModel) -> float:
     pop = m.population
-    recent = (m.step_count - pop.last_contact) <= REACH_WINDOW
-    return float((recent | (pop.level >= 2)).mean())
+    reached = pop.last_contact >= m.step_count - REACH_WINDOW
+    reached |= pop.level >= 2
+    return float(np.count_nonzero(reached) / pop.n)
 
 
 @measure("capacity_negotiation", "C1(b): share of disputes closed this step that were settled "
@@ -39,7 +42,7 @@ def capacity_negotiation(m: GovernanceModel) -> float:
 @measure("capacity_mobilization", "C1(c): share of households taking part in collective "
          "action (guided participation or self-governance)", "share")
 def capacity_mobilization(m: GovernanceModel) -> float:
-    return float((m.population.level >= 2).mean())
+    return float(m.measure_cache["counts"][2:].sum() / m.population.n)
 
 
 @measure("capacity_integration", "C1(d): share of this step's resolutions made by co-governing "

@@ -33,6 +33,7 @@ from model import (
 )
 from model import measures as measures_mod
 from model.actors import INSTALLERS
+from model.allocator import keep_freed_memory
 from model.community import Community
 from model.params import MECHANISMS, validate
 from model.population import Population
@@ -40,6 +41,7 @@ from model.scenarios import scenario_params
 from model.services import (
     BUILDING,
     ENTERPRISE,
+    GRID,
     ORG,
     CommitteeHandler,
     GovernmentHandler,
@@ -86,6 +88,7 @@ class GovernanceModel(mesa.Model):
 
     def __init__(self, rng: Any = None, **params: Any) -> None:
         self.params = validate(params)
+        keep_freed_memory()
         super().__init__(rng=rng)
         p = self.params
         with _gc_paused():
@@ -189,7 +192,7 @@ class GovernanceModel(mesa.Model):
         self._prepare(now)
         self.services.step(now)
         if self.grid_workers:
-            self.agents_by_type[GridWorker].do("review")
+            self.service_handlers[GRID].review()
         self.population.decide(self.rng)
         self.population.learn()
         for sub in self.submodels:

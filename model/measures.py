@@ -49,7 +49,8 @@ class Tally(defaultdict):
 
 def compute(model: GovernanceModel) -> dict[str, float]:
     """All measures for the model's current state, in registry order."""
-    model.measure_cache = {"shares": model.population.shares()}  # read by several measures
+    counts = model.population.level_counts()  # read by several measures
+    model.measure_cache = {"counts": counts, "shares": counts / model.population.n}
     return {name: float(m.fn(model)) for name, m in MEASURES.items()}
 
 
@@ -65,7 +66,7 @@ for _rung, _name, _what in ((0, "share_inactive", "inactive"), (1, "share_voice"
 
 @measure("participation_rate", "share of households on rung >= 1", "share")
 def participation_rate(m: GovernanceModel) -> float:
-    return float((m.population.level >= 1).mean())
+    return float(m.measure_cache["counts"][1:].sum() / m.population.n)
 
 
 @measure("trust_government", "mean trust in government", "0-1")

@@ -17,10 +17,6 @@ LEVELS = 4
 RUNGS = (1, 2, 3)
 
 
-def _logistic(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # overflow-free logistic
-
-
 class Population:
     """State of every household, one array per variable (index = household id)."""
 
@@ -57,6 +53,9 @@ class Population:
         # Extra utility of each rung from channels, organisers and neighbours' example, rebuilt
         # every step by the mechanisms that are on (index 0 unused).
         self.support = np.zeros((LEVELS, n))
+        self._table = np.empty((LEVELS + 1, n))  # rung utilities, reused every step
+        self._table[0], self._table[LEVELS] = np.inf, -np.inf
+        self._cols = np.arange(n, dtype=np.intp)
         self.burden = 0.0  # committee's effective administrative burden, set by the model
         # Running share of each grid's closed issues that were answered (word of mouth).
         self.grid_record = np.full(community.n_grids, 0.5)
@@ -64,7 +63,11 @@ class Population:
     # --- views ---------------------------------------------------------------------------
     def shares(self) -> np.ndarray:
         """Share of households on each rung (sums to 1)."""
-        return np.bincount(self.level, minlength=LEVELS) / self.n
+        return self.level_counts() / self.n
+
+    def level_counts(self) -> np.ndarray:
+        """Households on each rung."""
+        return np.bincount(self.level, minlength=LEVELS)
 
     def scope_share_at_least(self, rung: int) -> np.ndarray:
         """Per household: share of its influence scope standing on `rung` or above."""
@@ -79,30 +82,41 @@ class Population:
         return moore_sum(on.reshape(c.width, c.height)).ravel() / c.moore_count
 
     # --- rules ---------------------------------------------------------------------------
-    def marginal_utility(self, rung: int, social: np.ndarray,
-                         common: np.ndarray | None = None) -> np.ndarray:
-        """Utility of standing on `rung` rather than the one below it (logit choice).
+    def rung_utilities(self, social: dict[int, np.ndarray]) -> np.ndarray:
+        """Utility of standing on each rung rather than the one below it (logit choice).
 
         Random-utility binary choice with social interactions (McFadden 1974; Brock and
-        Durlauf 2001): the pull of neighbours already on the rung, trust, efficacy and civic
-        consciousness against the rung's cost, plus whatever the active mechanisms offer.
-        `common` (the rung-independent part) may be passed in to share it across rungs.
+        Durlauf 2001): the pull of neighbours already on the rung (`social[r]`), trust,
+        efficacy and civic consciousness against the rung's cost, plus whatever the active
+        mechanisms offer; rungs 2 and 3 also need trust in neighbours and suffer from the
+        committee's administrative burden. Row L of the result is the utility of rung L;
+        row 0 is +inf (nobody falls below 0) and row 4 is -inf (nobody climbs above 3), so a
+        household on rung L keeps it with utility row[L] and climbs with row[L + 1].
+        Rows are built in place in one reused table: each household-length temporary costs
+        as much as the arithmetic.
         """
         p = self.p
-        if common is None:
-            common = self.common_utility()
-        m = (common + p["social_weight"] * social + self.saturated_support(rung)
-             - p[("cost_voice", "cost_guided", "cost_self")[rung - 1]])
-        if rung >= 2:
-            m += p["neighbor_trust_weight"] * self.trust_nbr
-            m -= p["admin_crowding_weight"] * self.burden
-        return m
+        table = self._table
+        base = self.common_utility()
+        for r in RUNGS:
+            row = table[r]
+            np.multiply(social[r], p["social_weight"], out=row)
+            row += base
+            row += self.saturated_support(r)
+            row -= p[("cost_voice", "cost_guided", "cost_self")[r - 1]]
+            if r == 1:  # what rungs 2 and 3 add in common
+                base += p["neighbor_trust_weight"] * self.trust_nbr
+                base -= p["admin_crowding_weight"] * self.burden
+        return table
 
     def common_utility(self) -> np.ndarray:
         """The part of every rung's utility that does not depend on the rung."""
         p = self.p
-        return (p["trust_weight"] * self.trust_gov + p["efficacy_weight"] * self.efficacy
-                + p["civic_weight"] * self.civic - self.cost_shift)
+        out = p["trust_weight"] * self.trust_gov
+        out += p["efficacy_weight"] * self.efficacy
+        out += p["civic_weight"] * self.civic
+        out -= self.cost_shift
+        return out
 
     def saturated_support(self, rung: int) -> np.ndarray:
         """What the mechanisms offer for a rung, with diminishing returns.
@@ -115,29 +129,39 @@ class Population:
         s = self.support[rung]
         if cap <= 0:
             return np.zeros_like(s)
-        out = np.expm1(s * (-1.0 / cap))
+        out = np.multiply(s, -1.0 / cap)
+        np.expm1(out, out=out)
         out *= -cap
         return out
 
     def decide(self, rng: np.random.Generator) -> None:
-        """Every household reconsiders its rung once, all at the same time (synchronous)."""
+        """Every household reconsiders its rung once, all at the same time (synchronous).
+
+        It climbs one rung with probability rate * logistic(utility of the rung above),
+        otherwise falls one with probability rate * logistic(-utility of its own rung).
+        """
+        n = self.n
         social = {r: self.scope_share_at_least(r) for r in RUNGS}
-        common = self.common_utility()
-        # Row L of `table`: utility of rung L (row 0: +inf, nobody falls below 0; row 4:
-        # -inf, nobody climbs above 3), so a household's utility to keep is table[L] and to
-        # climb table[L + 1].
-        table = np.empty((LEVELS + 1, self.n))
-        table[0], table[LEVELS] = np.inf, -np.inf
-        for r in RUNGS:
-            table[r] = self.marginal_utility(r, social[r], common)
-        level = self.level.astype(np.int64)
-        cols = np.arange(self.n)
-        keep, up = table[level, cols], table[level + 1, cols]
-        rate = self.p["adjustment_rate"]
-        u_up, u_down = rng.random(self.n), rng.random(self.n)
-        climb = u_up < rate * _logistic(up)
-        fall = u_down < rate * _logistic(-keep)
-        new = level + climb - (fall & ~climb)
+        flat = self.rung_utilities(social).reshape(-1)
+        at = self.level.astype(np.intp)
+        at *= n
+        at += self._cols  # flat index of (own rung, household)
+        keep = flat.take(at)
+        at += n
+        up = flat.take(at)
+        half_rate = 0.5 * self.p["adjustment_rate"]
+        u_up, u_down = rng.random(n), rng.random(n)
+        # rate * logistic(z) = half_rate * (1 + tanh(z / 2)), overflow-free.
+        for z, sign in ((up, 1.0), (keep, -1.0)):
+            z *= 0.5 * sign
+            np.tanh(z, out=z)
+            z += 1.0
+            z *= half_rate
+        climb = u_up < up
+        fall = u_down < keep
+        fall &= ~climb
+        new = self.level + climb
+        new -= fall
         if self.p["decision_rule"] == "threshold":
             # Granovetter (1978): active next step exactly when the active share one sees
             # now reaches one's threshold; the logit rule only moves active households
@@ -150,11 +174,14 @@ class Population:
         """Civic consciousness grows only by taking part (article C4), never by decree."""
         rate = self.p["civic_learning"]
         # Each rung above 0 is one more chance to learn: gain 1 - (1 - rate)^rung, which is
-        # rate * rung for small rates and never overshoots 1.
+        # rate * rung for small rates and never overshoots 1; c <- c + gain * (1 - c).
+        # Unused civic skills fade slowly among those who no longer take part (rung 0):
+        # c <- c * (1 - rate). Both are c <- c * keep[rung] + add[rung].
         gain = 1.0 - (1.0 - rate) ** np.arange(LEVELS)
-        self.civic += gain[self.level] * (1.0 - self.civic)
-        # Unused civic skills fade slowly among those who no longer take part.
-        self.civic -= rate * (self.level == 0) * self.civic
+        keep = 1.0 - gain
+        keep[0] = 1.0 - rate
+        self.civic *= keep[self.level]
+        self.civic += gain[self.level]
 
     def apply_outcomes(self, households: np.ndarray, counts: dict[str, np.ndarray]) -> None:
         """Move satisfaction, trust and efficacy by this step's issue outcomes.
@@ -204,10 +231,16 @@ class Population:
         seen = closed > 0
         self.grid_record[seen] += RECORD_MEMORY * (res_g[seen] / closed[seen]
                                                    - self.grid_record[seen])
-        gap = self.grid_record[c.grid_of] - self.trust_gov
-        speed = p["word_of_mouth"] * (1.0 + self.level)
+        gap = self.grid_record[c.grid_of]
+        gap -= self.trust_gov
+        # Speed by (direction, rung): a table of eight, looked up once per household.
+        speed = p["word_of_mouth"] * (1.0 + np.arange(LEVELS))
         down = p["trust_loss"] / p["trust_gain"] if p["trust_gain"] > 0 else 1.0
-        self.trust_gov += np.clip(np.where(gap > 0, speed, speed * down), 0.0, 1.0) * gap
+        table = np.clip(np.concatenate([speed * down, speed]), 0.0, 1.0)
+        key = (gap > 0).view(np.int8) * np.int8(LEVELS)
+        key += self.level
+        gap *= table[key]
+        self.trust_gov += gap
 
 
 # Weight of one step's outcomes in a grid's running record of answered issues.

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.grid_worker import worker_capacity
+
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
@@ -30,6 +32,20 @@ SELF, BUILDING, ORG, ENTERPRISE, GRID, RC, GOVERNMENT = range(len(STAGES))
 # Stages whose outcomes are felt as the community's own (trust in neighbours) rather than
 # as government answering (trust in government).
 NEIGHBOURLY = (SELF, BUILDING, ORG)
+
+
+def member_table(members: tuple[int, ...], size: int) -> np.ndarray:
+    """A boolean look-up table: `table[codes]` tests membership in one gather, where
+    np.isin costs a sort and tens of microseconds on every call (many calls per step).
+    """
+    table = np.zeros(size, dtype=bool)
+    table[list(members)] = True
+    return table
+
+
+IS_DISPUTE = member_table(DISPUTES, len(KINDS))
+IS_NEIGHBOURS_MATTER = member_table((BUILDING_MATTER, NEIGHBOUR_DISPUTE), len(KINDS))
+IS_NEIGHBOURLY = member_table(NEIGHBOURLY, len(STAGES))
 
 _FIELDS = {
     "household": np.int64, "kind": np.int8, "created": np.int64, "complexity": np.float64,
@@ -128,13 +144,24 @@ class GridHandler(Handler):
     competence = 0.7
     public_service_competence = 0.5
 
+    def __init__(self, model: GovernanceModel) -> None:
+        super().__init__(model)
+        self.free_share = np.ones(model.community.n_grids)  # of each worker's time, for patrol
+
     def groups(self, idx: np.ndarray) -> np.ndarray:
         if not self.model.grid_workers:
             return np.full(len(idx), -1)
         return self.model.community.grid_of[self.model.issues.household[idx]]
 
     def capacity(self) -> np.ndarray:
-        return np.array([w.capacity() for w in self.model.grid_workers])
+        return np.full(self.model.community.n_grids, worker_capacity(self.model))
+
+    def review(self) -> None:
+        """After handling, what time each worker has left goes to patrolling next step."""
+        cap = worker_capacity(self.model)
+        taken = np.zeros(len(self.free_share))
+        taken[:len(self.used)] = self.used
+        self.free_share = np.maximum(0.0, 1.0 - taken / cap) if cap > 0 else taken * 0.0
 
     def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
         public = self.model.issues.kind[idx] == PUBLIC_SERVICE
@@ -256,7 +283,7 @@ class ServiceLoop:
         t = m.tally
         t["issues_raised"] += count
         t["issues_voiced"] += int(voiced.sum())
-        t["disputes_raised"] += int(np.isin(kind, DISPUTES).sum())
+        t["disputes_raised"] += int(IS_DISPUTE[kind].sum())
 
     def voice_probability(self, level: np.ndarray, household: np.ndarray) -> np.ndarray:
         """Active households voice most issues; channels and the platform make it cheaper."""
@@ -280,7 +307,7 @@ class ServiceLoop:
         if m.mechanisms["info_platform"]:
             chance += 0.05
         if m.grid_workers:
-            free = np.array([w.free_share for w in m.grid_workers])
+            free = self.handlers[GRID].free_share
             grid = m.community.grid_of[book.household[hidden]]
             chance += p["patrol_rate"] * free[grid]
         found = hidden[rng.random(len(hidden)) < np.clip(chance, 0.0, 1.0)]
@@ -374,12 +401,12 @@ class ServiceLoop:
         t["issues_resolved"] += len(done)
         t["resolution_time_sum"] += float((now - book.created[done]).sum())
         kind = book.kind[done]
-        disputes = np.isin(kind, DISPUTES)
+        disputes = IS_DISPUTE[kind]
         t["disputes_mediated"] += int((disputes & (handler != GOVERNMENT)).sum())
         t["disputes_closed"] += int(disputes.sum())
         m.population.last_contact[book.household[done]] = now
         m.issues_outcomes.resolved(book.household[done], book.voiced[done],
-                                   np.isin(handler, NEIGHBOURLY), kind)
+                                   IS_NEIGHBOURLY[handler], kind)
         book.closed[done] = True
 
     def abandon(self, now: int) -> None:
@@ -394,7 +421,7 @@ class ServiceLoop:
         if len(idx) == 0:
             return
         m.tally["issues_lost" if lost else "issues_abandoned"] += len(idx)
-        m.tally["disputes_closed"] += int(np.isin(book.kind[idx], DISPUTES).sum())
+        m.tally["disputes_closed"] += int(IS_DISPUTE[book.kind[idx]].sum())
         m.issues_outcomes.failed(book.household[idx], book.voiced[idx], book.known[idx],
                                  book.kind[idx])
         book.closed[idx] = True
@@ -415,7 +442,7 @@ class Outcomes:
         self._add("resolved", hh)
         self._add("voiced_resolved", hh[voiced])
         self._add("public_resolved", hh[~neighbourly])
-        neighbour = np.isin(kind, (BUILDING_MATTER, NEIGHBOUR_DISPUTE)) & neighbourly
+        neighbour = IS_NEIGHBOURS_MATTER[kind] & neighbourly
         self._add("neighbour_resolved", hh[neighbour])
 
     def failed(self, hh: np.ndarray, voiced: np.ndarray, known: np.ndarray,
@@ -423,7 +450,7 @@ class Outcomes:
         self._add("failed", hh)
         self._add("voiced_failed", hh[voiced])
         self._add("known_failed", hh[known])
-        self._add("neighbour_failed", hh[np.isin(kind, DISPUTES)])
+        self._add("neighbour_failed", hh[IS_DISPUTE[kind]])
 
     def flush(self, population, unknown: np.ndarray) -> None:
         """Apply this step's outcomes to the households they concern, and only to those.

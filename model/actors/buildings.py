@@ -17,6 +17,7 @@ import numpy as np
 from agents.building import BuildingCommittee, elect
 from model import services
 from model.measures import measure
+from model.population import LEVELS
 from model.scenarios import Scenario, register
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class BuildingHandler(services.Handler):
     def groups(self, idx: np.ndarray) -> np.ndarray:
         book = self.model.issues
         building = self.model.community.building_of[book.household[idx]]
-        ours = np.isin(book.kind[idx], (services.BUILDING_MATTER, services.NEIGHBOUR_DISPUTE))
+        ours = services.IS_NEIGHBOURS_MATTER[book.kind[idx]]
         return np.where(ours & self.gov.has_committee()[building], building, -1)
 
     def capacity(self) -> np.ndarray:
@@ -69,6 +70,8 @@ class BuildingSelfGovernance:
         self.settled = np.zeros(nb, dtype=np.int64)
         self.formed = 0
         self.dissolved = 0
+        self._slot = model.community.building_of.astype(np.int64) * LEVELS
+        self._on_rungs: np.ndarray | None = None  # rung counts, valid during act() only
 
     # --- views used by the handler and the measures -----------------------------------------
     def has_committee(self) -> np.ndarray:
@@ -103,9 +106,13 @@ class BuildingSelfGovernance:
         if not self.model.mechanisms[MECHANISM]:
             return
         self.fade()
-        self.form(now)
-        if now % BY_ELECTION_INTERVAL == 0:
-            self.by_elections()
+        self._on_rungs = self.households_on_rungs()  # rungs do not change during act
+        try:
+            self.form(now)
+            if now % BY_ELECTION_INTERVAL == 0:
+                self.by_elections()
+        finally:
+            self._on_rungs = None
         self.neighbourly_contact()
 
     def neighbourly_contact(self) -> None:
@@ -141,16 +148,15 @@ class BuildingSelfGovernance:
     def eligible(self) -> np.ndarray:
         """Buildings without a committee where one could be elected now."""
         m, p = self.model, self.model.params
-        c, pop = m.community, m.population
-        size = c.building_size
-        willing = np.bincount(c.building_of, weights=pop.level >= 2, minlength=c.n_buildings)
-        share = willing / size
-        selfgov = np.bincount(c.building_of, weights=pop.level == 3, minlength=c.n_buildings)
-        ok = (share >= p["building_willing_share_unled"]) & (selfgov > 0)
+        c = m.community
+        on = self.households_on_rungs()
+        willing = on[:, 2] + on[:, 3]
+        share = willing / c.building_size
+        ok = (share >= p["building_willing_share_unled"]) & (on[:, 3] > 0)
         party = getattr(m, "party", None)
         if m.mechanisms["party_leadership"] and party is not None and party.organised:
-            backbone = party.organised_members() & (pop.level >= 2)
-            backed = np.bincount(c.building_of, weights=backbone, minlength=c.n_buildings) > 0
+            backbone = c.building_of[party.organised_at_least(2)]
+            backed = np.bincount(backbone, minlength=c.n_buildings) > 0
             ok |= backed & (share >= p["building_willing_share"])
         ok &= willing >= self.minimum()
         ok &= ~self.active
@@ -186,9 +192,20 @@ class BuildingSelfGovernance:
 
     def _signed(self) -> np.ndarray:
         """Share of each building's households that take part at all: they sign the covenant."""
-        c, pop = self.model.community, self.model.population
-        return np.bincount(c.building_of, weights=pop.level >= 1,
-                           minlength=c.n_buildings) / c.building_size
+        on = self.households_on_rungs()
+        return (on[:, 1] + on[:, 2] + on[:, 3]) / self.model.community.building_size
+
+    def households_on_rungs(self) -> np.ndarray:
+        """(building, rung) -> households, by one integer count over all households.
+
+        Several rules need per-building counts of some rungs in the same step; counting
+        all rungs at once, without float weights, is a fraction of one weighted bincount.
+        """
+        if self._on_rungs is not None:  # counted once for the whole of act()
+            return self._on_rungs
+        nb = self.model.community.n_buildings
+        slot = self._slot + self.model.population.level
+        return np.bincount(slot, minlength=nb * LEVELS).reshape(nb, LEVELS)
 
     def _elect(self, seats: np.ndarray) -> None:
         """Fill `seats[b]` seats in every building b from its willing non-members.

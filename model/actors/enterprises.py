@@ -96,7 +96,8 @@ class EnterpriseSector:
         hh = self.exposed[rng.integers(0, n_exposed, count)] if count else self.exposed[:0]
         # A grievance: each dispute costs the firm some of the household's good opinion.
         loss = self.model.params["trust_loss"]
-        self.opinion *= (1.0 - loss) ** np.bincount(hh, minlength=len(self.opinion))
+        who, times = np.unique(hh, return_counts=True)  # only the households concerned
+        self.opinion[who] *= (1.0 - loss) ** times
         self.model.tally["enterprise_disputes"] += count
         return hh.astype(np.int64), np.full(count, services.ENTERPRISE_DISPUTE, dtype=np.int8)
 
@@ -125,8 +126,8 @@ class EnterpriseSector:
     def mediated(self, households: np.ndarray) -> None:
         """A dispute settled by consultation, with the firm at the table, wins some goodwill."""
         gain = self.model.params["trust_gain"]
-        counts = np.bincount(households, minlength=len(self.opinion))
-        self.opinion = 1.0 - (1.0 - self.opinion) * (1.0 - gain) ** counts
+        who, times = np.unique(households, return_counts=True)
+        self.opinion[who] = 1.0 - (1.0 - self.opinion[who]) * (1.0 - gain) ** times
         per_firm = np.bincount(self.firm_of[households], minlength=len(self.firms))
         for f in self.firms:
             f.mediated += int(per_firm[f.index])
@@ -146,6 +147,7 @@ class EnterpriseSector:
         """Firms decide to give, pledges are matched to projects, giving is reinforced."""
         m = self.model
         orgs = self.organizations()
+        projects = self.projects(orgs)
         draws = m.rng.random(len(self.firms))
         for f in self.firms:
             if draws[f.index] >= f.propensity:
@@ -161,13 +163,13 @@ class EnterpriseSector:
                 self.fund += amount  # waits for a project to exist; the firm sees no return
                 f.reinforce(0.0)
                 continue
-            org = self.match(f, orgs)
+            org = orgs[self.match(f, projects)]
             self.pay(org, amount)
             f.reinforce(self.project_effect(f, org, amount))
         if orgs and self.fund > 0:
             # Waiting pledges go to the best-rated organisation (first listed on ties).
             waiting, self.fund = self.fund, 0.0
-            self.pay(orgs[int(np.argmax([float(o.quality) for o in orgs]))], waiting)
+            self.pay(orgs[int(np.argmax(projects["quality"]))], waiting)
         self.propensity_arr = np.array([f.propensity for f in self.firms])
 
     def pay(self, org, amount: float) -> None:
@@ -187,19 +189,28 @@ class EnterpriseSector:
         """Active social organisations (provided by the organisations actor, if installed)."""
         return list(getattr(self.model, "organizations", None) or [])
 
-    def match(self, firm: Enterprise, orgs: list):
+    @staticmethod
+    def projects(orgs: list) -> dict[str, np.ndarray]:
+        """Where each organisation's projects are, how good and of what kind: read once per
+        round, since every firm's matching looks at all of them.
+        """
+        xy = np.array([o.cell.coordinate for o in orgs], dtype=np.float64).reshape(-1, 2)
+        return {"x": xy[:, 0], "y": xy[:, 1],
+                "quality": np.clip(np.array([float(o.quality) for o in orgs]), 0.0, None),
+                "kind": np.array([int(o.kind) for o in orgs], dtype=np.int64)}
+
+    def match(self, firm: Enterprise, projects: dict[str, np.ndarray]) -> int:
         """The platform's matching: good projects near the firm; its needs if it knows them.
 
         Score = quality * (1 + [kind meets the firm's need]) / (1 + distance / reach); the
         need term counts only when the consultation platform has visited the firm (B4 i).
+        Returns the chosen organisation's row (first on ties).
         """
-        xy = np.array([o.cell.coordinate for o in orgs], dtype=np.float64)
-        dist = np.maximum(np.abs(xy[:, 0] - firm.x), np.abs(xy[:, 1] - firm.y))
-        quality = np.clip(np.array([float(o.quality) for o in orgs]), 0.0, None)
-        score = quality / (1.0 + dist / self.model.params["enterprise_reach"])
+        dist = np.maximum(np.abs(projects["x"] - firm.x), np.abs(projects["y"] - firm.y))
+        score = projects["quality"] / (1.0 + dist / self.model.params["enterprise_reach"])
         if self.model.mechanisms[CONSULTATION]:
-            score = score * (1.0 + np.array([int(o.kind) == firm.need for o in orgs]))
-        return orgs[int(np.argmax(score))]
+            score = score * (1.0 + (projects["kind"] == firm.need))
+        return int(np.argmax(score))
 
     def project_effect(self, firm: Enterprise, org, amount: float) -> float:
         """What the funded project brings the firm: reputation gain + employees' morale gain.
