@@ -53,7 +53,7 @@ class Population:
         # Extra utility of each rung from channels, organisers and neighbours' example, rebuilt
         # every step by the mechanisms that are on (index 0 unused).
         self.support = np.zeros((LEVELS, n))
-        self._table = np.empty((LEVELS + 1, n))  # rung utilities, reused every step
+        self._table = np.empty((LEVELS + 1, n), dtype=np.float32)  # rung utilities, reused
         self._table[0], self._table[LEVELS] = np.inf, -np.inf
         self._cols = np.arange(n, dtype=np.intp)
         self.burden = 0.0  # committee's effective administrative burden, set by the model
@@ -92,53 +92,59 @@ class Population:
         committee's administrative burden. Row L of the result is the utility of rung L;
         row 0 is +inf (nobody falls below 0) and row 4 is -inf (nobody climbs above 3), so a
         household on rung L keeps it with utility row[L] and climbs with row[L + 1].
-        Rows are built in place in one reused table: each household-length temporary costs
-        as much as the arithmetic.
+
+        The table is float32 and reused: utilities only feed a random draw, where seven
+        significant digits are plenty, and at this width the transcendental functions run
+        several times faster than in float64 (benchmarks/README.md). State stays float64.
         """
         p = self.p
         table = self._table
         base = self.common_utility()
+        support = self.saturated_support()
         for r in RUNGS:
             row = table[r]
-            np.multiply(social[r], p["social_weight"], out=row)
+            np.multiply(social[r], p["social_weight"], out=row, casting="same_kind")
             row += base
-            row += self.saturated_support(r)
-            row -= p[("cost_voice", "cost_guided", "cost_self")[r - 1]]
+            row += support[r - 1]
+            row -= np.float32(p[("cost_voice", "cost_guided", "cost_self")[r - 1]])
             if r == 1:  # what rungs 2 and 3 add in common
-                base += p["neighbor_trust_weight"] * self.trust_nbr
-                base -= p["admin_crowding_weight"] * self.burden
+                base += (p["neighbor_trust_weight"] * self.trust_nbr).astype(np.float32)
+                base -= np.float32(p["admin_crowding_weight"] * self.burden)
         return table
 
     def common_utility(self) -> np.ndarray:
-        """The part of every rung's utility that does not depend on the rung."""
+        """The part of every rung's utility that does not depend on the rung (float32)."""
         p = self.p
         out = p["trust_weight"] * self.trust_gov
         out += p["efficacy_weight"] * self.efficacy
         out += p["civic_weight"] * self.civic
         out -= self.cost_shift
-        return out
+        return out.astype(np.float32)
 
-    def saturated_support(self, rung: int) -> np.ndarray:
-        """What the mechanisms offer for a rung, with diminishing returns.
+    def saturated_support(self) -> np.ndarray:
+        """What the mechanisms offer for rungs 1-3 (rows), with diminishing returns.
 
         A household has only so many evenings: the fifth channel or activity adds less
         than the first, so support S enters as cap * (1 - exp(-S / cap)) (linear for small
         S, never above `support_cap`).
         """
         cap = self.p["support_cap"]
-        s = self.support[rung]
+        s = self.support[1:]
         if cap <= 0:
-            return np.zeros_like(s)
-        out = np.multiply(s, -1.0 / cap)
+            return np.zeros(s.shape, dtype=np.float32)
+        out = np.multiply(s, -1.0 / cap, dtype=np.float32)
         np.expm1(out, out=out)
-        out *= -cap
+        out *= np.float32(-cap)
         return out
 
     def decide(self, rng: np.random.Generator) -> None:
         """Every household reconsiders its rung once, all at the same time (synchronous).
 
-        It climbs one rung with probability rate * logistic(utility of the rung above),
-        otherwise falls one with probability rate * logistic(-utility of its own rung).
+        It climbs one rung with probability P_up = rate * logistic(utility of the rung
+        above), otherwise falls one with probability P_down = rate * logistic(-utility of
+        its own rung). One uniform draw u per household decides both: climb when
+        u < P_up, fall when P_up <= u < P_up + (1 - P_up) P_down, which has exactly the
+        probabilities of two independent draws.
         """
         n = self.n
         social = {r: self.scope_share_at_least(r) for r in RUNGS}
@@ -149,16 +155,18 @@ class Population:
         keep = flat.take(at)
         at += n
         up = flat.take(at)
-        half_rate = 0.5 * self.p["adjustment_rate"]
-        u_up, u_down = rng.random(n), rng.random(n)
+        half_rate = np.float32(0.5 * self.p["adjustment_rate"])
         # rate * logistic(z) = half_rate * (1 + tanh(z / 2)), overflow-free.
-        for z, sign in ((up, 1.0), (keep, -1.0)):
-            z *= 0.5 * sign
+        for z, sign in ((up, 0.5), (keep, -0.5)):
+            z *= np.float32(sign)
             np.tanh(z, out=z)
-            z += 1.0
+            z += np.float32(1.0)
             z *= half_rate
-        climb = u_up < up
-        fall = u_down < keep
+        u = rng.random(n, dtype=np.float32)
+        climb = u < up
+        keep *= np.float32(1.0) - up  # P(fall) = (1 - P_up) P_down, on top of P_up
+        keep += up
+        fall = u < keep
         fall &= ~climb
         new = self.level + climb
         new -= fall

@@ -51,10 +51,18 @@ def test_incubation_brings_more_and_stronger_organisations(baseline):
 
 
 def test_incentives_raise_guided_participation_and_capacity(baseline):
-    """B2(ii): ratings residents see and rewards for the best -> more guided participation."""
+    """B2(ii): ratings residents see and rewards for the best -> more guided participation.
+
+    The participation effect is small at this size: +0.003 (SE 0.001) in the share on
+    rung 2 over 48 paired seeds, against a seed-to-seed spread of 0.007, so it is checked on
+    32 paired seeds (a handful would be a coin toss); capacity moves far more.
+    """
     inc = frames(org_incentives=True)
-    assert tail_mean(inc, "share_guided") > tail_mean(baseline, "share_guided")
     assert tail_mean(inc, "org_mean_capacity") > tail_mean(baseline, "org_mean_capacity")
+    many = range(32)
+    diff = [tail_mean(frames(seeds=[s], org_incentives=True), "share_guided")
+            - tail_mean(frames(seeds=[s]), "share_guided") for s in many]
+    assert np.mean(diff) > 0
 
 
 def test_procurement_hands_work_to_organisations(baseline):
