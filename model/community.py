@@ -82,12 +82,24 @@ class Community:
         self.grid_of_building = self.grid_of[first]
         self.grid_size = np.bincount(self.grid_of, minlength=self.n_grids)
         self.building_size = np.bincount(self.building_of, minlength=self.n_buildings)
+        # Households listed building by building (ids ascending within one), so the
+        # households of a few buildings are found without a pass over everyone.
+        self.by_building = np.argsort(self.building_of, kind="stable").astype(np.int64)
+        self.building_start = np.concatenate([[0], np.cumsum(self.building_size)[:-1]])
         # Number of Moore neighbours of each cell (edges have fewer), for neighbour shares.
         ones = np.ones((width, height))
         self.moore_count = moore_sum(ones).ravel()
         # Unlimited capacity: institutions (grid workers, organisations) share cells with
         # the household living there.
         self.grid = LazyMooreGrid((width, height), capacity=None, random=random)
+
+    def households_in(self, buildings: np.ndarray) -> np.ndarray:
+        """Household ids of the given buildings, building by building (ascending within)."""
+        sizes = self.building_size[buildings]
+        total = int(sizes.sum())
+        # position k of the output reads by_building[start of its building + offset in it]
+        shift = np.repeat(self.building_start[buildings] - np.cumsum(sizes) + sizes, sizes)
+        return self.by_building[shift + np.arange(total)]
 
     def centre_of_grid(self, g: int) -> tuple[int, int]:
         """Cell at the middle of management grid g (where its grid worker is based)."""

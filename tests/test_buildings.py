@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
@@ -207,3 +209,16 @@ def test_invariants_over_random_parameters(willing, unled, rate, size, low, cap,
     assert (df[counts] >= 0).all().all()
     assert ((df["trust_neighbors"] >= 0) & (df["trust_neighbors"] <= 1)).all()
     assert (df["building_committees"] <= m.community.n_buildings).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(w=st.integers(1, 6), h=st.integers(1, 6), bb=st.sampled_from([1, 2, 5]),
+       pick=st.lists(st.integers(0, 10**6), max_size=12))
+def test_households_in_lists_each_building_in_order(w, h, bb, pick):
+    from model.community import Community
+
+    c = Community(w * bb, h * bb, bb, bb, random=random.Random(0))
+    bs = np.array(sorted({p % c.n_buildings for p in pick}), dtype=np.int64)
+    got = c.households_in(bs)
+    want = [np.flatnonzero(c.building_of == b) for b in bs]
+    assert np.array_equal(got, np.concatenate([np.zeros(0, np.int64), *want]))

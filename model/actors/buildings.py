@@ -215,9 +215,10 @@ class BuildingSelfGovernance:
         """
         m = self.model
         c, pop = m.community, m.population
-        open_ = (pop.level >= 2) & (seats[c.building_of] > 0)
-        open_[self.members] = False
-        cand = np.flatnonzero(open_)
+        homes = c.households_in(np.flatnonzero(seats > 0))  # only buildings electing now
+        member = np.zeros(pop.n, dtype=bool)
+        member[self.members] = True
+        cand = np.sort(homes[(pop.level[homes] >= 2) & ~member[homes]])
         if len(cand) == 0:
             return
         weight = pop.civic[cand] + 0.05
