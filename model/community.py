@@ -74,8 +74,9 @@ class Community:
         gw, gh = width // grid_block, height // grid_block
         bw, bh = width // building_block, height // building_block
         self.n_grids, self.n_buildings = gw * gh, bw * bh
-        self.grid_of = ((xs // grid_block) * gh + ys // grid_block).astype(np.int32)
-        self.building_of = ((xs // building_block) * bh + ys // building_block).astype(np.int32)
+        # intp: every gather and bincount over households would otherwise convert them first
+        self.grid_of = ((xs // grid_block) * gh + ys // grid_block).astype(np.intp)
+        self.building_of = ((xs // building_block) * bh + ys // building_block).astype(np.intp)
         # Buildings belong to exactly one grid (building_block divides grid_block).
         first = np.zeros(self.n_buildings, dtype=np.int64)
         first[self.building_of[::-1]] = np.arange(self.n)[::-1]
