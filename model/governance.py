@@ -33,7 +33,6 @@ from model import (
 )
 from model import measures as measures_mod
 from model.actors import INSTALLERS
-from model.allocator import keep_freed_memory
 from model.community import Community
 from model.params import MECHANISMS, validate
 from model.population import Population
@@ -88,7 +87,6 @@ class GovernanceModel(mesa.Model):
 
     def __init__(self, rng: Any = None, **params: Any) -> None:
         self.params = validate(params)
-        keep_freed_memory()
         super().__init__(rng=rng)
         p = self.params
         with _gc_paused():
