@@ -544,9 +544,10 @@ class OrgSector:
         if births == 0:
             return 0
         if m.mechanisms["org_coordination"]:
-            # Leaders plan with the maps of the start of the step: this step's exits still
-            # count as serving (the maps are synced in prepare, not on exit).
-            free = unmet[self._owner_id[book.kind[unmet], book.household[unmet]] < 0]
+            # Leaders know who has just closed: the maps are brought up to date with this
+            # step's exits before they look for places nobody serves.
+            self.sync_maps()
+            free = unmet[self.owner_of(book.kind[unmet], book.household[unmet]) < 0]
             if len(free):
                 unmet = free
         pick = m.rng.choice(unmet, births)
