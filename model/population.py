@@ -132,7 +132,9 @@ class Population:
         s = self.support[1:]
         if cap <= 0:
             return np.zeros(s.shape, dtype=np.float32)
-        out = np.multiply(s, -1.0 / cap, dtype=np.float32)
+        # 1/cap is bounded so that a vanishing cap cannot overflow float32 (0 * inf = nan);
+        # below 1e-30 the saturated support is 0 either way.
+        out = np.multiply(s, -min(1.0 / cap, 1e30), dtype=np.float32)
         np.expm1(out, out=out)
         out *= np.float32(-cap)
         return out

@@ -65,6 +65,20 @@ def test_invariants_hold_anywhere(params, seed):
     assert pop.level.min() >= 0 and pop.level.max() <= 3
     for arr in (pop.trust_gov, pop.trust_nbr, pop.efficacy, pop.satisfaction, pop.civic):
         assert arr.min() >= 0 and arr.max() <= 1
+    assert np.isfinite(pop._table[1:4]).all()  # the float32 utilities of the last decision
+
+
+def test_vanishing_support_cap_stays_finite():
+    """support_cap -> 0: S / cap overflows float32 unless bounded (then 0 * inf = nan), and
+    a nan utility would silently freeze every household."""
+    import warnings
+
+    for scenario in ("administrative", "collaborative"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model = GovernanceModel.from_scenario(scenario, rng=3, support_cap=1e-300, **TINY)
+            model.run(5)
+        assert np.isfinite(model.population._table[1:4]).all()
 
 
 def test_same_seed_is_bit_identical():
