@@ -186,7 +186,7 @@ class Population:
         # Each rung above 0 is one more chance to learn: gain 1 - (1 - rate)^rung, which is
         # rate * rung for small rates and never overshoots 1; c <- c + gain * (1 - c).
         # Unused civic skills fade slowly among those who no longer take part (rung 0):
-        # c <- c * (1 - rate). Both are c <- c * keep[rung] + add[rung].
+        # c <- c * (1 - rate). Both are c <- c * keep[rung] + gain[rung] (gain[0] = 0).
         gain = 1.0 - (1.0 - rate) ** np.arange(LEVELS)
         keep = 1.0 - gain
         keep[0] = 1.0 - rate
