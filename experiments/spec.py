@@ -271,6 +271,12 @@ class _Checker:
                       section=section, key=name.split(".")[-1])
         return int(value)
 
+    def boolean(self, name: str, value: Any, section: str = "") -> bool:
+        if not isinstance(value, bool):
+            self.fail(name, f"got {value!r}, but it must be true or false", section=section,
+                      key=name.split(".")[-1])
+        return value
+
     def scenario(self, name: str, value: Any) -> str:
         if not isinstance(value, str):
             self.fail(name, f"got {value!r}, but it must be a scenario name (a string)")
@@ -377,10 +383,7 @@ class _Checker:
         if levels % 2:
             self.fail("design.levels", f"got {levels}, but Morris levels must be even",
                       section=sec, key="levels")
-        second = table.get("second_order", False)
-        if not isinstance(second, bool):
-            self.fail("design.second_order", f"got {second!r}, but it must be true or false",
-                      section=sec, key="second_order")
+        second = self.boolean("design.second_order", table.get("second_order", False), sec)
         return Design(kind, factors if kind == "factorial" else {},
                       ranges if kind in ("lhs", "sobol", "morris") else {},
                       samples if kind in ("lhs", "sobol", "morris") else 0, levels, second)
@@ -397,10 +400,7 @@ class _Checker:
         if isinstance(target, bool) or not isinstance(target, int | float) or not target > 0:
             self.fail("precision.target", f"got {target!r}, but it must be a number > 0",
                       section=sec, key="target")
-        relative = table.get("relative", False)
-        if not isinstance(relative, bool):
-            self.fail("precision.relative", f"got {relative!r}, but it must be true or false",
-                      section=sec, key="relative")
+        relative = self.boolean("precision.relative", table.get("relative", False), sec)
         max_rep = self.integer("precision.max_replicates", table.get("max_replicates", 50),
                                max(replicates, 2), 10_000, section=sec)
         batch = self.integer("precision.batch", table.get("batch", 2), 1, 1000, section=sec)
