@@ -23,22 +23,23 @@ TITLE = "Community governance — teaching demo"
 
 
 @solara.component
-def CommunityView(model: Classroom) -> None:
-    """The community picture(s); rebuilt only when the run set changes, else updated."""
+def BoardView(model: Classroom, board_class: type, css_class: str) -> None:
+    """A figure board; rebuilt only when the run set changes, else updated in place."""
     update_counter.get()
-    board = solara.use_memo(lambda: CommunityBoard(model.runs), [model])
+    board = solara.use_memo(lambda: board_class(model.runs), [model])
     fig = board.update()
-    with solara.Div(classes=["demo-community"]):
+    with solara.Div(classes=[css_class]):
         solara.FigureMatplotlib(fig, format="png", dependencies=[model, update_counter.value])
 
 
-@solara.component
-def ChartsView(model: Classroom) -> None:
-    update_counter.get()
-    board = solara.use_memo(lambda: ChartBoard(model.runs), [model])
-    fig = board.update()
-    with solara.Div(classes=["demo-charts"]):
-        solara.FigureMatplotlib(fig, format="png", dependencies=[model, update_counter.value])
+def CommunityView(model: Classroom):
+    """The community picture(s)."""
+    return BoardView(model, CommunityBoard, "demo-community")
+
+
+def ChartsView(model: Classroom):
+    """The live charts."""
+    return BoardView(model, ChartBoard, "demo-charts")
 
 
 @solara.component

@@ -69,29 +69,17 @@ def participation_rate(m: GovernanceModel) -> float:
     return float(m.measure_cache["counts"][1:].sum() / m.population.n)
 
 
-@measure("trust_government", "mean trust in government", "0-1")
-def trust_government(m: GovernanceModel) -> float:
-    return float(m.population.trust_gov.mean())
+def _mean_of(array: str) -> Callable[[GovernanceModel], float]:
+    return lambda m: float(getattr(m.population, array).mean())
 
 
-@measure("trust_neighbors", "mean trust in neighbours", "0-1")
-def trust_neighbors(m: GovernanceModel) -> float:
-    return float(m.population.trust_nbr.mean())
-
-
-@measure("satisfaction", "mean satisfaction with community services", "0-1")
-def satisfaction(m: GovernanceModel) -> float:
-    return float(m.population.satisfaction.mean())
-
-
-@measure("efficacy", "mean sense of efficacy", "0-1")
-def efficacy(m: GovernanceModel) -> float:
-    return float(m.population.efficacy.mean())
-
-
-@measure("civic_consciousness", "mean civic consciousness (C4)", "0-1")
-def civic_consciousness(m: GovernanceModel) -> float:
-    return float(m.population.civic.mean())
+for _name, _array, _what in (
+        ("trust_government", "trust_gov", "mean trust in government"),
+        ("trust_neighbors", "trust_nbr", "mean trust in neighbours"),
+        ("satisfaction", "satisfaction", "mean satisfaction with community services"),
+        ("efficacy", "efficacy", "mean sense of efficacy"),
+        ("civic_consciousness", "civic", "mean civic consciousness (C4)")):
+    measure(_name, _what, "0-1")(_mean_of(_array))
 
 
 def tally_measure(name: str, meaning: str, unit: str, key: str | None = None) -> None:
