@@ -49,7 +49,6 @@ class PartyCommittee(mesa.Agent):
         self.organised = False
         # Who is organised changes only when branches are founded: kept, not recomputed
         # every step over every household.
-        self._organised = np.zeros(model.population.n, dtype=bool)
         self.organised_ids = np.zeros(0, dtype=np.int64)
 
     # --- structure (A2a) ------------------------------------------------------------------
@@ -64,16 +63,11 @@ class PartyCommittee(mesa.Agent):
                          for g in np.flatnonzero(self.has_branch)]
         c = self.model.community
         self.organised_ids = self.members[self.has_branch[c.grid_of[self.members]]]
-        self._organised = np.zeros(self.model.population.n, dtype=bool)
-        self._organised[self.organised_ids] = True
         self.update_coverage()
 
-    def organised_members(self) -> np.ndarray:
-        """Per household: a Party member whose grid has a branch (so is organised)."""
-        return self._organised
-
     def organised_at_least(self, rung: int) -> np.ndarray:
-        """Household ids of organised members standing on `rung` or above."""
+        """Household ids of organised members (Party members in a grid with a branch)
+        standing on `rung` or above."""
         ids = self.organised_ids
         return ids[self.model.population.level[ids] >= rung]
 

@@ -161,7 +161,7 @@ class GridHandler(Handler):
         cap = worker_capacity(self.model)
         taken = np.zeros(len(self.free_share))
         taken[:len(self.used)] = self.used
-        self.free_share = np.maximum(0.0, 1.0 - taken / cap) if cap > 0 else taken * 0.0
+        self.free_share = np.maximum(0.0, 1.0 - taken / cap) if cap > 0 else np.zeros_like(taken)
 
     def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
         public = self.model.issues.kind[idx] == PUBLIC_SERVICE

@@ -70,8 +70,7 @@ class BuildingSelfGovernance:
         self.settled = np.zeros(nb, dtype=np.int64)
         self.formed = 0
         self.dissolved = 0
-        self._slot = model.community.building_of.astype(np.int64) * LEVELS
-        self._on_rungs: np.ndarray | None = None  # rung counts, valid during act() only
+        self._slot = model.community.building_of * LEVELS
 
     # --- views used by the handler and the measures -----------------------------------------
     def has_committee(self) -> np.ndarray:
@@ -106,13 +105,9 @@ class BuildingSelfGovernance:
         if not self.model.mechanisms[MECHANISM]:
             return
         self.fade()
-        self._on_rungs = self.households_on_rungs()  # rungs do not change during act
-        try:
-            self.form(now)
-            if now % BY_ELECTION_INTERVAL == 0:
-                self.by_elections()
-        finally:
-            self._on_rungs = None
+        self.form(now)
+        if now % BY_ELECTION_INTERVAL == 0:
+            self.by_elections()
         self.neighbourly_contact()
 
     def neighbourly_contact(self) -> None:
@@ -198,11 +193,9 @@ class BuildingSelfGovernance:
     def households_on_rungs(self) -> np.ndarray:
         """(building, rung) -> households, by one integer count over all households.
 
-        Several rules need per-building counts of some rungs in the same step; counting
-        all rungs at once, without float weights, is a fraction of one weighted bincount.
+        Counting all rungs at once, without float weights, costs a fraction of one weighted
+        bincount per rung.
         """
-        if self._on_rungs is not None:  # counted once for the whole of act()
-            return self._on_rungs
         nb = self.model.community.n_buildings
         slot = self._slot + self.model.population.level
         return np.bincount(slot, minlength=nb * LEVELS).reshape(nb, LEVELS)
