@@ -1,15 +1,53 @@
-"""The residents' committee (居委會) and its workstation staff (article A2b)."""
+"""The residents' committee (居委會) and its workstation staff (article A2b, B3).
+
+Summary of rule: the committee's staff time, less the administrative work pushed down to
+it, goes first to issues; whatever is left organises residents: activities with places
+(guided participation) and, with resident channels on, consultation councils whose seats
+are roles (self-governance). So a committee that drowns in paperwork organises nobody,
+whatever the reason its time is short (crowding-out, A2b), and one with time to spare
+organises whatever the reason its time is free.
+"""
 
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
-# Share of the committee's staff that becomes grid workers under grid management; the rest
-# stays at the committee. Total staff is the same with or without grids (issue 2).
-GRID_STAFF_SHARE = 0.7
-# Rung-2 utility per unit of committee time freed from administrative work and turned to
-# organising residents (rung 3 gets half of it).
-ORGANIZING_EFFECT = 1.0
+from model.params import add_section
+from model.schema import Param, param
+from model.services import RC, CentralHandler
+
+_G = "committee"
+
+SPECS: list[Param] = [
+    param("staff_capacity", float, 12.0, "issues the committee's staff could handle per "
+          "management grid per week with no administrative burden", article="A2",
+          group=_G, low=0, high=1000, unit="issues/grid/week",
+          source="14th Five-Year plans: 18 community workers per 10,000 urban residents"),
+    param("rc_competence", float, 0.75, "share of complexity the committee settles",
+          article="A2b", group=_G, low=0, high=1, source="rationale"),
+    param("rc_delay", int, 1, "weeks the committee takes to settle an issue it accepts",
+          article="A2b", group=_G, low=0, high=52, unit="weeks", source="rationale"),
+    param("cost_rc", float, 1.5, "public cost of one issue handled by the residents' committee",
+          group="costs", low=0, high=100, unit="cost units", source="rationale"),
+    param("grid_staff_share", float, 0.7, "share of the committee's staff who become grid "
+          "workers under grid management (total staff is the same with or without grids)",
+          article="A2c", group=_G, low=0, high=1, source="rationale"),
+    param("rc_places_per_slot", float, 5.0, "places at activities the committee offers per "
+          "unused issue slot of staff time (an activity for twenty takes a few staff hours)",
+          article="A2b, B3", group=_G, low=0, high=100, unit="places/slot",
+          source="rationale; free in calibration"),
+    param("channel_voice_saving", float, 0.5, "share of the time and chance-cost of voicing "
+          "saved by resident channels (hotline, app, chat groups)", article="B3", group=_G,
+          low=0, high=1, source="rationale"),
+    param("council_seats_per_grid", float, 8.0, "seats on a grid's residents' consultation "
+          "council (roles) under resident channels, when the committee has time to run it",
+          article="B3", group=_G, low=0, high=1000, unit="seats/grid", source="rationale"),
+    param("council_slots_per_grid", float, 2.0, "issue slots of committee time a council "
+          "takes per grid and week", article="B3", group=_G, low=0, high=100,
+          unit="slots/grid/week", source="rationale"),
+]
+add_section(SPECS)
 
 
 class ResidentsCommittee(mesa.Agent):
@@ -18,24 +56,55 @@ class ResidentsCommittee(mesa.Agent):
     def __init__(self, model) -> None:
         super().__init__(model)
         self.burden = model.params["rc_admin_burden"]
+        self.free_slots = 0.0  # issue slots of staff time unused this week
+        self.places = 0.0  # places at activities offered this week
+        self.council_seats = 0.0
 
     def staff_share(self) -> float:
-        return 1.0 - GRID_STAFF_SHARE if self.model.grid_workers else 1.0
+        return 1.0 - self.model.params["grid_staff_share"] if self.model.grid_workers else 1.0
 
     def capacity(self) -> float:
-        """Issues per step: total staff, less grid workers' share, less admin burden."""
+        """Issues per week: total staff, less grid workers' share, less admin burden."""
         c = self.model.community
         return (self.model.params["staff_capacity"] * c.n_grids * self.staff_share()
                 * (1.0 - self.burden))
 
-    def organizing(self) -> float:
-        """Time freed from administrative tasks that now goes into organising residents."""
-        return max(0.0, self.model.params["rc_admin_burden"] - self.burden)
+    def offer(self, now: int) -> None:
+        """Staff time left after this week's issues organises residents (A2b, B3).
 
-    def support_residents(self) -> None:
-        """De-administration lets the committee organise activities and consultation."""
-        freed = self.organizing()
-        if freed > 0:
-            support = self.model.population.support
-            support[2] += ORGANIZING_EFFECT * freed
-            support[3] += 0.5 * ORGANIZING_EFFECT * freed
+        Councils first (under resident channels), then activities: per management grid,
+        places = free slots * rc_places_per_slot.
+        """
+        m, p = self.model, self.model.params
+        c = m.community
+        used = float(m.service_handlers[RC].used.sum())
+        free = max(0.0, self.capacity() - used)
+        self.free_slots = free
+        self.council_seats = 0.0
+        if m.mechanisms["resident_channels"] and p["council_slots_per_grid"] > 0:
+            need = p["council_slots_per_grid"] * c.n_grids
+            run = min(1.0, free / need)
+            free -= run * need
+            self.council_seats = run * p["council_seats_per_grid"] * c.n_grids
+            m.population.offers.add_roles(
+                "council", c.grid_of, np.full(c.n_grids, self.council_seats / c.n_grids))
+        self.places = free * p["rc_places_per_slot"]
+        m.population.offers.add_places("committee", c.grid_of,
+                                       np.full(c.n_grids, self.places / c.n_grids))
+
+    def voice_saving(self) -> float:
+        m = self.model
+        return m.params["channel_voice_saving"] if m.mechanisms["resident_channels"] else 0.0
+
+
+class CommitteeHandler(CentralHandler):
+    """The residents' committee's queue."""
+
+    stage = RC
+    office, prefix = "committee", "rc"
+
+
+def install(model) -> None:
+    model.committee = ResidentsCommittee(model)
+    model.service_handlers[RC] = CommitteeHandler(model)
+    model.submodels.append(model.committee)

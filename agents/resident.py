@@ -16,6 +16,8 @@ _VIEWS = {
     "employer": "employer",
     "threshold": "threshold",
     "open_issues": "open_issues",
+    "free_hours": "hours",
+    "fatigue": "fatigue",
 }
 
 

@@ -2,13 +2,18 @@
 
 One step, in order (docs/ODD.md, "Process overview"):
   1. scheduled institutional events and phased-in mechanisms (Mesa event scheduling);
-  2. institutions prepare: government pushes admin tasks down, mechanisms set this step's
-     support for each participation rung;
+  2. institutions prepare: government pushes administrative work down, channels set what
+     voicing costs, the Party's coordination drifts;
   3. the service loop: issues arise, are voiced or detected, handled or escalated, and their
-     outcomes move satisfaction, trust and efficacy;
-  4. residents reconsider their rung; civic consciousness grows by taking part;
-  5. institutions act (organisations, enterprises, building committees);
-  6. measures are collected.
+     outcomes move satisfaction, trust, efficacy and fatigue;
+  4. institutions offer places at activities and roles from the time and money they have;
+  5. households reconsider their rung and take up places and roles; fatigue, civic
+     consciousness and neighbourly trust follow what they did;
+  6. institutions act (organisations, enterprises, building committees), then households
+     move out and newcomers move in;
+  7. measures are collected.
+The actors live in `agents/`, each in one home; this module composes them (`ACTORS`) and is
+the only part of the core that imports them.
 """
 
 from __future__ import annotations
@@ -23,38 +28,38 @@ import mesa
 import numpy as np
 from mesa.time import Priority
 
-from agents.committee import ResidentsCommittee
-from agents.government import Government
-from agents.grid_worker import GridWorker
+import agents.buildings as buildings
+import agents.committee as committee
+import agents.enterprises as enterprises
+import agents.government as government
+import agents.grid_worker as grid_worker
+import agents.organizations as organizations
+import agents.party as party
 from agents.resident import Resident
 from model import (
     capacities,  # noqa: F401  (registers the C1 measures)
     scenarios_combined,  # noqa: F401  (after the actors: uses their params)
 )
 from model import measures as measures_mod
-from model.actors import INSTALLERS
 from model.community import Community
+from model.explain import explain_household
 from model.params import MECHANISMS, validate
 from model.population import Population
 from model.scenarios import scenario_params
 from model.services import (
     BUILDING,
     ENTERPRISE,
-    GRID,
     ORG,
-    CommitteeHandler,
-    GovernmentHandler,
-    GridHandler,
     IssueBook,
     NoHandler,
     Outcomes,
     SelfHandler,
+    STAGES,
     ServiceLoop,
 )
 
-# Rung utility added by voicing channels (B3) and by the information platform (A1b).
-CHANNEL_SUPPORT = (0.0, 0.6, 0.3, 0.3)
-PLATFORM_SUPPORT = 0.3
+# Installed in this order (handlers, submodels, issue sources, recurring events).
+ACTORS = (government, committee, grid_worker, party, buildings, organizations, enterprises)
 
 
 @contextlib.contextmanager
@@ -99,22 +104,24 @@ class GovernanceModel(mesa.Model):
         self.mechanisms = dict.fromkeys(MECHANISMS, False)
         self.coordination = 0.0
         self.issue_sources: list = []  # callables(now, rng) -> (households, kinds)
-        self.submodels: list = []  # objects with optional prepare(now) / act(now) / switch_on
-        self.grid_workers: list[GridWorker] = []
-        self.government = Government(self)
-        self.committee = ResidentsCommittee(self)
+        # objects with optional prepare(now), offer(now), act(now), switch_on(name),
+        # moved_out(households)
+        self.submodels: list = []
+        self.grid_workers: list = []
         cells = self.community.grid._cells
         with _gc_paused():
             for i, (x, y) in enumerate(zip(self.community.x.tolist(),
                                            self.community.y.tolist(), strict=True)):
                 Resident(self, i, cells[(x, y)])
-        self.service_handlers = [
-            SelfHandler(self), NoHandler(self, BUILDING), NoHandler(self, ORG),
-            NoHandler(self, ENTERPRISE), GridHandler(self), CommitteeHandler(self),
-            GovernmentHandler(self),
-        ]
-        self._add_actors()
+        # Stages without an actor pass every issue on; the actors replace theirs.
+        self.service_handlers = [SelfHandler(self)] + [NoHandler(self, s)
+                                                 for s in range(1, len(STAGES))]
+        for actor in ACTORS:
+            actor.install(self)
         self.services = ServiceLoop(self, self.service_handlers)
+        self.burn_in = p["burn_in"]
+        with _gc_paused():
+            self.run(self.burn_in)  # every mechanism off: the baseline institutions settle
         self._switches = {}
         for name in MECHANISMS:
             if not p[name]:
@@ -122,9 +129,10 @@ class GovernanceModel(mesa.Model):
             start = p[f"{name}_start"]
             if start <= 1:
                 self.switch_on(name)
-            else:  # on from step `start`: switched just after step start-1 ends
+            else:  # on from week `start`: switched just after week start-1 ends
                 self._switches[name] = _Switch(self, name)
-                self.schedule_event(self._switches[name], at=start - 1, priority=Priority.LOW)
+                self.schedule_event(self._switches[name], at=self.burn_in + start - 1,
+                                    priority=Priority.LOW)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 name: (lambda m, key=name: m.current[key]) for name in measures_mod.MEASURES
@@ -132,11 +140,6 @@ class GovernanceModel(mesa.Model):
         )
         self.current = measures_mod.compute(self)
         self.datacollector.collect(self)
-
-    def _add_actors(self) -> None:
-        """The article's other actors plug in: handlers, issue sources and submodels."""
-        for install in INSTALLERS:
-            install(self)
 
     @classmethod
     def from_scenario(cls, name: str, rng: Any = None, **overrides: Any) -> GovernanceModel:
@@ -159,63 +162,63 @@ class GovernanceModel(mesa.Model):
         if self.mechanisms[name]:
             return
         self.mechanisms[name] = True
-        if name == "grid_management":
-            self.grid_workers = [GridWorker(self, g) for g in range(self.community.n_grids)]
         for sub in self.submodels:
             if hasattr(sub, "switch_on"):
                 sub.switch_on(name)
 
-    def misroute_probability(self) -> float:
-        p = self.params["misroute_prob"]
-        if self.mechanisms["responsibility_list"]:
-            p *= 0.2
-        return p * (1.0 - 0.5 * self.coordination)
-
-    def loss_probability(self) -> float:
-        p = self.params["loss_prob"] * (1.0 - self.coordination)
-        return p * (0.5 if self.mechanisms["info_platform"] else 1.0)
-
-    def escalation_cost(self) -> float:
-        return self.params["cost_escalation"] * (1.0 - 0.5 * self.coordination)
+    def voice_cost_factor(self) -> float:
+        """What voicing costs (time and chance) relative to no channels (A1b, B3)."""
+        return (1.0 - self.government.voice_saving()) * (1.0 - self.committee.voice_saving())
 
     # --- the step ---------------------------------------------------------------------------
     @property
     def step_count(self) -> int:
-        """Steps done so far (model time is one unit per step)."""
-        return int(self.time)
+        """Weeks done since week 0 (the end of the burn-in; negative during it). Inside a
+        step it is the number of the week being run, from 1 (Mesa advances time first)."""
+        return int(self.time) - getattr(self, "burn_in", 0)
 
     def step(self) -> None:
         now = self.step_count
+        pop = self.population
         self.tally.clear()
         self._prepare(now)
         self.services.step(now)
-        if self.grid_workers:
-            self.service_handlers[GRID].review()
-        self.population.decide(self.rng)
-        self.population.learn()
+        pop.offers.clear()
+        for sub in self.submodels:
+            if hasattr(sub, "offer"):
+                sub.offer(now)
+        pop.offers.add_roles("self_organised", self.community.building_of,
+                             pop.self_organised_roles())
+        pop.decide(self.rng)
+        pop.spend_time()
+        pop.learn()
+        pop.neighbourly_contact()
         for sub in self.submodels:
             if hasattr(sub, "act"):
                 sub.act(now)
-        self.current = measures_mod.compute(self)
-        self.datacollector.collect(self)
+        gone = pop.turnover(self.rng)
+        if len(gone):
+            for sub in self.submodels:
+                if hasattr(sub, "moved_out"):
+                    sub.moved_out(gone)
+        if now > 0:  # recorded from week 1; week 0 is the state the burn-in left
+            self.current = measures_mod.compute(self)
+            self.datacollector.collect(self)
 
     def _prepare(self, now: int) -> None:
-        pop = self.population
-        pop.support[:] = 0.0
+        pop, p = self.population, self.params
+        pop.extra_hours[:] = 0.0
         self.government.push_down()
-        pop.burden = self.committee.burden
-        if self.mechanisms["resident_channels"]:
-            for rung in (1, 2):
-                pop.support[rung] += CHANNEL_SUPPORT[rung]
-            # Consultation among residents: where neighbours take part, self-governance is
-            # within reach (B3 level 3).
-            pop.support[3] += CHANNEL_SUPPORT[3] * 2 * pop.scope_share_at_least(2)
-        if self.mechanisms["info_platform"]:
-            pop.support[1] += PLATFORM_SUPPORT
-        self.committee.support_residents()
+        pop.rung_hours[1] = p["hours_voice"] * self.voice_cost_factor()
+        pop.rung_hours[2] = p["hours_guided"]
+        pop.rung_hours[3] = p["hours_self"]
         for sub in self.submodels:
             if hasattr(sub, "prepare"):
                 sub.prepare(now)
+
+    def explain_household(self, i: int) -> dict[str, Any]:
+        """Why household i stands where it does: its state, each term of its last decision."""
+        return explain_household(self, i)
 
     def run(self, steps: int) -> None:
         """Advance `steps` steps."""

@@ -151,6 +151,31 @@ def cost_per_resolved_issue(m: GovernanceModel) -> float:
     return (m.tally["total_cost"] + m.government.spent) / n if n else 0.0
 
 
+def _offered(kind: str) -> Callable[[GovernanceModel], float]:
+    return lambda m: sum(m.population.offers.offered(kind).values())
+
+
+measure("places_offered", "places at activities offered this week (committee, Party branches, "
+        "building meetings, organisations, funded projects)", "places")(_offered("places"))
+measure("roles_offered", "self-governance roles offered this week (seats, duties, council "
+        "seats, volunteer and organiser roles)", "roles")(_offered("roles"))
+
+
+@measure("households_moved_in", "households that moved out this week and were replaced by "
+         "newcomers", "households/week")
+def households_moved_in(m: GovernanceModel) -> float:
+    return float(m.population.moved_out)
+
+
+measure("fatigue", "mean fatigue of households", "0-1")(lambda m: float(m.population.fatigue.mean()))
+
+
+@measure("social_cost", "non-public handling cost this week (volunteers, fees, mediation)",
+         "cost units/step")
+def social_cost(m: GovernanceModel) -> float:
+    return m.tally["social_cost"]
+
+
 @measure("coordination", "how well handlers coordinate (raised by Party work meetings)", "0-1")
 def coordination(m: GovernanceModel) -> float:
     return float(m.coordination)

@@ -1,9 +1,10 @@
 """The parameter schema: the one place every parameter is declared.
 
 The CLI (`--set`, `run.py params`), validation, the ODD parameter table, the experiment
-specs and the demo's controls all read `PARAMS`; nothing else may keep its own list. Actors
-of the article declare their parameters in `model/params_<actor>.py` (a list `SPECS`),
-collected here into the same schema.
+specs and the demo's controls all read `PARAMS`; nothing else may keep its own list. Each actor
+declares its section in its own home (`agents/<actor>/params.py`, a list `SPECS`) and adds it
+here with `add_section` when the model's composition imports it, so the core never imports
+an actor.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from model import params_buildings, params_enterprises, params_orgs, params_party
 from model.schema import Param, ParamError, mechanism, param
 
 _p = param
 _mechanism = mechanism
 
 __all__ = ["GROUPS", "MECHANISMS", "PARAMS", "Param", "ParamError", "defaults",
-           "parse_assignments", "validate"]
+           "add_section", "parse_assignments", "validate"]
 
 MECHANISMS: dict[str, str] = {
     "responsibility_list": "A1a",
@@ -43,16 +43,17 @@ _MECH_MEANING = {
     "and household: voicing is cheaper, detection higher, routing and escalation faster",
     "grid_management": "the community is cut into management grids, each with a grid worker "
     "who patrols, finds unvoiced issues and handles them locally",
-    "rc_deadministration": "the residents' committee sheds administrative work pushed down by "
-    "government and turns the freed time to organising residents",
+    "rc_deadministration": "the residents' committee sheds part of the administrative work "
+    "pushed down by government; whatever staff time is free goes to organising activities",
     "party_leadership": "the community Party committee with grid branches and building groups: "
-    "work meetings raise coordination between handlers, party members recruit neighbours",
+    "work meetings raise coordination between handlers; branches hold activities (places) and "
+    "organised members take group duties (roles)",
     "building_autonomy": "buildings may elect a self-governance committee and write a covenant; "
     "it settles building matters and neighbour disputes",
     "org_incubation": "free space and professional incubators: more social organisations are "
     "founded and they start stronger",
     "org_incentives": "periodic assessment and rating of social organisations, rewards for the "
-    "best, ratings published to residents",
+    "best, ratings used in tenders",
     "org_procurement": "government buys services from social organisations by open tender "
     "(rowing to steering)",
     "org_coordination": "organisations' leaders coordinate: less overlap, shared resources",
@@ -60,8 +61,8 @@ _MECH_MEANING = {
     "disputes between enterprises, employees and residents",
     "enterprise_participation": "participation platform matching enterprise donations to social "
     "organisations' public-interest projects",
-    "resident_channels": "voicing channels (hotline, app, chat groups, mailbox), activities and "
-    "resident consultation that lower the cost of each participation rung",
+    "resident_channels": "voicing channels (hotline, app, chat groups, mailbox) that cut the "
+    "time voicing takes, and residents' consultation councils whose seats are roles",
 }
 
 _SPECS: list[Param] = [
@@ -74,116 +75,214 @@ _SPECS: list[Param] = [
        "and height", article="A2c", group="space", low=2, high=1000, unit="cells"),
     _p("building_block", int, 5, "side of a building (樓棟) in cells; must divide grid_block",
        article="A3", group="space", low=1, high=500, unit="cells"),
-    # --- residents ---------------------------------------------------------------------
-    _p("decision_rule", str, "logit", "participation rule: 'logit' (ladder climbing with social "
-       "influence, trust, efficacy, cost) or 'threshold' (Granovetter 1978)", article="B3",
+    # --- run ---------------------------------------------------------------------------
+    _p("burn_in", int, 104, "weeks simulated before week 0 under the baseline institutions "
+       "(every mechanism off), so that week 0 is a settled community, not a start-up",
+       group="run", low=0, high=2000, unit="weeks",
+       source="rationale: the baseline's shares, trust and open issues level off within about "
+       "two years (docs/ODD.md 5)"),
+    # --- residents: attitudes and the decision rule --------------------------------------
+    _p("decision_rule", str, "logit", "participation rule: 'logit' (the model's rule: ladder "
+       "climbing with social influence, trust, efficacy, time and cost) or 'threshold' "
+       "(Granovetter 1978, kept as the docking rule)", article="B3",
        group="residents", choices=("logit", "threshold")),
     _p("influence_scope", str, "moore", "whose participation a household sees: its 8 neighbours, "
        "its building, or the whole community", group="residents",
        choices=("moore", "building", "global")),
-    _p("initial_participation", float, 0.3, "share of households active (rung >= 1) at start",
-       group="residents", low=0, high=1, main=True),
-    _p("initial_trust_government", float, 0.5, "mean trust in government at start",
-       article="C4", group="residents", low=0, high=1, main=True),
-    _p("initial_trust_neighbors", float, 0.4, "mean trust in neighbours at start", article="C4",
-       group="residents", low=0, high=1),
-    _p("trust_sd", float, 0.1, "spread (sd) of initial trust, efficacy and satisfaction",
-       group="residents", low=0, high=0.5),
+    _p("initial_participation", float, 0.3, "share of households voicing (rung 1) before the "
+       "burn-in; the burn-in then settles the ladder", group="residents", low=0, high=1,
+       main=True, source="rationale: any start settles during the burn-in"),
+    _p("initial_trust_government", float, 0.5, "mean trust in government of a household "
+       "moving in", article="C4", group="residents", low=0, high=1, main=True,
+       source="rationale: neutral prior; free in calibration"),
+    _p("initial_trust_neighbors", float, 0.4, "mean trust in neighbours of a household moving "
+       "in", article="C4", group="residents", low=0, high=1,
+       source="rationale: newcomers know few neighbours"),
+    _p("initial_efficacy", float, 0.5, "mean sense of efficacy of a household moving in",
+       group="residents", low=0, high=1, source="rationale: neutral prior"),
+    _p("initial_satisfaction", float, 0.6, "mean satisfaction of a household moving in",
+       group="residents", low=0, high=1, source="rationale: mildly satisfied newcomers"),
+    _p("initial_civic", float, 0.2, "mean civic consciousness of a household moving in",
+       article="C4", group="residents", low=0, high=1,
+       source="rationale: low before any participation (C4: learnt by taking part)"),
+    _p("trust_sd", float, 0.1, "spread (sd) of newcomers' trust, efficacy, satisfaction and "
+       "civic consciousness", group="residents", low=0, high=0.5, source="rationale"),
     _p("threshold_mean", float, 0.3, "mean activation threshold (threshold rule)",
-       group="residents", low=0, high=1),
+       group="residents", low=0, high=1, source="docking: Granovetter 1978"),
     _p("threshold_sd", float, 0.15, "sd of activation thresholds (clipped to [0, 1])",
-       group="residents", low=0, high=1),
-    _p("adjustment_rate", float, 0.1, "per-step chance scale of reconsidering one's rung",
-       group="residents", low=0, high=1, unit="1/step"),
+       group="residents", low=0, high=1, source="docking: Granovetter 1978"),
+    _p("adjustment_rate", float, 0.1, "per-week chance a household reconsiders its rung (a "
+       "pure speed: stationary shares do not depend on it)", group="residents", low=0.001,
+       high=1, unit="1/week", source="rationale: habits change over months, not days"),
     _p("social_weight", float, 2.5, "logit weight of the share of the influence scope already "
-       "on the next rung", group="residents", low=0, high=10, main=True),
+       "on the rung", group="residents", low=0, high=10, main=True,
+       source="rationale: Brock and Durlauf 2001 (beta J); free in calibration"),
     _p("trust_weight", float, 1.5, "logit weight of trust in government", group="residents",
-       low=0, high=10),
+       low=0, high=10, source="rationale; free in calibration"),
     _p("neighbor_trust_weight", float, 1.0, "logit weight of trust in neighbours (rungs 2-3)",
-       group="residents", low=0, high=10),
+       group="residents", low=0, high=10, source="rationale; free in calibration"),
     _p("efficacy_weight", float, 2.0, "logit weight of efficacy (were my voiced issues "
-       "resolved?)", group="residents", low=0, high=10),
+       "resolved?)", group="residents", low=0, high=10,
+       source="Verba, Schlozman and Brady 1995 (efficacy drives participation); size free"),
     _p("civic_weight", float, 1.0, "logit weight of civic consciousness (learnt by taking part)",
-       article="C4", group="residents", low=0, high=10),
-    _p("civic_learning", float, 0.003, "civic consciousness gained per step at rung r: "
-       "(1 - (1 - civic_learning)^r) * (1 - civic); lost at rung 0: civic_learning * civic",
-       article="C4", group="residents", low=0, high=1),
-    _p("cost_voice", float, 4.6, "utility cost of rung 1 (voice)", article="B3",
-       group="residents", low=0, high=10),
-    _p("cost_guided", float, 3.0, "utility cost of rung 2 (guided participation)", article="B3",
-       group="residents", low=0, high=10),
-    _p("cost_self", float, 5.5, "utility cost of rung 3 (self-governance)", article="B3",
-       group="residents", low=0, high=10),
+       article="C4", group="residents", low=0, high=10, source="rationale; free in calibration"),
+    _p("party_duty", float, 1.0, "logit weight of being a Party member on rungs 2-3 (a trait: "
+       "sense of duty, in every scenario)", article="A3, B1", group="residents", low=0,
+       high=10, source="SUNS 2017: Party members report voting in residents'-committee "
+                       "elections at 65% against 48% overall"),
+    _p("fatigue_weight", float, 1.0, "logit weight of fatigue (worn down by effort)",
+       group="residents", low=0, high=10, source="rationale; free in calibration"),
+    _p("cost_voice", float, 3.0, "utility cost of rung 1 (voice) beyond its time",
+       article="B3", group="residents", low=0, high=10,
+       source="free in calibration (share voicing)"),
+    _p("cost_guided", float, 1.5, "utility cost of rung 2 (guided participation) beyond its "
+       "time", article="B3", group="residents", low=0, high=10,
+       source="free in calibration (share taking part)"),
+    _p("cost_self", float, 2.5, "utility cost of rung 3 (self-governance) beyond its time",
+       article="B3", group="residents", low=0, high=10,
+       source="free in calibration (share taking part frequently)"),
     _p("cost_sd", float, 1.0, "sd of a household's persistent extra cost of taking part "
-       "(time, health, work), drawn once", group="residents", low=0, high=5),
-    _p("support_cap", float, 1.5, "most utility all active mechanisms together can add to a "
-       "rung (diminishing returns: cap * (1 - exp(-support / cap)))", group="residents",
-       low=0, high=20),
-    _p("admin_crowding_weight", float, 1.0, "crowding-out: utility lost on rungs 2-3 per unit "
-       "of the committee's administrative burden", article="A2b", group="residents", low=0,
-       high=10),
+       "(health, habits), drawn when it moves in", group="residents", low=0, high=5,
+       source="rationale: heterogeneity (McFadden 1974)"),
+    _p("civic_learning", float, 0.003, "civic consciousness gained per week at rung r: "
+       "(1 - (1 - civic_learning)^r) * (1 - civic)", article="C4", group="residents", low=0,
+       high=1, unit="1/week", source="rationale: a few years of taking part to learn"),
+    _p("civic_fade", float, 0.003, "share of civic consciousness lost per week by a household "
+       "that does not take part (unused skills fade)", article="C4", group="residents", low=0,
+       high=1, unit="1/week", source="rationale: skills unused for years fade"),
+    _p("neighbour_trust_rate", float, 0.01, "trust in neighbours gained per week by taking part "
+       "(rung >= 2), times the share of the building taking part: rate * share * (1 - t)",
+       article="A3, C4", group="residents", low=0, high=1, unit="1/week",
+       source="Putnam 1993; Ostrom 1998 (trust from repeated cooperation); size free"),
     _p("trust_gain", float, 0.03, "trust gained per answered issue: gain * (1 - trust)",
-       article="C4", group="residents", low=0, high=1),
-    _p("trust_loss", float, 0.12, "trust lost per ignored issue: loss * trust (lost fast)",
-       article="C4", group="residents", low=0, high=1),
-    _p("word_of_mouth", float, 0.003, "per-step pull of trust in government toward the "
-       "grid's record of answered issues, times (1 + rung); downward pulls are faster by "
-       "trust_loss / trust_gain", article="C4", group="residents", low=0, high=0.2),
+       article="C4", group="residents", low=0, high=1, source="Slovic 1993 (gain < loss)"),
+    _p("trust_loss", float, 0.12, "trust lost per known failure: loss * trust (lost fast)",
+       article="C4", group="residents", low=0, high=1, source="Slovic 1993 (gain < loss)"),
+    _p("word_of_mouth", float, 0.003, "per-week pull of trust in government toward the "
+       "grid's record of answered known issues, times (1 + rung); downward pulls are faster "
+       "by trust_loss / trust_gain", article="C4", group="residents", low=0, high=0.2,
+       source="Bandura 1997 (vicarious experience); size free"),
+    _p("record_memory", float, 0.1, "weight of one week's closed issues in a grid's running "
+       "record of answered issues", group="residents", low=0, high=1,
+       source="rationale: a record of the last few months"),
+    _p("efficacy_rate", float, 0.1, "efficacy moved per voiced issue answered or not "
+       "(symmetric: both are equally informative)", group="residents", low=0, high=1,
+       source="rationale"),
     _p("satisfaction_rate", float, 0.15, "weight of one issue's outcome in satisfaction",
-       group="residents", low=0, high=1),
+       group="residents", low=0, high=1, source="rationale"),
+    _p("waiting_dissatisfaction", float, 0.2, "weekly satisfaction loss of a household with "
+       "an issue nobody knows of, relative to satisfaction_rate", group="residents", low=0,
+       high=1, source="rationale: waiting hurts less than a failure"),
+    # --- residents: time, fatigue, turnover ----------------------------------------------
+    _p("share_retired", float, 0.25, "share of households that are retired (more free time)",
+       group="time", low=0, high=1,
+       source="2020 Census: 18.7% of people aged 60+; households with a retiree are more"),
+    _p("share_caring", float, 0.15, "share of households caring for a child or a sick "
+       "relative (little free time)", group="time", low=0, high=1, source="rationale"),
+    _p("hours_working", float, 2.0, "mean weekly hours a working household can give to "
+       "community life", group="time", low=0, high=40, unit="hours/week",
+       source="rationale: after work and commuting; free in calibration"),
+    _p("hours_retired", float, 6.0, "mean weekly hours a retired household can give",
+       group="time", low=0, high=40, unit="hours/week", source="rationale"),
+    _p("hours_caring", float, 1.0, "mean weekly hours a caring household can give",
+       group="time", low=0, high=40, unit="hours/week", source="rationale"),
+    _p("hours_spread", float, 0.8, "sd of log free hours around the situation's mean "
+       "(lognormal, mean kept)", group="time", low=0, high=3,
+       source="rationale: time-use data have long right tails"),
+    _p("hours_voice", float, 0.5, "weekly hours voicing takes (calls, messages, following up)",
+       article="B3", group="time", low=0, high=40, unit="hours/week", source="rationale"),
+    _p("hours_guided", float, 1.7, "weekly hours attending activities takes", article="B3",
+       group="time", low=0, high=40, unit="hours/week",
+       source="CSS 2021 (CASS Social Blue Book 2022): active volunteers gave 21.87 hours in "
+              "3 months, about 1.7 hours a week"),
+    _p("hours_self", float, 4.0, "weekly hours a self-governance role takes (meetings, "
+       "organising)", article="B3", group="time", low=0, high=40, unit="hours/week",
+       source="rationale: about twice an attendee's time"),
+    _p("time_weight", float, 1.0, "logit cost of a rung per share of the household's free "
+       "hours it takes", group="time", low=0, high=20, source="rationale; free in calibration"),
+    _p("fatigue_rate", float, 0.02, "fatigue gained per week at full use of one's free hours",
+       group="time", low=0, high=1, unit="1/week", source="rationale"),
+    _p("fatigue_recovery", float, 0.05, "share of fatigue recovered per week",
+       group="time", low=0, high=1, unit="1/week", source="rationale: weeks to recover"),
+    _p("fatigue_unanswered", float, 0.05, "fatigue added by each voiced issue that fails",
+       group="time", low=0, high=1, source="rationale: drop-out after unanswered effort"),
+    _p("move_out_rate", float, 0.08, "share of households moving out per year (replaced by "
+       "newcomers)", group="time", low=0, high=1, unit="1/year",
+       source="2020 Census: 25.6% of city households rent; migrants stay 5.3 years on "
+              "average (2009 monitoring); US comparator 8.4%/year (2021)"),
+    _p("self_group_size", float, 10.0, "guided participants a self-organised group needs per "
+       "organiser: each building has floor(participants / size) organiser roles", article="B3",
+       group="time", low=1, high=1000, unit="households/role",
+       source="rationale: a resident-run interest group of about ten"),
     # --- service loop -------------------------------------------------------------------
-    _p("issue_rate", float, 0.015, "issues (needs, problems) a household raises per step",
-       group="services", low=0, high=2, unit="issues/household/step", main=True),
+    _p("issue_rate", float, 0.015, "issues (needs, problems) a household raises per week",
+       group="services", low=0, high=2, unit="issues/household/week", main=True,
+       source="Beijing 12345, 2019: 2.52M requests for ~21.5M people, ~0.12 per person a "
+              "year; ~0.3 per household; a community sees more than reaches the hotline"),
+    _p("kind_share_public", float, 0.35, "share of household issues about public services "
+       "(housing, social security, health)", group="services", low=0, high=1,
+       source="rationale"),
+    _p("kind_share_affairs", float, 0.25, "share about community affairs", group="services",
+       low=0, high=1, source="rationale"),
+    _p("kind_share_building", float, 0.25, "share about building matters", group="services",
+       low=0, high=1, source="rationale"),
+    _p("kind_share_dispute", float, 0.15, "share that are neighbour disputes",
+       group="services", low=0, high=1, source="rationale"),
     _p("voice_cost", float, 0.35, "chance-cost of voicing an issue; the voicing probability of "
        "an active household falls by this much (channels and platform lower it)",
-       article="B3", group="services", low=0, high=1),
-    _p("staff_capacity", float, 12.0, "issues the committee's staff can handle per management "
-       "grid per step before administrative burden", article="A2", group="services", low=0,
-       high=1000, unit="issues/grid/step"),
-    _p("rc_admin_burden", float, 0.5, "share of committee and grid-worker capacity eaten by "
-       "administrative tasks from above", article="A2b", group="services", low=0, high=1,
-       main=True),
-    _p("deadministration_relief", float, 0.7, "share of the administrative burden removed by "
-       "rc_deadministration", article="A2b", group="services", low=0, high=1),
-    _p("gov_capacity", float, 0.002, "issues the street office / government can handle per "
-       "household per step", article="A1", group="services", low=0, high=1,
-       unit="issues/household/step"),
-    _p("grid_integration", float, 0.3, "share of administrative load a grid worker saves by "
-       "integrating administrative items and fragmented affairs in the grid", article="A2c",
-       group="services", low=0, high=1),
-    _p("patrol_rate", float, 0.4, "chance per step that a grid worker with free time finds an "
-       "unvoiced issue in the grid", article="A2c", group="services", low=0, high=1),
-    _p("base_detection", float, 0.03, "chance per step an unvoiced issue becomes known without "
-       "patrol", group="services", low=0, high=1),
+       article="B3", group="services", low=0, high=1, source="rationale"),
+    _p("voice_prob_1", float, 0.75, "base chance a rung-1 household voices an issue",
+       group="services", low=0, high=1, source="rationale"),
+    _p("voice_prob_2", float, 0.9, "base chance a rung-2 household voices an issue",
+       group="services", low=0, high=1, source="rationale"),
+    _p("voice_prob_3", float, 0.95, "base chance a rung-3 household voices an issue",
+       group="services", low=0, high=1, source="rationale"),
+    _p("voice_efficacy", float, 0.2, "voicing probability added per unit of efficacy",
+       group="services", low=0, high=1, source="rationale"),
+    _p("base_detection", float, 0.03, "chance per week an unvoiced issue becomes known without "
+       "patrol", group="services", low=0, high=1, source="rationale"),
     _p("misroute_prob", float, 0.3, "chance an issue is routed to the wrong level on entry or "
        "escalation (bounced back with delay and cost)", article="A1a", group="services", low=0,
-       high=1),
+       high=1, source="rationale"),
     _p("loss_prob", float, 0.1, "chance an escalated issue is lost between handlers",
-       article="B1", group="services", low=0, high=1),
-    _p("escalate_after", int, 3, "steps an issue waits at a handler before it is escalated",
-       group="services", low=1, high=100, unit="steps"),
-    _p("issue_patience", int, 16, "steps after which an unresolved issue is abandoned",
-       group="services", low=1, high=1000, unit="steps"),
+       article="B1", group="services", low=0, high=1, source="rationale"),
+    _p("coordination_competence", float, 0.1, "competence every handler gains at full "
+       "coordination", article="B1", group="services", low=0, high=1, source="rationale"),
+    _p("coordination_relief", float, 0.5, "share of misrouting and of escalation cost removed "
+       "at full coordination (loss between handlers: all of it)", article="B1",
+       group="services", low=0, high=1, source="rationale"),
+    _p("escalate_after", int, 3, "weeks an issue waits at a handler before it is escalated",
+       group="services", low=1, high=100, unit="weeks", source="rationale"),
+    _p("issue_patience", int, 16, "weeks after which an unresolved issue is abandoned",
+       group="services", low=1, high=1000, unit="weeks", source="rationale"),
     _p("self_competence", float, 0.35, "share of complexity a self-governing household settles "
-       "itself", article="B3", group="services", low=0, high=1),
-    _p("cost_grid", float, 1.0, "public cost of one issue handled by a grid worker",
-       group="costs", low=0, high=100, unit="cost units"),
-    _p("cost_rc", float, 1.5, "public cost of one issue handled by the residents' committee",
-       group="costs", low=0, high=100, unit="cost units"),
-    _p("cost_gov", float, 5.0, "public cost of one issue handled by the street office / "
-       "government", group="costs", low=0, high=100, unit="cost units"),
+       "itself", article="B3", group="services", low=0, high=1, source="rationale"),
+    _p("rc_admin_burden", float, 0.5, "share of committee and grid-worker capacity eaten by "
+          "administrative tasks pushed down from above", article="A2b", group="services", low=0,
+          high=1, main=True, source="rationale; surveys of community workers report most "
+          "time on administrative tasks"),
+    _p("deadministration_relief", float, 0.7, "share of the administrative burden removed "
+          "by rc_deadministration", article="A2b", group="services", low=0, high=1,
+          source="rationale"),
     _p("cost_escalation", float, 0.5, "public cost of each escalation or bounce",
-       group="costs", low=0, high=100, unit="cost units"),
+       group="costs", low=0, high=100, unit="cost units", source="rationale"),
 ]
 
 for _mech, _art in MECHANISMS.items():
     _SPECS.extend(_mechanism(_mech, _MECH_MEANING[_mech], _art))
 
-for _section in (params_party, params_buildings, params_orgs, params_enterprises):
-    _SPECS.extend(_section.SPECS)
-
 PARAMS: dict[str, Param] = {p.name: p for p in _SPECS}
-GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in _SPECS))
+GROUPS: list[str] = list(dict.fromkeys(p.group for p in _SPECS))
+
+
+def add_section(specs: list[Param]) -> None:
+    """Add an actor's parameters to the one schema (called once, when its home is imported)."""
+    for spec in specs:
+        if spec.name in PARAMS:
+            raise ValueError(f"parameter {spec.name!r} declared twice")
+        PARAMS[spec.name] = spec
+        if spec.group not in GROUPS:
+            GROUPS.append(spec.group)
 
 
 def defaults() -> dict[str, Any]:

@@ -1,10 +1,12 @@
-"""Residents as a structure of arrays, with vectorized participation rules.
+"""Residents as a structure of arrays: their state, their time, their choices, their moves.
 
 Households are many and alike, so their state lives in numpy arrays indexed by household and
 every per-step update is one array expression; the `Resident` Mesa agents are thin views.
 
-Participation ladder (article B3): 0 inactive, 1 voice, 2 guided participation,
-3 self-governance.
+Participation ladder (article B3): 0 inactive, 1 voice, 2 guided participation (attending an
+activity someone holds: it needs a place), 3 self-governance (holding a role: it needs one).
+What holds participation back lives here too: a weekly time budget that differs between
+households, fatigue, civic skills that fade, and households moving out (docs/ODD.md 7.5).
 """
 
 from __future__ import annotations
@@ -12,9 +14,15 @@ from __future__ import annotations
 import numpy as np
 
 from model.community import Community, moore_sum
+from model.offers import Offers, allocate
 
 LEVELS = 4
 RUNGS = (1, 2, 3)
+# Household life situations, which set the weekly time a household can give.
+WORKING, RETIRED, CARING = range(3)
+WEEKS_PER_YEAR = 52
+# Utilities beyond +-60 change no probability in float32 (exp(-60) ~ 1e-26).
+_BOUND = np.float32(60.0)
 
 
 class Population:
@@ -23,42 +31,81 @@ class Population:
     def __init__(self, community: Community, params: dict, rng: np.random.Generator) -> None:
         n = community.n
         self.community, self.p, self.n = community, params, n
-        sd = params["trust_sd"]
-
-        def around(mean: float) -> np.ndarray:
-            return np.clip(rng.normal(mean, sd, n), 0.0, 1.0)
-
-        active = rng.random(n) < params["initial_participation"]
-        upper = rng.random(n)
-        level = np.where(active, 1 + (upper < 0.25) + (upper < 0.05), 0)
-        self.level = level.astype(np.int8)
-        self.trust_gov = around(params["initial_trust_government"])
-        self.trust_nbr = around(params["initial_trust_neighbors"])
-        self.efficacy = around(0.5)
-        self.satisfaction = around(0.6)
-        self.civic = around(0.2)
-        # Persistent differences in what taking part costs a household (time, health,
-        # work): without them every household faces the same odds and the whole
-        # community moves in lock-step once neighbours pull.
-        self.cost_shift = rng.normal(0.0, params["cost_sd"], n)
-        self.threshold = np.clip(
-            rng.normal(params["threshold_mean"], params["threshold_sd"], n), 0.0, 1.0
-        )
-        self.party = np.zeros(n, dtype=bool)  # set by the Party committee when it exists
+        self.level = np.zeros(n, dtype=np.int8)
+        self.trust_gov = np.zeros(n)
+        self.trust_nbr = np.zeros(n)
+        self.efficacy = np.zeros(n)
+        self.satisfaction = np.zeros(n)
+        self.civic = np.zeros(n)
+        self.fatigue = np.zeros(n)
+        self.hours = np.zeros(n)  # weekly hours the household can give to community life
+        self.situation = np.zeros(n, dtype=np.int8)  # WORKING, RETIRED or CARING
+        self.cost_shift = np.zeros(n)
+        self.threshold = np.zeros(n)
+        self.tenure = np.zeros(n, dtype=np.int64)  # weeks since the household moved in
+        everyone = np.arange(n, dtype=np.intp)
+        self.draw_traits(everyone, rng)
+        self.draw_start(everyone, rng)
+        self.party = np.zeros(n, dtype=bool)  # set by the Party actor
         self.employer = np.full(n, -1, dtype=np.int32)  # enterprise index, -1 = none
         self.open_issues = np.zeros(n, dtype=np.int32)
         # Last step the household was in touch with the governance system (an issue of its
         # heard or answered, or taking part in organised activity); -inf = never.
         self.last_contact = np.full(n, -10**9, dtype=np.int64)
-        # Extra utility of each rung from channels, organisers and neighbours' example, rebuilt
-        # every step by the mechanisms that are on (index 0 unused).
-        self.support = np.zeros((LEVELS, n))
+        # Hours given to households this week by others (an employer's paid volunteer time).
+        self.extra_hours = np.zeros(n)
+        # Hours each rung takes this week (index 0 unused), set by the model from the
+        # channels and activities on offer.
+        self.rung_hours = np.zeros(LEVELS)
+        self.offers = Offers(n)
+        self.last_move = np.zeros(n, dtype=np.int8)  # -1 fell, 0 stayed, +1 climbed
+        self.moved_out = 0  # households replaced this step
         self._table = np.empty((LEVELS + 1, n), dtype=np.float32)  # rung utilities, reused
         self._table[0], self._table[LEVELS] = np.inf, -np.inf
         self._cols = np.arange(n, dtype=np.intp)
-        self.burden = 0.0  # committee's effective administrative burden, set by the model
-        # Running share of each grid's closed issues that were answered (word of mouth).
-        self.grid_record = np.full(community.n_grids, 0.5)
+        # Running share of each grid's closed, known issues that were answered (word of mouth).
+        self.grid_record = np.full(community.n_grids, params["initial_trust_government"])
+
+    # --- who the households are ------------------------------------------------------------
+    def draw_traits(self, who: np.ndarray, rng: np.random.Generator) -> None:
+        """Persistent traits of a household, drawn when it moves in.
+
+        Free hours: life situation (working, retired, caring for someone) sets the mean; a
+        lognormal spread around it (mean kept) gives the long right tail of time-use data.
+        `cost_shift`: persistent differences in what taking part costs (health, habits);
+        without them every household faces the same odds and the community moves in
+        lock-step once neighbours pull.
+        """
+        p, k = self.p, len(who)
+        u = rng.random(k)
+        situation = np.where(u < p["share_retired"], RETIRED,
+                             np.where(u < p["share_retired"] + p["share_caring"], CARING,
+                                      WORKING))
+        mean = np.array([p["hours_working"], p["hours_retired"], p["hours_caring"]])[situation]
+        sd = p["hours_spread"]
+        self.hours[who] = mean * np.exp(rng.normal(-0.5 * sd * sd, sd, k))
+        self.situation[who] = situation
+        self.cost_shift[who] = rng.normal(0.0, p["cost_sd"], k)
+        self.threshold[who] = np.clip(rng.normal(p["threshold_mean"], p["threshold_sd"], k),
+                                      0.0, 1.0)
+
+    def draw_start(self, who: np.ndarray, rng: np.random.Generator) -> None:
+        """State of a household at the start (or a newcomer): attitudes, not yet involved."""
+        p, k = self.p, len(who)
+        sd = p["trust_sd"]
+
+        def around(mean: float) -> np.ndarray:
+            return np.clip(rng.normal(mean, sd, k), 0.0, 1.0)
+
+        self.trust_gov[who] = around(p["initial_trust_government"])
+        self.trust_nbr[who] = around(p["initial_trust_neighbors"])
+        self.efficacy[who] = around(p["initial_efficacy"])
+        self.satisfaction[who] = around(p["initial_satisfaction"])
+        self.civic[who] = around(p["initial_civic"])
+        self.fatigue[who] = 0.0
+        self.tenure[who] = 0
+        active = rng.random(k) < p["initial_participation"]
+        self.level[who] = active.astype(np.int8)
 
     # --- views ---------------------------------------------------------------------------
     def shares(self) -> np.ndarray:
@@ -68,6 +115,22 @@ class Population:
     def level_counts(self) -> np.ndarray:
         """Households on each rung."""
         return np.bincount(self.level, minlength=LEVELS)
+
+    def free_hours(self) -> np.ndarray:
+        """Hours a household can give this week: its own, plus time given to it, less fatigue."""
+        free = self.hours + self.extra_hours
+        free *= 1.0 - self.fatigue
+        return free
+
+    def self_organised_roles(self) -> np.ndarray:
+        """Organiser roles per building: one per `self_group_size` guided participants there.
+
+        Spontaneous self-governing action (B3 level 3) needs followers: a resident-run group
+        has an organiser only where enough neighbours already take part.
+        """
+        c = self.community
+        part = np.bincount(c.building_of[self.level >= 2], minlength=c.n_buildings)
+        return np.floor(part / self.p["self_group_size"])
 
     def scope_share_at_least(self, rung: int) -> np.ndarray:
         """Per household: share of its influence scope standing on `rung` or above."""
@@ -82,34 +145,40 @@ class Population:
         return moore_sum(on.reshape(c.width, c.height)).ravel() / c.moore_count
 
     # --- rules ---------------------------------------------------------------------------
-    def rung_utilities(self, social: dict[int, np.ndarray]) -> np.ndarray:
+    def rung_utilities(self, social: dict[int, np.ndarray], free: np.ndarray) -> np.ndarray:
         """Utility of standing on each rung rather than the one below it (logit choice).
 
-        Random-utility binary choice with social interactions (McFadden 1974; Brock and
-        Durlauf 2001): the pull of neighbours already on the rung (`social[r]`), trust,
-        efficacy and civic consciousness against the rung's cost, plus whatever the active
-        mechanisms offer; rungs 2 and 3 also need trust in neighbours and suffer from the
-        committee's administrative burden. Row L of the result is the utility of rung L;
-        row 0 is +inf (nobody falls below 0) and row 4 is -inf (nobody climbs above 3), so a
-        household on rung L keeps it with utility row[L] and climbs with row[L + 1].
+        Random-utility choice with social interactions (McFadden 1974; Brock and Durlauf
+        2001): the pull of the influence scope already on the rung, trust, efficacy and
+        civic consciousness, against the rung's own cost, the share of the household's free
+        hours it takes, and fatigue. Rungs 2 and 3 also need trust in neighbours (one acts
+        with them), and a Party member's sense of duty counts there (a trait, in every
+        scenario). A rung that takes more hours than the household has is out of reach
+        (-inf). Row L is the utility of rung L; row 0 is +inf and row 4 -inf, so a household
+        on rung L keeps it with utility row[L] and climbs with row[L + 1].
 
         The table is float32 and reused: utilities only feed a random draw, where seven
-        significant digits are plenty, and at this width the transcendental functions run
-        several times faster than in float64 (benchmarks/README.md). State stays float64.
+        significant digits are plenty (benchmarks/README.md). State stays float64.
         """
         p = self.p
         table = self._table
         base = self.common_utility()
-        support = self.saturated_support()
+        share = np.empty(self.n, dtype=np.float32)
+        inv_free = np.divide(1.0, free, out=np.full(self.n, np.inf), where=free > 0)
         for r in RUNGS:
             row = table[r]
             np.multiply(social[r], p["social_weight"], out=row, casting="same_kind")
             row += base
-            row += support[r - 1]
             row -= np.float32(p[("cost_voice", "cost_guided", "cost_self")[r - 1]])
+            need = self.rung_hours[r]
+            if need > 0:
+                np.multiply(inv_free, need, out=share, casting="same_kind")
+                row[share > 1.0] = -np.inf  # not enough hours this week
+                share *= np.float32(p["time_weight"])
+                row -= share
             if r == 1:  # what rungs 2 and 3 add in common
-                base += (p["neighbor_trust_weight"] * self.trust_nbr).astype(np.float32)
-                base -= np.float32(p["admin_crowding_weight"] * self.burden)
+                base += (p["neighbor_trust_weight"] * self.trust_nbr
+                         + p["party_duty"] * self.party).astype(np.float32)
         return table
 
     def common_utility(self) -> np.ndarray:
@@ -118,90 +187,163 @@ class Population:
         out = p["trust_weight"] * self.trust_gov
         out += p["efficacy_weight"] * self.efficacy
         out += p["civic_weight"] * self.civic
+        out -= p["fatigue_weight"] * self.fatigue
         out -= self.cost_shift
         return out.astype(np.float32)
 
-    def saturated_support(self) -> np.ndarray:
-        """What the mechanisms offer for rungs 1-3 (rows), with diminishing returns.
+    def choice_probabilities(self, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """P(climb) and P(fall) of every household this week, from the utility table.
 
-        A household has only so many evenings: the fifth channel or activity adds less
-        than the first, so support S enters as cap * (1 - exp(-S / cap)) (linear for small
-        S, never above `support_cap`).
-        """
-        cap = self.p["support_cap"]
-        s = self.support[1:]
-        if cap <= 0:
-            return np.zeros(s.shape, dtype=np.float32)
-        # 1/cap is bounded so that a vanishing cap cannot overflow float32 (0 * inf = nan);
-        # below 1e-30 the saturated support is 0 either way.
-        out = np.multiply(s, -min(1.0 / cap, 1e30), dtype=np.float32)
-        np.expm1(out, out=out)
-        out *= np.float32(-cap)
-        return out
-
-    def decide(self, rng: np.random.Generator) -> None:
-        """Every household reconsiders its rung once, all at the same time (synchronous).
-
-        It climbs one rung with probability P_up = rate * logistic(utility of the rung
-        above), otherwise falls one with probability P_down = rate * logistic(-utility of
-        its own rung). One uniform draw u per household decides both: climb when
-        u < P_up, fall when P_up <= u < P_up + (1 - P_up) P_down, which has exactly the
-        probabilities of two independent draws.
+        A household reconsiders with probability `adjustment_rate`; if it does, it picks
+        fall, stay or climb by a multinomial logit over utilities (-U[L], 0, U[L + 1]).
+        The rate multiplies every move alike, so it sets the speed of adjustment and leaves
+        the stationary shares alone; and with rungs 2-3 priced out the rule reduces to
+        Brock and Durlauf's binary logit (tests/test_docking.py).
         """
         n = self.n
-        social = {r: self.scope_share_at_least(r) for r in RUNGS}
-        flat = self.rung_utilities(social).reshape(-1)
         at = self.level.astype(np.intp)
         at *= n
         at += self._cols  # flat index of (own rung, household)
         keep = flat.take(at)
         at += n
         up = flat.take(at)
-        half_rate = np.float32(0.5 * self.p["adjustment_rate"])
-        # rate * logistic(z) = half_rate * (1 + tanh(z / 2)), overflow-free.
-        for z, sign in ((up, 0.5), (keep, -0.5)):
-            z *= np.float32(sign)
-            np.tanh(z, out=z)
-            z += np.float32(1.0)
-            z *= half_rate
-        u = rng.random(n, dtype=np.float32)
+        down = -keep
+        # A rung the household cannot afford this week (-inf: not enough hours) must be
+        # left; otherwise utilities are bounded so that inf - inf never arises.
+        forced = down == np.inf
+        np.clip(up, -_BOUND, _BOUND, out=up)
+        np.clip(down, -_BOUND, _BOUND, out=down)
+        top = np.maximum(np.maximum(up, down), np.float32(0.0))
+        up -= top
+        np.exp(up, out=up)
+        down -= top
+        np.exp(down, out=down)
+        stay = np.exp(-top)
+        total = up + down + stay
+        rate = np.float32(self.p["adjustment_rate"])
+        up *= rate / total
+        down *= rate / total
+        up[forced] = 0.0
+        down[forced] = 1.0
+        return up, down
+
+    def decide(self, rng: np.random.Generator) -> None:
+        """Every household reconsiders its rung, all at the same time (synchronous).
+
+        One uniform draw per household picks climb (u < P_up), fall (P_up <= u < P_up +
+        P_down) or stay. Then the rung must be had: rung 3 needs a role and rung 2 a place
+        at an activity, offered this week by the institutions (model/offers.py); a
+        household that wants them and finds none stands one rung lower.
+        """
+        social = {r: self.scope_share_at_least(r) for r in RUNGS}
+        free = self.free_hours()
+        flat = self.rung_utilities(social, free).reshape(-1)
+        up, down = self.choice_probabilities(flat)
+        u = rng.random(self.n, dtype=np.float32)
         climb = u < up
-        keep *= np.float32(1.0) - up  # P(fall) = (1 - P_up) P_down, on top of P_up
-        keep += up
-        fall = u < keep
-        fall &= ~climb
-        new = self.level + climb
-        new -= fall
+        fall = (u >= up) & (u < up + down)
+        want = self.level + climb
+        want -= fall
         if self.p["decision_rule"] == "threshold":
-            # Granovetter (1978): active next step exactly when the active share one sees
-            # now reaches one's threshold; the logit rule only moves active households
-            # between rungs 1-3.
+            # Granovetter (1978), the docking rule: active next step exactly when the
+            # active share one sees now reaches one's threshold; the logit rule only moves
+            # active households between rungs 1-3.
             active = social[1] >= self.threshold
-            new = np.where(active, np.clip(np.maximum(new, 1), 1, 3), 0)
-        self.level = np.clip(new, 0, 3).astype(np.int8)
+            want = np.where(active, np.clip(np.maximum(want, 1), 1, 3), 0)
+        want = np.clip(want, 0, 3).astype(np.int8)
+        self.level = self.take_up(want, rng)
+
+    def take_up(self, want: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Rungs as they can be had: roles for rung 3, then places for rung 2."""
+        o = self.offers
+        old = self.level
+        role, _ = allocate(o.roles, want >= 3, old >= 3, rng)
+        has_role = role >= 0
+        # A role is itself taking part: role holders do not need a place at an activity.
+        place, pool = allocate(o.places, (want >= 2) & ~has_role, old == 2, rng)
+        has_place = place >= 0
+        level = np.minimum(want, 1).astype(np.int8)
+        level[has_place] = 2
+        level[has_role] = 3
+        o.role_of, o.place_of, o.place_pool = role, place, pool
+        self.last_move = np.sign(level.astype(np.int16) - old).astype(np.int8)
+        return level
+
+    def spend_time(self) -> None:
+        """Fatigue: effort beyond what one has worn down; rest restores (ODD 7.5).
+
+        f <- f (1 - recovery) + fatigue_rate * (hours this rung takes / free hours), capped
+        at 1; unanswered effort adds on top (apply_outcomes).
+        """
+        p = self.p
+        used = self.rung_hours[self.level.astype(np.intp)]
+        own = self.hours + self.extra_hours
+        load = np.divide(used, own, out=np.zeros(self.n), where=own > 0)
+        self.fatigue *= 1.0 - p["fatigue_recovery"]
+        self.fatigue += p["fatigue_rate"] * np.minimum(load, 1.0)
+        np.minimum(self.fatigue, 1.0, out=self.fatigue)
 
     def learn(self) -> None:
-        """Civic consciousness grows only by taking part (article C4), never by decree."""
+        """Civic consciousness grows only by taking part (article C4), never by decree.
+
+        Each rung above 0 is one more chance to learn: gain 1 - (1 - rate)^rung, which is
+        rate * rung for small rates and never overshoots 1; c <- c + gain * (1 - c). Unused
+        skills fade among those who do not take part (rung 0): c <- c * (1 - civic_fade).
+        Both are c <- c * keep[rung] + gain[rung] (gain[0] = 0).
+        """
         rate = self.p["civic_learning"]
-        # Each rung above 0 is one more chance to learn: gain 1 - (1 - rate)^rung, which is
-        # rate * rung for small rates and never overshoots 1; c <- c + gain * (1 - c).
-        # Unused civic skills fade slowly among those who no longer take part (rung 0):
-        # c <- c * (1 - rate). Both are c <- c * keep[rung] + gain[rung] (gain[0] = 0).
         gain = 1.0 - (1.0 - rate) ** np.arange(LEVELS)
         keep = 1.0 - gain
-        keep[0] = 1.0 - rate
+        keep[0] = 1.0 - self.p["civic_fade"]
         rung = self.level.astype(np.intp)  # numpy gathers by int8 indices are 2x slower
         self.civic *= keep[rung]
         self.civic += gain[rung]
 
+    def neighbourly_contact(self) -> None:
+        """Taking part alongside one's neighbours builds trust among them (C4, A3).
+
+        t <- t + rate * (share of the building taking part, rung >= 2) * (1 - t), for every
+        household on rung >= 2: repeated cooperation in a small, stable group is how
+        interpersonal trust is learnt (Putnam 1993; Ostrom 1998). No switch enters here:
+        only who actually takes part, and with whom.
+        """
+        c = self.community
+        active = self.level >= 2
+        per = np.bincount(c.building_of, weights=active, minlength=c.n_buildings)
+        share = (per / c.building_size)[c.building_of]
+        self.trust_nbr += self.p["neighbour_trust_rate"] * active * share * (1.0 - self.trust_nbr)
+
+    def turnover(self, rng: np.random.Generator) -> np.ndarray:
+        """Households move out at an annual rate; newcomers arrive with fresh traits.
+
+        Weekly chance 1 - (1 - annual)^(1/52). The newcomer lives in the same dwelling (same
+        cell, building, grid, employer) but is a new household: new time budget and costs,
+        attitudes drawn as at the start, on rung 0 and not yet in touch with anyone.
+        Returns the ids replaced (actors drop them from their rolls).
+        """
+        annual = self.p["move_out_rate"]
+        self.tenure += 1
+        if annual <= 0:
+            self.moved_out = 0
+            return np.zeros(0, dtype=np.intp)
+        weekly = 1.0 - (1.0 - annual) ** (1.0 / WEEKS_PER_YEAR)
+        who = np.flatnonzero(rng.random(self.n) < weekly)
+        self.draw_traits(who, rng)
+        self.draw_start(who, rng)
+        self.level[who] = 0
+        self.last_contact[who] = -10**9
+        self.moved_out = len(who)
+        return who
+
     def apply_outcomes(self, households: np.ndarray, counts: dict[str, np.ndarray]) -> None:
-        """Move satisfaction, trust and efficacy by this step's issue outcomes.
+        """Move satisfaction, trust, efficacy and fatigue by this step's issue outcomes.
 
         `counts[key][i]` is how many outcomes of a kind household `households[i]` had: keys
         resolved, failed, voiced_resolved, voiced_failed, public_resolved, known_failed,
         neighbour_resolved, neighbour_failed, waiting_unknown (missing keys count zero).
         Trust follows the asymmetry principle (Slovic 1993): each answered issue adds
-        gain * (1 - trust), each ignored one removes loss * trust with loss > gain.
+        gain * (1 - trust), each known failure removes loss * trust with loss > gain. Trust
+        in government moves only on what the household knows government was asked to do.
         """
         p, h = self.p, households
         zero = np.zeros(len(h))
@@ -215,33 +357,39 @@ class Population:
         def fall(x: np.ndarray, rate: float, k: np.ndarray) -> np.ndarray:
             return x * (1.0 - rate) ** k
 
-        rate, g, lo, e = p["satisfaction_rate"], p["trust_gain"], p["trust_loss"], EFFICACY_RATE
+        rate, g, lo, e = (p["satisfaction_rate"], p["trust_gain"], p["trust_loss"],
+                          p["efficacy_rate"])
         sat = fall(rise(self.satisfaction[h], rate, n("resolved")), rate, n("failed"))
-        self.satisfaction[h] = fall(sat, 0.2 * rate, n("waiting_unknown"))
+        self.satisfaction[h] = fall(sat, p["waiting_dissatisfaction"] * rate,
+                                    n("waiting_unknown"))
         self.trust_gov[h] = fall(rise(self.trust_gov[h], g, n("public_resolved")), lo,
                                  n("known_failed"))
         self.trust_nbr[h] = fall(rise(self.trust_nbr[h], g, n("neighbour_resolved")), lo,
                                  n("neighbour_failed"))
         self.efficacy[h] = fall(rise(self.efficacy[h], e, n("voiced_resolved")), e,
                                 n("voiced_failed"))
-        self.hear_from_neighbours(h, n("resolved"), n("failed"))
+        # Effort that went unanswered wears one down (drop-out after unanswered effort).
+        self.fatigue[h] = np.minimum(1.0, self.fatigue[h]
+                                     + p["fatigue_unanswered"] * n("voiced_failed"))
+        self.hear_from_neighbours(h, n("resolved"), n("known_failed"))
 
     def hear_from_neighbours(self, households: np.ndarray, resolved: np.ndarray,
                              failed: np.ndarray) -> None:
-        """Word of mouth: trust in government also follows how the grid's issues fare.
+        """Word of mouth: trust in government also follows how the grid's known issues fare.
 
         A household meets the system about once a year, but hears of its neighbours' cases
         all the time (vicarious experience, Bandura 1997). Each grid keeps a running record
-        of the share of its closed issues that were answered; trust moves toward it, faster
-        for those who take part (they hear more), and faster down than up (Slovic 1993).
+        of the share of its closed, known issues that were answered (an issue nobody ever
+        heard of is nobody's failure to tell of); trust moves toward it, faster for those
+        who take part (they hear more), and faster down than up (Slovic 1993).
         """
         c, p = self.community, self.p
         grid = c.grid_of[households]
         res_g = np.bincount(grid, weights=resolved, minlength=c.n_grids)
         closed = res_g + np.bincount(grid, weights=failed, minlength=c.n_grids)
         seen = closed > 0
-        self.grid_record[seen] += RECORD_MEMORY * (res_g[seen] / closed[seen]
-                                                   - self.grid_record[seen])
+        self.grid_record[seen] += p["record_memory"] * (res_g[seen] / closed[seen]
+                                                        - self.grid_record[seen])
         gap = self.grid_record[c.grid_of]
         gap -= self.trust_gov
         # Speed by (direction, rung): a table of eight, looked up once per household.
@@ -253,9 +401,3 @@ class Population:
         key += self.level  # intp indices: numpy gathers by int8 ones are 2x slower
         gap *= table[key]
         self.trust_gov += gap
-
-
-# Weight of one step's outcomes in a grid's running record of answered issues.
-RECORD_MEMORY = 0.1
-# Efficacy moves symmetrically: a voiced issue resolved or not is equally informative.
-EFFICACY_RATE = 0.1

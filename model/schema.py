@@ -25,6 +25,7 @@ class Param:
     choices: tuple[str, ...] | None = None
     unit: str = ""
     main: bool = False  # shown as a slider / switch in the teaching demo
+    source: str = ""  # where the default comes from: a citation, or the rationale
 
     def allowed(self) -> str:
         """Human wording of the allowed values, used in every error message."""

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.grid_worker import worker_capacity
-
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
@@ -22,9 +20,7 @@ if TYPE_CHECKING:
 PUBLIC_SERVICE, COMMUNITY_AFFAIRS, BUILDING_MATTER, NEIGHBOUR_DISPUTE, ENTERPRISE_DISPUTE = range(5)
 KINDS = ("public_service", "community_affairs", "building_matter", "neighbour_dispute",
          "enterprise_dispute")
-# Share of each household issue kind (public services, community affairs, building matters,
-# neighbour disputes).
-KIND_WEIGHTS = np.array([0.35, 0.25, 0.25, 0.15])
+HOUSEHOLD_KINDS = 4  # the kinds households raise themselves (enterprise disputes come apart)
 DISPUTES = (NEIGHBOUR_DISPUTE, ENTERPRISE_DISPUTE)
 
 STAGES = ("self", "building", "org", "enterprise", "grid", "rc", "government")
@@ -41,6 +37,14 @@ def member_table(members: tuple[int, ...], size: int) -> np.ndarray:
     table = np.zeros(size, dtype=bool)
     table[list(members)] = True
     return table
+
+
+def kind_weights(p: dict) -> np.ndarray:
+    """Shares of the household issue kinds (schema: kind_share_*), normalised to sum 1."""
+    w = np.array([p["kind_share_public"], p["kind_share_affairs"], p["kind_share_building"],
+                  p["kind_share_dispute"]], dtype=np.float64)
+    total = w.sum()
+    return w / total if total > 0 else np.full(HOUSEHOLD_KINDS, 1.0 / HOUSEHOLD_KINDS)
 
 
 IS_DISPUTE = member_table(DISPUTES, len(KINDS))
@@ -134,54 +138,18 @@ class SelfHandler(Handler):
         return self.model.params["self_competence"]
 
 
-class GridHandler(Handler):
-    """The grid worker of the household's management grid (when grid management is on)."""
-
-    stage = GRID
-    public = True  # but not misroutable: the grid worker knows the household
-    # Grid workers know their residents: local affairs are within their reach, public
-    # services (housing, social security...) need the committee's or street's authority.
-    competence = 0.7
-    public_service_competence = 0.5
-
-    def __init__(self, model: GovernanceModel) -> None:
-        super().__init__(model)
-        self.free_share = np.ones(model.community.n_grids)  # of each worker's time, for patrol
-
-    def groups(self, idx: np.ndarray) -> np.ndarray:
-        if not self.model.grid_workers:
-            return np.full(len(idx), -1)
-        return self.model.community.grid_of[self.model.issues.household[idx]]
-
-    def capacity(self) -> np.ndarray:
-        return np.full(self.model.community.n_grids, worker_capacity(self.model))
-
-    def review(self) -> None:
-        """After handling, what time each worker has left goes to patrolling next step."""
-        cap = worker_capacity(self.model)
-        taken = np.zeros(len(self.free_share))
-        taken[:len(self.used)] = self.used
-        self.free_share = np.maximum(0.0, 1.0 - taken / cap) if cap > 0 else np.zeros_like(taken)
-
-    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
-        public = self.model.issues.kind[idx] == PUBLIC_SERVICE
-        return np.where(public, self.public_service_competence, self.competence)
-
-    def cost(self) -> float:
-        return self.model.params["cost_grid"]
-
-
 class CentralHandler(Handler):
     """One office serving the whole community from one queue, on the public payroll.
 
     Issues reach it through the administrative line, so they can come through the wrong
-    door (misrouting, A1a); the information platform shortens its handling by a step (A1b).
+    door (misrouting, A1a); the information platform can shorten its handling (A1b).
+    Subclasses (the committee's, the government's) say whose capacity and which parameters.
     """
 
     public = True
     misroutable = True
     office = ""  # the model attribute of the agent whose capacity this is
-    cost_param = ""
+    prefix = ""  # its parameters: <prefix>_competence, <prefix>_delay, cost_<prefix>
 
     def groups(self, idx: np.ndarray) -> np.ndarray:
         return np.zeros(len(idx), dtype=np.int64)
@@ -189,27 +157,15 @@ class CentralHandler(Handler):
     def capacity(self) -> np.ndarray:
         return np.array([getattr(self.model, self.office).capacity()])
 
+    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> float:
+        return self.model.params[f"{self.prefix}_competence"]
+
     def cost(self) -> float:
-        return self.model.params[self.cost_param]
+        return self.model.params[f"cost_{self.prefix}"]
 
     def handling_delay(self) -> int:
-        return max(0, self.delay - self.model.mechanisms["info_platform"])
-
-
-class CommitteeHandler(CentralHandler):
-    """The residents' committee."""
-
-    stage, office, cost_param = RC, "committee", "cost_rc"
-    competence = 0.75
-    delay = 1
-
-
-class GovernmentHandler(CentralHandler):
-    """Street office and district departments: can settle anything, slowly and dearly."""
-
-    stage, office, cost_param = GOVERNMENT, "government", "cost_gov"
-    competence = 1.0
-    delay = 3
+        return max(0, self.model.params[f"{self.prefix}_delay"]
+                   - self.model.government.delay_saving())
 
 
 class NoHandler(Handler):
@@ -232,7 +188,7 @@ def ranks_within_groups(group: np.ndarray) -> np.ndarray:
     return np.arange(len(group)) - np.repeat(starts, lengths)
 
 
-def _integer_capacity(cap: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def integer_capacity(cap: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Whole issues per step, rounding fractions up at random so the mean is kept."""
     base = np.floor(cap)
     return (base + (rng.random(len(cap)) < cap - base)).astype(np.int64)
@@ -268,7 +224,7 @@ class ServiceLoop:
         pop = m.population
         count = rng.poisson(p["issue_rate"] * pop.n)
         household = rng.integers(0, pop.n, count)
-        kind = rng.choice(len(KIND_WEIGHTS), count, p=KIND_WEIGHTS)
+        kind = rng.choice(HOUSEHOLD_KINDS, count, p=kind_weights(p))
         extra = [fn(now, rng) for fn in m.issue_sources]  # e.g. enterprise disputes
         for hh, kd in extra:
             household, kind = np.concatenate([household, hh]), np.concatenate([kind, kd])
@@ -286,16 +242,17 @@ class ServiceLoop:
         t["disputes_raised"] += int(IS_DISPUTE[kind].sum())
 
     def voice_probability(self, level: np.ndarray, household: np.ndarray) -> np.ndarray:
-        """Active households voice most issues; channels and the platform make it cheaper."""
-        m = self.model
-        cost = m.params["voice_cost"]
-        if m.mechanisms["info_platform"]:
-            cost *= 0.5
-        if m.mechanisms["resident_channels"]:
-            cost *= 0.5
-        base = np.array([0.0, 0.75, 0.9, 0.95])[level]
-        return np.where(level >= 1, np.clip(base - cost + 0.2 * m.population.efficacy[household],
-                                            0.0, 1.0), 0.0)
+        """Active households voice most issues; a cheaper channel (time, steps) helps.
+
+        P = clip(base[rung] - voice_cost * cost factor + voice_efficacy * efficacy), 0 on
+        rung 0: the inactive do not voice. The cost factor is the government's and the
+        committee's channels (info platform, resident channels): what voicing costs.
+        """
+        m, p = self.model, self.model.params
+        cost = p["voice_cost"] * m.voice_cost_factor()
+        base = np.array([0.0, p["voice_prob_1"], p["voice_prob_2"], p["voice_prob_3"]])[level]
+        prob = base - cost + p["voice_efficacy"] * m.population.efficacy[household]
+        return np.where(level >= 1, np.clip(prob, 0.0, 1.0), 0.0)
 
     def detect(self, now: int, rng: np.random.Generator) -> None:
         """Unvoiced issues are found by patrol (grid workers with free time) or by chance."""
@@ -304,8 +261,7 @@ class ServiceLoop:
         if len(hidden) == 0:
             return
         chance = np.full(len(hidden), p["base_detection"])
-        if m.mechanisms["info_platform"]:
-            chance += 0.05
+        chance += m.government.detection_bonus()
         if m.grid_workers:
             free = self.handlers[GRID].free_share
             grid = m.community.grid_of[book.household[hidden]]
@@ -341,18 +297,20 @@ class ServiceLoop:
         else:
             order = np.lexsort((book.created[take], group))
             take, group = take[order], group[order]
-            ok = ranks_within_groups(group) < _integer_capacity(cap, rng)[group]
+            ok = ranks_within_groups(group) < integer_capacity(cap, rng)[group]
             accepted, g_acc, waiting = take[ok], group[ok], take[~ok]
             handler.used = np.bincount(g_acc, minlength=len(cap)).astype(np.float64)
         if handler.misroutable:
-            bounced = rng.random(len(accepted)) < m.misroute_probability()
+            bounced = rng.random(len(accepted)) < m.government.misroute_probability()
             b = accepted[bounced]
             book.ready[b] = now + 1
-            book.cost[b] += m.escalation_cost()
-            m.tally["public_cost"] += len(b) * m.escalation_cost()
+            bounce = m.government.escalation_cost()
+            book.cost[b] += bounce
+            m.tally["public_cost"] += len(b) * bounce
+            m.tally["total_cost"] += len(b) * bounce
             m.tally["issues_misrouted"] += len(b)
             accepted, g_acc = accepted[~bounced], g_acc[~bounced]
-        competence = handler.competence_of(accepted, g_acc) + 0.1 * m.coordination
+        competence = handler.competence_of(accepted, g_acc) + p["coordination_competence"] * m.coordination
         can = book.complexity[accepted] <= competence
         done, g_done = accepted[can], g_acc[can]
         book.done_at[done] = now + handler.handling_delay()
@@ -360,8 +318,7 @@ class ServiceLoop:
         unit = handler.cost()
         book.cost[done] += unit
         m.tally["total_cost"] += unit * len(done)
-        if handler.public:
-            m.tally["public_cost"] += unit * len(done)
+        m.tally["public_cost" if handler.public else "social_cost"] += unit * len(done)
         handler.on_resolved(done, g_done)
         if s == len(STAGES) - 1:
             return
@@ -374,14 +331,15 @@ class ServiceLoop:
         m, book = self.model, self.book
         if len(idx) == 0:
             return
-        lost = rng.random(len(idx)) < m.loss_probability()
+        lost = rng.random(len(idx)) < m.government.loss_probability()
         self.close_unresolved(idx[lost], now, lost=True)
         go = idx[~lost]
-        delay = 0 if m.mechanisms["info_platform"] else 1
+        delay = m.government.escalation_delay()
         book.stage[go] = stage + 1
         book.ready[go] = now + delay
         book.arrived[go] = now + delay
-        cost = m.escalation_cost() * (1 + stage / len(STAGES))
+        # Each level up is further from the household: the hand-over costs more.
+        cost = m.government.escalation_cost() * (1 + stage / len(STAGES))
         book.cost[go] += cost
         m.tally["public_cost"] += cost * len(go)
         m.tally["total_cost"] += cost * len(go)

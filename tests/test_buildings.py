@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.building import BuildingCommittee, building_centre
+from agents.buildings import BuildingCommittee, building_centre
 from model import GovernanceModel, services
 from model.measures import assert_valid
 from model.scenarios import SCENARIOS

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.organization import SocialOrganization
+from agents.organizations import SocialOrganization
 from model import GovernanceModel
 from model.measures import assert_valid
 from tests.conftest import SMALL

@@ -1,9 +1,10 @@
-"""Parameters of enterprises (B4, C3); collected into the one schema by model/params.py.
+"""Parameters of enterprises (B4, C3); added to the one schema on import.
 
-Defaults and their reasons are discussed in docs/odd/enterprises.md. The mechanism switches
-`enterprise_consultation` and `enterprise_participation` live in model/params.py.
+Defaults and their reasons are discussed in docs/ODD.md (enterprises section). The mechanism
+switches live in model/params.py.
 """
 
+from model.params import add_section
 from model.schema import Param, param
 
 _G = "enterprises"
@@ -32,6 +33,9 @@ SPECS: list[Param] = [
     param("consultation_competence", float, 0.8, "share of dispute complexity mediation "
           "settles (the rest escalates to grid worker, committee, government)",
           article="B4(i)", group=_G, low=0, high=1),
+    param("consultation_delay", int, 1, "weeks until a mediation meeting is held",
+          article="B4(i)", group=_G, low=0, high=52, unit="weeks",
+          source="rationale: the week after"),
     param("cost_consultation", float, 0.5, "social cost of one dispute mediated on the "
           "platform (shared by community and firm, not public)", group="costs", low=0,
           high=100, unit="cost units"),
@@ -48,11 +52,12 @@ SPECS: list[Param] = [
           "two hours of a community worker's time); organisations keep books in cost units",
           group="costs", low=0.01, high=1_000_000, unit="yuan/cost unit"),
     param("csr_initial", float, 0.3, "mean initial propensity of an enterprise to give in a "
-          "round (social responsibility; sd 0.1, clipped to [0, 1])", article="C3",
+          "round (social responsibility; sd csr_sd, clipped to [0, 1])", article="C3",
           group=_G, low=0, high=1, main=True),
     param("csr_learning", float, 0.2, "Bush-Mosteller learning rate of the giving propensity",
           article="C3", group=_G, low=0, high=1),
-    param("csr_aspiration", float, 0.02, "return per round of giving (reputation gain plus "
+    param("csr_aspiration", float, 0.02, "initial aspiration: return per round of giving "
+          "(reputation gain plus "
           "employees' satisfaction gain) below which the firm feels giving did not pay",
           article="C3", group=_G, low=0.0001, high=1),
     param("project_reputation_gain", float, 0.3, "opinion gain, for households near both "
@@ -61,8 +66,23 @@ SPECS: list[Param] = [
     param("project_satisfaction_gain", float, 0.2, "employees' satisfaction gain from a "
           "full-scale project of quality 1 that meets the firm's need: g * (1 - s)",
           article="B4(ii), C3", group=_G, low=0, high=1),
-    param("enterprise_volunteer_support", float, 0.5, "rung-2 utility for employees per unit "
-          "of their firm's giving propensity, while the participation platform runs "
-          "(firms bring staff to community activities)", article="B4(ii), B3", group=_G,
-          low=0, high=10),
+    param("enterprise_volunteer_hours", float, 2.0, "paid volunteer hours a week a firm "
+          "releases to each employee, times its propensity to give, while the participation "
+          "platform runs (time, not willingness)", article="B4(ii), B3", group=_G, low=0,
+          high=40, unit="hours/week", source="rationale: an afternoon a month or so"),
+    param("project_places", float, 20.0, "places at an organisation's activities a full-scale "
+          "project pays for while it runs (project_interval weeks)", article="B4(ii)",
+          group=_G, low=0, high=1000, unit="places", source="rationale"),
+    param("csr_sd", float, 0.1, "spread (sd) of firms' initial propensity to give",
+          article="C3", group=_G, low=0, high=1, source="rationale"),
+    param("csr_habituation", float, 0.1, "rate at which a firm's aspiration moves toward what "
+          "giving brought back (Macy and Flache 2002)", article="C3", group=_G, low=0, high=1,
+          source="Macy and Flache 2002"),
+    param("csr_aspiration_floor", float, 0.0001, "lowest aspiration a firm can adapt down to",
+          article="C3", group=_G, low=0.000001, high=1, source="rationale: keeps the "
+          "stimulus defined"),
+    param("initial_opinion", float, 0.5, "households' opinion of a firm before anything "
+          "happens", article="B4", group=_G, low=0, high=1, source="rationale: neutral"),
 ]
+
+add_section(SPECS)

@@ -3,8 +3,9 @@
 Organisations exist in every scenario: a few are drawn at start from the "orgs" stream (so
 one seed builds the same community whichever mechanisms are on), more are founded where
 demand goes unmet, and those that stay in deficit exit. They solve issues of their kind
-nearby (the ORG stage of the service chain) and run activities that pull residents from
-voice to guided participation (B3). The mechanisms change their conditions, never their
+nearby (the ORG stage of the service chain), hold activities with places (guided
+participation, B3) and take volunteers into roles (self-governance), in proportion to their
+quality and staff. The mechanisms change their conditions, never their
 outcomes: incubation (more and stronger foundings, free space), incentives (quarterly
 ratings, rewards, published ratings), procurement (yearly open tenders: contracts that
 expand winners' capacity and reach, paid by government) and coordination (no duplicated
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.time import Schedule
 
-from agents.organization import SocialOrganization
+from agents.organizations.agent import SocialOrganization
 from model import services
 from model.measures import measure, tally_measure
 from model.scenarios import Scenario, register
@@ -35,10 +36,9 @@ if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
 MECHANISMS = ("org_incubation", "org_incentives", "org_procurement", "org_coordination")
-HOUSEHOLD_KINDS = len(services.KIND_WEIGHTS)  # organisations serve household issue kinds
+HOUSEHOLD_KINDS = services.HOUSEHOLD_KINDS  # organisations serve household issue kinds
 # Money sources paid from the public purse: the ledger adds them to government.spent.
 PUBLIC_SOURCES = ("grant", "reward", "procurement")
-QUALITY_SD = 0.05  # spread of a newborn's quality around the starting level
 
 # A reach-map cell packs (Chebyshev distance << 32) | organisation id into one int64, so "the
 # nearest, the lowest id on ties" is a plain minimum. _NONE (no organisation in reach) is the
@@ -52,7 +52,7 @@ _COLUMNS = {
     "quality": np.float64, "funds": np.float64, "age": np.int64, "deficit": np.int32,
     "rating": np.float64, "contracted": bool, "price": np.float64,
     "incubated_until": np.int64, "resolved": np.float64, "period_resolved": np.float64,
-    "overlap": np.float64,
+    "overlap": np.float64, "project_places": np.float64, "project_until": np.int64,
 }
 
 
@@ -441,25 +441,37 @@ class OrgSector:
         boost = 1.0 + p["org_contract_boost"] * t["contracted"]
         return p["org_capacity"] * t["quality"] * boost * self.duplication()
 
-    def activity_pull(self) -> np.ndarray:
-        """Rung-2 utility each organisation's activities offer households within reach."""
+    def strength(self) -> np.ndarray:
+        """Staff and skill an organisation puts into activities: quality, less duplicated
+        effort, more with a contract's paid staff (capacity's shape, without the issues)."""
         p, t = self.model.params, self.table
-        pull = p["org_activity_pull"] * t["quality"] * self.duplication()
-        if self.model.mechanisms["org_incentives"]:
-            pull = pull * (1.0 + p["org_rating_pull"] * t["rating"])
-        return pull
+        boost = 1.0 + p["org_contract_boost"] * t["contracted"]
+        return t["quality"] * self.duplication() * boost
 
-    # --- the step (submodel hooks) ------------------------------------------------------
     def prepare(self, now: int) -> None:
-        """Reach is up to date; activities add to the rung-2 utility of households nearby."""
+        """Reach is up to date; organisations learn of unvoiced needs nearby."""
         self.ledger.step_received = {}
         self.sync_maps()
         if len(self) == 0:
             return
         self.reach_out(now)
-        pull = np.zeros(self._next_id + 1)  # by id; index -1 -> no organisation
-        pull[self._ids] = self.activity_pull()
-        self.model.population.support[2] += pull[self._nearest_id]
+
+    def offer(self, now: int) -> None:
+        """Activities (places) and volunteer roles for households within reach (B2, B3).
+
+        A household is served by the nearest organisation of any kind within reach. Places
+        = org_places * strength + places a funded project pays for while it runs; roles =
+        org_roles * strength.
+        """
+        if len(self) == 0:
+            return
+        p, t = self.model.params, self.table
+        offers = self.model.population.offers
+        pool = self._rows(self._nearest_id).astype(np.intp)
+        strength = self.strength()
+        project = np.where(t["project_until"] > now, t["project_places"], 0.0)
+        offers.add_places("organisation", pool, p["org_places"] * strength + project)
+        offers.add_roles("org_volunteer", pool, p["org_roles"] * strength)
 
     def reach_out(self, now: int) -> None:
         """Organisations in touch with residents learn of unvoiced needs of their kind."""
@@ -557,7 +569,7 @@ class OrgSector:
         incubated = m.mechanisms["org_incubation"]
         if incubated:
             start_q += p["org_incubator_quality"]
-        quality = np.clip(start_q + m.rng.normal(0.0, QUALITY_SD, births), 0.01, 1.0)
+        quality = np.clip(start_q + m.rng.normal(0.0, p["org_quality_sd"], births), 0.01, 1.0)
         until = now + (p["org_incubation_period"] if incubated else 0)
         self.found(book.kind[pick], c.x[hh], c.y[hh], quality, np.zeros(births),
                    np.full(births, until))
@@ -598,7 +610,8 @@ class OrgSector:
             return
         done = t["period_resolved"]
         work = done / done.max() if done.max() > 0 else np.zeros(n)
-        score = 0.5 * t["quality"] + 0.5 * work
+        w = p["org_assessment_quality_weight"]
+        score = w * t["quality"] + (1.0 - w) * work
         rank = np.empty(n)
         rank[np.argsort(score, kind="stable")] = np.arange(n)
         t["rating"] = rank / (n - 1) if n > 1 else np.ones(n)
@@ -664,9 +677,9 @@ def install(model: GovernanceModel) -> None:
     rng = model.stream("orgs")
     count = round(p["org_initial_density"] * c.n / 1000.0)
     where = rng.integers(0, c.n, count)
-    kind = rng.choice(HOUSEHOLD_KINDS, count, p=services.KIND_WEIGHTS)
-    quality = rng.uniform(0.2, 0.6, count)
-    age = rng.integers(0, 260, count)  # up to five years old
+    kind = rng.choice(HOUSEHOLD_KINDS, count, p=services.kind_weights(p))
+    quality = rng.uniform(p["org_initial_quality_low"], p["org_initial_quality_high"], count)
+    age = rng.integers(0, p["org_initial_max_age"] + 1, count)
     sector.found(kind, c.x[where], c.y[where], quality, age, np.zeros(count))
     sector.sync_maps()
     model.service_handlers[services.ORG] = OrgHandler(model, sector)

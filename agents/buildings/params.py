@@ -1,8 +1,9 @@
-"""Parameters of building self-governance (A3); collected into the one schema by params.py.
+"""Parameters of building self-governance (A3); added to the one schema on import.
 
-Defaults and their reasons are discussed in docs/odd/buildings.md.
+Defaults and their reasons are discussed in docs/ODD.md (buildings section).
 """
 
+from model.params import add_section
 from model.schema import Param, param
 
 _G = "buildings"
@@ -17,9 +18,9 @@ SPECS: list[Param] = [
     param("building_formation_rate", float, 0.25, "chance per step that an eligible building "
           "holds its founding election", article="A3", group=_G, low=0, high=1,
           unit="1/step"),
-    param("building_committee_size", int, 5, "seats on a building committee", article="A3",
+    param("building_committee_size", int, 3, "seats on a building committee", article="A3",
           group=_G, low=1, high=100, unit="members"),
-    param("building_committee_min", int, 3, "members below which a committee dissolves (and "
+    param("building_committee_min", int, 2, "members below which a committee dissolves (and "
           "willing households needed to found one)", article="A3", group=_G, low=1,
           high=100, unit="members"),
     param("building_member_capacity", float, 0.3, "issues one committee member settles per "
@@ -29,11 +30,20 @@ SPECS: list[Param] = [
           low=0, high=1),
     param("covenant_weight", float, 0.2, "competence added by a covenant signed by every "
           "household of the building", article="A3", group=_G, low=0, high=1),
-    param("building_support", float, 0.6, "rung-3 utility for households whose building has "
-          "a committee (half of it for rung 2)", article="A3, B3", group=_G, low=0, high=10),
-    param("building_trust_rate", float, 0.005, "trust in neighbours gained per step by a "
-          "household taking part (rung >= 2) in a building with a committee: "
-          "rate * (1 - trust)", article="A3, C4", group=_G, low=0, high=1, unit="1/step"),
+    param("building_meeting_places", float, 0.3, "places at a building committee's "
+          "meetings and activities, as a share of the building's households", article="A3, B3",
+          group=_G, low=0, high=1, unit="share", source="rationale: a stairwell meeting"),
+    param("building_by_election_interval", int, 4, "weeks between a committee's meetings at "
+          "which covenants are re-signed and vacant seats filled", article="A3", group=_G,
+          low=1, high=520, unit="weeks", source="rationale: monthly"),
+    param("building_vote_floor", float, 0.05, "vote weight of a candidate with no civic "
+          "consciousness (weight = civic + floor)", article="A3", group=_G, low=0.001, high=1,
+          source="rationale: everyone can be elected"),
+    param("building_party_vote", float, 1.0, "extra vote weight of an organised Party member "
+          "under Party leadership (the group nominates them), relative", article="A3, B1",
+          group=_G, low=0, high=10, source="rationale: the backbone of A3"),
     param("cost_building", float, 0.2, "social (volunteer) cost of one issue settled by a "
           "building committee", group="costs", low=0, high=100, unit="cost units"),
 ]
+
+add_section(SPECS)

@@ -1,11 +1,12 @@
 """Building micro self-governance (A3): committees form, settle local issues, and fade.
 
-A building elects a committee when enough of its households are willing (rung >= 2) and
-someone carries it: an organised Party member (under party_leadership), or else a
-self-governing (rung-3) resident with a larger willing share behind them. The committee
-handles its building's matters and neighbour disputes at the `building` stage of the
-service chain and makes self-governance within reach of its households; members who stop
-taking part leave, and a committee below its minimum dissolves.
+Summary of rule: a building elects a committee when enough of its households are willing
+(rung >= 2) and someone carries it: an organised Party member (under party_leadership), or
+else a self-governing (rung-3) resident with a larger willing share behind them. Seats are
+roles (rung 3) and its meetings are places (rung 2) for the building's households; it
+handles the building's matters and neighbour disputes at the `building` stage of the
+service chain. Members who give up their seat (leave rung 3) or move out leave, and a
+committee below its minimum dissolves. Elected candidates must have the hours a role takes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.building import BuildingCommittee, elect
+from agents.buildings.agent import BuildingCommittee, elect
 from model import services
 from model.measures import measure
 from model.population import LEVELS
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
 MECHANISM = "building_autonomy"
-# By-elections fill vacant seats at the building's monthly meeting.
-BY_ELECTION_INTERVAL = 4
 
 
 class BuildingHandler(services.Handler):
@@ -92,44 +91,38 @@ class BuildingSelfGovernance:
             self.members = self.members[self.model.community.building_of[self.members] != b]
 
     # --- rules --------------------------------------------------------------------------------
-    def prepare(self, now: int) -> None:
-        """A committee puts self-governance within its households' reach (rungs 3, and 2)."""
+    def offer(self, now: int) -> None:
+        """Seats are roles only their holders can take; meetings are places for the building."""
         if not self.committees:
             return
-        c, pop = self.model.community, self.model.population
-        here = self.active[c.building_of] * self.model.params["building_support"]
-        pop.support[3] += here
-        pop.support[2] += 0.5 * here
+        m, p = self.model, self.model.params
+        c, offers = m.community, m.population.offers
+        pool = np.full(m.population.n, -1, dtype=np.intp)
+        pool[self.members] = c.building_of[self.members]
+        offers.add_roles("building_seat", pool, self.seats_filled())
+        offers.add_places("building_meeting", c.building_of,
+                          p["building_meeting_places"] * c.building_size * self.active)
 
     def act(self, now: int) -> None:
         if not self.model.mechanisms[MECHANISM]:
             return
         self.fade()
         self.form(now)
-        if now % BY_ELECTION_INTERVAL == 0:
+        if now % self.model.params["building_by_election_interval"] == 0:
             self.by_elections()
-        self.neighbourly_contact()
 
-    def neighbourly_contact(self) -> None:
-        """Taking part in the building's consultation builds trust among neighbours (C4).
-
-        t <- t + rate * (1 - t) for every household on rung >= 2 in a building with a
-        committee: repeated cooperation in a small, stable group is how interpersonal trust
-        is learnt (Putnam 1993; Ostrom 1998), on top of disputes it settles.
-        """
-        if not self.committees:
-            return
-        c, pop = self.model.community, self.model.population
-        rate = self.model.params["building_trust_rate"]
-        taking_part = self.active[c.building_of] & (pop.level >= 2)
-        pop.trust_nbr += rate * taking_part * (1.0 - pop.trust_nbr)
+    def moved_out(self, households: np.ndarray) -> None:
+        """Members who move away leave their seat (the committee may then dissolve)."""
+        if len(self.members):
+            self.members = np.setdiff1d(self.members, households, assume_unique=True)
 
     def fade(self) -> None:
-        """Members below rung 2 leave; a committee under its minimum dissolves."""
+        """Members who gave up their role (below rung 3) leave; a committee under its
+        minimum dissolves."""
         if not self.committees:
             return
         level = self.model.population.level
-        self.members = self.members[level[self.members] >= 2]
+        self.members = self.members[level[self.members] >= 3]
         gone = np.flatnonzero(self.active & (self.seats_filled() < self.minimum()))
         for b in gone.tolist():
             self.committees[b].remove()
@@ -203,22 +196,28 @@ class BuildingSelfGovernance:
     def _elect(self, seats: np.ndarray) -> None:
         """Fill `seats[b]` seats in every building b from its willing non-members.
 
-        Vote weight = civic consciousness; under Party leadership organised members count
-        double (the Party group nominates them: the backbone of A3).
+        Candidates are willing households (rung >= 2) with the free hours a role takes;
+        the elected take up the role (rung 3). Vote weight = civic consciousness +
+        building_vote_floor; under Party leadership organised members weigh more (the
+        Party group nominates them: the backbone of A3).
         """
-        m = self.model
+        m, p = self.model, self.model.params
         c, pop = m.community, m.population
         homes = c.households_in(np.flatnonzero(seats > 0))  # only buildings electing now
         member = np.zeros(pop.n, dtype=bool)
         member[self.members] = True
-        cand = np.sort(homes[(pop.level[homes] >= 2) & ~member[homes]])
+        free = pop.free_hours()[homes]
+        ok = (pop.level[homes] >= 2) & ~member[homes] & (free >= pop.rung_hours[3])
+        cand = np.sort(homes[ok])
         if len(cand) == 0:
             return
-        weight = pop.civic[cand] + 0.05
+        weight = pop.civic[cand] + p["building_vote_floor"]
         party = getattr(m, "party", None)
         if m.mechanisms["party_leadership"] and party is not None and party.organised:
-            weight = weight * (1.0 + (pop.party[cand] & party.has_branch[c.grid_of[cand]]))
+            backbone = pop.party[cand] & party.has_branch[c.grid_of[cand]]
+            weight = weight * (1.0 + p["building_party_vote"] * backbone)
         chosen = elect(cand, c.building_of[cand], seats, weight, m.rng)
+        pop.level[chosen] = 3
         self.members = np.sort(np.concatenate([self.members, chosen]))  # disjoint: non-members
 
 

@@ -3,7 +3,9 @@
 Party members are ordinary households (`population.party`) who exist whether or not the
 Party organisation leads; `party_leadership` organises them: branches in management grids,
 groups in buildings, monthly work meetings that keep the community's handlers coordinated,
-and members who recruit their neighbours into taking part.
+branch activities that members organise (places for their neighbours) and group duties
+(roles for members). Members' sense of duty is a trait of theirs (`party_duty`, in every
+scenario), not an effect of the switch.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import mesa
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
-from model.community import moore_sum
 
 
 class PartyBranch(FixedAgent):
@@ -47,8 +48,8 @@ class PartyCommittee(mesa.Agent):
         self.coverage = 0.0
         self.meetings = 0
         self.organised = False
-        # Who is organised changes only when branches are founded: kept, not recomputed
-        # every step over every household.
+        # Who is organised changes only when branches are founded or members move: kept,
+        # not recomputed every step over every household.
         self.organised_ids = np.zeros(0, dtype=np.int64)
 
     # --- structure (A2a) ------------------------------------------------------------------
@@ -104,17 +105,30 @@ class PartyCommittee(mesa.Agent):
         """Between meetings handlers drift apart: c <- c * (1 - decay) every step."""
         self.coordination *= 1.0 - self.model.params["coordination_decay"]
 
-    def recruit(self) -> None:
-        """Organised members lead (rungs 2-3) and draw neighbours in (rungs 1-2)."""
-        p, pop, c = self.model.params, self.model.population, self.model.community
-        leading = np.zeros(pop.n, dtype=bool)
-        leading[self.organised_at_least(2)] = True
-        near = moore_sum(leading.reshape(c.width, c.height)).ravel() > 0
-        near &= ~pop.party
-        drawn = np.flatnonzero(near)  # only the households within a leader's reach
-        pull = p["party_recruitment"]
-        pop.support[1][drawn] += pull
-        pop.support[2][drawn] += pull
-        ids, duty = self.organised_ids, p["party_member_duty"]
-        pop.support[2][ids] += duty
-        pop.support[3][ids] += duty
+    def refresh_members(self) -> None:
+        """Households moved: the roll is re-read from the population (members move too)."""
+        c, pop = self.model.community, self.model.population
+        self.members = np.flatnonzero(pop.party)
+        self.group_size = np.bincount(c.building_of[self.members], minlength=c.n_buildings)
+        self.grid_size = np.bincount(c.grid_of[self.members], minlength=c.n_grids)
+        if self.organised:
+            self.organised_ids = self.members[self.has_branch[c.grid_of[self.members]]]
+
+    def offer(self) -> None:
+        """Branches hold activities and members take group duties (B1 iii, A3).
+
+        Places per grid = party_places_per_member * organised members taking part (rung
+        >= 2) there: members organise, neighbours attend. Roles: each organised member may
+        hold a duty in its building's Party group (a role only members can take).
+        """
+        m, p = self.model, self.model.params
+        c, pop, offers = m.community, m.population, m.population.offers
+        leading = self.organised_at_least(2)
+        per_grid = np.bincount(c.grid_of[leading], minlength=c.n_grids)
+        offers.add_places("party_branch", c.grid_of,
+                          p["party_places_per_member"] * per_grid * self.has_branch)
+        pool = np.full(pop.n, -1, dtype=np.intp)
+        pool[self.organised_ids] = c.building_of[self.organised_ids]
+        offers.add_roles("party_group", pool,
+                         np.bincount(c.building_of[self.organised_ids],
+                                     minlength=c.n_buildings))

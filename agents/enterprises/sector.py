@@ -8,9 +8,12 @@ whichever mechanisms are on). Two mechanisms change what happens around them:
   enterprise disputes before they climb to grid worker, committee and government, and, by
   visiting firms, learns what their employees need;
 - `enterprise_participation` (B4 ii, C3): a monthly project round in which firms pledge to
-  social organisations' projects; the projects earn the firm reputation with the residents
-  around it and, when they meet its staff's needs, employees' satisfaction; what giving
-  brings back reinforces the firm's propensity to give (agents/enterprise.py).
+  social organisations' projects. A pledge pays for places at the organisation's activities
+  while the project runs; firms that give also release paid volunteer time to their staff
+  (hours, not willingness). The firm's return is what actually happened: the goodwill of
+  nearby households who took part in the project's activities and the satisfaction of its
+  own staff who did, when the project meets their need; what giving brings back reinforces
+  the propensity to give against an aspiration that adapts (agents/enterprises/agent.py).
 
 Money is conserved: every yuan pledged is either received by an organisation or waits in
 the community fund until one exists (`EnterpriseSector.ledger`).
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.enterprise import Enterprise
+from agents.enterprises.agent import Enterprise
 from model import services
 from model.measures import measure, tally_measure
 from model.scenarios import Scenario, register
@@ -32,10 +35,8 @@ if TYPE_CHECKING:
 
 CONSULTATION = "enterprise_consultation"
 PARTICIPATION = "enterprise_participation"
-INITIAL_CSR_SD = 0.1  # spread of initial propensities across firms
-NEUTRAL_OPINION = 0.5
 # Kinds of service organisations offer (one per household issue kind); a firm's staff need one.
-SERVICE_KINDS = len(services.KIND_WEIGHTS)  # residents' opinion of a firm before anything happens
+SERVICE_KINDS = services.HOUSEHOLD_KINDS
 
 
 class EnterpriseSector:
@@ -52,7 +53,7 @@ class EnterpriseSector:
         rs = model.stream("enterprises")  # set-up draws: unconditional (common random numbers)
         k = min(p["enterprise_count"], pop.n)
         sites = rs.choice(pop.n, size=k, replace=False)
-        propensity = np.clip(rs.normal(p["csr_initial"], INITIAL_CSR_SD, k), 0.0, 1.0)
+        propensity = np.clip(rs.normal(p["csr_initial"], p["csr_sd"], k), 0.0, 1.0)
         need = (rs.random(k) * SERVICE_KINDS).astype(np.int64)  # kind of service staff need
         staff = rs.poisson(p["enterprise_staff"], k)
         employer = np.full(pop.n, -1, dtype=np.int32)
@@ -79,7 +80,7 @@ class EnterpriseSector:
         self.firm_of = np.where(employer >= 0, employer, firm_of).astype(np.int32)
         self.exposed = np.flatnonzero(self.firm_of >= 0)
         self.touched = np.bincount(self.firm_of[self.exposed], minlength=k)
-        self.opinion = np.full(pop.n, NEUTRAL_OPINION)
+        self.opinion = np.full(pop.n, p["initial_opinion"])
         self.propensity_arr = np.array([f.propensity for f in self.firms])
         # Ledger of the participation platform (yuan, over the run).
         self.donated = 0.0
@@ -107,13 +108,17 @@ class EnterpriseSector:
             self.participation_from = self.model.step_count + 1
 
     def prepare(self, now: int) -> None:
-        """Firms that give bring their staff to community activities (rung 2)."""
+        """Firms that give release paid volunteer time to their staff (hours, B4 ii)."""
         if not self.model.mechanisms[PARTICIPATION] or not self.firms:
             return
         pop = self.model.population
         staff = pop.employer >= 0
-        pop.support[2][staff] += (self.model.params["enterprise_volunteer_support"]
-                                  * self.propensity_arr[pop.employer[staff]])
+        pop.extra_hours[staff] += (self.model.params["enterprise_volunteer_hours"]
+                                   * self.propensity_arr[pop.employer[staff]])
+
+    def moved_out(self, households: np.ndarray) -> None:
+        """A newcomer has no grudge against, nor goodwill for, the firm next door."""
+        self.opinion[households] = self.model.params["initial_opinion"]
 
     def act(self, now: int) -> None:
         due = (self.model.mechanisms[PARTICIPATION] and self.participation_from is not None
@@ -138,7 +143,8 @@ class EnterpriseSector:
         k = len(self.firms)
         total = np.bincount(self.firm_of[self.exposed], weights=self.opinion[self.exposed],
                             minlength=k)
-        rep = np.where(self.touched > 0, total / np.maximum(self.touched, 1), NEUTRAL_OPINION)
+        rep = np.where(self.touched > 0, total / np.maximum(self.touched, 1),
+                       self.model.params["initial_opinion"])
         for f in self.firms:
             f.reputation = float(rep[f.index])
 
@@ -213,25 +219,41 @@ class EnterpriseSector:
         return int(np.argmax(score))
 
     def project_effect(self, firm: Enterprise, org, amount: float) -> float:
-        """What the funded project brings the firm: reputation gain + employees' morale gain.
+        """The project runs: places at the organisation; the firm's return is who came.
 
-        Households attributed to the firm and within reach of the project see it; the
-        firm's staff gain only if the project's kind is what they need.
+        A pledge buys places for `project_interval` weeks: amount / project_cost *
+        project_places. The firm's return is measured on this week's participants of the
+        organisation's activities (the allocation just made): goodwill of the households
+        attributed to the firm who take part there, and the satisfaction of its own staff
+        who take part when the project's kind is what they need.
         """
-        p, c, pop = self.model.params, self.model.community, self.model.population
+        m, p, c, pop = self.model, self.model.params, self.model.community, \
+            self.model.population
         scale = min(1.0, amount / p["project_cost"]) * float(np.clip(org.quality, 0.0, 1.0))
-        ox, oy = org.cell.coordinate
+        t = m.org_sector.table
+        now = m.step_count
+        row = org.row
+        t["project_places"][row] = (t["project_places"][row] * (t["project_until"][row] > now)
+                                    + amount / p["project_cost"] * p["project_places"])
+        t["project_until"][row] = now + p["project_interval"]
+        offers = pop.offers
+        names = [s.name for s in offers.places]
+        src = names.index("organisation") if "organisation" in names else -1
+        there = (offers.place_of == src) & (offers.place_pool == row) if src >= 0 else \
+            np.zeros(pop.n, dtype=bool)
         mine = self.exposed[self.firm_of[self.exposed] == firm.index]
-        seen = mine[c.distance(c.x[mine], c.y[mine], ox, oy) <= p["enterprise_reach"]]
+        seen = mine[there[mine]]
         before = self.opinion[seen]
         self.opinion[seen] = before + p["project_reputation_gain"] * scale * (1.0 - before)
         d_rep = float((self.opinion[seen] - before).sum()) / max(len(mine), 1)
         d_staff = 0.0
         staff = firm.employees
         if len(staff) and int(org.kind) == firm.need:
-            old = pop.satisfaction[staff]
-            pop.satisfaction[staff] = old + p["project_satisfaction_gain"] * scale * (1.0 - old)
-            d_staff = float((pop.satisfaction[staff] - old).mean())
+            came = staff[there[staff]]
+            old = pop.satisfaction[came]
+            pop.satisfaction[came] = old + p["project_satisfaction_gain"] * scale * (1.0 - old)
+            d_staff = float((pop.satisfaction[came] - old).sum()) / len(staff)
+        del c
         return d_rep + d_staff
 
     def ledger(self) -> dict[str, float]:
@@ -243,7 +265,6 @@ class ConsultationHandler(services.Handler):
     """The consultation platform's mediators: enterprise disputes only, when it exists."""
 
     stage = services.ENTERPRISE
-    delay = 1  # a mediation meeting is held the week after
 
     def __init__(self, model: GovernanceModel, sector: EnterpriseSector) -> None:
         super().__init__(model)
@@ -262,6 +283,9 @@ class ConsultationHandler(services.Handler):
 
     def competence_of(self, idx: np.ndarray, group: np.ndarray) -> float:
         return self.model.params["consultation_competence"]
+
+    def handling_delay(self) -> int:
+        return self.model.params["consultation_delay"]
 
     def cost(self) -> float:
         return self.model.params["cost_consultation"]

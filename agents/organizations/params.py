@@ -1,10 +1,11 @@
-"""Parameters of the social organisations (A2b, B2, C2), collected into the one schema.
+"""Parameters of the social organisations (A2b, B2, C2), added to the one schema on import.
 
 Time is one week per step; money is in the model's cost units (one issue handled by the
 residents' committee costs `cost_rc` = 1.5). Where no measured value exists the default is
-a plausible order of magnitude, documented in docs/odd/organizations.md.
+a plausible order of magnitude, documented in docs/ODD.md (organisations section).
 """
 
+from model.params import add_section
 from model.schema import Param, param
 
 _G = "organizations"
@@ -24,9 +25,22 @@ SPECS: list[Param] = [
           "services and activities)", article="B2", group=_G, low=0, high=1, unit="1/step"),
     param("org_capacity", float, 2.0, "issues per step an organisation of quality 1 can take",
           article="B2", group=_G, low=0, high=100, unit="issues/step"),
-    param("org_activity_pull", float, 1.5, "utility of rung 2 (guided participation) offered "
-          "by a quality-1 organisation's activities to households within reach",
-          article="B3", group=_G, low=0, high=10, main=True),
+    param("org_places", float, 20.0, "places at activities a quality-1 organisation holds per "
+          "week for households within reach", article="B2, B3", group=_G, low=0, high=1000,
+          unit="places", source="rationale: a weekly activity of about twenty; free in "
+          "calibration"),
+    param("org_roles", float, 3.0, "volunteer roles (self-governance) a quality-1 organisation "
+          "offers", article="B2, B3", group=_G, low=0, high=100, unit="roles",
+          source="rationale"),
+    param("org_initial_quality_low", float, 0.2, "lowest quality of the organisations present "
+          "at start (uniform)", group=_G, low=0, high=1, source="rationale"),
+    param("org_initial_quality_high", float, 0.6, "highest quality of the organisations present "
+          "at start (uniform)", group=_G, low=0, high=1, source="rationale"),
+    param("org_initial_max_age", int, 260, "oldest age of the organisations present at start "
+          "(uniform from 0)", group=_G, low=0, high=5200, unit="weeks",
+          source="rationale: up to five years old"),
+    param("org_quality_sd", float, 0.05, "spread of a newborn organisation's quality around "
+          "the starting level", group=_G, low=0, high=1, source="rationale"),
     # --- ecology ------------------------------------------------------------------------
     param("org_founding_rate", float, 0.002, "expected foundings per step per unmet issue "
           "(known, open, passed the organisation stage)", article="C2", group=_G, low=0,
@@ -77,9 +91,9 @@ SPECS: list[Param] = [
           "assessment", article="B2(ii)", group=_G, low=0, high=1000, unit="cost units"),
     param("org_reward_share", float, 0.25, "share of organisations rewarded at each "
           "assessment (the best rated)", article="B2(ii)", group=_G, low=0, high=1),
-    param("org_rating_pull", float, 0.5, "published rating's effect on residents: activity "
-          "pull times (1 + org_rating_pull * rating)", article="B2(ii)", group=_G, low=0,
-          high=5),
+    param("org_assessment_quality_weight", float, 0.5, "weight of quality in the "
+          "assessment score (the rest: work done relative to the busiest)", article="B2(ii)",
+          group=_G, low=0, high=1, source="rationale"),
     # --- procurement (B2 ii, C1) --------------------------------------------------------
     param("org_tender_interval", int, 52, "steps between open tenders (52 = yearly); the "
           "first is held when procurement starts", article="B2(ii)", group=_G, low=1,
@@ -107,3 +121,5 @@ SPECS: list[Param] = [
     param("org_shared_saving", float, 0.3, "share of running cost saved by shared resources "
           "under coordination", article="B2(iii)", group=_G, low=0, high=1),
 ]
+
+add_section(SPECS)

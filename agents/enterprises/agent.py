@@ -24,11 +24,12 @@ class Enterprise(FixedAgent):
         self.employees = employees  # household ids (fixed for the run)
         self.propensity = float(propensity)
         self.need = int(need)  # kind of organisation service its staff need (issue kind)
-        self.reputation = 0.5  # mean opinion of the households it touches (set each step)
+        self.reputation = float(model.params["initial_opinion"])  # mean opinion (set each step)
         self.given = 0.0  # yuan given over the run
         self.rounds_given = 0
         self.last_return = 0.0  # reputation + morale gained by its last gift
         self.mediated = 0  # its disputes mediated on the platform over the run
+        self.aspiration = float(model.params["csr_aspiration"])  # adapts to what giving brings
 
     def pledge(self) -> float:
         """Yuan offered when it gives this round: in proportion to its local workforce."""
@@ -39,11 +40,15 @@ class Enterprise(FixedAgent):
 
         Stimulus s = clip((payoff - A) / A, -1, 1) with aspiration A; a satisfying outcome
         moves the propensity towards 1 by l * (1 - p) * s, a disappointing one towards 0
-        by l * p * |s|. Returns the stimulus.
+        by l * p * |s|. The aspiration then moves toward the payoff (habituation, Macy and
+        Flache 2002): A <- A + h * (payoff - A), floored at the schema's lowest aspiration.
+        Returns the stimulus.
         """
         p = self.model.params
-        aspiration = p["csr_aspiration"]
+        aspiration = self.aspiration
         s = float(np.clip((payoff - aspiration) / aspiration, -1.0, 1.0))
+        self.aspiration = max(aspiration + p["csr_habituation"] * (payoff - aspiration),
+                              p["csr_aspiration_floor"])
         rate = p["csr_learning"]
         if s >= 0:
             self.propensity += rate * (1.0 - self.propensity) * s

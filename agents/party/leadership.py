@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from mesa.time import Schedule
 
-from agents.party import PartyCommittee
+from agents.party.agent import PartyCommittee
 from model.measures import measure
 from model.scenarios import Scenario, register
 
@@ -21,7 +21,7 @@ MECHANISM = "party_leadership"
 
 
 class PartyLeadership:
-    """The submodel: coordination drifts every step, meetings restore it, members recruit."""
+    """The submodel: coordination drifts every step, meetings restore it, branches organise."""
 
     def __init__(self, model: GovernanceModel, committee: PartyCommittee) -> None:
         self.model, self.committee = model, committee
@@ -50,7 +50,17 @@ class PartyLeadership:
         party = self.committee
         party.drift()
         self.model.coordination = party.coordination
-        party.recruit()
+
+    def offer(self, now: int) -> None:
+        if self.model.mechanisms[MECHANISM]:
+            self.committee.offer()
+
+    def moved_out(self, households) -> None:
+        """Newcomers are Party members at the community's share, like everyone else."""
+        m = self.model
+        m.population.party[households] = (m.rng.random(len(households))
+                                           < m.params["party_member_share"])
+        self.committee.refresh_members()
 
 
 def install(model: GovernanceModel) -> None:
@@ -75,8 +85,9 @@ register(Scenario(
     "Party-building leadership (A2a, B1, A3): branches and groups hold monthly work meetings, "
     "members recruit neighbours and back building committees.",
     {"rc_admin_burden": 0.7, "party_leadership": True, "building_autonomy": True},
-    notice="Coordination rises in monthly steps and fewer issues are lost; participation "
-           "grows around active members; building committees appear where members lead.",
+    notice="Coordination rises in monthly steps and fewer issues are lost; branch activities "
+           "offer places around active members; building committees appear where members "
+           "lead.",
     try_="Lower party_member_share (few_party_members), or switch building_autonomy off.",
 ))
 

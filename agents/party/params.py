@@ -1,8 +1,9 @@
-"""Parameters of the Party actors (A2a, B1); collected into the one schema by model/params.py.
+"""Parameters of the Party actors (A2a, B1); added to the one schema on import.
 
-Defaults and their sources are discussed in docs/odd/party.md.
+Defaults and their sources are discussed in docs/ODD.md (Party section).
 """
 
+from model.params import add_section
 from model.schema import Param, param
 
 _G = "party"
@@ -23,10 +24,10 @@ SPECS: list[Param] = [
     param("coordination_decay", float, 0.05, "share of coordination lost per step without "
           "meetings (handlers drift apart)", article="B1(ii)", group=_G, low=0, high=1,
           unit="1/step"),
-    param("party_recruitment", float, 0.8, "rung-1 and rung-2 utility for a household with an "
-          "active Party member (rung >= 2) among its 8 neighbours", article="B1(iii)",
-          group=_G, low=0, high=10),
-    param("party_member_duty", float, 1.0, "rung-2 and rung-3 utility for organised Party "
-          "members themselves (members take the lead)", article="A3, B1", group=_G, low=0,
-          high=10),
+    param("party_places_per_member", float, 3.0, "places at a branch's activities per "
+          "organised member taking part (members organise, neighbours attend)",
+          article="B1(iii)", group=_G, low=0, high=100, unit="places/member",
+          source="rationale; free in calibration"),
 ]
+
+add_section(SPECS)

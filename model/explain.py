@@ -1,0 +1,117 @@
+"""Explain one household's decision: every term of its rung utilities and its odds.
+
+The terms are computed from the same arrays and parameters as the vectorised rule
+(`Population.rung_utilities`, `choice_probabilities`), in float64; a test checks that they
+add up to the rule's own utilities. The demo and the CLI show them; nothing in the model
+reads them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from model.population import RUNGS
+from model.services import KINDS, STAGES
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+_COST = ("cost_voice", "cost_guided", "cost_self")
+
+
+def rung_terms(m: GovernanceModel, i: int) -> list[tuple[str, list[float]]]:
+    """(term, [value on rung 1, 2, 3]) for household i as it would decide now."""
+    p, pop = m.params, m.population
+    free = float(pop.free_hours()[i])
+    social = [float(pop.scope_share_at_least(r)[i]) for r in RUNGS]
+    both = [0.0, 1.0, 1.0]  # terms that only rungs 2 and 3 carry
+
+    def same(x: float) -> list[float]:
+        return [x, x, x]
+
+    time = []
+    for r in RUNGS:
+        need = float(pop.rung_hours[r])
+        if need <= 0:
+            time.append(0.0)
+        elif free <= 0 or need / free > 1.0:
+            time.append(-math.inf)
+        else:
+            time.append(-p["time_weight"] * need / free)
+    return [
+        ("neighbours already on the rung", [p["social_weight"] * s for s in social]),
+        ("trust in government", same(p["trust_weight"] * float(pop.trust_gov[i]))),
+        ("efficacy", same(p["efficacy_weight"] * float(pop.efficacy[i]))),
+        ("civic consciousness", same(p["civic_weight"] * float(pop.civic[i]))),
+        ("fatigue", same(-p["fatigue_weight"] * float(pop.fatigue[i]))),
+        ("personal cost", same(-float(pop.cost_shift[i]))),
+        ("cost of the rung", [-p[c] for c in _COST]),
+        ("share of free hours", time),
+        ("trust in neighbours", [b * p["neighbor_trust_weight"] * float(pop.trust_nbr[i])
+                                 for b in both]),
+        ("Party member's duty", [b * p["party_duty"] * float(pop.party[i]) for b in both]),
+    ]
+
+
+def odds(utility: list[float], rung: int, rate: float) -> tuple[float, float]:
+    """P(climb), P(fall) of a household on `rung` (the rule of Population.decide)."""
+    table = [math.inf, *utility, -math.inf]
+    up, down = table[rung + 1], -table[rung]
+    top = max(up, down, 0.0)
+    e_up, e_down, e_stay = (math.exp(x - top) if x > -math.inf else 0.0
+                            for x in (up, down, 0.0))
+    total = e_up + e_down + e_stay
+    return rate * e_up / total, rate * e_down / total
+
+
+def explain_household(m: GovernanceModel, i: int) -> dict[str, Any]:
+    """State, decision terms, odds, constraints and issues of household i."""
+    pop = m.population
+    if not 0 <= i < pop.n:
+        raise IndexError(f"household {i} does not exist (0..{pop.n - 1})")
+    terms = rung_terms(m, i)
+    utility = [sum(values[k] for _, values in terms) for k in range(3)]
+    rung = int(pop.level[i])
+    p_climb, p_fall = odds(utility, rung, m.params["adjustment_rate"])
+    o = pop.offers
+    place = int(o.place_of[i])
+    role = int(o.role_of[i])
+    book = m.issues
+    mine = np.flatnonzero(book.household == i)
+    issues = [{
+        "kind": KINDS[int(book.kind[j])], "stage": STAGES[int(book.stage[j])],
+        "age": int(m.step_count - book.created[j]), "known": bool(book.known[j]),
+        "voiced": bool(book.voiced[j]),
+        "status": "being settled" if book.done_at[j] >= 0 else
+                  ("waiting" if book.known[j] else "nobody knows"),
+    } for j in mine.tolist()]
+    return {
+        "rung": rung,
+        "state": {
+            "trust in government": float(pop.trust_gov[i]),
+            "trust in neighbours": float(pop.trust_nbr[i]),
+            "efficacy": float(pop.efficacy[i]),
+            "satisfaction": float(pop.satisfaction[i]),
+            "civic consciousness": float(pop.civic[i]),
+            "fatigue": float(pop.fatigue[i]),
+            "own free hours a week": float(pop.hours[i]),
+            "free hours this week": float(pop.free_hours()[i]),
+            "Party member": float(pop.party[i]),
+            "weeks since moving in": float(pop.tenure[i]),
+        },
+        "terms": terms,
+        "utility": utility,
+        "p_climb": p_climb,
+        "p_fall": p_fall,
+        "p_stay": 1.0 - p_climb - p_fall,
+        "last_move": int(pop.last_move[i]),
+        "constraints": {
+            "hours needed (voice, guided, self)": [float(pop.rung_hours[r]) for r in RUNGS],
+            "place held": o.places[place].name if 0 <= place < len(o.places) else "",
+            "role held": o.roles[role].name if 0 <= role < len(o.roles) else "",
+        },
+        "issues": issues,
+    }

@@ -1,0 +1,84 @@
+"""This week's places at activities and roles in self-governance, and who gets them.
+
+Guided participation (rung 2) means attending an activity someone actually holds, and
+self-governance (rung 3) means holding one of a limited number of roles; so how many
+households can stand on those rungs follows from what the institutions offer, not from a
+cap. Institutions publish *sources* in their `prepare` hook: for every household the pool
+that serves it (-1: none) and each pool's capacity. Households that want the rung then
+claim places source by source, incumbents first (people keep their seat in a group they
+already belong to), the rest in a random order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.services import integer_capacity, ranks_within_groups
+
+
+@dataclass
+class Source:
+    """One offering institution's pools: `pool_of[h]` serves household h; `capacity[p]`."""
+
+    name: str
+    pool_of: np.ndarray
+    capacity: np.ndarray
+
+
+class Offers:
+    """Places (rung 2) and roles (rung 3) published this week, by source name."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.places: list[Source] = []
+        self.roles: list[Source] = []
+        # Who holds what after this week's allocation: index into places / roles, -1 none.
+        self.place_of = np.full(n, -1, dtype=np.int8)
+        self.role_of = np.full(n, -1, dtype=np.int8)
+        self.place_pool = np.full(n, -1, dtype=np.intp)
+
+    def clear(self) -> None:
+        self.places, self.roles = [], []
+
+    def add_places(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> None:
+        self.places.append(Source(name, pool_of, np.asarray(capacity, dtype=np.float64)))
+
+    def add_roles(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> None:
+        self.roles.append(Source(name, pool_of, np.asarray(capacity, dtype=np.float64)))
+
+    def offered(self, kind: str) -> dict[str, float]:
+        """Total capacity of each source of `kind` ('places' or 'roles')."""
+        return {s.name: float(s.capacity.sum()) for s in getattr(self, kind)}
+
+
+def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
+             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Give each household in `want` a slot from the first source with room in its pool.
+
+    Returns (source index per household, -1 for none; pool per household, -1 for none).
+    Incumbents (households that held a slot of this kind last week) queue first, so a
+    shrinking offer pushes out newcomers before members; within each group the order is
+    random. Fractional capacities are rounded at random with the mean kept.
+    """
+    n = len(want)
+    got = np.full(n, -1, dtype=np.int8)
+    pool = np.full(n, -1, dtype=np.intp)
+    if not sources or not want.any():
+        return got, pool
+    key = rng.random(n)
+    key[incumbent] -= 1.0
+    remaining = want.copy()
+    for s, src in enumerate(sources):
+        cand = np.flatnonzero(remaining & (src.pool_of >= 0))
+        if len(cand) == 0 or len(src.capacity) == 0:
+            continue
+        g = src.pool_of[cand]
+        order = np.lexsort((key[cand], g))
+        cand, g = cand[order], g[order]
+        ok = ranks_within_groups(g) < integer_capacity(src.capacity, rng)[g]
+        got[cand[ok]] = s
+        pool[cand[ok]] = g[ok]
+        remaining[cand[ok]] = False
+    return got, pool
