@@ -1,12 +1,14 @@
 """Scenarios that combine every actor: the whole programme, its staged rollout, and the
 participation-growth comparisons (communities that differ, under the same programme).
 
-Registered after the actor modules so their parameters exist.
+Registered after the actor modules so their parameters exist (the pathway variants close
+actors' parameters).
 """
 
 from __future__ import annotations
 
 from model.params import MECHANISMS, PARAMS
+from model.pathways import PATHWAYS
 from model.scenarios import Scenario, register
 
 ADMIN = {"rc_admin_burden": 0.7}
@@ -53,11 +55,15 @@ def _register_all() -> None:
     growth = [
         ("typical_community", "A typical community under the whole programme (the growth "
          "reference).", {}),
-        ("low_trust_start", "The whole programme in a community that starts with little trust "
+        ("low_trust_start", "The whole programme where households arrive with little trust "
          "in government and in neighbours.",
          {"initial_trust_government": 0.25, "initial_trust_neighbors": 0.2}),
-        ("passive_start", "The whole programme where almost nobody takes part at first.",
-         {"initial_participation": 0.05}),
+        ("busy_households", "The whole programme where working households have half the "
+         "free hours and fewer are retired.",
+         {"hours_working": 1.0, "share_retired": 0.1}),
+        ("high_turnover", "The whole programme in a community of movers (a quarter of "
+         "households move each year, as in renter-heavy districts).",
+         {"move_out_rate": 0.25}),
         ("heavy_paperwork", "The whole programme but the committee keeps its administrative "
          "load (no de-administration, high burden).",
          {"rc_deadministration": False, "rc_admin_burden": 0.9}),
@@ -76,6 +82,16 @@ def _register_all() -> None:
             notice=PARAMS[mech].meaning + ".",
             try_="Compare with administrative, then with collaborative (everything on).",
             kind="single",
+        ))
+    for pathway in PATHWAYS.values():
+        register(Scenario(
+            f"collaborative_without_{pathway.name}",
+            f"The whole programme with one pathway closed: {pathway.meaning} "
+            f"({pathway.mechanism}).",
+            {**WHOLE_PROGRAMME, **pathway.closed},
+            notice="The paired difference from collaborative is what this pathway carries.",
+            try_="Run experiments/configs/pathways.toml for all pathways at once.",
+            kind="pathway",
         ))
 
 

@@ -1,4 +1,8 @@
-"""The threshold rule reproduces Granovetter's (1978) model exactly."""
+"""The threshold rule (the docking rule) reproduces Granovetter's (1978) model exactly.
+
+Granovetter's model has no burn-in and no households moving: the docking settings switch
+both off (`DOCK`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import numpy as np
 from model import GovernanceModel
 from model.community import moore_sum
 from tests.conftest import SMALL
+
+DOCK = {"burn_in": 0, "move_out_rate": 0.0}
 
 
 def _granovetter(thresholds: np.ndarray, r0: float, steps: int) -> list[float]:
@@ -20,7 +26,7 @@ def _granovetter(thresholds: np.ndarray, r0: float, steps: int) -> list[float]:
 
 def test_global_threshold_rule_is_granovetter():
     for seed in range(4):
-        model = GovernanceModel(rng=seed, decision_rule="threshold", influence_scope="global",
+        model = GovernanceModel(rng=seed, decision_rule="threshold", influence_scope="global", **DOCK,
                                 threshold_mean=0.25, threshold_sd=0.12, **SMALL)
         thresholds = model.population.threshold.copy()
         r0 = float((model.population.level >= 1).mean())
@@ -30,7 +36,7 @@ def test_global_threshold_rule_is_granovetter():
 
 
 def test_threshold_equilibrium_is_the_fixed_point():
-    model = GovernanceModel(rng=11, decision_rule="threshold", influence_scope="global",
+    model = GovernanceModel(rng=11, decision_rule="threshold", influence_scope="global", **DOCK,
                             threshold_mean=0.35, threshold_sd=0.2, **SMALL)
     thr = model.population.threshold.copy()
     r = float((model.population.level >= 1).mean())
