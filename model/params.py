@@ -85,10 +85,15 @@ _SPECS: list[Param] = [
     _p("decision_rule", str, "logit", "participation rule: 'logit' (the model's rule: ladder "
        "climbing with social influence, trust, efficacy, time and cost) or 'threshold' "
        "(Granovetter 1978, kept as the docking rule)", article="B3",
-       group="residents", choices=("logit", "threshold")),
+       group="residents", choices=("logit", "threshold"),
+       source="rationale: logit is the model's rule (McFadden 1974; Brock and Durlauf 2001);"
+              " threshold is the Granovetter 1978 docking rule"),
     _p("influence_scope", str, "moore", "whose participation a household sees: its 8 neighbours, "
        "its building, or the whole community", group="residents",
-       choices=("moore", "building", "global")),
+       choices=("moore", "building", "global"),
+       source="rationale: households see their neighbours next door; building and global "
+              "scopes are for comparison and docking (Brock and Durlauf 2001: global "
+              "interactions)"),
     _p("initial_participation", float, 0.3, "share of households voicing (rung 1) before the "
        "burn-in; the burn-in then settles the ladder", group="residents", low=0, high=1,
        main=True, source="rationale: any start settles during the burn-in"),

@@ -12,18 +12,26 @@ SPECS: list[Param] = [
     param("party_member_share", float, 0.12, "share of households with a Party member living "
           "in the community (members exist in every scenario; only their organisation is "
           "switched by party_leadership)", article="A2a, A3", group=_G, low=0, high=0.6,
-          unit="share", main=True),
+          unit="share", main=True,
+          source="2022 Intra-Party Statistical Bulletin: 98.04M members, about 8.5% of "
+                 "adults; 2020 Census: 2.62 persons per household; members cluster in "
+                 "households and many are registered at workplaces (docs/ODD.md)"),
     param("party_branch_min", int, 3, "Party members a management grid needs to form a "
           "branch (CPC Constitution art. 30: three or more full members)", article="A2a",
-          group=_G, low=1, high=1000, unit="members"),
+          group=_G, low=1, high=1000, unit="members",
+          source="CPC Constitution art. 30: a primary Party organisation needs three or more"
+                 " full members"),
     param("party_meeting_interval", int, 4, "steps between the Party committee's work "
-          "meetings (4 = monthly)", article="B1(ii)", group=_G, low=1, high=52, unit="steps"),
+          "meetings (4 = monthly)", article="B1(ii)", group=_G, low=1, high=52, unit="steps",
+          source="rationale: the monthly work meeting of community Party committees"),
     param("party_meeting_gain", float, 0.3, "coordination gained at a work meeting with full "
           "coverage: c += gain * coverage * (1 - c)", article="B1(ii)", group=_G, low=0,
-          high=1),
+          high=1,
+          source="rationale; free in calibration"),
     param("coordination_decay", float, 0.05, "share of coordination lost per step without "
           "meetings (handlers drift apart)", article="B1(ii)", group=_G, low=0, high=1,
-          unit="1/step"),
+          unit="1/step",
+          source="Darr, Argote and Epple 1995 (knowledge depreciation); size: rationale"),
     param("party_places_per_member", float, 3.0, "places at a branch's activities per "
           "organised member taking part (members organise, neighbours attend)",
           article="B1(iii)", group=_G, low=0, high=100, unit="places/member",
