@@ -1,4 +1,9 @@
-"""Regenerate the schema-driven parts of docs/ODD.md (parameters, measures, actors)."""
+"""Regenerate the schema-driven parts of docs/ODD.md: parameters, measures and pathways.
+
+The tables come from the registries the model itself reads (`PARAMS`, `MEASURES`,
+`PATHWAYS`), after the model's composition has imported every actor, so no actor's section
+can be missed; tests/test_docs.py fails when docs/ODD.md drifts from them.
+"""
 
 from __future__ import annotations
 
@@ -9,45 +14,78 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cli.run_cmd import params_markdown  # noqa: E402
+import model.governance  # noqa: E402, F401  (imports every actor: params, measures, pathways)
 from model.measures import MEASURES  # noqa: E402
+from model.params import GROUPS, PARAMS, Param  # noqa: E402
+from model.pathways import PATHWAYS  # noqa: E402
 
 ODD = ROOT / "docs" / "ODD.md"
-ACTOR_SECTIONS = ("party", "buildings", "organizations", "enterprises")
+# Groups whose entries are switches or structure, not behavioural numbers: no source needed.
+UNSOURCED_GROUPS = ("mechanisms", "phasing", "space")
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _range(p: Param) -> str:
+    if p.type is bool:
+        return "true / false"
+    if p.choices is not None:
+        return ", ".join(p.choices)
+    return f"{p.low:g} to {p.high:g}"
+
+
+def params_markdown() -> str:
+    """One table per parameter group, in schema order, with each default's source."""
+    parts = []
+    for group in GROUPS:
+        specs = [p for p in PARAMS.values() if p.group == group]
+        if not specs:
+            continue
+        rows = ["| name | default | range | unit | meaning | article | source |",
+                "|---|---|---|---|---|---|---|"]
+        for p in specs:
+            source = p.source or ("(switch or structure)" if group in UNSOURCED_GROUPS else "")
+            rows.append(f"| `{p.name}` | {_cell(p.default)} | {_cell(_range(p))} | "
+                        f"{_cell(p.unit)} | {_cell(p.meaning)} | {_cell(p.article)} | "
+                        f"{_cell(source)} |")
+        parts.append(f"#### Group `{group}`\n\n" + "\n".join(rows))
+    return "\n\n".join(parts)
 
 
 def measures_markdown() -> str:
     lines = ["| column | unit | meaning |", "|---|---|---|"]
-    lines += [f"| `{m.name}` | {m.unit} | {m.meaning} |" for m in MEASURES.values()]
+    lines += [f"| `{m.name}` | {_cell(m.unit)} | {_cell(m.meaning)} |"
+              for m in MEASURES.values()]
     return "\n".join(lines)
 
 
-def actors_markdown() -> str:
-    parts = []
-    for name in ACTOR_SECTIONS:
-        path = ROOT / "docs" / "odd" / f"{name}.md"
-        if path.exists():
-            text = path.read_text().strip()
-            # Actor sections are level-3 headings inside section 7.
-            text = re.sub(r"^# ", "### ", text, flags=re.M)
-            text = re.sub(r"^## ", "#### ", text, flags=re.M)
-            parts.append(text)
-    return "\n\n".join(parts)
+def pathways_markdown() -> str:
+    lines = ["| pathway | mechanism or actor | what changes | closed by |", "|---|---|---|---|"]
+    for pw in PATHWAYS.values():
+        closed = ", ".join(f"`{k}={v}`" for k, v in pw.closed.items())
+        lines.append(f"| `{pw.name}` | {_cell(pw.mechanism)} | {_cell(pw.meaning)} | "
+                     f"{closed} |")
+    return "\n".join(lines)
 
 
 def blocks() -> dict[str, str]:
     return {"PARAMS": params_markdown(), "MEASURES": measures_markdown(),
-            "ACTORS": actors_markdown()}
+            "PATHWAYS": pathways_markdown()}
 
 
 def render(text: str) -> str:
     for key, body in blocks().items():
-        text = re.sub(rf"<!-- {key}:BEGIN -->.*?<!-- {key}:END -->",
+        pattern = rf"<!-- {key}:BEGIN -->.*?<!-- {key}:END -->"
+        if not re.search(pattern, text, flags=re.S):
+            raise ValueError(f"docs/ODD.md has no {key} block (<!-- {key}:BEGIN --> ... END)")
+        text = re.sub(pattern,
                       lambda _m, k=key, b=body: f"<!-- {k}:BEGIN -->\n{b}\n<!-- {k}:END -->",
                       text, flags=re.S)
     return text
 
 
 if __name__ == "__main__":
-    ODD.write_text(render(ODD.read_text()))
+    ODD.write_text(render(ODD.read_text(encoding="utf-8")), encoding="utf-8")
     print(f"updated {ODD}")
