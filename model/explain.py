@@ -33,12 +33,13 @@ def rung_terms(m: GovernanceModel, i: int) -> list[tuple[str, list[float]]]:
         return [x, x, x]
 
     time = []
+    total = pop.hours_needed()
     for r in RUNGS:
         need = float(pop.rung_hours[r])
-        if need <= 0:
-            time.append(0.0)
-        elif free <= 0 or need / free > 1.0:
+        if total[r] > 0 and free < total[r]:
             time.append(-math.inf)
+        elif need <= 0:
+            time.append(0.0)
         else:
             time.append(-p["time_weight"] * need / free)
     return [
@@ -109,7 +110,7 @@ def explain_household(m: GovernanceModel, i: int) -> dict[str, Any]:
         "p_stay": 1.0 - p_climb - p_fall,
         "last_move": int(pop.last_move[i]),
         "constraints": {
-            "hours needed (voice, guided, self)": [float(pop.rung_hours[r]) for r in RUNGS],
+            "hours needed (voice, guided, self)": [float(pop.hours_needed()[r]) for r in RUNGS],
             "place held": o.places[place].name if 0 <= place < len(o.places) else "",
             "role held": o.roles[role].name if 0 <= role < len(o.roles) else "",
         },

@@ -54,8 +54,8 @@ class Population:
         self.last_contact = np.full(n, -10**9, dtype=np.int64)
         # Hours given to households this week by others (an employer's paid volunteer time).
         self.extra_hours = np.zeros(n)
-        # Hours each rung takes this week (index 0 unused), set by the model from the
-        # channels and activities on offer.
+        # Hours each rung adds to the one below it this week (index 0 unused), set by the
+        # model from the channels on offer; standing on rung r takes `hours_needed()[r]`.
         self.rung_hours = np.zeros(LEVELS)
         self.offers = Offers(n)
         self.last_move = np.zeros(n, dtype=np.int8)  # -1 fell, 0 stayed, +1 climbed
@@ -116,6 +116,10 @@ class Population:
         """Households on each rung."""
         return np.bincount(self.level, minlength=LEVELS)
 
+    def hours_needed(self) -> np.ndarray:
+        """Weekly hours standing on each rung takes (one climbs with what is below too)."""
+        return np.cumsum(self.rung_hours)
+
     def free_hours(self) -> np.ndarray:
         """Hours a household can give this week: its own, plus time given to it, less fatigue."""
         free = self.hours + self.extra_hours
@@ -151,10 +155,10 @@ class Population:
         Random-utility choice with social interactions (McFadden 1974; Brock and Durlauf
         2001): the pull of the influence scope already on the rung, trust, efficacy and
         civic consciousness, against the rung's own cost, the share of the household's free
-        hours it takes, and fatigue. Rungs 2 and 3 also need trust in neighbours (one acts
+        hours it adds to the rung below, and fatigue. Rungs 2 and 3 also need trust in neighbours (one acts
         with them), and a Party member's sense of duty counts there (a trait, in every
         scenario). A rung that takes more hours than the household has is out of reach
-        (-inf). Row L is the utility of rung L; row 0 is +inf and row 4 -inf, so a household
+        (-inf: the hours of all rungs up to it exceed the free hours). Row L is the utility of rung L; row 0 is +inf and row 4 -inf, so a household
         on rung L keeps it with utility row[L] and climbs with row[L + 1].
 
         The table is float32 and reused: utilities only feed a random draw, where seven
@@ -165,17 +169,19 @@ class Population:
         base = self.common_utility()
         share = np.empty(self.n, dtype=np.float32)
         inv_free = np.divide(1.0, free, out=np.full(self.n, np.inf), where=free > 0)
+        total = self.hours_needed()
         for r in RUNGS:
             row = table[r]
             np.multiply(social[r], p["social_weight"], out=row, casting="same_kind")
             row += base
             row -= np.float32(p[("cost_voice", "cost_guided", "cost_self")[r - 1]])
             need = self.rung_hours[r]
-            if need > 0:
+            if need > 0:  # the share of free hours this rung adds to the one below
                 np.multiply(inv_free, need, out=share, casting="same_kind")
-                row[share > 1.0] = -np.inf  # not enough hours this week
                 share *= np.float32(p["time_weight"])
                 row -= share
+            if total[r] > 0:
+                row[free < total[r]] = -np.inf  # not enough hours for the rung this week
             if r == 1:  # what rungs 2 and 3 add in common
                 base += (p["neighbor_trust_weight"] * self.trust_nbr
                          + p["party_duty"] * self.party).astype(np.float32)
@@ -276,7 +282,7 @@ class Population:
         at 1; unanswered effort adds on top (apply_outcomes).
         """
         p = self.p
-        used = self.rung_hours[self.level.astype(np.intp)]
+        used = self.hours_needed()[self.level.astype(np.intp)]
         own = self.hours + self.extra_hours
         load = np.divide(used, own, out=np.zeros(self.n), where=own > 0)
         self.fatigue *= 1.0 - p["fatigue_recovery"]
@@ -371,7 +377,7 @@ class Population:
         # Effort that went unanswered wears one down (drop-out after unanswered effort).
         self.fatigue[h] = np.minimum(1.0, self.fatigue[h]
                                      + p["fatigue_unanswered"] * n("voiced_failed"))
-        self.hear_from_neighbours(h, n("resolved"), n("known_failed"))
+        self.hear_from_neighbours(h, n("public_resolved"), n("known_failed"))
 
     def hear_from_neighbours(self, households: np.ndarray, resolved: np.ndarray,
                              failed: np.ndarray) -> None:
@@ -379,7 +385,8 @@ class Population:
 
         A household meets the system about once a year, but hears of its neighbours' cases
         all the time (vicarious experience, Bandura 1997). Each grid keeps a running record
-        of the share of its closed, known issues that were answered (an issue nobody ever
+        of the share of its closed, known issues that the public line (grid worker,
+        committee, government) answered, as direct trust counts them (an issue nobody ever
         heard of is nobody's failure to tell of); trust moves toward it, faster for those
         who take part (they hear more), and faster down than up (Slovic 1993).
         """

@@ -408,7 +408,7 @@ class Outcomes:
         self._add("failed", hh)
         self._add("voiced_failed", hh[voiced])
         self._add("known_failed", hh[known])
-        self._add("neighbour_failed", hh[IS_DISPUTE[kind]])
+        self._add("neighbour_failed", hh[IS_NEIGHBOURS_MATTER[kind] & known])
 
     def flush(self, population, unknown: np.ndarray) -> None:
         """Apply this step's outcomes to the households they concern, and only to those.

@@ -5,7 +5,7 @@ Summary of rule: a building elects a committee when enough of its households are
 else a self-governing (rung-3) resident with a larger willing share behind them. Seats are
 roles (rung 3) and its meetings are places (rung 2) for the building's households; it
 handles the building's matters and neighbour disputes at the `building` stage of the
-service chain. Members who give up their seat (leave rung 3) or move out leave, and a
+service chain. Members who stop taking part (below rung 2) or move out leave, and a
 committee below its minimum dissolves. Elected candidates must have the hours a role takes.
 """
 
@@ -117,12 +117,12 @@ class BuildingSelfGovernance:
             self.members = np.setdiff1d(self.members, households, assume_unique=True)
 
     def fade(self) -> None:
-        """Members who gave up their role (below rung 3) leave; a committee under its
+        """Members who stopped taking part (below rung 2) leave; a committee under its
         minimum dissolves."""
         if not self.committees:
             return
         level = self.model.population.level
-        self.members = self.members[level[self.members] >= 3]
+        self.members = self.members[level[self.members] >= 2]
         gone = np.flatnonzero(self.active & (self.seats_filled() < self.minimum()))
         for b in gone.tolist():
             self.committees[b].remove()
@@ -162,6 +162,11 @@ class BuildingSelfGovernance:
         seats = np.zeros(m.community.n_buildings, dtype=np.int64)
         seats[go] = p["building_committee_size"]
         self._elect(seats)
+        go = go[self.seats_filled()[go] >= self.minimum()]  # too few candidates: no committee
+        self.members = self.members[self.active[self.model.community.building_of[self.members]]
+                                    | np.isin(self.model.community.building_of[self.members], go)]
+        if len(go) == 0:
+            return
         self.covenant[go] = self._signed()[go]
         self.active[go] = True
         for b in go.tolist():
@@ -197,7 +202,7 @@ class BuildingSelfGovernance:
         """Fill `seats[b]` seats in every building b from its willing non-members.
 
         Candidates are willing households (rung >= 2) with the free hours a role takes;
-        the elected take up the role (rung 3). Vote weight = civic consciousness +
+        a seat is a role only its holder can take (rung 3), if the household chooses to. Vote weight = civic consciousness +
         building_vote_floor; under Party leadership organised members weigh more (the
         Party group nominates them: the backbone of A3).
         """
@@ -207,7 +212,7 @@ class BuildingSelfGovernance:
         member = np.zeros(pop.n, dtype=bool)
         member[self.members] = True
         free = pop.free_hours()[homes]
-        ok = (pop.level[homes] >= 2) & ~member[homes] & (free >= pop.rung_hours[3])
+        ok = (pop.level[homes] >= 2) & ~member[homes] & (free >= pop.hours_needed()[3])
         cand = np.sort(homes[ok])
         if len(cand) == 0:
             return
@@ -217,7 +222,6 @@ class BuildingSelfGovernance:
             backbone = pop.party[cand] & party.has_branch[c.grid_of[cand]]
             weight = weight * (1.0 + p["building_party_vote"] * backbone)
         chosen = elect(cand, c.building_of[cand], seats, weight, m.rng)
-        pop.level[chosen] = 3
         self.members = np.sort(np.concatenate([self.members, chosen]))  # disjoint: non-members
 
 

@@ -87,6 +87,8 @@ class EnterpriseSector:
         self.received = 0.0
         self.fund = 0.0
         self.participation_from: int | None = None
+        # Projects funded last round whose return the firm has yet to see: (firm, org, yuan)
+        self.pending: list = []
 
     # --- plug-in points ----------------------------------------------------------------------
     def disputes(self, now: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -121,6 +123,7 @@ class EnterpriseSector:
         self.opinion[households] = self.model.params["initial_opinion"]
 
     def act(self, now: int) -> None:
+        self.reap_returns()
         due = (self.model.mechanisms[PARTICIPATION] and self.participation_from is not None
                and (now - self.participation_from) % self.model.params["project_interval"] == 0)
         if due:
@@ -171,7 +174,8 @@ class EnterpriseSector:
                 continue
             org = orgs[self.match(f, projects)]
             self.pay(org, amount)
-            f.reinforce(self.project_effect(f, org, amount))
+            self.start_project(org, amount)
+            self.pending.append((f, org, amount))
         if orgs and self.fund > 0:
             # Waiting pledges go to the best-rated organisation (first listed on ties).
             waiting, self.fund = self.fund, 0.0
@@ -218,29 +222,36 @@ class EnterpriseSector:
             score = score * (1.0 + (projects["kind"] == firm.need))
         return int(np.argmax(score))
 
-    def project_effect(self, firm: Enterprise, org, amount: float) -> float:
-        """The project runs: places at the organisation; the firm's return is who came.
+    def start_project(self, org, amount: float) -> None:
+        """The pledge pays for places at the organisation for `project_interval` weeks."""
+        m, p = self.model, self.model.params
+        org.fund_project(amount / p["project_cost"] * p["project_places"],
+                         m.step_count + p["project_interval"])
 
-        A pledge buys places for `project_interval` weeks: amount / project_cost *
-        project_places. The firm's return is measured on this week's participants of the
-        organisation's activities (the allocation just made): goodwill of the households
-        attributed to the firm who take part there, and the satisfaction of its own staff
-        who take part when the project's kind is what they need.
+    def reap_returns(self) -> None:
+        """A week after a round, each giving firm sees what its project brought back."""
+        if not self.pending:
+            return
+        live = {id(o) for o in self.organizations()}
+        for firm, org, amount in self.pending:
+            payoff = self.project_effect(firm, org, amount) if id(org) in live else 0.0
+            firm.reinforce(payoff)
+        self.pending = []
+        self.propensity_arr = np.array([f.propensity for f in self.firms])
+
+    def project_effect(self, firm: Enterprise, org, amount: float) -> float:
+        """What the project brought the firm: measured on who took part in its first week.
+
+        Goodwill of the households attributed to the firm who take part in the
+        organisation's activities, and the satisfaction of its own staff who take part when
+        the project's kind is what they need (they were served by it). Returns the mean
+        opinion gain over the firm's households plus the mean satisfaction gain over its
+        staff: the payoff its propensity to give is reinforced by.
         """
-        m, p, c, pop = self.model, self.model.params, self.model.community, \
-            self.model.population
+        p, pop = self.model.params, self.model.population
         scale = min(1.0, amount / p["project_cost"]) * float(np.clip(org.quality, 0.0, 1.0))
-        t = m.org_sector.table
-        now = m.step_count
-        row = org.row
-        t["project_places"][row] = (t["project_places"][row] * (t["project_until"][row] > now)
-                                    + amount / p["project_cost"] * p["project_places"])
-        t["project_until"][row] = now + p["project_interval"]
-        offers = pop.offers
-        names = [s.name for s in offers.places]
-        src = names.index("organisation") if "organisation" in names else -1
-        there = (offers.place_of == src) & (offers.place_pool == row) if src >= 0 else \
-            np.zeros(pop.n, dtype=bool)
+        there = np.zeros(pop.n, dtype=bool)
+        there[org.participants()] = True
         mine = self.exposed[self.firm_of[self.exposed] == firm.index]
         seen = mine[there[mine]]
         before = self.opinion[seen]
@@ -253,7 +264,6 @@ class EnterpriseSector:
             old = pop.satisfaction[came]
             pop.satisfaction[came] = old + p["project_satisfaction_gain"] * scale * (1.0 - old)
             d_staff = float((pop.satisfaction[came] - old).sum()) / len(staff)
-        del c
         return d_rep + d_staff
 
     def ledger(self) -> dict[str, float]:

@@ -8,6 +8,7 @@ one place where money comes in from outside (`receive`).
 
 from __future__ import annotations
 
+import numpy as np
 from mesa.discrete_space import FixedAgent
 
 KIND_NAMES = ("public_service", "community_affairs", "building_matter", "neighbour_dispute")
@@ -44,6 +45,22 @@ class SocialOrganization(FixedAgent):
     def capacity(self) -> float:
         """Issues it can take this step (quality, contract, duplicated effort)."""
         return float(self.model.org_sector.capacities()[self.row])
+
+    def fund_project(self, places: float, until: int) -> None:
+        """A sponsor pays for `places` more at its activities until week `until` (B4 ii)."""
+        t, now = self.model.org_sector.table, self.model.step_count
+        running = t["project_places"][self.row] if t["project_until"][self.row] > now else 0.0
+        t["project_places"][self.row] = running + places
+        t["project_until"][self.row] = until
+
+    def participants(self) -> np.ndarray:
+        """Households holding a place at its activities this week (ids, ascending)."""
+        offers = self.model.population.offers
+        names = [s.name for s in offers.places]
+        if "organisation" not in names:
+            return np.zeros(0, dtype=np.intp)
+        here = (offers.place_of == names.index("organisation")) & (offers.place_pool == self.row)
+        return np.flatnonzero(here)
 
     def receive(self, amount: float, source: str) -> None:
         """Money from outside (e.g. an enterprise's donation): booked so none is lost.

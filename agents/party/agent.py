@@ -119,7 +119,7 @@ class PartyCommittee(mesa.Agent):
 
         Places per grid = party_places_per_member * organised members taking part (rung
         >= 2) there: members organise, neighbours attend. Roles: each organised member may
-        hold a duty in its building's Party group (a role only members can take).
+        hold one of its building group's `party_group_roles` duties (roles only they can take).
         """
         m, p = self.model, self.model.params
         c, pop, offers = m.community, m.population, m.population.offers
@@ -129,6 +129,5 @@ class PartyCommittee(mesa.Agent):
                           p["party_places_per_member"] * per_grid * self.has_branch)
         pool = np.full(pop.n, -1, dtype=np.intp)
         pool[self.organised_ids] = c.building_of[self.organised_ids]
-        offers.add_roles("party_group", pool,
-                         np.bincount(c.building_of[self.organised_ids],
-                                     minlength=c.n_buildings))
+        members = np.bincount(c.building_of[self.organised_ids], minlength=c.n_buildings)
+        offers.add_roles("party_group", pool, np.minimum(members, p["party_group_roles"]))

@@ -32,6 +32,10 @@ SPECS: list[Param] = [
           "meetings (handlers drift apart)", article="B1(ii)", group=_G, low=0, high=1,
           unit="1/step",
           source="Darr, Argote and Epple 1995 (knowledge depreciation); size: rationale"),
+    param("party_group_roles", float, 1.0, "duties (roles) in a building's Party group open to "
+          "its organised members (a group leader)", article="A3, B1", group=_G, low=0,
+          high=100, unit="roles/building", source="rationale: one group leader per building "
+          "group"),
     param("party_places_per_member", float, 3.0, "places at a branch's activities per "
           "organised member taking part (members organise, neighbours attend)",
           article="B1(iii)", group=_G, low=0, high=100, unit="places/member",
