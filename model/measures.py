@@ -167,6 +167,12 @@ def households_moved_in(m: GovernanceModel) -> float:
     return float(m.population.moved_out)
 
 
+@measure("moves_per_year", "households moving out this week, as a share of households per "
+         "year (x 52)", "share/year")
+def moves_per_year(m: GovernanceModel) -> float:
+    return float(m.population.moved_out / m.population.n * 52)
+
+
 measure("fatigue", "mean fatigue of households", "0-1")(lambda m: float(m.population.fatigue.mean()))
 
 

@@ -117,7 +117,7 @@ _SPECS: list[Param] = [
     _p("threshold_sd", float, 0.15, "sd of activation thresholds (clipped to [0, 1])",
        group="residents", low=0, high=1, source="docking: Granovetter 1978"),
     _p("adjustment_rate", float, 0.1, "per-week chance a household reconsiders its rung (a "
-       "pure speed: stationary shares do not depend on it)", group="residents", low=0.001,
+       "pure speed: stationary shares do not depend on it)", group="residents", low=0,
        high=1, unit="1/week", source="rationale: habits change over months, not days"),
     _p("social_weight", float, 2.5, "logit weight of the share of the influence scope already "
        "on the rung", group="residents", low=0, high=10, main=True,

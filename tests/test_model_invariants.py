@@ -65,20 +65,29 @@ def test_invariants_hold_anywhere(params, seed):
     assert pop.level.min() >= 0 and pop.level.max() <= 3
     for arr in (pop.trust_gov, pop.trust_nbr, pop.efficacy, pop.satisfaction, pop.civic):
         assert arr.min() >= 0 and arr.max() <= 1
-    assert np.isfinite(pop._table[1:4]).all()  # the float32 utilities of the last decision
+    table = pop._table[1:4]  # the float32 utilities of the last decision
+    assert not np.isnan(table).any() and not (table == np.inf).any()  # -inf: out of reach
 
 
-def test_vanishing_support_cap_stays_finite():
-    """support_cap -> 0: S / cap overflows float32 unless bounded (then 0 * inf = nan), and
-    a nan utility would silently freeze every household."""
+def test_extreme_utilities_give_valid_probabilities():
+    """Utilities far beyond float32's exp range, and rungs out of reach, never give nan
+    probabilities (a nan would silently freeze every household)."""
     import warnings
 
+    extreme = {"social_weight": 10.0, "trust_weight": 10.0, "efficacy_weight": 10.0,
+               "cost_voice": 0.0, "cost_guided": 0.0, "cost_self": 0.0, "time_weight": 20.0,
+               "hours_working": 0.01, "hours_caring": 0.0, "hours_spread": 3.0}
     for scenario in ("administrative", "collaborative"):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            model = GovernanceModel.from_scenario(scenario, rng=3, support_cap=1e-300, **TINY)
+            model = GovernanceModel.from_scenario(scenario, rng=3, **{**TINY, **extreme})
             model.run(5)
-        assert np.isfinite(model.population._table[1:4]).all()
+        pop = model.population
+        social = {r: pop.scope_share_at_least(r) for r in (1, 2, 3)}
+        up, down = pop.choice_probabilities(
+            pop.rung_utilities(social, pop.free_hours()).reshape(-1))
+        assert np.isfinite(up).all() and np.isfinite(down).all()
+        assert (up >= 0).all() and (down >= 0).all() and (up + down <= 1 + 1e-6).all()
 
 
 def test_same_seed_is_bit_identical():

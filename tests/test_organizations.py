@@ -94,16 +94,17 @@ def test_coordination_means_less_waste_and_richer_organisations():
 def test_activities_lead_residents_to_guided_participation():
     """B3: without organisations' activities fewer households reach rung 2."""
     with_pull = frames(org_incentives=True)
-    without = frames(org_incentives=True, org_activity_pull=0.0)
+    without = frames(org_incentives=True, org_places=0.0)
     assert tail_mean(with_pull, "share_guided") > tail_mean(without, "share_guided")
 
 
 def test_competition_selects_capacity_rises_while_some_exit():
-    """C2: in the open system weak organisations exit and the sector's capacity rises."""
+    """C2: in the open system weak organisations exit and the sector's capacity rises above
+    what it is without the B2 mechanisms (same seeds, same settled start)."""
     dfs = frames(**{k: True for k in ("org_incubation", "org_incentives", "org_procurement",
                                       "org_coordination")})
-    start = np.mean([df["org_mean_capacity"].iloc[0] for df in dfs])
-    assert tail_mean(dfs, "org_mean_capacity") > start + 0.1
+    base = frames()
+    assert tail_mean(dfs, "org_mean_capacity") > tail_mean(base, "org_mean_capacity")
     assert total(dfs, "org_exits") > 0
 
 
@@ -271,7 +272,9 @@ def test_reach_maps_kept_up_to_date_equal_a_rebuild_every_step(scenario, width, 
     """The maps are updated (not rebuilt) as organisations are founded, exit and win
     tenders; after every update they are what a rebuild from scratch gives, and checking
     them does not change the run."""
-    kw = dict(rng=3, width=width, height=height, grid_block=20, building_block=5, **CHURN)
+    # No burn-in: the sector's founding wave is what exercises the incremental updates.
+    kw = dict(rng=3, width=width, height=height, grid_block=20, building_block=5, burn_in=0,
+              **CHURN)
     m = GovernanceModel.from_scenario(scenario, **kw)
     sec = m.org_sector
     sync, checks = sec.sync_maps, []

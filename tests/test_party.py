@@ -10,7 +10,6 @@ from scipy import stats
 
 from agents.party import PartyBranch, PartyCommittee
 from model import GovernanceModel
-from model.community import moore_sum
 from model.measures import assert_valid
 from model.scenarios import SCENARIOS
 
@@ -80,9 +79,6 @@ def test_leadership_raises_coordination_and_fewer_issues_are_lost():
     """B1(ii): meetings coordinate handlers: fewer issues lost and misrouted."""
     off, on = frames(80), frames(80, party_leadership=True)
 
-    def mean(fs, col):
-        return np.mean([f[col].iloc[-40:].mean() for f in fs])
-
     assert mean(off, "coordination") == 0
     assert mean(on, "coordination") > 0.3
     lost_share = [np.mean([f["issues_lost"].iloc[-40:].sum() / f["issues_escalated"].iloc[-40:]
@@ -94,24 +90,25 @@ def test_leadership_raises_coordination_and_fewer_issues_are_lost():
     assert mean(on, "mean_resolution_time") < mean(off, "mean_resolution_time")
 
 
-def test_members_recruit_neighbours_into_participation():
-    """B1(iii): participation grows, most among non-members living next to active members."""
-    near_gain, far_gain, rate_off, rate_on = [], [], [], []
+def mean(fs: list[pd.DataFrame], col: str) -> float:
+    return float(np.mean([f[col].iloc[-40:].mean() for f in fs]))
+
+
+def test_branches_raise_participation_through_places_and_roles():
+    """B1(iii): branch activities (places) and group duties (roles) raise guided
+    participation and self-governance, paired over seeds, one-sided t-test at 5%.
+
+    Total participation (rung >= 1) rises by about 0.01 at this size, within the noise of
+    five seeds: most who attend branch activities already voiced (docs/ODD.md, section 9).
+    """
+    diffs = {"share_guided": [], "share_self_governing": []}
     for s in SEEDS:
-        off, on = run(80, s), run(80, s, party_leadership=True)
-        rate_off.append(off.datacollector.get_model_vars_dataframe()["participation_rate"]
-                        .iloc[-30:].mean())
-        rate_on.append(on.datacollector.get_model_vars_dataframe()["participation_rate"]
-                       .iloc[-30:].mean())
-        c, pop = on.community, on.population
-        leading = (pop.party & (pop.level >= 2)).reshape(c.width, c.height).astype(float)
-        near = (moore_sum(leading).ravel() > 0) & ~pop.party
-        far = ~near & ~pop.party
-        gain = (on.population.level >= 1).astype(float) - (off.population.level >= 1)
-        near_gain.append(gain[near].mean())
-        far_gain.append(gain[far].mean())
-    assert np.mean(rate_on) > np.mean(rate_off) + 0.02
-    assert np.mean(near_gain) > np.mean(far_gain)
+        off = run(80, s).datacollector.get_model_vars_dataframe()
+        on = run(80, s, party_leadership=True).datacollector.get_model_vars_dataframe()
+        for col, d in diffs.items():
+            d.append(on[col].iloc[-30:].mean() - off[col].iloc[-30:].mean())
+    for col, d in diffs.items():
+        assert stats.ttest_1samp(d, 0.0, alternative="greater").pvalue < 0.05, (col, d)
 
 
 def test_phase_in_at_step_s():
@@ -149,16 +146,12 @@ def test_thin_backbone_weakens_leadership():
 def test_leadership_alone_does_not_lower_public_cost():
     """Where the article's C1 claim does NOT hold in the model: Party leadership alone
     (without building committees or other mechanisms) does not cut government's cost.
-    Recruitment brings more issues to light and into the public handling chain faster than
-    coordination saves on bounces and escalations; cost per resolved issue falls, the total
-    does not."""
+    Coordination saves on bounces and escalations, but more participants voice more
+    issues into the public handling chain."""
     seeds = range(8)
     off = [run(80, s).datacollector.get_model_vars_dataframe() for s in seeds]
     on = [run(80, s, party_leadership=True).datacollector.get_model_vars_dataframe()
           for s in seeds]
-
-    def mean(fs, col):
-        return np.mean([f[col].iloc[-40:].mean() for f in fs])
 
     # "Does not lower": no paired one-sided test finds a fall (the effect is about zero,
     # +0.15 +- 0.37 over 24 seeds, so asserting on >= off would be a coin toss).
@@ -166,20 +159,18 @@ def test_leadership_alone_does_not_lower_public_cost():
         - np.array([f["gov_admin_cost"].iloc[-40:].mean() for f in off])
     upper = diff.mean() + stats.t.ppf(0.95, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff))
     assert upper >= 0
-    assert mean(on, "issues_voiced") > mean(off, "issues_voiced")
-    assert mean(on, "cost_per_resolved_issue") < mean(off, "cost_per_resolved_issue")
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(share=st.floats(0, 0.6), gain=st.floats(0, 1), decay=st.floats(0, 1),
-       interval=st.integers(1, 12), recruit=st.floats(0, 5), duty=st.floats(0, 5),
+       interval=st.integers(1, 12), places=st.floats(0, 20), roles=st.floats(0, 5),
        branch_min=st.integers(1, 40), seed=st.integers(0, 2**16))
-def test_invariants_over_random_parameters(share, gain, decay, interval, recruit, duty,
+def test_invariants_over_random_parameters(share, gain, decay, interval, places, roles,
                                            branch_min, seed):
     m = GovernanceModel.from_scenario(
         "party_led", rng=seed, width=20, height=20, grid_block=10, building_block=5,
         party_member_share=share, party_meeting_gain=gain, coordination_decay=decay,
-        party_meeting_interval=interval, party_recruitment=recruit, party_member_duty=duty,
+        party_meeting_interval=interval, party_places_per_member=places, party_group_roles=roles,
         party_branch_min=branch_min)
     m.run(15)
     df = m.datacollector.get_model_vars_dataframe()

@@ -25,7 +25,7 @@ def test_every_scenario_runs(name):
 def test_scenarios_have_one_line_texts():
     for s in SCENARIOS.values():
         assert s.description and "\n" not in s.description
-        assert s.kind in ("mechanism", "growth", "single")
+        assert s.kind in ("mechanism", "growth", "single", "pathway")
     kinds = {s.kind for s in SCENARIOS.values()}
     assert kinds == {"mechanism", "growth", "single"}
     from model.params import MECHANISMS
