@@ -173,7 +173,8 @@ def moves_per_year(m: GovernanceModel) -> float:
     return float(m.population.moved_out / m.population.n * 52)
 
 
-measure("fatigue", "mean fatigue of households", "0-1")(lambda m: float(m.population.fatigue.mean()))
+measure("fatigue", "mean fatigue of households", "0-1")(
+    lambda m: float(m.population.fatigue.mean()))
 
 
 @measure("social_cost", "non-public handling cost this week (volunteers, fees, mediation)",

@@ -27,7 +27,7 @@ def test_scenarios_have_one_line_texts():
         assert s.description and "\n" not in s.description
         assert s.kind in ("mechanism", "growth", "single", "pathway")
     kinds = {s.kind for s in SCENARIOS.values()}
-    assert kinds == {"mechanism", "growth", "single"}
+    assert kinds == {"mechanism", "growth", "single", "pathway"}
     from model.params import MECHANISMS
 
     singles = {s.name for s in SCENARIOS.values() if s.kind == "single"}
