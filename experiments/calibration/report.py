@@ -87,7 +87,7 @@ def predictive_figure(targets: TargetSet, pred: pd.DataFrame, rows: list[dict[st
     for ax, (t, _row) in zip(axes[:, 0], shown, strict=False):
         v = pred[t.name].to_numpy(float)
         v = v[np.isfinite(v)]
-        ax.boxplot([v], vert=False, widths=0.5, whis=(5, 95), showfliers=False,
+        ax.boxplot([v], orientation="horizontal", widths=0.5, whis=(5, 95), showfliers=False,
                    medianprops={"color": "black", "linewidth": 2})
         ax.scatter(v, np.full(len(v), 1.0) + np.linspace(-0.15, 0.15, len(v)), s=8,
                    marker=".", color="#525252")
