@@ -187,3 +187,10 @@ def test_run_params_file(tmp_path):
         res = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", "--params",
                               str(bad)], capture_output=True, text=True, timeout=120)
         assert res.returncode == 2 and word in res.stderr and "Traceback" not in res.stderr
+
+
+def test_every_config_and_target_field_is_documented():
+    text = (ROOT / "docs" / "CALIBRATION.md").read_text()
+    for table in (config._TOP, config._PARAM, config._ABC, targets._FIELDS):
+        for key in table:
+            assert f"`{key}`" in text, key
