@@ -59,6 +59,8 @@ def test_outputs_and_same_seed_same_posterior_on_any_executor(tmp_path):
     m1 = engine.calibrate(cfg, tmp_path / "serial", executor="serial", stream=io.StringIO())
     m2 = engine.calibrate(cfg, tmp_path / "procs", executor="processes", workers=2,
                           stream=io.StringIO())
+    m4 = engine.calibrate(cfg, tmp_path / "dask", executor="dask", workers=2,
+                          stream=io.StringIO())
     out = tmp_path / "serial"
     for name in ("posterior.parquet", "predictive.parquet", "calibrated.toml", "report.md",
                  "figures/marginals.png", "figures/pairs.png", "figures/predictive.png"):
@@ -68,7 +70,10 @@ def test_outputs_and_same_seed_same_posterior_on_any_executor(tmp_path):
     p1, cid = outputs.read_posterior(out / "posterior.parquet")
     p2, _ = outputs.read_posterior(tmp_path / "procs" / "posterior.parquet")
     assert cid == m1["calibration_id"]
+    p4, _ = outputs.read_posterior(tmp_path / "dask" / "posterior.parquet")
     pd.testing.assert_frame_equal(p1, p2)  # bit-identical across executors and workers
+    pd.testing.assert_frame_equal(p1, p4)
+    assert m4["calibration_id"] == m1["calibration_id"]
     report = (out / "report.md").read_text()
     assert "held out" in report and "calibration id" in report and "skipped" in report
     # run --params takes calibrated.toml
