@@ -4,6 +4,7 @@ seed across executors, and resuming after SIGKILL without losing finished genera
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -126,3 +127,18 @@ def test_resume_after_sigkill_keeps_finished_generations(tmp_path):
     p1, _ = outputs.read_posterior(out / "posterior.parquet")
     p2, _ = outputs.read_posterior(straight / "posterior.parquet")
     np.testing.assert_array_equal(p1.to_numpy(), p2.to_numpy())
+
+
+def test_calibration_benchmark_script_runs(tmp_path):
+    """Structure only: timings on a shared machine are not tested."""
+    out = tmp_path / "bench.json"
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "calibration_bench.py"),
+                          "--config", str(tiny_config(tmp_path, generations=1)),
+                          "--executors", "serial", "--single-runs", "2", "--out", str(out)],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert res.returncode == 0, res.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert report["single_run_s"] > 0 and report["ceiling_sims_per_s"] > 0
+    (row,) = report["runs"]
+    assert row["executor"] == "serial" and row["generations"] == 1
+    assert row["simulations"] == 10 + 4 and row["sims_per_s"] > 0
