@@ -20,6 +20,7 @@ import io
 import json
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -37,25 +38,37 @@ from experiments.calibration.simulate import Simulator  # noqa: E402
 DEFAULT_CONFIG = ROOT / "experiments" / "configs" / "calibrate_baseline.toml"
 
 
-def single_run_seconds(cfg: config_mod.CalibrationConfig, n: int) -> float:
-    """Mean seconds of one simulation at the config's size, at the priors' midpoints."""
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (workers, once shut down)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def single_run_seconds(cfg: config_mod.CalibrationConfig, n: int) -> tuple[float, float]:
+    """Mean (wall, CPU) seconds of one simulation at the config's size, priors' midpoints.
+
+    On a machine other people are using, wall time grows with their load; CPU time much
+    less, so both are reported.
+    """
     sim = Simulator.from_config(cfg, targets_mod.load(cfg.targets_path))
     mid = {p.name: (p.low + p.high) / 2 for p in cfg.priors}
     sim.run(mid, 0)  # warm caches
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for seed in range(1, n + 1):
         sim.run(mid, seed)
-    return (time.perf_counter() - t0) / n
+    return (time.perf_counter() - t0) / n, (time.process_time() - c0) / n
 
 
 def calibrate_once(cfg, executor: str, workers: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         m = engine.calibrate(cfg, Path(tmp) / "out", executor=executor, workers=workers,
                              fresh=True, stream=io.StringIO())
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     sims = m["generations"][-1]["total_simulations"] + cfg.predictive_draws
     return {"executor": executor, "workers": workers, "wall_s": round(wall, 1),
+            "cpu_s": round(cpu, 1), "load_avg_after": os.getloadavg(),
             "simulations": sims, "sims_per_s": round(sims / wall, 2),
             "generations": len(m["generations"]), "stop_reason": m["stop_reason"],
             "final_epsilon": m["generations"][-1]["epsilon"]}
@@ -75,24 +88,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.max_generations:
         cfg = dataclasses.replace(cfg, stopping=dataclasses.replace(
             cfg.stopping, max_generations=args.max_generations))
-    per_run = single_run_seconds(cfg, args.single_runs)
+    per_run, per_run_cpu = single_run_seconds(cfg, args.single_runs)
     report = {
         "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
         "machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
                     "load_avg_at_start": os.getloadavg()},
         "config": str(args.config), "size": f"{cfg.width} x {cfg.height}",
         "steps": cfg.steps, "population_size": cfg.population_size,
-        "single_run_s": round(per_run, 4),
+        "single_run_s": round(per_run, 4), "single_run_cpu_s": round(per_run_cpu, 4),
         "ceiling_sims_per_s": round(args.workers / per_run, 2),
         "runs": [],
     }
-    print(f"one simulation: {per_run:.3f} s -> ceiling {report['ceiling_sims_per_s']} "
-          f"simulations/s on {args.workers} workers")
+    print(f"one simulation: {per_run:.3f} s wall, {per_run_cpu:.3f} s CPU -> ceiling "
+          f"{report['ceiling_sims_per_s']} simulations/s on {args.workers} workers")
     for kind in [k.strip() for k in args.executors.split(",") if k.strip()]:
         row = calibrate_once(cfg, kind, args.workers)
         report["runs"].append(row)
         print(f"{kind:>10}: {row['wall_s']} s for {row['simulations']} simulations "
-              f"({row['sims_per_s']}/s, {row['generations']} generations; "
+              f"({row['sims_per_s']}/s, {row['cpu_s']} CPU s, {row['generations']} generations; "
               f"{row['stop_reason']})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))

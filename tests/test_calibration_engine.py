@@ -44,6 +44,7 @@ population_size = {pop}
 max_generations = {generations}
 max_simulations = 100000
 max_wall_minutes = 30
+min_acceptance_rate = 0.0
 predictive_draws = 4
 """)
     return p
