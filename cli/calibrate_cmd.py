@@ -21,8 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=positive_int, default=None,
                    help="worker processes (default: one per core)")
     p.add_argument("--scheduler", default=None, metavar="ADDR",
-                   help="Dask scheduler address (implies --executor dask; workers must run "
-                   "one thread each)")
+                   help="Dask scheduler address (implies --executor dask)")
     p.add_argument("--fresh", action="store_true",
                    help="delete an earlier calibration in the folder and start over")
     p.set_defaults(handler=cmd_calibrate)

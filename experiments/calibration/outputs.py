@@ -183,6 +183,7 @@ def write_all(cfg: CalibrationConfig, targets: TargetSet, out: Path, manifest: d
     manifest["parameters"] = parameter_table(cfg.priors, particles, w)
     manifest["targets"] = target_table(targets, pred)
     manifest["point"] = point
+    manifest["ess"], manifest["n_particles"] = float(1 / np.sum(np.square(w))), len(w)
     report.write(cfg, targets, out, manifest, particles, w, pred)
 
 

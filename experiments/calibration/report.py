@@ -148,7 +148,9 @@ def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out:
               f"{g['total_simulations']} |" for g in gens]
     lines += ["", "## Parameters", "",
               f"Prior: uniform on [low, high]. Posterior: weighted particles of the last "
-              f"generation, median and {PCT} credible interval. A parameter is flagged "
+              f"generation (effective sample size {m['ess']:.0f} of "
+              f"{m['n_particles']}), median and {PCT} credible interval. A parameter is "
+              "flagged "
               f"**not identified** when its posterior {PCT} interval is at least "
               f"{IDENTIFIABILITY_RATIO:.0%} as wide as its prior's: the targets say little "
               "about it, and results should be shown across its range.", "",

@@ -9,13 +9,15 @@ executor and any number of workers; it is also the unbiased rule (fast simulatio
 crowd out slow ones), as in pyabc's MulticoreEvalParallelSampler.
 
 Inside a task pyabc draws proposals from numpy's global generator (its transitions and
-scipy priors use it); the task seeds it first, and Dask workers must therefore run one
-thread each (the local cluster does).
+scipy priors use it); the task seeds it first, under a process-wide lock, so threads of one
+Dask worker take turns and cannot draw from each other's stream (the model is pure Python
+under the GIL: threads would not have run it faster anyway).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
@@ -28,6 +30,7 @@ from pyabc.sampler import Sampler
 ABC_STREAM, PREDICTIVE_STREAM = 0, 1
 _SEED: list[int] = [0]           # the model seed of the task running in this process
 _CACHE: dict[str, Callable] = {}  # unpickled simulate_one functions, by digest
+_LOCK = threading.Lock()  # one proposal at a time per process: the global generator is shared
 
 
 def seeds(root: int, stream: int, t: int, index: int) -> tuple[np.ndarray, int]:
@@ -44,15 +47,16 @@ def current_seed() -> int:
 def _evaluate(digest: str, payload: bytes, root: int, t: int, first: int, count: int
               ) -> list[Any]:
     """Run proposals first .. first + count - 1 of generation t (in a worker)."""
-    fn = _CACHE.get(digest)
-    if fn is None:
-        _CACHE.clear()
-        fn = _CACHE[digest] = cloudpickle.loads(payload)
     out = []
-    for k in range(first, first + count):
-        state, _SEED[0] = seeds(root, ABC_STREAM, t, k)
-        np.random.seed(state)  # noqa: NPY002 (pyabc draws from the global generator)
-        out.append(fn())
+    with _LOCK:
+        fn = _CACHE.get(digest)
+        if fn is None:
+            _CACHE.clear()
+            fn = _CACHE[digest] = cloudpickle.loads(payload)
+        for k in range(first, first + count):
+            state, _SEED[0] = seeds(root, ABC_STREAM, t, k)
+            np.random.seed(state)  # noqa: NPY002 (pyabc draws from the global generator)
+            out.append(fn())
     return out
 
 
