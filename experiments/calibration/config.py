@@ -142,12 +142,19 @@ def load(path: str | Path) -> CalibrationConfig:
     return from_dict(raw, str(path), text, base=path.parent)
 
 
+_ROOT = Path(__file__).resolve().parents[2]
+
+
 def resolve_targets(value: str, base: Path | None) -> Path:
-    """The targets file: as given (relative to the working folder), else beside the config."""
+    """The targets file: as given (relative to the working folder), else relative to the
+    config's folder, else to the project's root (so shipped configs work from anywhere)."""
     p = Path(value)
-    if p.is_absolute() or p.exists() or base is None:
+    if p.is_absolute() or p.exists():
         return p
-    return p if not (base / p).exists() else base / p
+    for folder in (base, _ROOT):
+        if folder is not None and (folder / p).exists():
+            return folder / p
+    return p
 
 
 def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
@@ -165,7 +172,7 @@ def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
     resolved = resolve_targets(tpath, base)
     if not resolved.is_file():
         c.fail("targets", f"names {tpath!r}, which is not a file (looked in the working "
-               f"folder{' and in ' + str(base) if base else ''})")
+               f"folder{', in ' + str(base) if base else ''} and in {_ROOT})")
     scenario = c.scenario("scenario", raw.get("scenario", "administrative"))
     seed = c.integer("seed", raw.get("seed", 20240601), 0, 2**63 - 1)
     width = c.integer("width", raw.get("width", 40), 4, 4000)
