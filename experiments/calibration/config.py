@@ -112,7 +112,8 @@ class CalibrationConfig:
         """What decides the simulations: stopping rules, point and out are left out, so a
         finished calibration can be continued with looser rules and folders can move."""
         d = asdict(self)
-        for key in ("stopping", "predictive_draws", "point", "description", "out", "source"):
+        for key in ("stopping", "predictive_draws", "point", "description", "out", "source",
+                    "targets_path"):  # the targets file counts by its content (digest)
             d.pop(key)
         d["targets_digest"], d["code"] = targets_digest, code
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
