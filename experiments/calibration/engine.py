@@ -216,11 +216,21 @@ def calibrate(cfg: CalibrationConfig, out: str | Path | None = None,
     bar = Progress(stream, cfg.stopping, rows[-1]["total_simulations"] if rows else 0,
                    elapsed_before)
     slots = workers or default_workers()
+    saved = [time.monotonic()]
+
+    def on_tick(info: dict[str, Any]) -> None:
+        """Show progress; every 10 s, record the time spent (a kill then loses little of it)."""
+        bar.tick(info)
+        if time.monotonic() - saved[0] >= 10 and manifest["run_id"] is not None:
+            saved[0] = time.monotonic()
+            manifest["elapsed_seconds"] = bar.elapsed()
+            _write_json(out / MANIFEST, manifest)
+
     with make_executor(executor, workers, scheduler) as pool:
         while (reason := _stop_reason(cfg, rows, bar.elapsed())) is None:
             deadline = time.monotonic() + cfg.stopping.max_wall_minutes * 60 - bar.elapsed()
             sampler = OrderedSampler(pool, cfg.seed, slots, deadline=deadline,
-                                     progress=bar.tick)
+                                     progress=on_tick)
             abc = pyabc.ABCSMC(model, prior, distance, population_size=cfg.population_size,
                                sampler=sampler,
                                eps=ResumableMedianEpsilon())
