@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scenario", default="administrative", help="preset name (see `scenarios`)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
                    help="override a parameter (repeatable), e.g. --set grid_management=true")
+    p.add_argument("--params", type=Path, default=None, metavar="FILE",
+                   help="TOML file with a [params] table (e.g. a calibration's "
+                   "calibrated.toml); --set overrides it")
     p.add_argument("--steps", type=positive_int, default=DEFAULT_STEPS,
                    help=f"steps (weeks) to run (default {DEFAULT_STEPS})")
     p.add_argument("--seed", type=nonneg_int, default=42, help="root seed (default 42)")
@@ -38,7 +41,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from experiments.single_run import simulate, write_run
 
-    overrides = parse_assignments(args.set)
+    from_file, calibration_id = load_params_file(args.params) if args.params else ({}, None)
+    overrides = {**from_file, **parse_assignments(args.set)}
     params = scenario_params(args.scenario, **overrides)  # validates before anything is written
     out = args.out or Path("results") / f"run-{args.scenario}-seed{args.seed}"
     with tqdm(total=args.steps, desc=f"{args.scenario} (seed {args.seed})", unit="step",
@@ -46,16 +50,49 @@ def cmd_run(args: argparse.Namespace) -> int:
         model = simulate(params, args.seed, args.steps, progress=bar.update)
     meta = {"scenario": args.scenario, "seed": args.seed, "steps": args.steps,
             "overrides": overrides,
+            "params_file": str(args.params) if args.params else None,
+            "calibration_id": calibration_id,
             "title": f"Scenario '{args.scenario}', seed {args.seed}, {args.steps} steps"}
     final = write_run(model, out, meta)["final"]
     rows = ["participation_rate", "share_voice", "share_guided", "share_self_governing",
             "trust_government", "trust_neighbors", "satisfaction", "resolution_rate",
             "share_resolved_below_government", "gov_admin_cost", "cost_per_resolved_issue"]
     print(f"\nScenario {args.scenario!r}, seed {args.seed}, after {args.steps} steps:")
+    if args.params:
+        print(f"  (parameters from {args.params}" + (f", calibration {calibration_id}"
+                                                    if calibration_id else "") + ")")
     for name in rows:
         print(f"  {name:<34}{final[name]:>12.3f}")
     print(f"\nWrote {out}/timeseries.csv, final.json, overview.png")
     return 0
+
+
+def load_params_file(path: Path) -> tuple[dict, str | None]:
+    """The [params] table of a TOML file, checked, and its calibration_id (if any)."""
+    import tomllib
+
+    from model.errors import InputError
+    from model.params import validate
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"option '--params' names {str(path)!r}, which does not exist; give a "
+                         "TOML file with a [params] table, such as a calibration's "
+                         "calibrated.toml.") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"option '--params': {str(path)!r} cannot be read as TOML ({exc}); it "
+                         "must hold a [params] table of name = value lines.") from None
+    table = raw.get("params")
+    if not isinstance(table, dict) or not table:
+        raise InputError(f"option '--params': {str(path)!r} has no [params] table; it must "
+                         "hold one, with name = value lines (see `python run.py params`).")
+    try:
+        validate(table)
+    except InputError as exc:
+        raise InputError(f"option '--params': in {str(path)!r}, {exc}") from None
+    cid = raw.get("calibration_id")
+    return dict(table), (str(cid) if cid is not None else None)
 
 
 def _range(p) -> str:

@@ -1,0 +1,281 @@
+"""Calibration configs: one TOML file per calibration, checked before any simulation runs.
+
+Errors follow experiment specs (experiments/spec.py, whose checker is reused): the file, the
+line when it can be found, the field, the value and what is allowed, in one paragraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from experiments.calibration import targets as targets_mod
+from experiments.spec import SpecError, _Checker
+from model.errors import InputError
+from model.params import PARAMS, validate
+from model.scenarios import get as get_scenario
+
+POINTS = ("median", "map")
+_TOP = {
+    "name": "calibration name (letters, digits, '-', '_'); names the output folder",
+    "description": "free text shown in the report",
+    "targets": "path of the targets file (relative to the working folder or to this file)",
+    "scenario": "scenario standing for the observed communities (default 'administrative')",
+    "seed": "root seed, a whole number >= 0",
+    "out": "output folder (default results/NAME)",
+    "width": "households along x in each run",
+    "height": "households along y in each run",
+    "steps": "steps (weeks) per run",
+    "warmup": "steps left out before the outcome window (burn-in)",
+    "window": "steps in the outcome window (default: steps - warmup)",
+    "overrides": "table of fixed parameter values",
+    "params": "tables [params.NAME] of free parameters: low, high (default: schema range)",
+    "abc": "table: population_size, max_generations, min_acceptance_rate, max_simulations, "
+           "max_wall_minutes, min_epsilon, predictive_draws, point",
+}
+_PARAM = {"low": "lower bound of the uniform prior (default: the schema's low)",
+          "high": "upper bound of the uniform prior (default: the schema's high)",
+          "prior": "prior family; only 'uniform' for now"}
+_ABC = {
+    "population_size": "accepted particles per generation (10-100000)",
+    "max_generations": "stop after this many generations",
+    "min_acceptance_rate": "stop when a generation's acceptance rate falls below (0-1)",
+    "max_simulations": "stop when this many simulations have run in all",
+    "max_wall_minutes": "stop after this much wall time in all (minutes, > 0)",
+    "min_epsilon": "stop when the acceptance threshold is at or below this (>= 0)",
+    "predictive_draws": "posterior draws simulated for the posterior predictive (0-10000)",
+    "point": "calibrated.toml holds the posterior 'median' or the 'map' particle",
+}
+
+
+@dataclass(frozen=True)
+class Prior:
+    name: str
+    low: float
+    high: float
+    kind: str = "uniform"
+
+    @property
+    def is_int(self) -> bool:
+        return PARAMS[self.name].type is int
+
+    def coerce(self, value: float) -> float | int:
+        """A sampled value as the model takes it (integer parameters rounded)."""
+        v = min(max(float(value), self.low), self.high)
+        return round(v) if self.is_int else v
+
+
+@dataclass(frozen=True)
+class Stopping:
+    max_generations: int = 10
+    min_acceptance_rate: float = 0.02
+    max_simulations: int = 10_000
+    max_wall_minutes: float = 60.0
+    min_epsilon: float = 0.0
+
+
+@dataclass(frozen=True)
+class CalibrationConfig:
+    name: str
+    targets_path: str
+    scenario: str
+    priors: tuple[Prior, ...]
+    seed: int = 20240601
+    width: int = 40
+    height: int = 40
+    steps: int = 156
+    warmup: int = 52
+    window: int = 104
+    overrides: dict[str, Any] = field(default_factory=dict)
+    population_size: int = 100
+    stopping: Stopping = field(default_factory=Stopping)
+    predictive_draws: int = 40
+    point: str = "median"
+    description: str = ""
+    out: str = ""
+    source: str = ""
+
+    def fixed(self) -> dict[str, Any]:
+        """Parameters every run gets besides the scenario's and the free ones."""
+        return {**self.overrides, "width": self.width, "height": self.height}
+
+    def window_start(self) -> int:
+        """Index (into the per-step series) of the outcome window's first step."""
+        return self.steps - self.window
+
+    def fingerprint(self, targets_digest: str, code: str) -> str:
+        """What decides the simulations: stopping rules, point and out are left out, so a
+        finished calibration can be continued with looser rules and folders can move."""
+        d = asdict(self)
+        for key in ("stopping", "predictive_draws", "point", "description", "out", "source",
+                    "targets_path"):  # the targets file counts by its content (digest)
+            d.pop(key)
+        d["targets_digest"], d["code"] = targets_digest, code
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
+
+    def output_dir(self) -> Path:
+        return Path(self.out or f"results/{self.name}")
+
+
+def load(path: str | Path) -> CalibrationConfig:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"calibration config {str(path)!r} does not exist; give the path of a "
+                         "TOML file such as experiments/configs/calibrate_baseline.toml."
+                         ) from None
+    except OSError as exc:
+        raise InputError(f"calibration config {str(path)!r} cannot be read: {exc.strerror}."
+                         ) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise SpecError(str(path), "(syntax)", f"cannot be read as TOML: {exc}. Check quoting, "
+                        "brackets and '=' on that line.", int(m.group(1)) if m else None
+                        ) from None
+    return from_dict(raw, str(path), text, base=path.parent)
+
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def resolve_targets(value: str, base: Path | None) -> Path:
+    """The targets file: as given (relative to the working folder), else relative to the
+    config's folder, else to the project's root (so shipped configs work from anywhere)."""
+    p = Path(value)
+    if p.is_absolute() or p.exists():
+        return p
+    for folder in (base, _ROOT):
+        if folder is not None and (folder / p).exists():
+            return folder / p
+    return p
+
+
+def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
+              base: Path | None = None) -> CalibrationConfig:
+    c = _Checker(source, text)
+    c.known(raw, _TOP, "")
+    name = raw.get("name")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", name):
+        c.fail("name", f"got {name!r}, but it must be a name of letters, digits, '-' or '_' "
+               "(1-80 characters); it names the output folder")
+    tpath = raw.get("targets")
+    if not isinstance(tpath, str) or not tpath:
+        c.fail("targets", f"got {tpath!r}, but it must be the path of a targets file, e.g. "
+               "'experiments/targets/china_urban_2010s.toml'")
+    resolved = resolve_targets(tpath, base)
+    if not resolved.is_file():
+        c.fail("targets", f"names {tpath!r}, which is not a file (looked in the working "
+               f"folder{', in ' + str(base) if base else ''} and in {_ROOT})")
+    scenario = c.scenario("scenario", raw.get("scenario", "administrative"))
+    seed = c.integer("seed", raw.get("seed", 20240601), 0, 2**63 - 1)
+    width = c.integer("width", raw.get("width", 40), 4, 4000)
+    height = c.integer("height", raw.get("height", 40), 4, 4000)
+    steps = c.integer("steps", raw.get("steps", 156), 2, 100_000)
+    warmup = c.integer("warmup", raw.get("warmup", min(52, steps - 1)), 0, steps - 1)
+    window = c.integer("window", raw.get("window", steps - warmup), 1, steps - warmup)
+    out = raw.get("out", "")
+    if not isinstance(out, str):
+        c.fail("out", f"got {out!r}, but it must be a folder path (a string)")
+    overrides = raw.get("overrides", {})
+    if not isinstance(overrides, dict):
+        c.fail("overrides", "must be a table: [overrides] with name = value lines")
+    overrides = {k: c.param(k, v, "overrides") for k, v in overrides.items()}
+    for key in ("width", "height"):
+        if key in overrides:
+            c.fail(f"overrides.{key}", f"sets the size; use the top-level '{key}' instead",
+                   section="overrides", key=key)
+    priors = _priors(c, raw.get("params"), overrides)
+    abc = raw.get("abc", {})
+    if not isinstance(abc, dict):
+        c.fail("abc", "must be a table: [abc] with population_size = ... and stopping rules")
+    c.known(abc, _ABC, "abc")
+    pop = c.integer("abc.population_size", abc.get("population_size", 100), 10, 100_000, "abc")
+    stop = Stopping(
+        max_generations=c.integer("abc.max_generations", abc.get("max_generations", 10), 1,
+                                  1000, "abc"),
+        min_acceptance_rate=_fraction(c, "min_acceptance_rate", abc.get(
+            "min_acceptance_rate", 0.02)),
+        max_simulations=c.integer("abc.max_simulations", abc.get("max_simulations", 10_000),
+                                  pop, 10**9, "abc"),
+        max_wall_minutes=_positive(c, "max_wall_minutes", abc.get("max_wall_minutes", 60.0)),
+        min_epsilon=_positive(c, "min_epsilon", abc.get("min_epsilon", 0.0), zero=True),
+    )
+    draws = c.integer("abc.predictive_draws", abc.get("predictive_draws", 40), 0, 10_000, "abc")
+    point = abc.get("point", "median")
+    if point not in POINTS:
+        c.fail("abc.point", f"got {point!r}, but it must be one of {', '.join(POINTS)}",
+               section="abc", key="point")
+    cfg = CalibrationConfig(
+        name=name, targets_path=str(resolved), scenario=scenario, priors=priors, seed=seed,
+        width=width, height=height, steps=steps, warmup=warmup, window=window,
+        overrides=overrides, population_size=pop, stopping=stop, predictive_draws=draws,
+        point=point, description=str(raw.get("description", "")), out=out, source=source)
+    mid = {p.name: p.coerce((p.low + p.high) / 2) for p in priors}
+    try:  # the whole parameter set must hold together (grid sizes, for one)
+        validate({**get_scenario(scenario).overrides, **cfg.fixed(), **mid})
+    except InputError as exc:
+        c.fail("overrides", f"do not fit scenario {scenario!r} at this size: {exc}",
+               section="overrides")
+    ts = targets_mod.load(resolved)
+    if not ts.fitted():
+        c.fail("targets", f"names {tpath!r}, which has no target to fit: every target is "
+               "held out or needs a measure the model does not have yet "
+               f"({', '.join(t.name for t in ts.skipped()) or 'none'})")
+    return cfg
+
+
+def _fraction(c: _Checker, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        c.fail(f"abc.{key}", f"got {value!r}, but it must be a number from 0 up to (not "
+               "including) 1", section="abc", key=key)
+    return float(value)
+
+
+def _positive(c: _Checker, key: str, value: Any, zero: bool = False) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and (
+        value >= 0 if zero else value > 0)
+    if not ok:
+        c.fail(f"abc.{key}", f"got {value!r}, but it must be a number "
+               f"{'>= 0' if zero else '> 0'}", section="abc", key=key)
+    return float(value)
+
+
+def _priors(c: _Checker, table: Any, overrides: dict[str, Any]) -> tuple[Prior, ...]:
+    if not isinstance(table, dict) or not table:
+        c.fail("params", "must hold at least one free parameter: [params.NAME] tables (empty "
+               "for the schema range, or low = ..., high = ...)")
+    out = []
+    for key, spec in table.items():
+        sec = f"params.{key}"
+        if key not in PARAMS:
+            c.param(key, None, "params")  # raises the did-you-mean error
+        p = PARAMS[key]
+        if p.type not in (int, float):
+            c.fail(sec, f"is a {p.type.__name__} parameter; only numeric parameters can be "
+                   "calibrated (fix switches and choices in [overrides] or the scenario)",
+                   key=key)
+        if key in overrides or key in ("width", "height"):
+            c.fail(sec, "is also fixed (in [overrides] or as the size); a parameter is free or "
+                   "fixed, not both", key=key)
+        if not isinstance(spec, dict):
+            c.fail(sec, f"got {spec!r}, but it must be a table [params.{key}] with optional "
+                   "low and high", key=key)
+        c.known(spec, _PARAM, sec)
+        if spec.get("prior", "uniform") != "uniform":
+            c.fail(f"{sec}.prior", f"got {spec['prior']!r}; only 'uniform' priors are "
+                   "supported", section=sec, key="prior")
+        low = c.param(key, spec.get("low", p.low), sec)
+        high = c.param(key, spec.get("high", p.high), sec)
+        if not low < high:
+            c.fail(f"{sec}.low", f"got low {low} and high {high}, but low must be below high "
+                   f"(schema range {p.low:g} .. {p.high:g})", section=sec, key="low")
+        out.append(Prior(key, float(low), float(high)))
+    return tuple(out)

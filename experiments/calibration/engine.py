@@ -1,0 +1,273 @@
+"""Run (or continue) a calibration: ABC-SMC with pyabc, one generation at a time.
+
+Every generation starts from pyabc's database (abc.db in the output folder): a fresh ABCSMC
+object loads the last finished population, fits its transition and sets epsilon from it,
+then samples one generation. An uninterrupted run and one killed and resumed therefore take
+the same path, and a kill loses at most the generation in flight. Our own stopping rules
+(generations, simulations, wall time summed over sessions, epsilon, acceptance rate) are
+checked between generations; the wall-time rule also cuts a generation short.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pyabc
+
+from experiments.calibration import outputs
+from experiments.calibration import targets as targets_mod
+from experiments.calibration.config import CalibrationConfig
+from experiments.calibration.sampler import OrderedSampler, current_seed
+from experiments.calibration.simulate import ScaledDistance, Simulator
+from experiments.executors import default_workers, make_executor
+from experiments.runner import code_version, git_commit, package_versions
+from model.errors import InputError
+
+MANIFEST = "calibration.json"
+DB = "abc.db"
+logging.getLogger("ABC").setLevel(logging.WARNING)
+
+
+class PyabcModel:
+    """The simulator as pyabc calls it: parameters in, statistics out, seeded by the task."""
+
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
+
+    def __call__(self, pars: dict[str, float]) -> dict[str, float]:
+        stats = self.simulator.run(dict(pars), current_seed())
+        return {k: stats[k] for k in self.fitted}
+
+    @property
+    def fitted(self) -> list[str]:
+        return [t.name for t in self.simulator.targets.fitted()]
+
+
+class ResumableMedianEpsilon(pyabc.MedianEpsilon):
+    """Median epsilon that starts at infinity (generation 0 is a prior sample, no separate
+    calibration sample) and, on loading a finished population, takes that population's
+    median distance: the value an uninterrupted run would have used."""
+
+    def __init__(self) -> None:
+        super().__init__(initial_epsilon=math.inf)
+
+    def initialize(self, t, get_weighted_distances, get_all_records, max_nr_populations,
+                   acceptor_config):
+        if t > 0:
+            self._update(t, get_weighted_distances())
+
+    def __call__(self, t: int) -> float:
+        self.current = super().__call__(t)  # shown by the progress line
+        return self.current
+
+
+class Progress:
+    """Generation, epsilon, acceptance, simulations so far and time left, on one line."""
+
+    def __init__(self, stream: TextIO, stop, sims_before: int, elapsed_before: float) -> None:
+        self.stream, self.stop = stream, stop
+        self.sims_before, self.elapsed_before = sims_before, elapsed_before
+        self.sims_start = sims_before  # for the pace: simulations run in this session
+        self.t0 = time.monotonic()
+        self.last = 0.0
+        self.eps_of: Any = None
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+
+    def elapsed(self) -> float:
+        return self.elapsed_before + time.monotonic() - self.t0
+
+    def time_left(self, total_sims: int) -> str:
+        wall_left = self.stop.max_wall_minutes * 60 - self.elapsed()
+        rate = (total_sims - self.sims_start) / max(time.monotonic() - self.t0, 1e-9)
+        sims_left = (self.stop.max_simulations - total_sims) / rate if rate > 0 else math.inf
+        return f"at most ~{max(0.0, min(wall_left, sims_left)):.0f}s"
+
+    def tick(self, info: dict[str, Any]) -> None:
+        now = time.monotonic()
+        if not (self.tty or now - self.last >= 2):
+            return
+        self.last = now
+        total = self.sims_before + info["evaluated"]
+        rate = info["accepted"] / info["evaluated"] if info["evaluated"] else math.nan
+        eps = getattr(self.eps_of, "current", math.nan)
+        line = (f"generation {info['t']} (epsilon {eps:.3g}): accepted "
+                f"{info['accepted']}/{info['n']}, "
+                f"acceptance {rate:.2f}, simulations {total}; elapsed {self.elapsed():.0f}s, "
+                f"time left {self.time_left(total)}")
+        print(("\r" if self.tty else "") + line, end="" if self.tty else "\n",
+              file=self.stream, flush=True)
+
+    def generation(self, row: dict[str, Any]) -> None:
+        if self.tty:
+            print(file=self.stream)
+        print(f"generation {row['t']} done: epsilon {row['epsilon']:.3g}, acceptance "
+              f"{row['acceptance_rate']:.3f} ({row['particles']}/{row['samples']}), "
+              f"simulations so far {row['total_simulations']}; elapsed {self.elapsed():.0f}s, "
+              f"time left {self.time_left(row['total_simulations'])}",
+              file=self.stream, flush=True)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str))
+    os.replace(tmp, path)
+
+
+def generations(history: pyabc.History) -> list[dict[str, Any]]:
+    """One row per finished generation, from the database (the source of truth)."""
+    if history.n_populations == 0:
+        return []
+    pops = history.get_all_populations()
+    pops = pops[pops.t >= 0]
+    total = int(history.total_nr_simulations) - int(pops.samples.sum())  # prior sample, if any
+    rows = []
+    for r in pops.itertuples():
+        total += int(r.samples)
+        rows.append({"t": int(r.t), "epsilon": float(r.epsilon), "samples": int(r.samples),
+                     "particles": int(r.particles),
+                     "acceptance_rate": float(r.particles) / max(int(r.samples), 1),
+                     "total_simulations": total})
+    return rows
+
+
+def _stop_reason(cfg: CalibrationConfig, rows: list[dict[str, Any]], elapsed: float
+                 ) -> str | None:
+    s = cfg.stopping
+    if not rows:
+        return None
+    last = rows[-1]
+    if len(rows) >= s.max_generations:
+        return f"reached max_generations ({s.max_generations})"
+    if last["total_simulations"] >= s.max_simulations:
+        return f"reached max_simulations ({s.max_simulations})"
+    if elapsed >= s.max_wall_minutes * 60:
+        return f"reached max_wall_minutes ({s.max_wall_minutes:g})"
+    if last["epsilon"] <= s.min_epsilon:
+        return f"epsilon {last['epsilon']:.3g} at or below min_epsilon ({s.min_epsilon:g})"
+    if len(rows) > 1 and last["acceptance_rate"] < s.min_acceptance_rate:
+        return (f"acceptance rate {last['acceptance_rate']:.3f} below min_acceptance_rate "
+                f"({s.min_acceptance_rate:g})")
+    return None
+
+
+def _prepare_folder(out: Path, fingerprint: str, fresh: bool) -> dict[str, Any] | None:
+    old = None
+    if (out / MANIFEST).exists():
+        old = json.loads((out / MANIFEST).read_text())
+    if old is not None and old.get("fingerprint") != fingerprint and not fresh:
+        raise InputError(f"output folder {str(out)!r} holds a calibration with another set-up "
+                         "(config, targets or model code changed); run with --fresh to delete "
+                         "it and start over, or give another --out.")
+    if fresh or (old is None and (out / DB).exists()):
+        for name in (MANIFEST, DB):
+            (out / name).unlink(missing_ok=True)
+        shutil.rmtree(out / "figures", ignore_errors=True)
+        old = None
+    out.mkdir(parents=True, exist_ok=True)
+    return old
+
+
+def calibrate(cfg: CalibrationConfig, out: str | Path | None = None,
+              executor: str = "processes", workers: int | None = None,
+              scheduler: str | None = None, fresh: bool = False,
+              stream: TextIO | None = None) -> dict[str, Any]:
+    """Run or continue the calibration `cfg` in folder `out`; write outputs; return manifest."""
+    stream = sys.stderr if stream is None else stream
+    out = Path(out) if out is not None else cfg.output_dir()
+    targets = targets_mod.load(cfg.targets_path)
+    for line in targets.skipped_lines():
+        print(f"warning: {line}", file=stream)
+    code = code_version()
+    fp = cfg.fingerprint(targets.digest, code)
+    old = _prepare_folder(out, fp, fresh)
+    db_url = "sqlite:///" + str((out / DB).resolve())
+    manifest: dict[str, Any] = {
+        "name": cfg.name, "config_file": cfg.source, "fingerprint": fp, "code_version": code,
+        "git_commit": git_commit(), "packages": package_versions(), "root_seed": cfg.seed,
+        "targets_file": cfg.targets_path, "targets_digest": targets.digest,
+        "created": (old or {}).get("created", datetime.now(UTC).isoformat(timespec="seconds")),
+        "run_id": (old or {}).get("run_id"), "elapsed_seconds": (old or {}).get(
+            "elapsed_seconds", 0.0), "status": "running", "stop_reason": None,
+        "executor": {"kind": executor, "workers": workers, "scheduler": scheduler},
+        "skipped_targets": [t.name for t in targets.skipped()],
+    }
+    simulator = Simulator.from_config(cfg, targets)
+    model = PyabcModel(simulator)
+    prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low)
+                                  for p in cfg.priors})
+    distance = ScaledDistance({t.name: t.sigma for t in targets.fitted()})
+    x0 = {t.name: t.value for t in targets.fitted()}
+    elapsed_before = float(manifest["elapsed_seconds"])
+    history = pyabc.History(db_url, _id=manifest["run_id"]) if manifest["run_id"] else None
+    rows = generations(history) if history else []
+    if rows:
+        print(f"resuming in {out}: {len(rows)} finished generation(s) kept, "
+              f"{rows[-1]['total_simulations']} simulations", file=stream)
+    bar = Progress(stream, cfg.stopping, rows[-1]["total_simulations"] if rows else 0,
+                   elapsed_before)
+    slots = workers or default_workers()
+    saved = [time.monotonic()]
+
+    def on_tick(info: dict[str, Any]) -> None:
+        """Show progress; every 10 s, record the time spent (a kill then loses little of it)."""
+        bar.tick(info)
+        if time.monotonic() - saved[0] >= 10 and manifest["run_id"] is not None:
+            saved[0] = time.monotonic()
+            manifest["elapsed_seconds"] = bar.elapsed()
+            _write_json(out / MANIFEST, manifest)
+
+    with make_executor(executor, workers, scheduler) as pool:
+        while (reason := _stop_reason(cfg, rows, bar.elapsed())) is None:
+            deadline = time.monotonic() + cfg.stopping.max_wall_minutes * 60 - bar.elapsed()
+            sampler = OrderedSampler(pool, cfg.seed, slots, deadline=deadline,
+                                     progress=on_tick)
+            abc = pyabc.ABCSMC(model, prior, distance, population_size=cfg.population_size,
+                               sampler=sampler,
+                               eps=ResumableMedianEpsilon())
+            if manifest["run_id"] is None:
+                history = abc.new(db_url, x0, meta_info={"calibration": cfg.name,
+                                                         "fingerprint": fp})
+                manifest["run_id"] = history.id
+                _write_json(out / MANIFEST, manifest)
+            else:
+                history = abc.load(db_url, manifest["run_id"])
+            bar.sims_before = rows[-1]["total_simulations"] if rows else 0
+            n_before = len(rows)
+            bar.eps_of = abc.eps
+            abc.run(max_nr_populations=1,
+                    min_acceptance_rate=cfg.stopping.min_acceptance_rate)
+            rows = generations(history)
+            manifest["elapsed_seconds"] = bar.elapsed()
+            _write_json(out / MANIFEST, manifest)
+            if len(rows) == n_before:
+                reason = ("reached max_wall_minutes during a generation (it was dropped)"
+                          if sampler.timed_out else
+                          "acceptance rate fell below min_acceptance_rate (the generation "
+                          "was dropped)")
+                break
+            bar.generation(rows[-1])
+        if not rows:
+            raise InputError(f"calibration {cfg.name!r} stopped before a first generation "
+                             f"finished ({reason}); raise max_wall_minutes or max_simulations.")
+        print(f"stopped: {reason}", file=stream)
+        manifest.update(status="finished", stop_reason=reason, generations=rows,
+                        elapsed_seconds=bar.elapsed(),
+                        finished=datetime.now(UTC).isoformat(timespec="seconds"))
+        manifest["calibration_id"] = f"{cfg.name}-{fp}-g{rows[-1]['t']}"
+        df, w = history.get_distribution(m=0, t=history.max_t)
+        particles = df[[p.name for p in cfg.priors]].to_numpy(dtype=float)
+        predictive = outputs.predictive(cfg, simulator, particles, np.asarray(w, float), pool,
+                                        out, manifest["calibration_id"])
+    outputs.write_all(cfg, targets, out, manifest, particles, np.asarray(w, float), predictive)
+    _write_json(out / MANIFEST, manifest)
+    return manifest

@@ -1,0 +1,199 @@
+"""What a calibration leaves behind: posterior.parquet, predictive.parquet, calibrated.toml,
+and (through report.py) report.md and figures.
+
+posterior.parquet has a fixed format that experiments read: one row per particle, one
+column per free parameter named as in PARAMS (values as the model takes them, integers
+rounded), a `weight` column summing to 1, and the Parquet key-value metadata
+`calibration_id`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from scipy.stats import gaussian_kde
+
+from experiments.calibration.config import CalibrationConfig, Prior
+from experiments.calibration.sampler import PREDICTIVE_STREAM, seeds
+from experiments.calibration.simulate import Simulator
+from experiments.calibration.targets import Target, TargetSet
+
+# A parameter whose 90% posterior interval is at least this share of its prior's 90%
+# interval is flagged "not identified": the targets barely narrowed it. A judgement, stated
+# in the report and in docs/CALIBRATION.md.
+IDENTIFIABILITY_RATIO = 0.8
+CI = (0.05, 0.95)
+
+
+def wquantile(values: np.ndarray, weights: np.ndarray, q: float | list[float]) -> np.ndarray:
+    return np.quantile(np.asarray(values, float), q, weights=np.asarray(weights, float),
+                       method="inverted_cdf")
+
+
+def coerce(priors: tuple[Prior, ...], particles: np.ndarray) -> pd.DataFrame:
+    """Particles as the model takes them: one column per parameter, integers rounded."""
+    cols = {}
+    for j, p in enumerate(priors):
+        vals = [p.coerce(v) for v in particles[:, j]]
+        cols[p.name] = np.asarray(vals, dtype=np.int64 if p.is_int else float)
+    return pd.DataFrame(cols)
+
+
+def parameter_table(priors: tuple[Prior, ...], particles: np.ndarray, w: np.ndarray
+                    ) -> list[dict[str, Any]]:
+    """Prior and posterior of each parameter, and whether the targets identified it."""
+    rows = []
+    for j, p in enumerate(priors):
+        lo, med, hi = wquantile(particles[:, j], w, [CI[0], 0.5, CI[1]])
+        prior_width = (p.high - p.low) * (CI[1] - CI[0])
+        ratio = (hi - lo) / prior_width
+        rows.append({"name": p.name, "prior_low": p.low, "prior_high": p.high,
+                     "prior_ci": [p.low + CI[0] * (p.high - p.low),
+                                  p.low + CI[1] * (p.high - p.low)],
+                     "median": float(med), "ci": [float(lo), float(hi)],
+                     "mean": float(np.average(particles[:, j], weights=w)),
+                     "width_ratio": float(ratio),
+                     "identified": bool(ratio < IDENTIFIABILITY_RATIO)})
+    return rows
+
+
+def point_estimate(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray
+                   ) -> dict[str, Any]:
+    """Posterior median of each marginal, or the particle of highest posterior density."""
+    if cfg.point == "map" and len(particles) > len(cfg.priors) + 1:
+        span = np.array([p.high - p.low for p in cfg.priors])
+        z = (particles / span).T
+        try:
+            dens = gaussian_kde(z, weights=w)(z)
+            best = particles[int(np.argmax(dens))]
+            return {p.name: p.coerce(v) for p, v in zip(cfg.priors, best, strict=True)}
+        except np.linalg.LinAlgError:
+            pass  # a degenerate cloud (e.g. one distinct particle): fall back to the median
+    return {p.name: p.coerce(wquantile(particles[:, j], w, 0.5))
+            for j, p in enumerate(cfg.priors)}
+
+
+def write_posterior(path: Path, priors: tuple[Prior, ...], particles: np.ndarray,
+                    w: np.ndarray, calibration_id: str, scenario: str) -> None:
+    df = coerce(priors, particles)
+    df["weight"] = np.asarray(w, float) / np.sum(w)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    meta = dict(table.schema.metadata or {})
+    meta.update({b"calibration_id": calibration_id.encode(), b"scenario": scenario.encode()})
+    pq.write_table(table.replace_schema_metadata(meta), path)
+
+
+def read_posterior(path: str | Path) -> tuple[pd.DataFrame, str]:
+    """(particles with weight, calibration_id) of a posterior.parquet."""
+    table = pq.read_table(path)
+    meta = table.schema.metadata or {}
+    return table.to_pandas(), meta.get(b"calibration_id", b"").decode()
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    return json.dumps(str(v), ensure_ascii=False)
+
+
+def write_calibrated(path: Path, cfg: CalibrationConfig, values: dict[str, Any],
+                     calibration_id: str) -> None:
+    label = "posterior median" if cfg.point == "median" else "MAP particle"
+    lines = ["# A calibrated parameter set, written by `run.py calibrate`.",
+             "# Use it with: python run.py run --scenario " + cfg.scenario +
+             " --params " + path.name,
+             f"# Calibrated at {cfg.width} x {cfg.height} households, {cfg.steps} steps "
+             f"({cfg.warmup} warm-up).", "",
+             f"calibration_id = {_toml_value(calibration_id)}",
+             f"point = {_toml_value(label)}",
+             f"scenario = {_toml_value(cfg.scenario)}", "", "[params]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in values.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def predictive(cfg: CalibrationConfig, simulator: Simulator, particles: np.ndarray,
+               w: np.ndarray, pool: Executor, out: Path, calibration_id: str) -> pd.DataFrame:
+    """Fresh runs at draws from the posterior (weighted), every usable target's statistic.
+
+    Kept in predictive.parquet and reused when the calibration has not changed.
+    """
+    path = out / "predictive.parquet"
+    if path.exists():
+        old, cid = read_posterior(path)
+        if cid == calibration_id and len(old) == cfg.predictive_draws:
+            return old
+    rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(PREDICTIVE_STREAM,)))
+    if cfg.predictive_draws == 0:
+        return pd.DataFrame()
+    idx = rng.choice(len(particles), size=cfg.predictive_draws, p=w / w.sum())
+    names = [p.name for p in cfg.priors]
+    futs = [pool.submit(simulator.run, dict(zip(names, particles[i], strict=True)),
+                        seeds(cfg.seed, PREDICTIVE_STREAM, 0, k)[1])
+            for k, i in enumerate(idx)]
+    rows = [f.result() for f in futs]
+    df = pd.concat([coerce(cfg.priors, particles[idx]).reset_index(drop=True),
+                    pd.DataFrame(rows)], axis=1)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), b"calibration_id": calibration_id.encode()}), path)
+    return df
+
+
+def target_table(targets: TargetSet, pred: pd.DataFrame) -> list[dict[str, Any]]:
+    """Observed against posterior predictive, per target (held-out ones marked).
+
+    "consistent": the observed value lies within 2 combined SDs of the predictive median
+    (the target's sigma and the predictive spread): a declared rule, not a test.
+    """
+    rows = []
+    for t in targets.targets:
+        row: dict[str, Any] = {"name": t.name, "observed": t.value, "sigma": t.sigma,
+                               "held_out": t.held_out, "skipped": bool(t.missing_measures())}
+        if not row["skipped"] and t.name in pred and len(pred):
+            v = pred[t.name].to_numpy(float)
+            v = v[np.isfinite(v)]
+            if len(v):
+                lo, med, hi = np.quantile(v, [CI[0], 0.5, CI[1]])
+                sd = float(np.std(v))
+                row.update(median=float(med), ci=[float(lo), float(hi)], sd=sd,
+                           consistent=bool(abs(med - t.value) <= 2 * math.hypot(t.sigma, sd)))
+        rows.append(row)
+    return rows
+
+
+def write_all(cfg: CalibrationConfig, targets: TargetSet, out: Path, manifest: dict[str, Any],
+              particles: np.ndarray, w: np.ndarray, pred: pd.DataFrame) -> None:
+    from experiments.calibration import report
+
+    cid = manifest["calibration_id"]
+    w = w / w.sum()
+    write_posterior(out / "posterior.parquet", cfg.priors, particles, w, cid, cfg.scenario)
+    point = point_estimate(cfg, particles, w)
+    write_calibrated(out / "calibrated.toml", cfg, point, cid)
+    manifest["parameters"] = parameter_table(cfg.priors, particles, w)
+    manifest["targets"] = target_table(targets, pred)
+    manifest["point"] = point
+    manifest["ess"], manifest["n_particles"] = float(1 / np.sum(np.square(w))), len(w)
+    report.write(cfg, targets, out, manifest, particles, w, pred)
+
+
+def source_line(t: Target) -> str:
+    s = t.source
+    parts = [str(s.get("author", "")), f"({s.get('year', '')})", str(s.get("title", ""))]
+    if s.get("where"):
+        parts.append(f"— {s['where']}")
+    if s.get("url"):
+        parts.append(f"<{s['url']}>")
+    if s.get("grade"):
+        parts.append(f"[grade {s['grade']}]")
+    return " ".join(p for p in parts if p)

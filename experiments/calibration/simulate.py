@@ -1,0 +1,64 @@
+"""One calibration simulation: free parameters and a seed in, target statistics out.
+
+`Simulator` is a plain picklable object (it travels to process and Dask workers); it holds
+the fixed part of the set-up and the targets, so a worker computes the statistics itself and
+only a few floats come back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from experiments.calibration.config import CalibrationConfig, Prior
+from experiments.calibration.targets import TargetSet
+from model import GovernanceModel
+
+
+@dataclass(frozen=True)
+class Simulator:
+    scenario: str
+    fixed: dict[str, Any]
+    priors: tuple[Prior, ...]
+    steps: int
+    window_start: int
+    targets: TargetSet
+
+    @classmethod
+    def from_config(cls, cfg: CalibrationConfig, targets: TargetSet) -> Simulator:
+        return cls(cfg.scenario, cfg.fixed(), cfg.priors, cfg.steps, cfg.window_start(),
+                   targets)
+
+    def model_params(self, free: dict[str, float]) -> dict[str, Any]:
+        """Free values as the model takes them (integers rounded, clipped to the prior)."""
+        return {p.name: p.coerce(free[p.name]) for p in self.priors}
+
+    def run(self, free: dict[str, float], seed: int) -> dict[str, float]:
+        """Every usable target's statistic for one run; NaN where it is undefined."""
+        model = GovernanceModel.from_scenario(self.scenario, rng=seed,
+                                              **{**self.fixed, **self.model_params(free)})
+        model.run(self.steps)
+        df = model.datacollector.get_model_vars_dataframe()
+        # Row 0 is the initial state; row k is after step k. The window is the last steps.
+        series = {c: df[c].to_numpy()[1:] for c in df.columns}
+        stats = self.targets.statistics(series, self.window_start)
+        return {k: (v if math.isfinite(v) else math.nan) for k, v in stats.items()}
+
+
+class ScaledDistance:
+    """Euclidean distance with each fitted target scaled by its uncertainty (sigma).
+
+    A statistic the run could not compute (NaN: e.g. no issue closed in the window) puts
+    the particle infinitely far away, so it is never accepted.
+    """
+
+    def __init__(self, sigmas: dict[str, float]) -> None:
+        self.sigmas = dict(sigmas)
+
+    def __call__(self, x: dict[str, float], x0: dict[str, float]) -> float:
+        z = [(x[k] - x0[k]) / s for k, s in self.sigmas.items()]
+        d = float(np.sqrt(np.sum(np.square(z))))
+        return d if math.isfinite(d) else math.inf

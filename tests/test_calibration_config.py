@@ -1,0 +1,196 @@
+"""Calibration inputs and outputs that need no simulation: configs, targets, statistics,
+the identifiability flag, the posterior file format and `run --params`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments.calibration import config, outputs, targets
+from model.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = ROOT / "experiments" / "targets" / "china_urban_2010s.toml"
+GOOD = f"""
+name = "t"
+targets = "{TARGETS}"
+width = 20
+height = 20
+steps = 20
+warmup = 10
+[overrides]
+grid_block = 10
+[params.rc_admin_burden]
+[params.issue_rate]
+low = 0.005
+high = 0.05
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "cal.toml"
+    p.write_text(text)
+    return p
+
+
+def test_good_config_loads(tmp_path):
+    cfg = config.load(write(tmp_path, GOOD))
+    assert [p.name for p in cfg.priors] == ["rc_admin_burden", "issue_rate"]
+    assert cfg.priors[0].low == 0 and cfg.priors[0].high == 1  # the schema range
+    assert cfg.window == 10 and cfg.window_start() == 10
+
+
+def test_shipped_config_and_targets_load():
+    cfg = config.load(ROOT / "experiments" / "configs" / "calibrate_baseline.toml")
+    assert cfg.scenario == "administrative"
+    ts = targets.load(cfg.targets_path)
+    assert ts.fitted() and any(t.held_out for t in ts.targets)
+    for t in ts.targets:
+        assert t.sigma > 0 and t.source.get("author") and t.source.get("year") and t.mapping
+
+
+@pytest.mark.parametrize("change, words", [
+    (("[params.issue_rate]", "[params.issue_rat]"), ["issue_rat", "issue_rate"]),
+    (("width = 20", "width = 20\nsize = 3"), ["size", "not a known field"]),
+    (("[params.rc_admin_burden]", "[params.grid_management]"), ["grid_management", "bool"]),
+    (("low = 0.005", "low = 0.06"), ["issue_rate", "low", "below high"]),
+    (("high = 0.05", "high = 7"), ["issue_rate", "7"]),
+    (("grid_block = 10", "grid_block = 10\nissue_rate = 0.01"), ["issue_rate", "fixed"]),
+    ((f'targets = "{TARGETS}"', 'targets = "nowhere.toml"'), ["targets", "nowhere.toml"]),
+    (("steps = 20", "steps = 5"), ["warmup", "10"]),
+    (("grid_block = 10", "grid_block = 7"), ["grid_block", "multiple"]),
+    (("[params.rc_admin_burden]", "[abc]\npopulation_size = 3\n[params.rc_admin_burden]"),
+     ["population_size", "3"]),
+])
+def test_bad_configs_say_what_is_wrong(tmp_path, change, words):
+    text = GOOD.replace(*change)
+    assert text != GOOD
+    with pytest.raises(InputError) as err:
+        config.load(write(tmp_path, text))
+    msg = str(err.value)
+    assert "\n" not in msg.strip() and "cal.toml" in msg
+    for w in words:
+        assert w in msg, msg
+
+
+def test_bad_config_exits_2_without_traceback(tmp_path):
+    path = write(tmp_path, GOOD.replace("[params.issue_rate]", "[params.nonsense]"))
+    res = subprocess.run([sys.executable, str(ROOT / "run.py"), "calibrate", str(path),
+                          "--out", str(tmp_path / "out")], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr and "nonsense" in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+TARGET = """
+[meta]
+steps_per_year = 52
+[[target]]
+name = "a"
+measure = "participation_rate"
+value = 0.5
+se = 0.01
+[target.source]
+author = "X"
+year = 2020
+"""
+
+
+@pytest.mark.parametrize("change, words", [
+    (("se = 0.01", ""), ["uncertainty"]),
+    (('measure = "participation_rate"', 'measure = "x"\nreduce = "median"'), ["reduce"]),
+    (('author = "X"', ""), ["source", "author"]),
+    (("se = 0.01", "interval = [0.6, 0.7]"), ["interval", "around"]),
+    (('measure = "participation_rate"', ""), ["measure"]),
+])
+def test_bad_targets_say_what_is_wrong(tmp_path, change, words):
+    p = tmp_path / "t.toml"
+    p.write_text(TARGET.replace(*change))
+    with pytest.raises(InputError) as err:
+        targets.load(p)
+    for w in words:
+        assert w in str(err.value), str(err.value)
+
+
+def test_statistics_from_a_series():
+    ts = targets.from_dict({
+        "meta": {"steps_per_year": 52},
+        "target": [
+            {"name": "m", "measures": ["share_guided", "share_self_governing"], "value": 0.1,
+             "se": 0.1, "source": {"author": "a", "year": 1}},
+            {"name": "r", "measures": ["issues_resolved"], "reduce": "ratio",
+             "denominator": ["issues_resolved", "issues_abandoned"], "value": 0.5, "se": 0.1,
+             "source": {"author": "a", "year": 1}},
+            {"name": "y", "measure": "issues_raised", "reduce": "per_year", "value": 1,
+             "se": 0.1, "source": {"author": "a", "year": 1}},
+            {"name": "f", "measure": "issues_raised", "reduce": "final", "value": 1,
+             "se": 0.1, "source": {"author": "a", "year": 1}},
+            {"name": "later", "measure": "moves_per_year", "value": 0.05, "se": 0.01,
+             "held_out": True, "source": {"author": "a", "year": 1}},
+        ]})
+    series = {"share_guided": [9, 0.1, 0.2], "share_self_governing": [9, 0.0, 0.1],
+              "issues_resolved": [9, 1, 3], "issues_abandoned": [9, 1, 3],
+              "issues_raised": [9, 2, 4]}
+    stats = ts.statistics(series, start=1)
+    assert stats["m"] == pytest.approx(0.2)
+    assert stats["r"] == pytest.approx(0.5)
+    assert stats["y"] == pytest.approx(3 * 52)
+    assert stats["f"] == 4
+    assert "later" not in stats and [t.name for t in ts.skipped()] == ["later"]
+    assert "moves_per_year" in ts.skipped_lines()[0]
+
+
+def test_identifiability_flag_marks_a_prior_wide_posterior():
+    rng = np.random.default_rng(1)
+    priors = (config.Prior("issue_rate", 0.0, 1.0), config.Prior("rc_admin_burden", 0.0, 1.0))
+    particles = np.column_stack([rng.uniform(0, 1, 2000), rng.normal(0.5, 0.05, 2000)])
+    w = np.ones(2000) / 2000
+    rows = {r["name"]: r for r in outputs.parameter_table(priors, particles, w)}
+    assert not rows["issue_rate"]["identified"] and rows["issue_rate"]["width_ratio"] > 0.9
+    assert rows["rc_admin_burden"]["identified"]
+    assert rows["rc_admin_burden"]["ci"][0] < 0.5 < rows["rc_admin_burden"]["ci"][1]
+
+
+def test_posterior_file_format(tmp_path):
+    priors = (config.Prior("issue_rate", 0.0, 1.0), config.Prior("enterprise_count", 0, 10))
+    particles = np.array([[0.1, 2.4], [0.2, 7.6]])
+    path = tmp_path / "posterior.parquet"
+    outputs.write_posterior(path, priors, particles, np.array([1.0, 3.0]), "cal-x", "admin")
+    df, cid = outputs.read_posterior(path)
+    assert cid == "cal-x" and list(df.columns) == ["issue_rate", "enterprise_count", "weight"]
+    assert df["enterprise_count"].tolist() == [2, 8]
+    assert df["weight"].sum() == pytest.approx(1.0)
+
+
+def test_run_params_file(tmp_path):
+    good = tmp_path / "calibrated.toml"
+    good.write_text('calibration_id = "cal-abc"\n[params]\nrc_admin_burden = 0.25\n')
+    out = tmp_path / "run"
+    res = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", "--steps", "3",
+                          "--params", str(good), "--set", "width=20", "--set", "height=20",
+                          "--set", "grid_block=10", "--out", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    final = json.loads((out / "final.json").read_text())
+    assert final["meta"]["calibration_id"] == "cal-abc"
+    assert final["params"]["rc_admin_burden"] == 0.25
+    for text, word in (("[params]\nrc_admin_burden = 2\n", "rc_admin_burden"),
+                       ("x = 1\n", "no [params] table"), ("[params\n", "TOML")):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text)
+        res = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", "--params",
+                              str(bad)], capture_output=True, text=True, timeout=120)
+        assert res.returncode == 2 and word in res.stderr and "Traceback" not in res.stderr
+
+
+def test_every_config_and_target_field_is_documented():
+    text = (ROOT / "docs" / "CALIBRATION.md").read_text()
+    for table in (config._TOP, config._PARAM, config._ABC, targets._FIELDS):
+        for key in table:
+            assert f"`{key}`" in text, key
