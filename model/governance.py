@@ -47,14 +47,11 @@ from model.params import MECHANISMS, validate
 from model.population import Population
 from model.scenarios import scenario_params
 from model.services import (
-    BUILDING,
-    ENTERPRISE,
-    ORG,
+    STAGES,
     IssueBook,
     NoHandler,
     Outcomes,
     SelfHandler,
-    STAGES,
     ServiceLoop,
 )
 

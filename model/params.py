@@ -17,8 +17,17 @@ from model.schema import Param, ParamError, mechanism, param
 _p = param
 _mechanism = mechanism
 
-__all__ = ["GROUPS", "MECHANISMS", "PARAMS", "Param", "ParamError", "defaults",
-           "add_section", "parse_assignments", "validate"]
+__all__ = [
+    "GROUPS",
+    "MECHANISMS",
+    "PARAMS",
+    "Param",
+    "ParamError",
+    "add_section",
+    "defaults",
+    "parse_assignments",
+    "validate",
+]
 
 MECHANISMS: dict[str, str] = {
     "responsibility_list": "A1a",

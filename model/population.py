@@ -155,11 +155,12 @@ class Population:
         Random-utility choice with social interactions (McFadden 1974; Brock and Durlauf
         2001): the pull of the influence scope already on the rung, trust, efficacy and
         civic consciousness, against the rung's own cost, the share of the household's free
-        hours it adds to the rung below, and fatigue. Rungs 2 and 3 also need trust in neighbours (one acts
-        with them), and a Party member's sense of duty counts there (a trait, in every
-        scenario). A rung that takes more hours than the household has is out of reach
-        (-inf: the hours of all rungs up to it exceed the free hours). Row L is the utility of rung L; row 0 is +inf and row 4 -inf, so a household
-        on rung L keeps it with utility row[L] and climbs with row[L + 1].
+        hours it adds to the rung below, and fatigue. Rungs 2 and 3 also need trust in
+        neighbours (one acts with them), and a Party member's sense of duty counts there (a
+        trait, in every scenario). A rung whose hours (with those of the rungs below)
+        exceed the household's free hours is out of reach (-inf). Row L is the utility of
+        rung L; row 0 is +inf and row 4 -inf, so a household on rung L keeps it with
+        utility row[L] and climbs with row[L + 1].
 
         The table is float32 and reused: utilities only feed a random draw, where seven
         significant digits are plenty (benchmarks/README.md). State stays float64.

@@ -310,7 +310,8 @@ class ServiceLoop:
             m.tally["total_cost"] += len(b) * bounce
             m.tally["issues_misrouted"] += len(b)
             accepted, g_acc = accepted[~bounced], g_acc[~bounced]
-        competence = handler.competence_of(accepted, g_acc) + p["coordination_competence"] * m.coordination
+        competence = (handler.competence_of(accepted, g_acc)
+                      + p["coordination_competence"] * m.coordination)
         can = book.complexity[accepted] <= competence
         done, g_done = accepted[can], g_acc[can]
         book.done_at[done] = now + handler.handling_delay()

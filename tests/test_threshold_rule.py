@@ -26,8 +26,8 @@ def _granovetter(thresholds: np.ndarray, r0: float, steps: int) -> list[float]:
 
 def test_global_threshold_rule_is_granovetter():
     for seed in range(4):
-        model = GovernanceModel(rng=seed, decision_rule="threshold", influence_scope="global", **DOCK,
-                                threshold_mean=0.25, threshold_sd=0.12, **SMALL)
+        model = GovernanceModel(rng=seed, decision_rule="threshold", influence_scope="global",
+                                **DOCK, threshold_mean=0.25, threshold_sd=0.12, **SMALL)
         thresholds = model.population.threshold.copy()
         r0 = float((model.population.level >= 1).mean())
         model.run(30)
@@ -36,7 +36,8 @@ def test_global_threshold_rule_is_granovetter():
 
 
 def test_threshold_equilibrium_is_the_fixed_point():
-    model = GovernanceModel(rng=11, decision_rule="threshold", influence_scope="global", **DOCK,
+    model = GovernanceModel(rng=11, decision_rule="threshold", influence_scope="global",
+                            **DOCK,
                             threshold_mean=0.35, threshold_sd=0.2, **SMALL)
     thr = model.population.threshold.copy()
     r = float((model.population.level >= 1).mean())

@@ -202,8 +202,8 @@ class BuildingSelfGovernance:
         """Fill `seats[b]` seats in every building b from its willing non-members.
 
         Candidates are willing households (rung >= 2) with the free hours a role takes;
-        a seat is a role only its holder can take (rung 3), if the household chooses to. Vote weight = civic consciousness +
-        building_vote_floor; under Party leadership organised members weigh more (the
+        a seat is a role only its holder can take (rung 3), if the household chooses to.
+        Vote weight = civic consciousness + building_vote_floor; under Party leadership organised members weigh more (the
         Party group nominates them: the backbone of A3).
         """
         m, p = self.model, self.model.params

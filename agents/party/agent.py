@@ -15,7 +15,6 @@ import numpy as np
 from mesa.discrete_space import FixedAgent
 
 
-
 class PartyBranch(FixedAgent):
     """A branch (黨支部) in one management grid, based at the grid's centre."""
 
