@@ -203,8 +203,8 @@ class BuildingSelfGovernance:
 
         Candidates are willing households (rung >= 2) with the free hours a role takes;
         a seat is a role only its holder can take (rung 3), if the household chooses to.
-        Vote weight = civic consciousness + building_vote_floor; under Party leadership organised members weigh more (the
-        Party group nominates them: the backbone of A3).
+        Vote weight = civic consciousness + building_vote_floor; under Party leadership
+        organised members weigh more (the Party group nominates them: the backbone of A3).
         """
         m, p = self.model, self.model.params
         c, pop = m.community, m.population
