@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "cli.demo_cmd",
     "cli.experiment_cmd",
     "cli.calibrate_cmd",
+    "cli.pathways_cmd",
 )
 
 
