@@ -117,16 +117,18 @@ def cmd_params(args: argparse.Namespace) -> int:
             print(f"  {p.name:<30} {p.type.__name__:<5} default {p.default!s:<8} "
                   f"range {_range(p)}{unit}{ref}")
             print(textwrap.indent(textwrap.fill(p.meaning, 88), " " * 6))
+            if p.source:
+                print(textwrap.indent(textwrap.fill("source: " + p.source, 88), " " * 6))
     return 0
 
 
 def params_markdown() -> str:
     """The parameter table of docs/ODD.md, generated from the schema."""
-    lines = ["| name | type | default | range | unit | meaning | article |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| name | type | default | range | unit | meaning | article | source |",
+             "|---|---|---|---|---|---|---|---|"]
     for p in PARAMS.values():
         lines.append(f"| `{p.name}` | {p.type.__name__} | {p.default} | {_range(p)} | "
-                     f"{p.unit} | {p.meaning} | {p.article} |")
+                     f"{p.unit} | {p.meaning} | {p.article} | {p.source} |")
     return "\n".join(lines)
 
 
