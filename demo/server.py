@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -69,6 +70,15 @@ def _json_body(data: bytes) -> dict[str, Any]:
     return body
 
 
+def field_of(exc: InputError) -> str | None:
+    """The field an input error names (the page shows the error beside that control)."""
+    field = getattr(exc, "field", None)
+    if field is None:
+        found = re.search(r"(?:field|parameter) '([\w.]+)'", str(exc))
+        field = found.group(1) if found else None
+    return field
+
+
 def api(fn: Callable[[dict[str, Any]], Any]) -> Callable:
     """Wrap a sync handler: JSON in, JSON out, run in a worker thread, errors as one line."""
     from starlette.concurrency import run_in_threadpool
@@ -81,8 +91,7 @@ def api(fn: Callable[[dict[str, Any]], Any]) -> Callable:
         except Gone:
             return JSONResponse({"error": "session expired", "gone": True}, status_code=410)
         except InputError as exc:
-            return JSONResponse({"error": str(exc), "field": getattr(exc, "field", None)},
-                                status_code=400)
+            return JSONResponse({"error": str(exc), "field": field_of(exc)}, status_code=400)
         except Exception as exc:  # logged with its traceback; the page gets one line
             log.exception("demo request failed")
             return JSONResponse({"error": f"{type(exc).__name__}: {exc}"}, status_code=500)

@@ -65,7 +65,7 @@ async function send(path, body) {
 }
 async function reopen() {  // the server forgot this tab (restart or sweep): rebuild from state
   const data = await send("/api/open", { state: S.state, charts: S.charts, week: 0 });
-  S.sid = data.sid; S.state = data.state;
+  S.sid = data.sid; S.state = S.want = data.state;
   await render(data);
   setStatus(t("ui.session_lost"));
 }
@@ -172,18 +172,23 @@ function notes() {
 }
 
 // --- changing the setting ----------------------------------------------------------------------
+// S.want is the setting asked for (changes made while a request is on its way build on it),
+// S.state the setting running on the server, which the controls show once it answers.
 async function apply(newState, opts = {}) {
+  S.want = newState;
   try {
     const data = await post("/api/config", { state: newState, charts: S.charts });
     S.state = data.state;
+    if (S.want === newState) S.want = data.state;
     S.replayWeek = null;
     $("seed-error").hidden = true;
     $("setting-error").hidden = true;
     await render(data);
-    showControls();
+    if (S.want === data.state) showControls();  // else a newer change is on its way
     return true;
   } catch (err) {
     if (err.reopened) return false;
+    if (S.want === newState) S.want = S.state;
     const box = err.field === "seed" ? $("seed-error") : $("setting-error");
     box.textContent = err.field === "seed" ? t("ui.seed_error") + " (" + err.message + ")" : t("ui.error") + ": " + err.message;
     box.hidden = false;
@@ -191,7 +196,7 @@ async function apply(newState, opts = {}) {
     return false;
   }
 }
-function change(settings) { return apply({ ...S.state, settings: { ...S.state.settings, ...settings } }); }
+function change(settings) { return apply({ ...S.want, settings: { ...S.want.settings, ...settings } }); }
 
 // --- drawing a frame -------------------------------------------------------------------------
 function shape(kind, x, y, r) {
@@ -452,6 +457,7 @@ async function render(frame) {
   $("timing").textContent = t("ui.timing", { step: fmt(frame.timing.step_ms), draw: fmt(frame.timing.draw_ms) });
   document.body.dataset.week = frame.latest;
   exportLinks();
+  if (!S.urlAt || performance.now() - S.urlAt > 1000) writeUrl();  // the week, at most once a second
   await Promise.all(imgs.map((i) => i.decode().catch(() => {})));
 }
 
@@ -596,7 +602,7 @@ async function loadLesson(n) {
   lessonPanel();
   if (!l) { writeUrl(); return; }
   S.charts = [...l.charts];
-  await apply({ scenario: l.left, scenario_b: l.right, compare: true, seed: S.state.seed, size: S.state.size, settings: {} });
+  await apply({ scenario: l.left, scenario_b: l.right, compare: true, seed: S.want.seed, size: S.want.size, settings: {} });
 }
 
 function query() {
@@ -612,7 +618,7 @@ function query() {
   if (S.frame) q.set("week", S.replayWeek === null ? S.frame.latest : S.replayWeek);
   return q;
 }
-function writeUrl() { if (S.state) history.replaceState(null, "", "?" + query().toString()); }
+function writeUrl() { if (S.state) history.replaceState(null, "", "?" + query().toString()); S.urlAt = performance.now(); }
 function exportLinks() {
   const q = new URLSearchParams({ sid: S.sid, lang: S.lang, charts: S.charts.join(",") });
   if (S.replayWeek !== null) q.set("week", S.replayWeek);
@@ -667,7 +673,7 @@ async function start() {
     data = await send("/api/open", { state: S.state, charts: S.charts, week: 0 });
   }
   S.sid = data.sid;
-  S.state = data.state;
+  S.state = S.want = data.state;
   showControls();
   lessonPanel();
   await render(data);
@@ -676,16 +682,16 @@ async function start() {
 
   $("step").addEventListener("click", stepOnce);
   $("play").addEventListener("click", () => setPlaying(!S.playing));
-  $("reset").addEventListener("click", () => apply(S.state));
-  $("restore").addEventListener("click", () => apply({ ...S.state, settings: {} }));
-  $("scenario").addEventListener("change", (e) => apply({ ...S.state, scenario: e.target.value, settings: {}, size: 0 }));
-  $("scenario-b").addEventListener("change", (e) => apply({ ...S.state, scenario_b: e.target.value }));
-  $("compare").addEventListener("change", (e) => apply({ ...S.state, compare: e.target.checked }));
-  $("size").addEventListener("change", (e) => apply({ ...S.state, size: parseInt(e.target.value, 10) || 0 }));
+  $("reset").addEventListener("click", () => apply(S.want));
+  $("restore").addEventListener("click", () => apply({ ...S.want, settings: {} }));
+  $("scenario").addEventListener("change", (e) => apply({ ...S.want, scenario: e.target.value, settings: {}, size: 0 }));
+  $("scenario-b").addEventListener("change", (e) => apply({ ...S.want, scenario_b: e.target.value }));
+  $("compare").addEventListener("change", (e) => apply({ ...S.want, compare: e.target.checked }));
+  $("size").addEventListener("change", (e) => apply({ ...S.want, size: parseInt(e.target.value, 10) || 0 }));
   $("seed").addEventListener("change", (e) => {
     const text = e.target.value.trim();
     const seed = /^\d+$/.test(text) ? Number(text) : text;
-    apply({ ...S.state, seed }, { keep: true });
+    apply({ ...S.want, seed }, { keep: true });
   });
   $("speed").addEventListener("change", () => { S.lastFrameMs = 200; });
   $("marks").addEventListener("change", () => { if (S.frame) render(S.frame); });

@@ -1,0 +1,100 @@
+"""'Explain a household / an institution': the panels show the model's own numbers.
+
+The decision explanation is rendered from a dict in CONTRACT.md's shape (the model method
+arrives with Model 2); until the model offers it the panel says so and still shows the
+household's state and issues, read from the population's arrays and the issue book.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import numpy as np
+import pytest
+
+from demo import explain
+from model import GovernanceModel
+from model.services import KINDS, STAGES
+
+SMALL = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
+
+DECISION = {  # CONTRACT.md: m.explain_household(i)
+    "rung": 1, "state": {"trust_gov": 0.41, "efficacy": 0.52},
+    "terms": [("social pull", [0.8, 0.3, 0.05]), ("cost", [-0.2, -0.9, -1.7]),
+              ("trust", [0.12, 0.1, 0.08])],
+    "utility": [0.72, -0.5, -1.57], "p_climb": 0.137, "p_fall": 0.021, "p_stay": 0.842,
+    "constraints": {"hours left": 3.5},
+    "issues": [{"kind": "neighbour_dispute", "stage": "building", "age": 2, "known": True,
+                "voiced": False, "status": "open"}],
+}
+
+
+def text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture(scope="module")
+def model() -> GovernanceModel:
+    m = GovernanceModel.from_scenario("collaborative", rng=5, **SMALL)
+    m.run(12)
+    return m
+
+
+def test_decision_rendering_shows_every_term_utility_and_probability() -> None:
+    html = explain.render_decision(DECISION, "en")
+    shown = text(html)
+    for term, values in DECISION["terms"]:
+        assert term in shown
+        for v in values:
+            assert f"{v:.3g}" in shown
+    for u in DECISION["utility"]:
+        assert f"{u:.3g}" in shown
+    assert "0.137" in shown and "0.021" in shown and "0.842" in shown and "hours left" in shown
+    assert "<script" not in explain.render_decision(
+        {**DECISION, "terms": [("<script>x</script>", [1, 2, 3])]}, "en")  # escaped
+
+
+def test_panel_state_matches_the_population_arrays(model) -> None:
+    i = int(np.argmax(model.population.open_issues))
+    html = explain.household_panel(model, i, "en")
+    state = explain.household_state(model, i)
+    pop = model.population
+    assert state["trust_gov"] == pytest.approx(float(pop.trust_gov[i]))
+    assert state["efficacy"] == pytest.approx(float(pop.efficacy[i]))
+    assert state["level"] == int(pop.level[i])
+    shown = text(html)
+    assert f"{float(pop.trust_gov[i]):.3g}" in shown
+    assert f"{float(pop.civic[i]):.3g}" in shown
+    if not hasattr(model, "explain_household"):
+        assert "not available" in shown
+
+
+def test_issues_and_their_fate_come_from_the_issue_book(model) -> None:
+    book = model.issues
+    i = int(book.household[0])
+    issues = explain.household_issues(model, i)
+    rows = np.flatnonzero(book.household == i)
+    assert len(issues) == len(rows)
+    for issue, r in zip(issues, rows, strict=True):
+        assert issue["kind"] == KINDS[book.kind[r]] and issue["stage"] == STAGES[book.stage[r]]
+        assert issue["age"] == model.step_count - book.created[r]
+        assert issue["status"] in ("open", "being_handled", "settled", "given_up")
+
+
+def test_panel_uses_the_models_explanation_when_present(model, monkeypatch) -> None:
+    monkeypatch.setattr(type(model), "explain_household", lambda self, i: DECISION,
+                        raising=False)
+    shown = text(explain.household_panel(model, 0, "zh"))
+    assert "0.137" in shown and "邻里纠纷" in shown and "不可" not in shown
+
+
+def test_institutions_show_capacity_and_load(model) -> None:
+    worker = model.grid_workers[0]
+    shown = text(explain.institution_panel(model, "GridWorker", worker, "en"))
+    assert f"{worker.capacity():.3g}" in shown
+    settled, waiting = explain.stage_load(model, "grid", np.flatnonzero(
+        model.community.grid_of == worker.grid_id))
+    assert f"settled {settled}, waiting {waiting}" in shown
+    gov = text(explain.institution_panel(model, "Government", model.government, "zh"))
+    assert "政府" in gov
