@@ -586,8 +586,7 @@ function lessonPanel() {
   const l = S.meta.lessons.find((x) => x.number === S.lesson);
   box.hidden = !l;
   if (!l) return;
-  box.replaceChildren(
-    el("h2", { id: "lesson-title", text: l.title }),
+  const body = el("div", {},
     el("p", { text: l.preset }),
     el("button", { type: "button", text: t("ui.lesson_load"), onclick: () => loadLesson(l.number) }),
     el("h3", { text: t("ui.watch") }), el("p", { text: l.watch }),
@@ -595,6 +594,8 @@ function lessonPanel() {
     el("h3", { text: t("ui.answer") }),
     el("button", { type: "button", text: t("ui.answer_run", { n: S.meta.seeds }), onclick: () => runSeeds(l.number) }),
     el("div", { class: "answer", role: "status" }));
+  box.replaceChildren(el("details", { open: S.lessonOpen !== false, ontoggle: (e) => { S.lessonOpen = e.target.open; } },
+    el("summary", {}, el("h2", { id: "lesson-title", text: l.title })), body));
 }
 async function loadLesson(n) {
   S.lesson = n;
