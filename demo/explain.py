@@ -30,7 +30,7 @@ def _num(v: Any) -> str:
     if isinstance(v, bool | np.bool_):
         return "✓" if v else "✗"
     if isinstance(v, int | np.integer):
-        return str(int(v))
+        return "—" if v <= -10**8 else str(int(v))  # "never" sentinels (e.g. last contact)
     try:
         return f"{float(v):.3g}"
     except (TypeError, ValueError):
@@ -46,9 +46,9 @@ def _label(lang: str, kind: str, code: str) -> str:
 def _table(head: list[str], rows: list[list[str]], caption: str = "") -> str:
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     th = "".join(f'<th scope="col">{h}</th>' for h in head)
+    thead = f"<thead><tr>{th}</tr></thead>" if any(head) else ""
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return (f'<table class="explain-table">{cap}<thead><tr>{th}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    return f'<table class="explain-table">{cap}{thead}<tbody>{body}</tbody></table>'
 
 
 def household_state(m: GovernanceModel, i: int) -> dict[str, Any]:

@@ -206,10 +206,11 @@ def step(body: dict[str, Any]) -> dict[str, Any]:
     session = _session(body)
     steps = _int(body, "steps", 1, 1, 520)
     fastest = bool(body.get("fastest", False))
+    budget = _int(body, "budget_ms", 120, 1, 1000) / 1000 if fastest else None
     charts = _charts(body)
     with session.lock:
         t0 = time.perf_counter()
-        session.step(steps, budget=0.12 if fastest else None)
+        session.step(steps, budget=budget)
         return frame(session, charts, step_ms=(time.perf_counter() - t0) * 1000)
 
 

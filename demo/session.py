@@ -24,7 +24,6 @@ IDLE_SECONDS = 15.0  # a tab silent this long is gone (the page pings every 3 s)
 MAX_SESSIONS = 24
 KEEP_WEEKS = 520  # snapshots kept for replay (ten years); measures are kept for every week
 MAX_WEEKS = 5200
-PLAY_BUDGET = 0.12  # seconds of stepping per play tick at the fastest speed
 
 
 class RunRecord:

@@ -15,11 +15,12 @@ const SYMBOLS = {  // class name -> how it is drawn (SVG), in the map, the strip
   ResidentsCommittee: { shape: "house", fill: "#1f78b4", size: 2.4 },
   PartyCommittee: { shape: "star", fill: "#d7191c", size: 3.2 },
 };
+const FRAME_MS = 150;  // target time per frame in play at the fastest speed
 const MARKS = { raised: "#000000", settled: "#1a9850", passed_up: "#d7191c" };
 
 const S = {  // everything the page knows
   lang: "en", meta: null, sid: null, state: null, charts: null, lesson: 0,
-  frame: null, playing: false, replayWeek: null, seedsPoll: null, lastFrameMs: 200,
+  frame: null, playing: false, loopId: 0, replayWeek: null, seedsPoll: null, lastFrameMs: 200,
 };
 window.demoTimings = { step: [], frames: [] };  // read by the browser test and benchmark
 
@@ -239,14 +240,18 @@ function mapCard(run, k) {
   box.append(img);
   const W = run.width, H = run.height, r = Math.max(1.2, W / 40);
   const over = svg("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", "aria-hidden": "false", role: "group" });
-  if ($("marks").checked) {
+  if ($("marks").checked) {  // one path per kind of mark: hundreds of marks, three elements
+    const q = Math.max(0.3, W / 300);
     for (const [kind, colour] of Object.entries(MARKS)) {
+      const parts = [];
       for (const [x, y] of run.marks[kind] || []) {
-        const cx = x + 0.5, cy = H - y - 0.5, q = Math.max(0.3, W / 300);
-        if (kind === "raised") over.append(svg("circle", { cx, cy, r: q, fill: "none", stroke: colour, "stroke-width": q * 0.6 }));
-        else if (kind === "settled") over.append(svg("circle", { cx, cy, r: q * 0.9, fill: colour }));
-        else over.append(svg("path", { d: `M${cx - q},${cy - q}L${cx + q},${cy + q}M${cx - q},${cy + q}L${cx + q},${cy - q}`, stroke: colour, "stroke-width": q * 0.7 }));
+        const cx = x + 0.5, cy = H - y - 0.5;
+        if (kind === "passed_up") parts.push(`M${cx - q},${cy - q}L${cx + q},${cy + q}M${cx - q},${cy + q}L${cx + q},${cy - q}`);
+        else parts.push(`M${cx - q},${cy}a${q},${q} 0 1,0 ${2 * q},0a${q},${q} 0 1,0 ${-2 * q},0`);
       }
+      if (!parts.length) continue;
+      const attrs = kind === "settled" ? { fill: colour } : { fill: "none", stroke: colour, "stroke-width": q * (kind === "raised" ? 0.6 : 0.7) };
+      over.append(svg("path", { d: parts.join(""), ...attrs }));
     }
   }
   for (const [kind, rows] of Object.entries(run.actors)) {
@@ -480,16 +485,19 @@ function setPlaying(on) {
   $("step").disabled = on;
   setStatus(on ? t("ui.playing") : t("ui.paused"));
   document.body.dataset.playing = String(on);
-  if (on) loop();
+  if (on) loop(++S.loopId);
 }
-async function loop() {
-  while (S.playing) {
+async function loop(id) {  // one loop at a time: a loop from before a pause ends at its next turn
+  while (S.playing && id === S.loopId) {
     const speed = $("speed").value;
     const fastest = speed === "max";
     const t0 = performance.now();
     const steps = fastest ? 1 : Math.max(1, Math.round(+speed * S.lastFrameMs / 1000));
+    // Fastest: step for what is left of a FRAME_MS frame after drawing (frames are skipped,
+    // never queued), so play stays above 1000 / FRAME_MS frames per second.
+    const budget = Math.max(5, FRAME_MS - (S.overheadMs || 60));
     try {
-      const frame = await post("/api/step", { steps, fastest, charts: S.charts });
+      const frame = await post("/api/step", { steps, fastest, budget_ms: Math.round(budget), charts: S.charts });
       if (!S.playing) { await render(frame); break; }
       S.replayWeek = null;
       await render(frame);
@@ -501,6 +509,7 @@ async function loop() {
     }
     const spent = performance.now() - t0;
     S.lastFrameMs = spent;
+    if (S.frame) S.overheadMs = 0.7 * (S.overheadMs || 60) + 0.3 * Math.max(0, spent - S.frame.timing.step_ms);
     const wait = fastest ? 0 : Math.max(0, steps * 1000 / +speed - spent);
     await new Promise((r) => setTimeout(r, wait));
   }
