@@ -229,11 +229,7 @@ def ping(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def close(body: dict[str, Any]) -> dict[str, Any]:
-    sid = str(body.get("sid", ""))
-    session = store.get(sid)
-    if session is not None and session.seeds is not None:
-        session.seeds.cancel()
-    return {"closed": store.close(sid)}
+    return {"closed": store.close(str(body.get("sid", "")))}
 
 
 def health(body: dict[str, Any]) -> dict[str, Any]:

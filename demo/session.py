@@ -134,7 +134,10 @@ class SessionStore:
 
     def close(self, sid: str) -> bool:
         with self._lock:
-            return self._sessions.pop(sid, None) is not None
+            session = self._sessions.pop(sid, None)
+        if session is not None and session.seeds is not None:
+            session.seeds.cancel()
+        return session is not None
 
     def __len__(self) -> int:
         with self._lock:
@@ -145,7 +148,9 @@ class SessionStore:
         with self._lock:
             gone = [k for k, s in self._sessions.items() if now - s.seen > self.idle]
             for k in gone:
-                del self._sessions[k]
+                session = self._sessions.pop(k)
+                if session.seeds is not None:  # its background seed runs stop too
+                    session.seeds.cancel()
         return len(gone)
 
     def start(self) -> None:

@@ -98,3 +98,20 @@ def test_institutions_show_capacity_and_load(model) -> None:
     assert f"settled {settled}, waiting {waiting}" in shown
     gov = text(explain.institution_panel(model, "Government", model.government, "zh"))
     assert "政府" in gov
+
+
+def test_explanation_matches_the_models_rule_when_the_model_explains() -> None:
+    """With Model 2's explain_household: the panel shows the model's numbers, and they hold
+    together (utility = sum of terms per rung, the three chances sum to one)."""
+    if not hasattr(GovernanceModel, "explain_household"):
+        pytest.skip("the model does not explain decisions yet (Model 2 adds explain_household)")
+    m = GovernanceModel.from_scenario("collaborative", rng=9, **SMALL)
+    m.run(5)
+    for i in (0, 57, 399):
+        d = m.explain_household(i)
+        assert d["rung"] == int(m.population.level[i])
+        sums = np.sum([values for _, values in d["terms"]], axis=0)
+        assert np.allclose(sums, d["utility"], atol=1e-5)
+        assert d["p_climb"] + d["p_fall"] + d["p_stay"] == pytest.approx(1.0, abs=1e-6)
+        shown = text(explain.household_panel(m, i, "en"))
+        assert f"{d['p_climb']:.3g}" in shown and f"{d['utility'][0]:.3g}" in shown

@@ -341,7 +341,10 @@ function axes() {
   const font = "14px system-ui, sans-serif";
   return [{ font, stroke: "#333", grid: { stroke: "#e4e4e4" } }, { font, stroke: "#333", size: 58, grid: { stroke: "#e4e4e4" } }];
 }
-function plotSize(box) { return { width: Math.max(260, box.clientWidth - 4), height: 250 }; }
+function plotSize(box) {
+  const compare = S.frame && S.frame.runs.length > 1;
+  return { width: Math.max(150, box.clientWidth - 4), height: compare ? 200 : 250 };
+}
 function linePlot(box, chart, labels) {
   const series = [{}];
   const bands = [];
@@ -403,9 +406,9 @@ function buildCharts(frame) {  // cards and plots, made again only when what the
   for (const c of cards) {  // plots need their box in the page to know its width
     let plots;
     if (c.chart.measure === "ladder") {
+      c.boxes.classList.toggle("two", c.chart.runs.length > 1);
       plots = c.chart.runs.map(() => { const b = el("div", { class: "plot" }); c.boxes.append(b); return b; })
         .map((b) => ladderPlot(b, null));
-      c.boxes.classList.toggle("two", plots.length > 1);
     } else {
       const b = el("div", { class: "plot" }); c.boxes.append(b);
       plots = [linePlot(b, c.chart, c.labels)];
@@ -437,6 +440,7 @@ window.addEventListener("resize", () => {
 async function render(frame) {
   S.frame = frame;
   const imgs = [];
+  $("stage").classList.toggle("compare", frame.runs.length > 1);
   const row = $("map-row");
   row.classList.toggle("single", frame.runs.length === 1);
   row.style.setProperty("--runs", frame.runs.length);
