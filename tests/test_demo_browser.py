@@ -66,7 +66,9 @@ def test_a_lecturer_teaches_lesson_one_in_chinese(tmp_path) -> None:
             legend = page.locator("#legend")
             assert legend.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
             assert "网格员" in legend.inner_text() and "楼栋边界" in legend.inner_text()
+            page.locator("#lesson-panel summary").click()  # folded: the maps come into view
             page.screenshot(path=str(tmp_path / "demo_zh.png"))
+            page.locator("#lesson-panel summary").click()
 
             # Explain a household, then an institution.
             box = page.locator(".map-box").nth(1)
