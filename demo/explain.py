@@ -158,13 +158,26 @@ def _area(m: GovernanceModel, kind: str, agent: Any) -> np.ndarray | None:
     return None
 
 
+SCALAR = (bool, int, float, str, np.number, np.bool_)
+
+
 def public_state(agent: Any) -> dict[str, Any]:
-    """An agent's public scalar attributes (what it is and did), without internals."""
+    """An agent's public scalar attributes and properties (what it is and did)."""
     out = {}
     for key, value in vars(agent).items():
         if key.startswith("_") or key in ("model", "cell", "unique_id", "pos"):
             continue
-        if isinstance(value, bool | int | float | str | np.number | np.bool_):
+        if isinstance(value, SCALAR):
+            out[key] = value
+    for key in dir(type(agent)):
+        if key.startswith("_") or key in out or \
+                not isinstance(getattr(type(agent), key, None), property):
+            continue
+        try:
+            value = getattr(agent, key)
+        except Exception:  # a property that needs state this agent lacks: not shown
+            continue
+        if isinstance(value, SCALAR):
             out[key] = value
     return out
 
@@ -192,5 +205,7 @@ def institution_panel(m: GovernanceModel, kind: str, agent: Any, lang: str) -> s
                  and isinstance(v, bool | int | float | str)})
     if rest:
         parts.append(f"<h4>{escape(i18n.t(lang, 'ui.attributes'))}</h4>" + _table(
-            ["", ""], [[escape(k), _num(v)] for k, v in rest.items()]))
+            ["", ""], [[_label(lang, "attr", k),
+                        _label(lang, "kind", str(v)) if k == "kind_name" else _num(v)]
+                       for k, v in rest.items()]))
     return "".join(parts)

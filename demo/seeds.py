@@ -103,6 +103,9 @@ class _ProgressStream(io.TextIOBase):
         if found:
             done, failed, left = map(int, found.groups())
             self.job.done, self.job.total = done + failed, done + failed + left
+        eta = re.search(r"time left ~(\d+)s", text)
+        if eta:
+            self.job.eta = int(eta.group(1))
         if self.job.cancelled.is_set():
             raise Cancelled
         return len(text)
@@ -118,6 +121,7 @@ class SeedJob:
         self.spec = spec_mod.from_dict(self.raw, source="demo setting")
         self.done, self.total = 0, seeds * len(self.spec.scenarios)
         self.error = ""
+        self.eta: int | None = None  # seconds left, from the runner's progress line
         self.finished = False
         self.cancelled = threading.Event()
         self.series: dict[tuple[int, str], np.ndarray] = {}  # (run, measure) -> (seeds, weeks)

@@ -294,7 +294,8 @@ def seeds_status(body: dict[str, Any]) -> dict[str, Any]:
     job = session.seeds
     if job is None:
         return {"state": "none"}
-    out: dict[str, Any] = {"done": job.done, "total": job.total, "n": job.spec.replicates,
+    out: dict[str, Any] = {"done": job.done, "total": job.total, "eta": job.eta,
+                           "n": job.spec.replicates,
                            "weeks": job.spec.steps, "error": job.error,
                            "labels": [i18n.name(lang, "scenario", s) for s in job.spec.scenarios],
                            "dropped_switches": switch_edits_dropped(job.cfg),

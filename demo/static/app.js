@@ -565,7 +565,7 @@ function pollSeeds() {
     try { st = await send("/api/seeds/status", {}); } catch (err) { return; }
     const answerBox = document.querySelector("#lesson-panel .answer");
     if (st.state === "running") {
-      const msg = t("ui.seeds_running", { done: st.done, total: st.total });
+      const msg = t("ui.seeds_running", { done: st.done, total: st.total, eta: st.eta === null ? "?" : st.eta });
       (st.lesson && answerBox ? answerBox : $("seeds-status")).textContent = msg;
       pollSeeds();
       return;
