@@ -33,7 +33,9 @@ class Snapshot:
     central: list[str]  # unlocated actor classes present
     measures: dict[str, float]
     flow: dict[str, Any]
-    marks: dict[str, list[list[int]]] = field(default_factory=dict)  # raised / settled cells
+    # raised / settled / passed_up: (n, 2) int16 cells (arrays: a week's marks are many,
+    # and up to KEEP_WEEKS snapshots are kept for replay)
+    marks: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _active(agent: Any) -> bool:
@@ -91,7 +93,7 @@ def issue_flow(m: GovernanceModel) -> dict[str, Any]:
             "given_up": int(cur.get("issues_abandoned", 0) + cur.get("issues_lost", 0))}
 
 
-def issue_marks(m: GovernanceModel) -> dict[str, list[list[int]]]:
+def issue_marks(m: GovernanceModel) -> dict[str, np.ndarray]:
     """Cells of households whose issue arose this week, was settled, or waits above the grid."""
     book, c, now = m.issues, m.community, m.step_count
     if len(book) == 0:
@@ -101,9 +103,9 @@ def issue_marks(m: GovernanceModel) -> dict[str, list[list[int]]]:
     raised = book.created >= now - 1
     passed_up = ~book.closed & (book.stage >= STAGES.index("rc"))
 
-    def cells(mask: np.ndarray) -> list[list[int]]:
+    def cells(mask: np.ndarray) -> np.ndarray:
         h = np.unique(hh[mask])
-        return np.stack([c.x[h], c.y[h]], axis=1).astype(int).tolist() if len(h) else []
+        return np.stack([c.x[h], c.y[h]], axis=1).astype(np.int16)
 
     return {"raised": cells(raised), "settled": cells(settled), "passed_up": cells(passed_up)}
 
