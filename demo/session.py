@@ -5,7 +5,8 @@ control change, click) takes the session's lock, does its work and answers; step
 copying snapshots and drawing happen one after another under that lock, never at the same
 time, and the next play tick is sent only after the last answer arrived. Nothing runs on
 the server between requests, so a closed tab costs no CPU; its memory is freed when the
-page says goodbye (`close`) or, failing that, when its heartbeat stops for IDLE_SECONDS.
+page says goodbye (`close`, sent as the tab closes) or, failing that, when its heartbeat has
+been silent for IDLE_SECONDS.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from demo.classroom import Classroom
 from demo.config import DemoConfig
 from demo.snapshot import Snapshot, take
 
-IDLE_SECONDS = 15.0  # a tab silent this long is gone (the page pings every 3 s)
+# A tab silent this long is gone. The page pings every 3 s and says goodbye when closed;
+# browsers slow the timers of hidden tabs to one a minute, so this must be longer than that.
+IDLE_SECONDS = 150.0
 MAX_SESSIONS = 24
 KEEP_WEEKS = 520  # snapshots kept for replay (ten years); measures are kept for every week
 MAX_WEEKS = 5200

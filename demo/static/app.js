@@ -65,7 +65,9 @@ async function send(path, body) {
   return data;
 }
 async function reopen() {  // the server forgot this tab (restart or sweep): rebuild from state
-  const data = await send("/api/open", { state: S.state, charts: S.charts, week: 0 });
+  // The same seed rebuilds the same run, so stepping to the same week restores it exactly.
+  const week = S.frame ? Math.min(S.frame.latest, 1040) : 0;
+  const data = await send("/api/open", { state: S.state, charts: S.charts, week });
   S.sid = data.sid; S.state = S.want = data.state;
   await render(data);
   setStatus(t("ui.session_lost"));
@@ -731,9 +733,11 @@ async function start() {
     setStatus(t("ui.copied"));
   });
   $("explain-close").addEventListener("click", () => $("explain").close());
-  setInterval(() => {  // heartbeat: a tab that stops pinging is forgotten by the server
+  const ping = () => {  // heartbeat: a tab that stops pinging is forgotten by the server
     if (S.sid) fetch("/api/ping", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sid: S.sid }) }).catch(() => {});
-  }, 3000);
+  };
+  setInterval(ping, 3000);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) ping(); });
   window.addEventListener("pagehide", () => { if (S.sid) navigator.sendBeacon("/api/close", JSON.stringify({ sid: S.sid })); });
 }
 start();
