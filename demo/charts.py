@@ -1,10 +1,8 @@
-"""Chart images of recorded measures, one figure per chart, updated in place.
+"""Chart images for the exported picture (the page draws its live charts itself, uPlot).
 
-The page writes each chart's title, unit, legend and live readout in HTML (in the chosen
-language); the PNG holds the axes, lines and bands, so it needs no fonts beyond digits.
-Runs are told apart by line style and marker as well as colour (readable in greyscale).
-Building a Matplotlib figure costs tens of milliseconds; updating its lines costs
-microseconds, so each chart keeps its figure between frames.
+The export titles each chart in the page's language; the PNG holds the axes, lines and
+bands. Runs are told apart by line style and marker as well as colour (readable in
+greyscale), seed bands by hatching on the second run.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ trust) is drawn identically and only the settings differ.
 
 from __future__ import annotations
 
+from demo.closures import ClosedIssues
 from demo.config import DemoConfig
 from model.governance import GovernanceModel
 
@@ -20,6 +21,8 @@ class Classroom:
         if config.compare:
             right = GovernanceModel(rng=config.seed, **config.right_params())
             self.runs.append((config.right_scenario(), right))
+        # Watchers of each run's closed issues, set before the first step.
+        self.closed = [ClosedIssues(model) for _, model in self.runs]
 
     @property
     def step_count(self) -> int:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from demo import i18n
+from demo.closures import COLUMNS, ClosedIssues
 from model.services import KINDS, STAGES
 
 if TYPE_CHECKING:
@@ -68,16 +69,26 @@ def issue_status(closed: bool, handler: int, done_at: int) -> str:
     return "being_handled" if done_at >= 0 else "open"
 
 
-def household_issues(m: GovernanceModel, i: int) -> list[dict[str, Any]]:
-    """The household's issues in this week's book, with their fate (CONTRACT.md's shape)."""
+def household_issues(m: GovernanceModel, i: int, closed: ClosedIssues | None = None
+                     ) -> list[dict[str, Any]]:
+    """The household's issues this week with their fate (CONTRACT.md's shape): open ones
+    from the issue book, and those closed this week from the watcher's copy."""
     book, now = m.issues, m.step_count
-    rows = np.flatnonzero(book.household == i)
-    return [{"kind": KINDS[int(book.kind[r])], "stage": STAGES[int(book.stage[r])],
-             "age": int(now - book.created[r]), "known": bool(book.known[r]),
-             "voiced": bool(book.voiced[r]),
-             "status": issue_status(bool(book.closed[r]), int(book.handler[r]),
-                                    int(book.done_at[r]))}
-            for r in rows]
+    tables = [({c: getattr(book, c) for c in COLUMNS}, np.asarray(book.closed, dtype=bool))]
+    if closed is not None:
+        gone = closed.this_week()
+        tables.append((gone, np.ones(len(gone["household"]), dtype=bool)))
+    out = []
+    for cols, is_closed in tables:
+        for r in np.flatnonzero(cols["household"] == i):
+            handler = int(cols["handler"][r])
+            where = handler if is_closed[r] and handler >= 0 else int(cols["stage"][r])
+            out.append({"kind": KINDS[int(cols["kind"][r])], "stage": STAGES[where],
+                        "age": int(now - cols["created"][r]), "known": bool(cols["known"][r]),
+                        "voiced": bool(cols["voiced"][r]),
+                        "status": issue_status(bool(is_closed[r]), handler,
+                                               int(cols["done_at"][r]))})
+    return out
 
 
 def render_issues(issues: list[dict[str, Any]], lang: str) -> str:
@@ -111,7 +122,8 @@ def render_decision(d: dict[str, Any], lang: str) -> str:
     return "".join(parts)
 
 
-def household_panel(m: GovernanceModel, i: int, lang: str) -> str:
+def household_panel(m: GovernanceModel, i: int, lang: str,
+                    closed: ClosedIssues | None = None) -> str:
     c = m.community
     state = household_state(m, i)
     rung = int(state.get("level", 0))
@@ -124,7 +136,7 @@ def household_panel(m: GovernanceModel, i: int, lang: str) -> str:
              f"<h4>{escape(i18n.t(lang, 'ui.state'))}</h4>", _table(["", ""], rows)]
     explained = m.explain_household(i) if hasattr(m, "explain_household") else None
     issues = explained.get("issues") if explained and "issues" in explained else \
-        household_issues(m, i)
+        household_issues(m, i, closed)
     parts += [f"<h4>{escape(i18n.t(lang, 'ui.issues'))}</h4>", render_issues(issues, lang),
               f"<h4>{escape(i18n.t(lang, 'ui.decision'))}</h4>"]
     if explained is None:
@@ -135,16 +147,21 @@ def household_panel(m: GovernanceModel, i: int, lang: str) -> str:
     return "".join(parts)
 
 
-def stage_load(m: GovernanceModel, stage: str, households: np.ndarray | None = None
-               ) -> tuple[int, int]:
+def stage_load(m: GovernanceModel, stage: str, households: np.ndarray | None = None,
+               closed: ClosedIssues | None = None) -> tuple[int, int]:
     """(settled this week, waiting now) at a stage, for all households or some of them."""
     book = m.issues
     s = STAGES.index(stage)
-    mask = np.ones(len(book), dtype=bool)
-    if households is not None:
-        mask = np.isin(book.household, households)
-    settled = int((mask & book.closed & (book.handler == s)).sum())
-    waiting = int((mask & ~book.closed & (book.stage == s)).sum())
+    mine = np.ones(len(book), dtype=bool) if households is None else \
+        np.isin(book.household, households)
+    waiting = int((mine & ~book.closed & (book.stage == s)).sum())
+    settled = 0
+    if closed is not None:
+        gone = closed.this_week()
+        hit = gone["handler"] == s
+        if households is not None:
+            hit &= np.isin(gone["household"], households)
+        settled = int(hit.sum())
     return settled, waiting
 
 
@@ -182,7 +199,8 @@ def public_state(agent: Any) -> dict[str, Any]:
     return out
 
 
-def institution_panel(m: GovernanceModel, kind: str, agent: Any, lang: str) -> str:
+def institution_panel(m: GovernanceModel, kind: str, agent: Any, lang: str,
+                      closed: ClosedIssues | None = None) -> str:
     parts = [f"<h3>{_label(lang, 'actor', kind)}</h3>"]
     info = m.explain_institution(agent) if hasattr(m, "explain_institution") else {}
     capacity = info.get("capacity")
@@ -195,7 +213,7 @@ def institution_panel(m: GovernanceModel, kind: str, agent: Any, lang: str) -> s
     if "load" in info:
         parts.append(f"<p>{escape(str(info['load']))}</p>")
     elif stage is not None:
-        settled, waiting = stage_load(m, stage, _area(m, kind, agent))
+        settled, waiting = stage_load(m, stage, _area(m, kind, agent), closed)
         parts.append(f"<p>{escape(i18n.t(lang, 'ui.load', settled=settled, waiting=waiting))}"
                      "</p>")
     if info.get("did"):

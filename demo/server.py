@@ -252,7 +252,8 @@ def household(body: dict[str, Any]) -> dict[str, Any]:
         i = session.household_index(run, x, y)
         if i is None:
             raise InputError(f"no household at ({x}, {y})")
-        return {"html": explain.household_panel(model, i, lang), "index": i}
+        closed = session.room.closed[run]
+        return {"html": explain.household_panel(model, i, lang, closed), "index": i}
 
 
 def institution(body: dict[str, Any]) -> dict[str, Any]:
@@ -260,13 +261,15 @@ def institution(body: dict[str, Any]) -> dict[str, Any]:
     lang = _lang(body)
     kind = str(body.get("kind", ""))
     with session.lock:
-        model = session.room.runs[_run(session, body)][1]
+        run = _run(session, body)
+        model = session.room.runs[run][1]
         agents = [a for cls, group in model.agents_by_type.items() if cls.__name__ == kind
                   for a in group]
         if not agents:
             raise InputError(f"field 'kind' got {kind!r}, which is not an actor present now")
         idx = _int(body, "id", 0, 0, len(agents) - 1)
-        return {"html": explain.institution_panel(model, kind, agents[idx], lang)}
+        return {"html": explain.institution_panel(model, kind, agents[idx], lang,
+                                                  session.room.closed[run])}
 
 
 def seeds_start(body: dict[str, Any]) -> dict[str, Any]:

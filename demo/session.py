@@ -73,8 +73,9 @@ class Session:
         return self.room.step_count
 
     def _snap(self) -> None:
-        for rec, (_, model) in zip(self.records, self.room.runs, strict=True):
-            rec.add(take(model))
+        for rec, (_, model), closed in zip(self.records, self.room.runs, self.room.closed,
+                                           strict=True):
+            rec.add(take(model, closed))
 
     def step(self, steps: int = 1, budget: float | None = None) -> int:
         """Advance `steps` weeks, or (with `budget`) as many as fit in that many seconds.

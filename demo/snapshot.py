@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from demo.closures import ClosedIssues
 from model.services import STAGES
 
 if TYPE_CHECKING:
@@ -93,26 +94,29 @@ def issue_flow(m: GovernanceModel) -> dict[str, Any]:
             "given_up": int(cur.get("issues_abandoned", 0) + cur.get("issues_lost", 0))}
 
 
-def issue_marks(m: GovernanceModel) -> dict[str, np.ndarray]:
-    """Cells of households whose issue arose this week, was settled, or waits above the grid."""
+def issue_marks(m: GovernanceModel, closed: ClosedIssues | None = None
+                ) -> dict[str, np.ndarray]:
+    """Cells of households whose issue arose this week, was settled this week (from the
+    closed rows the watcher kept), or waits at the committee or government."""
     book, c, now = m.issues, m.community, m.step_count
-    if len(book) == 0:
-        return {}
-    hh = book.household
-    settled = book.closed & (book.handler >= 0)
-    raised = book.created >= now - 1
-    passed_up = ~book.closed & (book.stage >= STAGES.index("rc"))
 
-    def cells(mask: np.ndarray) -> np.ndarray:
-        h = np.unique(hh[mask])
+    def cells(households: np.ndarray) -> np.ndarray:
+        h = np.unique(households)
         return np.stack([c.x[h], c.y[h]], axis=1).astype(np.int16)
 
+    gone = closed.this_week() if closed is not None else None
+    raised = book.household[book.created == now]
+    if gone is not None:
+        raised = np.concatenate([raised, gone["household"][gone["created"] == now]])
+    settled = gone["household"][gone["handler"] >= 0] if gone is not None else \
+        np.zeros(0, dtype=np.int64)
+    passed_up = book.household[~book.closed & (book.stage >= STAGES.index("rc"))]
     return {"raised": cells(raised), "settled": cells(settled), "passed_up": cells(passed_up)}
 
 
-def take(m: GovernanceModel) -> Snapshot:
+def take(m: GovernanceModel, closed: ClosedIssues | None = None) -> Snapshot:
     """Copy what the page draws out of the model (call between steps, never during one)."""
     return Snapshot(week=m.step_count, levels=m.household_levels().copy(),
                     committees=committee_buildings(m), actors=located_actors(m),
                     central=central_actors(m), measures=dict(m.current), flow=issue_flow(m),
-                    marks=issue_marks(m))
+                    marks=issue_marks(m, closed))

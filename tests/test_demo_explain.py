@@ -115,3 +115,25 @@ def test_explanation_matches_the_models_rule_when_the_model_explains() -> None:
         assert d["p_climb"] + d["p_fall"] + d["p_stay"] == pytest.approx(1.0, abs=1e-6)
         shown = text(explain.household_panel(m, i, "en"))
         assert f"{d['p_climb']:.3g}" in shown and f"{d['utility'][0]:.3g}" in shown
+
+
+def test_this_weeks_closed_issues_are_kept_for_the_panels() -> None:
+    """The book drops closed rows at the end of a step; the watcher's copy matches the
+    model's own counts, so 'settled here this week' and each issue's fate are right."""
+    from demo.classroom import Classroom
+    from demo.config import DemoConfig
+
+    cfg = DemoConfig.for_scenario("collaborative", seed=4)
+    room = Classroom(DemoConfig(**{**cfg.__dict__, "size": 20}))
+    model, closed = room.runs[0][1], room.closed[0]
+    for _ in range(8):
+        room.step()
+        gone = closed.this_week()
+        for s, stage in enumerate(STAGES):
+            assert explain.stage_load(model, stage, None, closed)[0] == \
+                model.current[f"resolved_by_{stage}"] == int((gone["handler"] == s).sum())
+        failed = model.current["issues_abandoned"] + model.current["issues_lost"]
+        assert int((gone["handler"] < 0).sum()) == failed
+    settled = [h for h, d in zip(gone["household"], gone["handler"], strict=True) if d >= 0]
+    fates = explain.household_issues(model, int(settled[0]), closed)
+    assert "settled" in {f["status"] for f in fates}
