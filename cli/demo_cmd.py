@@ -10,7 +10,7 @@ import argparse
 import ipaddress
 import socket
 
-from model.errors import InputError
+from model import InputError
 
 DEFAULT_PORT = 8765
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from demo.closures import ClosedIssues
 from demo.config import DemoConfig
-from model.governance import GovernanceModel
+from model import GovernanceModel
 
 
 class Classroom:

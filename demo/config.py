@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import model.governance  # noqa: F401  (importing the model registers every actor's scenarios)
-from model.errors import InputError
+from model import InputError  # importing the model registers every actor's scenarios
 from model.params import MECHANISMS, PARAMS, Param
 from model.scenarios import SCENARIOS, scenario_params
 

@@ -19,7 +19,7 @@ from demo.closures import COLUMNS, ClosedIssues
 from model.services import KINDS, STAGES
 
 if TYPE_CHECKING:
-    from model.governance import GovernanceModel
+    from model import GovernanceModel
 
 # Stage of the service loop each institution handles issues at.
 STAGE_OF = {"BuildingCommittee": "building", "SocialOrganization": "org",

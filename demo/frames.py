@@ -15,7 +15,7 @@ import numpy as np
 from demo.charts import LADDER, Series
 from demo.mapimage import map_png
 from demo.session import Session
-from model.errors import InputError
+from model import InputError
 from model.measures import MEASURES
 
 DEFAULT_CHARTS = ("ladder", "participation_rate", "trust_government",

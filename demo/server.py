@@ -41,7 +41,7 @@ from demo.export import export_png
 from demo.frames import DEFAULT_CHARTS, check_charts, frame
 from demo.seeds import DEFAULT_SEEDS, DEFAULT_WEEKS, SeedJob, spec_toml, switch_edits_dropped
 from demo.session import Session, SessionStore
-from model.errors import InputError
+from model import InputError
 from model.measures import MEASURES
 from model.params import MECHANISMS, PARAMS
 from model.scenarios import SCENARIOS, scenario_params

@@ -17,7 +17,7 @@ from demo.closures import ClosedIssues
 from model.services import STAGES
 
 if TYPE_CHECKING:
-    from model.governance import GovernanceModel
+    from model import GovernanceModel
 
 # Located actors, drawn on the map: class name -> symbol name in the page's legend.
 LOCATED = ("PartyBranch", "GridWorker", "SocialOrganization", "Enterprise")
