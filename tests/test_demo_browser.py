@@ -79,6 +79,14 @@ def test_a_lecturer_teaches_lesson_one_in_chinese(tmp_path) -> None:
             text = dialog.inner_text()
             assert "对政府的信任" in text and "参与层级" in text
             page.click("#explain-close")
+            page.fill("#ex-x", "7")  # the keyboard way
+            page.fill("#ex-y", "3")
+            page.select_option("#ex-run", "1")
+            page.press("#ex-y", "Enter")
+            assert wait_for(dialog.is_visible)
+            assert "（7，3）" in page.locator("#explain-title").inner_text()
+            page.keyboard.press("Escape")
+            assert wait_for(lambda: not dialog.is_visible())
             page.locator(".map-card").nth(1).locator(".strip button").first.click()
             assert wait_for(dialog.is_visible)
             assert "处理能力" in dialog.inner_text()

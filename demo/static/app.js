@@ -457,6 +457,14 @@ async function render(frame) {
     $("flows").hidden = false;
   }
   legend(frame);
+  const exRun = $("ex-run");  // the keyboard way to explain a household
+  exRun.hidden = frame.runs.length < 2;
+  if (exRun.options.length !== frame.runs.length || exRun.dataset.lang !== S.lang) {
+    exRun.replaceChildren(...frame.runs.map((r, k) => el("option", { value: k, text: nameOf("scenario", r.label) })));
+    exRun.dataset.lang = S.lang;
+  }
+  $("ex-x").max = frame.runs[0].width - 1;
+  $("ex-y").max = frame.runs[0].height - 1;
   updateCharts(frame);
   const live = frame.week === frame.latest;
   $("week").textContent = t("ui.week", { week: frame.week }) + (live ? "" : " / " + frame.latest);
@@ -733,6 +741,10 @@ async function start() {
     setStatus(t("ui.copied"));
   });
   $("explain-close").addEventListener("click", () => $("explain").close());
+  $("explain-at").addEventListener("submit", (e) => {
+    e.preventDefault();
+    household(parseInt($("ex-run").value || "0", 10), parseInt($("ex-x").value, 10) || 0, parseInt($("ex-y").value, 10) || 0);
+  });
   const ping = () => {  // heartbeat: a tab that stops pinging is forgotten by the server
     if (S.sid) fetch("/api/ping", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sid: S.sid }) }).catch(() => {});
   };
