@@ -587,7 +587,8 @@ function pollSeeds() {
       return;
     }
     S.bands = st.current ? st.n : 0;
-    $("seeds-status").textContent = st.current ? t("ui.seeds_done", { n: st.n, weeks: st.weeks }) : t("ui.seeds_stale");
+    $("seeds-status").textContent = (st.current ? t("ui.seeds_done", { n: st.n, weeks: st.weeks }) : t("ui.seeds_stale"))
+      + (st.dropped_switches ? " " + t("ui.seeds_dropped") : "");
     seedsTable(st);
     redraw();
   }, 800);
