@@ -1,5 +1,7 @@
-"""The teaching demo: the community in the browser, live (`python run.py demo`).
+"""The classroom demo: the community in the browser, live (`python run.py demo`).
 
-Pure-Python parts (config, classroom, drawing, charts, texts) import no Solara, so they are
-testable and fast; `demo.app` holds the Solara page.
+`server` is a small Starlette app; the page in `static/` paces the live loop. Sessions
+(`session`), snapshots (`snapshot`), pictures (`mapimage`, `charts`, `export`), frames,
+explanations, lessons and the seed runs (`seeds`, the only user of the experiments package)
+are plain Python, testable without a browser.
 """

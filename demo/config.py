@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import model.governance  # noqa: F401  (importing the model registers every actor's scenarios)
-from model.errors import InputError
+from model import InputError  # importing the model registers every actor's scenarios
 from model.params import MECHANISMS, PARAMS, Param
 from model.scenarios import SCENARIOS, scenario_params
 
 DEFAULT_SEED = 42
+SIZE_RANGE = (20, 200)  # community sides the demo offers (households per side)
 
 
 def switch_params() -> list[Param]:
@@ -68,6 +68,7 @@ class DemoConfig:
     settings: dict[str, Any] = field(default_factory=dict)  # control values (left run)
     compare: bool = False
     scenario_b: str = ""
+    size: int = 0  # households per side; 0 = the scenario's own width and height
 
     @classmethod
     def for_scenario(cls, scenario: str, **kw: Any) -> DemoConfig:
@@ -90,8 +91,11 @@ class DemoConfig:
         preset = controls_of(self.scenario)
         return {k: v for k, v in self.settings.items() if preset.get(k) != v}
 
+    def _space(self) -> dict[str, Any]:
+        return {"width": self.size, "height": self.size} if self.size else {}
+
     def left_params(self) -> dict[str, Any]:
-        return scenario_params(self.scenario, **self.settings)
+        return scenario_params(self.scenario, **self.settings, **self._space())
 
     def right_params(self) -> dict[str, Any]:
         """The other scenario's preset with the teacher's slider edits (not the switches).
@@ -100,7 +104,28 @@ class DemoConfig:
         (e.g. a higher administrative burden) describe the community and apply to both.
         """
         edits = {k: v for k, v in self.edits().items() if PARAMS[k].type is not bool}
-        return scenario_params(self.right_scenario(), **edits)
+        return scenario_params(self.right_scenario(), **edits, **self._space())
+
+    def restored(self) -> DemoConfig:
+        """Every control back to the scenario's preset; seed, size and pairing kept."""
+        return replace(self, settings=controls_of(self.scenario))
+
+
+def size_choices(scenario: str) -> list[int]:
+    """Community sides in SIZE_RANGE that the scenario's grids and buildings tile exactly."""
+    p = scenario_params(scenario)
+    block = int(p["grid_block"])
+    lo, hi = SIZE_RANGE
+    return [s for s in range(lo, hi + 1) if s % block == 0]
+
+
+def check_size(value: Any, scenario: str) -> int:
+    allowed = size_choices(scenario)
+    if isinstance(value, bool) or not isinstance(value, int) or (value and value not in allowed):
+        raise InputError(f"field 'size' got {value!r}, but it must be one of "
+                         f"{', '.join(map(str, allowed))} households per side (the management "
+                         "grids must tile the community).")
+    return value
 
 
 def check_seed(value: Any) -> int:
@@ -109,3 +134,43 @@ def check_seed(value: Any) -> int:
         raise InputError(f"field 'seed' got {value!r}, but it must be a whole number >= 0; "
                          "the same seed builds the same community and the same run.")
     return value
+
+
+def from_state(state: dict[str, Any]) -> DemoConfig:
+    """A config from the page's (or the URL's) state; bad fields raise InputError naming them.
+
+    Settings not given take the scenario's preset, so a shared URL only needs what differs.
+    """
+    scenario = state.get("scenario", default_scenario())
+    if scenario not in SCENARIOS:
+        raise InputError(f"field 'scenario' got {scenario!r}, but it must be one of "
+                         f"{', '.join(SCENARIOS)}.")
+    seed = check_seed(state.get("seed", DEFAULT_SEED))
+    size = check_size(state.get("size", 0), scenario)
+    compare = state.get("compare", False)
+    if not isinstance(compare, bool):
+        raise InputError(f"field 'compare' got {compare!r}, but it must be true or false.")
+    scenario_b = state.get("scenario_b", "") or ""
+    if scenario_b and scenario_b not in SCENARIOS:
+        raise InputError(f"field 'scenario_b' got {scenario_b!r}, but it must be one of "
+                         f"{', '.join(SCENARIOS)}.")
+    names = {p.name for p in controlled()}
+    settings = controls_of(scenario)
+    for name, value in (state.get("settings") or {}).items():
+        if name not in names:
+            raise InputError(f"field 'settings.{name}' is not a control of the demo; the "
+                             f"controls are {', '.join(sorted(names))}.")
+        settings[name] = PARAMS[name].check(value)
+    cfg = DemoConfig(scenario=scenario, seed=seed, settings=settings, compare=compare,
+                     scenario_b=scenario_b, size=size)
+    cfg.left_params()  # the whole set must hold together (e.g. grid sizes)
+    if compare:
+        cfg.right_params()
+    return cfg
+
+
+def to_state(cfg: DemoConfig) -> dict[str, Any]:
+    """The page's state for a config: only the settings that differ from the preset."""
+    return {"scenario": cfg.scenario, "seed": cfg.seed, "size": cfg.size,
+            "compare": cfg.compare, "scenario_b": cfg.right_scenario() if cfg.compare else "",
+            "settings": cfg.edits()}

@@ -1,0 +1,97 @@
+"""Helpers for the demo's browser tests and its speed benchmark: start `run.py demo` on a free
+loopback port, drive Debian's chromium through Playwright, watch the server's CPU."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def demo_server(log_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The demo server as a user starts it; always stopped afterwards."""
+    if not os.path.exists(CHROMIUM):
+        raise RuntimeError("chromium is missing: run `bash scripts/ensure_chromium.sh`")
+    log = open(log_path, "w+")
+    proc = subprocess.Popen([sys.executable, "run.py", "demo", "--port", str(free_port())],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        url = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            found = re.search(r"demo running: open (http://127\.0\.0\.1:\d+/)",
+                              log_path.read_text())
+            if found:
+                url = found.group(1)
+                break
+            time.sleep(0.2)
+        if url is None:
+            raise RuntimeError("demo server did not start:\n" + log_path.read_text())
+        yield url, proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def health(url: str) -> dict:
+    with urllib.request.urlopen(url + "api/health", timeout=5) as resp:
+        return json.loads(resp.read())
+
+
+def week(page) -> int:
+    return int(page.evaluate("document.body.dataset.week || '0'"))
+
+
+def wait_for(predicate, timeout: float = 20.0, every: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False
+
+
+def open_page(browser, url: str, width: int = 1280, height: int = 900, errors: list | None = None):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    if errors is not None:
+        page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+        page.on("console", lambda m: errors.append(f"console: {m.text}")
+                if m.type == "error" else None)
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    return page
