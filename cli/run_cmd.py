@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from cli.argtypes import nonneg_int, positive_int
+from cli.argtypes import seed_int, steps_int
 from model.params import GROUPS, PARAMS, parse_assignments
 from model.scenarios import SCENARIOS, scenario_params
 
@@ -20,9 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scenario", default="administrative", help="preset name (see `scenarios`)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
                    help="override a parameter (repeatable), e.g. --set grid_management=true")
-    p.add_argument("--steps", type=positive_int, default=DEFAULT_STEPS,
+    p.add_argument("--steps", type=steps_int, default=DEFAULT_STEPS,
                    help=f"steps (weeks) to run (default {DEFAULT_STEPS})")
-    p.add_argument("--seed", type=nonneg_int, default=42, help="root seed (default 42)")
+    p.add_argument("--seed", type=seed_int, default=42, help="root seed (default 42)")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default results/run-SCENARIO-seedS)")
     p.set_defaults(handler=cmd_run)

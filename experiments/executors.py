@@ -1,6 +1,7 @@
 """Where runs execute: all behind `concurrent.futures.Executor`, so the runner has one loop.
 
-- serial: in this process, one run at a time (debugging, tests, monkeypatching);
+- serial: in this process, one run at a time (debugging, tests, monkeypatching); a run
+  executes when the runner asks for the next finished one, so each is written at once;
 - processes: a local process pool (the default);
 - dask: `distributed`, on an existing scheduler (`--scheduler ADDR`) or a LocalCluster
   bound to 127.0.0.1. Workers must be able to import this package.
@@ -11,11 +12,13 @@ Results never depend on the executor: every run is seeded by its task alone.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 from model.errors import InputError
@@ -24,17 +27,60 @@ EXECUTORS = ("serial", "processes", "dask")
 
 
 class SerialExecutor(Executor):
-    """Runs each call at submit time in this process: the reference for the others."""
+    """Runs calls in this process: the reference for the others.
+
+    `submit` runs at once (the Executor contract); the runner uses `completed`, which runs
+    one item at a time and hands each result back before starting the next.
+    """
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         fut: Future = Future()
         try:
             fut.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
-                raise
+        except Exception as exc:
             fut.set_exception(exc)
         return fut
+
+
+def completed[T](pool: Executor, fn: Callable[[T], Any],
+              items: Iterable[T]) -> Iterator[tuple[T, Future]]:
+    """Yield (item, finished future) in completion order, whatever the executor.
+
+    Serially, each item runs only when the caller asks for the next result, so the caller
+    can store it before the next starts. Elsewhere all items are submitted and yielded as
+    they finish; leaving the loop early cancels what has not started.
+    """
+    if isinstance(pool, SerialExecutor):
+        for item in items:
+            yield item, pool.submit(fn, item)
+        return
+    pending: dict[Future, T] = {}
+    try:
+        for item in items:
+            pending[pool.submit(fn, item)] = item
+        while pending:
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for fut in finished:
+                yield pending.pop(fut), fut
+    finally:
+        for fut in pending:
+            fut.cancel()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: the kernel kills this worker when the process that made it dies.
+
+    Without it a SIGKILLed parent leaves its pool running orphaned runs for minutes
+    (Linux prctl PR_SET_PDEATHSIG; elsewhere a no-op). If the parent is already gone when
+    this runs, exit at once.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent and os.getppid() != parent:
+        os._exit(1)
 
 
 def default_workers() -> int:
@@ -42,10 +88,9 @@ def default_workers() -> int:
                else (os.cpu_count() or 1))
 
 
-@contextlib.contextmanager
-def make_executor(kind: str = "processes", workers: int | None = None,
-                  scheduler: str | None = None) -> Iterator[Executor]:
-    """An executor of the given kind, shut down (and its cluster closed) on exit."""
+def check_options(kind: str = "processes", workers: int | None = None,
+                  scheduler: str | None = None) -> None:
+    """Reject contradictory executor options before anything is created."""
     if kind not in EXECUTORS:
         raise InputError(f"option '--executor' got {kind!r}, but it must be one of "
                          f"{', '.join(EXECUTORS)}.")
@@ -54,12 +99,23 @@ def make_executor(kind: str = "processes", workers: int | None = None,
                          ">= 1.")
     if scheduler and kind != "dask":
         raise InputError(f"option '--scheduler' ({scheduler!r}) only applies with "
-                         "'--executor dask'.")
+                         "'--executor dask'; drop '--scheduler' or use '--executor dask'.")
+
+
+@contextlib.contextmanager
+def make_executor(kind: str = "processes", workers: int | None = None,
+                  scheduler: str | None = None) -> Iterator[Executor]:
+    """An executor of the given kind, shut down (and its cluster closed) on exit."""
+    check_options(kind, workers, scheduler)
     n = workers or default_workers()
     if kind == "serial":
         yield SerialExecutor()
     elif kind == "processes":
-        with ProcessPoolExecutor(max_workers=n, mp_context=_process_context()) as pool:
+        ctx = _process_context()
+        # forkserver/spawn workers are children of the server, which itself exits with us
+        parent = os.getpid() if ctx.get_start_method() == "fork" else 0
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_die_with_parent,
+                                 initargs=(parent,)) as pool:
             yield pool
     else:
         yield from _dask(n, scheduler)
