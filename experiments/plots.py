@@ -286,10 +286,20 @@ def text_problems(fig: plt.Figure) -> list[str]:
     r = fig.canvas.get_renderer()
     w, h = fig.bbox.width, fig.bbox.height
     out = []
+    all_ticks, drawn = set(), set()  # tick labels exist beyond the view; only drawn ones count
+    for ax in fig.axes:
+        for axis in ax._axis_map.values():
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                all_ticks |= {id(tick.label1), id(tick.label2)}
+            if ax.get_visible():
+                for tick in axis._update_ticks():
+                    drawn |= {id(tick.label1), id(tick.label2)}
     for t in fig.findobj(Text):
         if not t.get_visible() or not t.get_text().strip():
             continue
         if t.axes is not None and not t.axes.get_visible():
+            continue
+        if id(t) in all_ticks and id(t) not in drawn:
             continue
         bb = t.get_window_extent(r)
         if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > w + 1 or bb.y1 > h + 1:
