@@ -418,7 +418,7 @@ def _write_report(root: Path, spec: Spec, manifest: dict[str, Any], a: dict[str,
     ]
     post = manifest.get("posterior")
     if post:
-        lines += _posterior_text(post, manifest, a), ""
+        lines += [*_posterior_text(post, manifest, a), ""]
     hist = manifest.get("history") or []
     if len(hist) > 1:
         lines += ["## History", "", "| started | changes | runs made |", "|---|---|---|"]
