@@ -32,6 +32,13 @@ def _prim_module():
 
 def discover(points: pd.DataFrame, y: np.ndarray) -> dict[str, Any]:
     """Boxes (limits, coverage, density, mass) and each box's peeling trajectory."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the Workbench's pandas idioms
+        warnings.filterwarnings("ignore", message=".*inplace.*")
+        return _discover(points, y)
+
+
+def _discover(points: pd.DataFrame, y: np.ndarray) -> dict[str, Any]:
     prim = _prim_module()
     out: dict[str, Any] = {"boxes": [], "trajectories": [], "n": len(y),
                            "n_interest": int(np.sum(y))}
@@ -57,6 +64,8 @@ def discover(points: pd.DataFrame, y: np.ndarray) -> dict[str, Any]:
                 continue
             if lo > full_lo or hi < full_hi:
                 restricted[name] = (float(lo), float(hi))
+        if not restricted or box.density == 0:
+            break  # the whole space or an empty box: nothing more to say
         traj = box.peeling_trajectory.copy()
         traj.insert(0, "box", k + 1)
         out["trajectories"].append(traj)
@@ -64,8 +73,6 @@ def discover(points: pd.DataFrame, y: np.ndarray) -> dict[str, Any]:
                              "density": float(box.density), "mass": float(box.mass),
                              "n": int(box.peeling_trajectory["n"].iloc[box._cur_box]),
                              "limits": restricted})
-        if box.density <= out["n_interest"] / out["n"]:
-            break  # no better than the whole space: stop
     return out
 
 
