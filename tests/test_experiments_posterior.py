@@ -50,7 +50,8 @@ def test_each_replicate_draws_one_particle_shared_by_all_arms(tmp_path, posterio
     by_rep: dict[int, set] = {}
     for t in tasks:
         by_rep.setdefault(t.replicate, set()).add(
-            (t.particle, t.seed, t.overrides["issue_rate"], t.overrides["initial_trust_government"]))
+            (t.particle, t.seed, t.overrides["issue_rate"],
+             t.overrides["initial_trust_government"]))
     assert all(len(v) == 1 for v in by_rep.values())  # same draw and seed in every arm
     drawn = {next(iter(v))[0] for v in by_rep.values()}
     assert 2 not in drawn  # weight 0 is never drawn
