@@ -1,4 +1,4 @@
-"""Argument types shared by the commands: whole numbers with a lower bound."""
+"""Argument types and options shared by the commands."""
 
 from __future__ import annotations
 
@@ -32,3 +32,19 @@ nonneg_int = int_at_least(0)
 steps_int = int_at_least(1, MAX_STEPS, "steps are weeks; the same limit as a spec's `steps`")
 replicates_int = int_at_least(1, MAX_REPLICATES, "the same limit as a spec's `replicates`")
 seed_int = int_at_least(0, 2**63 - 1)
+
+
+def executor_options(p: argparse.ArgumentParser, fresh: bool = True) -> None:
+    """--executor, --workers, --scheduler (and --fresh): where many runs execute."""
+    from experiments.executors import EXECUTORS
+
+    p.add_argument("--executor", choices=EXECUTORS, default="processes",
+                   help="where runs execute (default processes)")
+    p.add_argument("--workers", type=positive_int, default=None,
+                   help="worker processes (default: one per core)")
+    p.add_argument("--scheduler", default=None, metavar="ADDR",
+                   help="Dask scheduler address (with --executor dask; default: a local "
+                   "cluster on 127.0.0.1)")
+    if fresh:
+        p.add_argument("--fresh", action="store_true",
+                       help="delete earlier results in the folder and start over")

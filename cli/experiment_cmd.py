@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cli.argtypes import positive_int, replicates_int, seed_int, steps_int
-from experiments.executors import EXECUTORS
+from cli.argtypes import executor_options, replicates_int, seed_int, steps_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "last 52 weeks)")
     p.add_argument("--seed", type=seed_int, default=20240601, help="root seed")
     p.add_argument("--out", type=Path, default=None, help="output folder (default results/main)")
-    _executor_options(p)
+    executor_options(p)
     p.set_defaults(handler=cmd_main)
 
     p = sub.add_parser("experiment", help="run (or continue) the experiment a TOML spec "
@@ -30,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "mechanisms_vs_baseline.toml")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: the spec's "
                    "`out`, else results/NAME)")
-    _executor_options(p)
+    executor_options(p)
     p.set_defaults(handler=cmd_experiment)
 
     p = sub.add_parser("compare", help="compare scenarios, paired by replicate")
@@ -43,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="override a parameter in every scenario (repeatable)")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default results/compare-A-B-...)")
-    _executor_options(p)
+    executor_options(p)
     p.set_defaults(handler=cmd_compare)
 
     p = sub.add_parser("report", help="rebuild tables, figures and report.md of an "
@@ -57,25 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "the folder)")
     p.add_argument("--out", type=Path, default=None,
                    help="new output folder (default: FOLDER-rerun next to the original)")
-    p.add_argument("--executor", choices=EXECUTORS, default="processes",
-                   help="where runs execute (default processes)")
-    p.add_argument("--workers", type=positive_int, default=None,
-                   help="worker processes (default: one per core)")
-    p.add_argument("--scheduler", default=None, metavar="ADDR",
-                   help="Dask scheduler address (with --executor dask)")
+    executor_options(p, fresh=False)
     p.set_defaults(handler=cmd_rerun)
-
-
-def _executor_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--executor", choices=EXECUTORS, default="processes",
-                   help="where runs execute (default processes)")
-    p.add_argument("--workers", type=positive_int, default=None,
-                   help="worker processes (default: one per core)")
-    p.add_argument("--scheduler", default=None, metavar="ADDR",
-                   help="Dask scheduler address (with --executor dask; default: a local "
-                   "cluster on 127.0.0.1)")
-    p.add_argument("--fresh", action="store_true",
-                   help="delete earlier results in the folder and start over")
 
 
 def _run(spec, args: argparse.Namespace, out: Path | None, fresh: bool,

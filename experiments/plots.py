@@ -228,20 +228,27 @@ def prim_trajectory(trajectories: list[pd.DataFrame], path: Path, title: str) ->
 
 
 def pareto(front: pd.DataFrame, x: str, ys: list[str], path: Path, title: str,
-           labels: dict[str, str]) -> Path:
-    """Pareto front: each objective against public cost, search and fresh-seed values."""
+           targets: dict[str, float]) -> Path:
+    """Pareto front: each objective against cost, search and fresh-seed values.
+
+    Points, not lines: with three or more objectives a 2-D projection of the front is not
+    monotone. A dashed line marks a constraint's bound.
+    """
     fig, axes = _grid(len(ys))
     for ax, y in zip(axes, ys, strict=False):
         f = front.sort_values(x)
-        ax.plot(f[x], f[y], label="search (mean over replicates)", **line_style(0))
+        ax.plot(f[x], f[y], "o", color="black", label="search (mean over replicates)")
+        if y in targets:
+            ax.axhline(targets[y], color="0.3", linestyle="--", linewidth=1,
+                       label=f"constraint {targets[y]:g}")
         if f"{y}_fresh" in f:
             err = [f[y + "_fresh"] - f[y + "_fresh_ci_low"], f[y + "_fresh_ci_high"] - f[
                 y + "_fresh"]]
             ax.errorbar(f[x + "_fresh"], f[y + "_fresh"], yerr=err, fmt="s", color="0.4",
                         markerfacecolor="white", capsize=3, linestyle="none",
                         label="fresh seeds, 95% CI")
-        ax.set_xlabel(labels.get(x, _label(x)))
-        ax.set_ylabel(labels.get(y, _label(y)))
+        ax.set_xlabel(_label(x))
+        ax.set_ylabel(_label(y))
     axes[0].legend(fontsize=7)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()

@@ -222,7 +222,7 @@ def run_experiment(spec: Spec, out: str | Path | None = None, executor: str = "p
                 todo = [t for t in designs.tasks(spec, range(reps), post) if t.id not in done]
                 bar.add_total(len(todo))
                 bar.show(force=True)
-                added += _run_all(pool, todo, store, bar, done)
+                added += run_all(pool, todo, store, bar, done)
                 if spec.precision is None:
                     break
                 manifest["precision"] = _precision(spec, store, reps)
@@ -302,8 +302,9 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     return out or ["continued (no change to the spec)"]
 
 
-def _run_all(pool, todo: list[designs.Task], store: Store, bar: Progress,
+def run_all(pool, todo: list[designs.Task], store: Store, bar: Progress,
              done: set[str]) -> int:
+    """Run `todo`, storing each record as it finishes; return how many were stored."""
     n = 0
     for task, fut in completed(pool, execute, todo):
         try:

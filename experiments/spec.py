@@ -193,19 +193,26 @@ class Spec:
 
 def load(path: str | Path) -> Spec:
     """Read and check a TOML spec file."""
+    text, raw = read_toml(path, "experiments/configs/mechanisms_vs_baseline.toml")
+    return from_dict(raw, str(path), text)
+
+
+def read_toml(path: str | Path, example: str) -> tuple[str, dict[str, Any]]:
+    """A spec file's text and parsed table; any problem is one paragraph naming the file."""
     path = Path(path)
     source = str(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"spec file {source!r} does not exist; give the path of a TOML "
-                         "file such as experiments/configs/mechanisms_vs_baseline.toml.") from None
+                         f"file such as {example}.") from None
     except IsADirectoryError:
         raise InputError(f"spec file {source!r} is a folder; give the path of a TOML file "
-                         "such as experiments/configs/mechanisms_vs_baseline.toml.") from None
+                         f"such as {example}.") from None
     except OSError as exc:
         raise InputError(f"spec file {source!r} cannot be read: {exc.strerror}.") from None
-    return loads(decode(data, source), source)
+    text = decode(data, source)
+    return text, parse(text, source)
 
 
 def decode(data: bytes, source: str) -> str:
@@ -230,14 +237,17 @@ def decode(data: bytes, source: str) -> str:
 
 def loads(text: str, source: str = "<spec>") -> Spec:
     """Parse and check spec text; `source` names it in error messages."""
+    return from_dict(parse(text, source), source, text)
+
+
+def parse(text: str, source: str) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise SpecError(source, "(syntax)", f"cannot be read as TOML: {exc}. Check quoting, "
                         "brackets and '=' on that line.",
                         int(m.group(1)) if m else None) from None
-    return from_dict(raw, source, text)
 
 
 def from_dict(raw: dict[str, Any], source: str = "<spec>", text: str = "") -> Spec:
@@ -269,15 +279,7 @@ def from_dict(raw: dict[str, Any], source: str = "<spec>", text: str = "") -> Sp
     if outcome not in OUTCOMES:
         c.fail("outcome", f"got {outcome!r}, but it must be one of {', '.join(OUTCOMES)}")
     measures = c.measures("measures", raw.get("measures", _default_measures()))
-    seed = c.integer("seed", raw.get("seed", 20240601), 0, 2**63 - 1)
-    out = raw.get("out", "")
-    if not isinstance(out, str):
-        c.fail("out", f"got {out!r}, but it must be a folder path (a string)")
-    overrides = raw.get("overrides", {})
-    if not isinstance(overrides, dict):
-        c.fail("overrides", "must be a table: [overrides] with name = value lines")
-    for key, value in overrides.items():
-        c.param(key, value, "overrides")
+    seed, out, overrides = c.seed_out_overrides(raw)
     phases = c.phases(raw.get("phases", {}), steps)
     design = c.design(raw.get("design", {}))
     precision = c.precision(raw.get("precision"), measures, replicates)
@@ -354,6 +356,17 @@ class _Checker:
             self.fail(name, f"got {value!r}, but it must be a whole number from {low} to {high}",
                       section=section, key=name.split(".")[-1])
         return int(value)
+
+    def seed_out_overrides(self, raw: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
+        """The root seed, the output folder and the [overrides] table, checked."""
+        seed = self.integer("seed", raw.get("seed", 20240601), 0, 2**63 - 1)
+        out = raw.get("out", "")
+        if not isinstance(out, str):
+            self.fail("out", f"got {out!r}, but it must be a folder path (a string)")
+        overrides = raw.get("overrides", {})
+        if not isinstance(overrides, dict):
+            self.fail("overrides", "must be a table: [overrides] with name = value lines")
+        return seed, out, {k: self.param(k, v, "overrides") for k, v in overrides.items()}
 
     def boolean(self, name: str, value: Any, section: str = "") -> bool:
         if not isinstance(value, bool):
