@@ -5,6 +5,12 @@
 - processes: a local process pool (the default);
 - dask: `distributed`, on an existing scheduler (`--scheduler ADDR`) or a LocalCluster
   bound to 127.0.0.1. Workers must be able to import this package.
+- slurm, pbs: a batch system, through dask-jobqueue: `--workers N` submits N one-core
+  jobs, each a Dask worker; queue, account, walltime, memory and the network interface
+  come from Dask's configuration (~/.config/dask/jobqueue.yaml or DASK_JOBQUEUE__...
+  variables), as dask-jobqueue documents. The runner's loop is the same as for dask.
+- jobqueue-local: the same dask-jobqueue machinery with jobs started as local processes
+  (dask-jobqueue's own stand-in), to try the batch route on one machine and in tests.
 
 Results never depend on the executor: every run is seeded by its task alone.
 """
@@ -23,7 +29,8 @@ from typing import Any
 
 from model.errors import InputError
 
-EXECUTORS = ("serial", "processes", "dask")
+EXECUTORS = ("serial", "processes", "dask", "slurm", "pbs", "jobqueue-local")
+JOBQUEUE = ("slurm", "pbs", "jobqueue-local")
 
 
 class SerialExecutor(Executor):
@@ -100,6 +107,12 @@ def check_options(kind: str = "processes", workers: int | None = None,
     if scheduler and kind != "dask":
         raise InputError(f"option '--scheduler' ({scheduler!r}) only applies with "
                          "'--executor dask'; drop '--scheduler' or use '--executor dask'.")
+    if kind in JOBQUEUE:
+        try:
+            import dask_jobqueue  # noqa: F401
+        except ImportError:
+            raise InputError(f"option '--executor' got {kind!r}, but dask-jobqueue is not "
+                             "installed; install it with `pip install -e .[cluster]`.") from None
 
 
 @contextlib.contextmanager
@@ -117,6 +130,8 @@ def make_executor(kind: str = "processes", workers: int | None = None,
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_die_with_parent,
                                  initargs=(parent,)) as pool:
             yield pool
+    elif kind in JOBQUEUE:
+        yield from _jobqueue(kind, n)
     else:
         yield from _dask(n, scheduler)
 
@@ -163,3 +178,36 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Executor]:
                       host="127.0.0.1", dashboard_address=None,
                       silence_logs=40) as cluster, Client(cluster) as client:
         yield client.get_executor(pure=False)
+
+
+def _jobqueue(kind: str, jobs: int) -> Iterator[Executor]:
+    """A dask-jobqueue cluster of `jobs` single-worker jobs, and an executor on it.
+
+    Settings not given in Dask's jobqueue configuration default to one core and 2 GiB per
+    job. The local stand-in's scheduler listens on 127.0.0.1 only; a real batch system
+    needs the interface its compute nodes reach (`interface` in jobqueue.yaml).
+    """
+    import dask
+    from dask_jobqueue import PBSCluster, SLURMCluster
+    from dask_jobqueue.local import LocalCluster as JobqueueLocalCluster
+    from distributed import Client
+
+    cls, name = {"slurm": (SLURMCluster, "slurm"), "pbs": (PBSCluster, "pbs"),
+                 "jobqueue-local": (JobqueueLocalCluster, "local")}[kind]
+    kw: dict[str, Any] = {"processes": 1}
+    for key, default in (("cores", 1), ("memory", "2GiB")):
+        if dask.config.get(f"jobqueue.{name}.{key}", None) is None:
+            kw[key] = default
+    if kind == "jobqueue-local":
+        kw["scheduler_options"] = {"host": "127.0.0.1", "dashboard_address": None}
+    try:
+        cluster = cls(**kw)
+    except Exception as exc:  # e.g. missing queue/account settings for the batch system
+        raise InputError(f"option '--executor {kind}': dask-jobqueue could not set up the "
+                         f"cluster ({type(exc).__name__}: {exc}); set the batch system's "
+                         "queue, account, walltime and memory in ~/.config/dask/jobqueue.yaml "
+                         "(see docs/EXPERIMENTS.md).") from None
+    with cluster:
+        cluster.scale(jobs=jobs)
+        with Client(cluster) as client:
+            yield client.get_executor(pure=False)
