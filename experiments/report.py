@@ -121,6 +121,9 @@ def build(root: str | Path) -> dict[str, Any]:
     if manifest is None:
         raise InputError(f"folder {root!s} has no manifest.json; give a folder written by "
                          "`run.py experiment` or `run.py compare`.")
+    if manifest.get("kind") == "search":
+        raise InputError(f"folder {root!s} holds a policy search; its report is written by "
+                         "`run.py optimize` (running it again rebuilds it from the stored runs).")
     spec = from_dict(manifest["spec"], source=str(Path(root) / "manifest.json"))
     root = Path(root)
     reps = replicates_used(spec, manifest)
@@ -550,6 +553,11 @@ def _steady_text(a: dict[str, Any], spec: Spec) -> list[str]:
                      "verdict": "drifting: " + ", ".join(drifting) if drifting else
                      "steady in every measure"})
     lines += [markdown_table(pd.DataFrame(rows), ["scenario", "mser5_warmup", "verdict"]), ""]
+    limit = (spec.steps + 1) // 5 // 2 * 5  # MSER-5 looks in the first half only
+    if any(r["mser5_warmup"] >= limit for r in rows):
+        lines += [f"An MSER-5 point at its limit ({limit} weeks, half the run) means that "
+                  "series had not settled within the run: read its outcome as a level reached "
+                  "by then, not a steady state.", ""]
     return lines
 
 

@@ -41,6 +41,10 @@ def rerun(manifest_path: str | Path, out: str | Path | None = None,
           scheduler: str | None = None, command: str = "") -> dict[str, Any]:
     """Run the manifest's experiment again into `out`; compare every finished run."""
     src, man = read_manifest(manifest_path)
+    if man.get("kind") == "search":
+        raise InputError(f"{src} holds a policy search, not an experiment; reproduce it with "
+                         f"`run.py optimize {src / 'spec.toml'} --out NEW_FOLDER` (the search "
+                         "is seeded, so it proposes the same candidates).")
     raw = dict(man["spec"])
     notes = []
     if raw.get("posterior"):

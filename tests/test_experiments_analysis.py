@@ -135,6 +135,11 @@ def test_scenario_report_figures(tmp_path, captured):
     ts = captured["timeseries.png"]
     lines = [ln for ln in ts.axes[0].lines if ln.get_label() in scen]
     assert len({(str(ln.get_linestyle()), ln.get_marker()) for ln in lines}) == 3
+    # the CI band of a share stays within [0, 1] (it once ran from -0.5 to 1.9)
+    for coll in ts.axes[0].collections:
+        for path in coll.get_paths():
+            y = path.vertices[:, 1]
+            assert (y[np.isfinite(y)] >= 0).all() and (y[np.isfinite(y)] <= 1).all()
     for name in captured:
         assert plots.PROBLEMS[str(tmp_path / "figures" / name)] == [], name
     text = (tmp_path / "report.md").read_text()
@@ -154,6 +159,8 @@ def test_heatmaps_share_one_colour_scale_per_measure(tmp_path, captured):
         assert len(clims) == 1, clims
         diff = captured[f"heatmap_diff_{m}_grid_management.png"].axes[0].images[0].get_clim()
         assert diff[0] == -diff[1]
+    for name in captured:  # long titles and colour bars: nothing clipped or stacked
+        assert plots.PROBLEMS[str(tmp_path / "figures" / name)] == [], name
     assert (tmp_path / "figures" / "effects_participation_rate.png").exists()
     assert (tmp_path / "figures" / "interaction_participation_rate.png").exists()
     meta = pd.read_csv(tmp_path / "metamodel.csv")
