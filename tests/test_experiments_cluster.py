@@ -15,6 +15,7 @@ import pytest
 
 from experiments import runner
 from experiments.spec import loads
+from tests.test_experiments_storage import descendants
 
 pytest.importorskip("dask_jobqueue")
 
@@ -45,23 +46,6 @@ def test_jobqueue_stand_in_matches_serial(tmp_path):
     same(tmp_path / "serial", tmp_path / "jq")
 
 
-def _descendants(pid: int) -> list[int]:
-    kids: dict[int, list[int]] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            kids.setdefault(ppid, []).append(int(d.name))
-    out, todo = [], [pid]
-    while todo:
-        for k in kids.get(todo.pop(), []):
-            out.append(k)
-            todo.append(k)
-    return out
-
-
 def _cmdline(pid: int) -> str:
     try:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -73,7 +57,7 @@ def _cmdline(pid: int) -> str:
 @pytest.mark.skipif(not Path("/proc").exists(), reason="needs /proc (Linux)")
 def test_lost_worker_then_resume_equals_uninterrupted(tmp_path):
     cfg = tmp_path / "t.toml"
-    cfg.write_text(TEXT.format(r=12, s=200))
+    cfg.write_text(TEXT.format(r=10, s=150))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, str(ROOT / "run.py"), "experiment", str(cfg), "--executor",
            "jobqueue-local", "--workers", "2", "--out", str(tmp_path / "lost")]
@@ -86,11 +70,11 @@ def test_lost_worker_then_resume_equals_uninterrupted(tmp_path):
             if runs_dir.exists() and len(list(runs_dir.glob("[!.]*.json"))) >= 2:
                 break
             time.sleep(0.1)
-        jobs = [p for p in _descendants(proc.pid) if "dask_worker" in _cmdline(p)
+        jobs = [p for p in sorted(descendants(proc.pid)) if "dask_worker" in _cmdline(p)
                 or "distributed.cli" in _cmdline(p)]
         assert jobs, "no worker job found"
         victim = jobs[0]
-        for p in [victim, *_descendants(victim)]:  # the whole job: nanny and worker
+        for p in [victim, *descendants(victim)]:  # the whole job: nanny and worker
             try:
                 os.kill(p, signal.SIGKILL)
             except ProcessLookupError:
@@ -106,7 +90,7 @@ def test_lost_worker_then_resume_equals_uninterrupted(tmp_path):
                            timeout=300)
     assert again.returncode == 0, again.stderr
     assert "finished runs kept" in again.stderr
-    spec = loads(TEXT.format(r=12, s=200))
+    spec = loads(TEXT.format(r=10, s=150))
     runner.run_experiment(spec, tmp_path / "whole", executor="processes", workers=2,
                           progress=io.StringIO())
     same(tmp_path / "lost", tmp_path / "whole")

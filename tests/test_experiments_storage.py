@@ -95,16 +95,21 @@ def test_provenance_files_are_readable_like_the_rest(tmp_path):
     assert stat.S_IMODE((tmp_path / "report.md").stat().st_mode) == FILE_MODE
 
 
-def _children(pid: int) -> set[int]:
-    out = set()
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (Linux /proc)."""
+    kids: dict[int, list[int]] = {}
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
             try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except OSError:
                 continue
-            if int(fields[1]) == pid:
-                out.add(int(d.name))
+            kids.setdefault(ppid, []).append(int(d.name))
+    out, todo = set(), [pid]
+    while todo:
+        for k in kids.get(todo.pop(), []):
+            out.add(k)
+            todo.append(k)
     return out
 
 
@@ -118,24 +123,29 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").exists(), reason="needs /proc (Linux)")
-def test_killing_the_parent_takes_its_workers_down(tmp_path):
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_killing_the_parent_takes_its_workers_down(tmp_path, executor):
+    if executor == "dask":
+        pytest.importorskip("distributed")
     cfg = tmp_path / "t.toml"
     cfg.write_text(spec_text(replicates=20, steps=300))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "experiment", str(cfg),
-                             "--workers", "2", "--out", str(tmp_path / "o")], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             "--executor", executor, "--workers", "2", "--out",
+                             str(tmp_path / "o")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
+    runs = tmp_path / "o" / "runs"
     try:
-        deadline = time.monotonic() + 60
-        workers: set[int] = set()
-        while time.monotonic() < deadline and len(workers) < 2:
-            workers = _children(proc.pid)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not (
+                runs.exists() and len(list(runs.glob("[!.]*.json"))) >= 2):
             time.sleep(0.1)
-        assert len(workers) >= 2, "the pool did not start"
+        workers = descendants(proc.pid)
+        assert len(workers) >= 2, "the workers did not start"
         os.kill(proc.pid, signal.SIGKILL)  # the parent only, not its process group
         proc.wait()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 15
         while time.monotonic() < deadline and any(_alive(w) for w in workers):
             time.sleep(0.1)
         assert not any(_alive(w) for w in workers), "workers outlived their parent"
