@@ -304,12 +304,7 @@ def from_dict(raw: dict[str, Any], source: str = "<spec>", text: str = "") -> Sp
             c.fail("overrides", f"does not fit scenario {sc!r}: {exc}", section="overrides")
     c.points(spec)
     if posterior:
-        from experiments.posterior import load_posterior
-
-        try:
-            load_posterior(posterior)
-        except InputError as exc:
-            c.fail("posterior", f"is unusable: {exc}")
+        c.posterior(spec)
     return spec
 
 
@@ -503,6 +498,26 @@ class _Checker:
                               f"scenario {sc!r}: {exc} Change the values or ranges so every "
                               "point is a valid community", section="design",
                               key="factors" if spec.design.factors else "ranges")
+
+    def posterior(self, spec: Spec) -> None:
+        """The file must be usable, and every particle a valid community in every scenario
+        (e.g. a calibrated `grid_block` must still divide the spec's `width`)."""
+        from experiments.posterior import load_posterior
+
+        try:
+            post = load_posterior(spec.posterior)
+        except InputError as exc:
+            self.fail("posterior", f"is unusable: {exc}")
+        base = spec.run_overrides()
+        for sc in spec.scenarios:
+            fixed = set(get_scenario(sc).overrides) | set(base)
+            for i, row in enumerate(post.values.to_dict("records")):
+                drawn = {k: v for k, v in row.items() if k not in fixed}
+                try:
+                    validate({**get_scenario(sc).overrides, **drawn, **base})
+                except InputError as exc:
+                    self.fail("posterior", f"row {i} of {spec.posterior!r} does not fit "
+                              f"scenario {sc!r}: {exc}")
 
     def analysis(self, table: Any, design: Design) -> Analysis:
         if not isinstance(table, dict):

@@ -118,6 +118,26 @@ def test_bad_posterior_is_one_paragraph_exit_2(tmp_path, capsys, frame, needle):
     assert "field 'posterior'" in err and not (tmp_path / "o").exists()
 
 
+def test_a_particle_that_breaks_the_community_is_refused(tmp_path, capsys):
+    bad = write_posterior(tmp_path / "b.parquet",
+                          pd.DataFrame({"grid_block": [10, 7], "weight": [1.0, 1.0]}))
+    cfg = tmp_path / "p.toml"
+    cfg.write_text(spec(bad).replace("grid_block = 10\n", ""))
+    assert main(["experiment", str(cfg), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "row 1" in err and "grid_block" in err and "Traceback" not in err
+
+
+def test_rerun_uses_the_folder_copy_of_the_posterior(tmp_path, posterior, capsys):
+    out = tmp_path / "o"
+    runner.run_experiment(loads(spec(posterior, replicates=2), "p.toml"), out,
+                          executor="serial", progress=io.StringIO())
+    posterior.unlink()  # the original moved away: the copy in the folder is enough
+    assert main(["rerun", str(out), "--out", str(tmp_path / "again"), "--executor",
+                 "serial"]) == 0
+    assert "4 of 4 runs bit-identical" in capsys.readouterr().out
+
+
 def test_missing_posterior(tmp_path, capsys):
     cfg = tmp_path / "p.toml"
     cfg.write_text(spec(tmp_path / "nowhere.parquet"))
