@@ -118,6 +118,7 @@ def run_search(spec: SearchSpec, out: str | Path | None = None, executor: str = 
     store = Store(root)
     code = code_version()
     store.check_resume(spec.runs_key(), code, fresh)
+    store.check_not_busy()
     bar = Progress(0, progress)
     with make_executor(executor, workers, scheduler) as pool, store.lock(command):
         if fresh:

@@ -201,6 +201,7 @@ def run_experiment(spec: Spec, out: str | Path | None = None, executor: str = "p
     post = load_posterior(spec.posterior) if spec.posterior else None
     runs_key = spec.runs_key(post.sha256 if post else "")
     store.check_resume(runs_key, code, fresh)
+    store.check_not_busy()
     bar = Progress(0, progress)
     with make_executor(executor, workers, scheduler) as pool, store.lock(command):
         if fresh:

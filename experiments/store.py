@@ -104,6 +104,32 @@ class Store:
         self.runs_dir = self.root / RUNS_DIR
 
     # --- lock -------------------------------------------------------------------------------
+    def check_not_busy(self) -> None:
+        """Fail now, creating nothing, if another process holds the folder."""
+        path = self.root / LOCK
+        if not path.is_file():
+            return
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except OSError:
+            return  # lock() will report what is wrong with the folder
+        try:
+            self._take(fd)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def _take(self, fd: int) -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            raise FolderBusy(
+                f"output folder {str(self.root)!r} is in use by process "
+                f"{holder.get('pid', '?')} on {holder.get('host', '?')} "
+                f"(`{holder.get('command', '?')}`, since {holder.get('since', '?')}); "
+                "wait for it to finish, stop it, or choose another --out.") from None
+
     @contextlib.contextmanager
     def lock(self, command: str = "") -> Iterator[None]:
         """Hold the folder for this process; a second holder is told who has it."""
@@ -114,15 +140,7 @@ class Store:
             raise InputError(f"output folder {str(self.root)!r} cannot be created or written "
                              f"({exc.strerror}); choose a folder you can write to.") from None
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _read_holder(fd)
-                raise FolderBusy(
-                    f"output folder {str(self.root)!r} is in use by process "
-                    f"{holder.get('pid', '?')} on {holder.get('host', '?')} "
-                    f"(`{holder.get('command', '?')}`, since {holder.get('since', '?')}); "
-                    "wait for it to finish, stop it, or choose another --out.") from None
+            self._take(fd)
             info = {"pid": os.getpid(), "host": socket.gethostname(),
                     "command": command or " ".join(sys.argv),
                     "since": datetime.now(UTC).isoformat(timespec="seconds")}

@@ -63,6 +63,17 @@ def test_second_invocation_is_told_who_holds_the_folder(tmp_path, capsys):
     assert not (out / "manifest.json").exists() and not (out / "runs").exists()
 
 
+def test_busy_folder_is_refused_before_an_executor_starts(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "busy"
+    started = []
+    monkeypatch.setattr(runner, "make_executor", lambda *a, **k: started.append(1))
+    with Store(out).lock("run.py experiment other.toml"):
+        code = main(["compare", "--scenarios", "administrative", "--replicates", "1",
+                     "--steps", "2", "--out", str(out), *TINY_SET])
+    assert code == 2 and not started
+    assert "in use by process" in capsys.readouterr().err
+
+
 def test_contradictory_options_create_nothing(tmp_path, capsys):
     out = tmp_path / "never"
     code = main(["compare", "--scenarios", "administrative", "--replicates", "1", "--steps",
