@@ -64,7 +64,7 @@ def _run(spec, args: argparse.Namespace, out: Path | None, fresh: bool,
          show_comparison: bool) -> int:
     import pandas as pd
 
-    from experiments.report import comparison_text
+    from experiments.report_text import comparison_text
     from experiments.runner import run_experiment
 
     root = out if out is not None else spec.output_dir()
@@ -73,7 +73,7 @@ def _run(spec, args: argparse.Namespace, out: Path | None, fresh: bool,
                               command="run.py " + " ".join(sys.argv[1:]))
     comp_path = Path(root) / "comparison.csv"
     if show_comparison and comp_path.exists():
-        from experiments.report import window_text
+        from experiments.report_text import window_text
 
         comp = pd.read_csv(comp_path)
         print(f"\n{spec.name}: each scenario against '{spec.reference}' (paired by replicate; "
@@ -97,7 +97,7 @@ def _finish(manifest: dict[str, Any], root: Path) -> int:
 
 def cmd_main(args: argparse.Namespace) -> int:
     from experiments import main_job
-    from experiments.runner import code_version
+    from experiments.provenance import code_version
     from experiments.store import Store, check_folder
 
     kw = {k: v for k, v in (("replicates", args.replicates), ("steps", args.steps)) if v}

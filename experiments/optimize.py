@@ -25,16 +25,9 @@ import pandas as pd
 
 from experiments import designs, plots
 from experiments.executors import check_options, make_executor
-from experiments.report import markdown_table
-from experiments.runner import (
-    Progress,
-    code_hashes,
-    code_version,
-    git_commit,
-    git_modified,
-    package_versions,
-    run_all,
-)
+from experiments.provenance import code_provenance, code_version
+from experiments.report_text import markdown_table
+from experiments.runner import Progress, run_all
 from experiments.search_spec import SearchSpec, decode_candidate, n_vars
 from experiments.stats import mean_ci
 from experiments.store import SPEC_COPY, Store, check_folder, write_text_atomic
@@ -124,7 +117,7 @@ def run_search(spec: SearchSpec, out: str | Path | None = None, executor: str = 
         if fresh:
             store.clear()
         ev = Evaluator(spec, pool, store, bar)
-        manifest = _manifest(spec, code, store.manifest() or {})
+        manifest = _manifest(spec, store.manifest() or {})
         store.write_manifest(manifest)
         write_text_atomic(root / SPEC_COPY, spec.text or json.dumps(spec.to_dict()))
 
@@ -172,11 +165,9 @@ def run_search(spec: SearchSpec, out: str | Path | None = None, executor: str = 
         return manifest
 
 
-def _manifest(spec: SearchSpec, code: str, old: dict[str, Any]) -> dict[str, Any]:
+def _manifest(spec: SearchSpec, old: dict[str, Any]) -> dict[str, Any]:
     return {"name": spec.name, "kind": "search", "spec": spec.to_dict(),
-            "spec_text": spec.text, "runs_key": spec.runs_key(), "code_version": code,
-            "code_hashes": code_hashes(), "git_commit": git_commit(),
-            "git_modified": git_modified(), "packages": package_versions(),
+            "spec_text": spec.text, "runs_key": spec.runs_key(), **code_provenance(),
             "seeds": {"root": spec.seed,
                       "search": designs.replicate_seed(spec.seed, 0) % 2**32,
                       "replicates": f"replicate_seed(root, r), r < {spec.replicates}",

@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from experiments.runner import code_version, git_commit, package_versions, run_experiment
+from experiments.provenance import code_version, git_commit, package_versions
+from experiments.runner import run_experiment
 from experiments.spec import from_dict
 from experiments.store import MANIFEST, Store
 from model.errors import InputError

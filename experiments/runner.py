@@ -10,16 +10,13 @@ Davies 2010).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
-import subprocess
 import sys
 import time
 import traceback
 from dataclasses import asdict
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,14 +25,11 @@ import numpy as np
 from experiments import designs
 from experiments.executors import check_options, completed, make_executor
 from experiments.posterior import load_posterior
+from experiments.provenance import code_provenance, code_version
 from experiments.spec import Spec
 from experiments.store import SPEC_COPY, Store, check_folder, write_text_atomic
 from model import GovernanceModel
 from model.measures import MEASURES
-
-PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "matplotlib", "dask",
-            "distributed")
-_ROOT = Path(__file__).resolve().parent.parent
 
 
 def outcome_values(ts: dict[str, list[float]], outcome: str,
@@ -74,75 +68,6 @@ def execute(task: designs.Task) -> dict[str, Any]:
                    error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
     rec["seconds"] = round(time.perf_counter() - t0, 3)
     return rec
-
-
-def code_version() -> str:
-    """Hash of the model's source: runs from different model code are never mixed."""
-    return _hash_files([p for folder in ("model", "agents")
-                        for p in sorted((_ROOT / folder).rglob("*.py"))])
-
-
-def _hash_files(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for path in paths:
-        h.update(str(path.relative_to(_ROOT)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:12]
-
-
-CODE_PARTS = ("model", "agents", "experiments", "cli", "demo", "scripts", "benchmarks")
-
-
-def code_hashes() -> dict[str, str]:
-    """A hash per part of the project (and of all of it), to tell any code change."""
-    out = {}
-    every: list[Path] = []
-    for part in CODE_PARTS:
-        files = sorted(p for p in (_ROOT / part).rglob("*")
-                       if p.is_file() and p.suffix in (".py", ".toml") and
-                       "__pycache__" not in p.parts)
-        if files:
-            out[part] = _hash_files(files)
-            every += files
-    top = sorted(p for p in (_ROOT / n for n in ("run.py", "pyproject.toml", "Makefile"))
-                 if p.exists())
-    out["top-level"] = _hash_files(top)
-    out["all"] = _hash_files(every + top)
-    return out
-
-
-def git_commit() -> str | None:
-    return _git("rev-parse", "HEAD")
-
-
-def git_modified() -> bool | None:
-    """True when the working tree differs from the commit (tracked or untracked code)."""
-    out = _git("status", "--porcelain", "--", *CODE_PARTS, "run.py", "pyproject.toml")
-    return None if out is None else bool(out)
-
-
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(["git", "-C", str(_ROOT), *args], check=True,
-                             capture_output=True, text=True, timeout=10)
-        return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def package_versions() -> dict[str, str | None]:
-    """Python and every installed distribution (what `pip freeze` would list)."""
-    out: dict[str, str | None] = {"python": sys.version.split()[0]}
-    for name in PACKAGES:  # the ones that matter first, None when absent
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"]
-        if name and name not in out:
-            out[name] = dist.version
-    return dict(sorted(out.items(), key=lambda kv: (kv[0] != "python", kv[0].lower())))
 
 
 class Progress:
@@ -208,7 +133,7 @@ def run_experiment(spec: Spec, out: str | Path | None = None, executor: str = "p
             store.clear()
         old = store.check_resume(runs_key, code, False) or {}
         done = store.finished_ids()
-        manifest = _manifest(spec, old, runs_key, code, post, root,
+        manifest = _manifest(spec, old, runs_key, post,
                              {"kind": executor, "workers": workers, "scheduler": scheduler})
         store.write_manifest(manifest)
         write_text_atomic(root / SPEC_COPY, spec.text or _as_toml_comment(spec))
@@ -253,17 +178,15 @@ def _as_toml_comment(spec: Spec) -> str:
             f"# {json.dumps(spec.to_dict())}\n")
 
 
-def _manifest(spec: Spec, old: dict[str, Any], runs_key: str, code: str, post: Any,
-              root: Path, executor: dict[str, Any]) -> dict[str, Any]:
+def _manifest(spec: Spec, old: dict[str, Any], runs_key: str, post: Any,
+              executor: dict[str, Any]) -> dict[str, Any]:
     from experiments.report import BOOTSTRAP_SEED_NOTE, bootstrap_seed
 
     history = list(old.get("history", []))
     history.append({"started": _now(), "changes": _changes(old.get("spec"), spec.to_dict())})
     return {
         "name": spec.name, "spec": spec.to_dict(), "spec_text": spec.text,
-        "fingerprint": spec.fingerprint(), "runs_key": runs_key,
-        "code_version": code, "code_hashes": code_hashes(), "git_commit": git_commit(),
-        "git_modified": git_modified(), "packages": package_versions(),
+        "fingerprint": spec.fingerprint(), "runs_key": runs_key, **code_provenance(),
         "seeds": {"root": spec.seed, "design": designs.design_seed(spec),
                   "bootstrap": bootstrap_seed(spec), "bootstrap_note": BOOTSTRAP_SEED_NOTE,
                   "replicates": "SeedSequence(root, spawn_key=(1, r)) -> 63-bit int; every "
