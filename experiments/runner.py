@@ -218,6 +218,9 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
             out.append(f"{key}: " + "; ".join(filter(None, [
                 f"added {plus}" if plus else "", f"removed {minus}" if minus else "",
                 "reordered" if not plus and not minus else ""])))
+    bs, as_ = before.get("design", {}).get("samples"), after["design"].get("samples")
+    if bs != as_:
+        out.append(f"design.samples: {bs} -> {as_} (points appended)")
     bf, af = before.get("design", {}).get("factors", {}), after["design"].get("factors", {})
     for k in af:
         plus = [v for v in af[k] if v not in bf.get(k, [])]

@@ -174,12 +174,15 @@ class Spec:
 
         Replicates, scenarios, factorial values, measures, outcome window, precision and
         names are left out: changing them adds runs or recomputes tables, never invalidates.
+        So are Sobol and Morris `samples`: SALib's samples for a larger N begin with those for
+        a smaller one (same seed), so more samples append points. A Latin hypercube of
+        another size is another design, so LHS `samples` stay in.
         """
         d = self.design
         key = {"steps": self.steps, "seed": self.seed, "base": self.base,
                "overrides": self.overrides, "phases": self.phases, "design": d.type,
-               "sampled": [d.ranges, d.samples, d.levels, d.second_order]
-               if d.type in ("lhs", "sobol", "morris") else None,
+               "sampled": [d.ranges, d.samples if d.type == "lhs" else None, d.levels,
+                           d.second_order] if d.type in ("lhs", "sobol", "morris") else None,
                "posterior": posterior_sha}
         text = json.dumps(key, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -188,7 +188,8 @@ class Store:
         problems = []
         if old.get("runs_key", old.get("fingerprint")) != runs_key:
             problems.append("the spec has changed in what decides a run (steps, seed, base, "
-                            "overrides, phases, sampled design or posterior)")
+                            "overrides, phases, the ranges of a sampled design, the size of "
+                            "an LHS design, or the posterior)")
         if old.get("code_version") != code:
             problems.append(f"the model code has changed ({old.get('code_version')} -> {code})")
         if problems:

@@ -72,3 +72,31 @@ def test_changing_measures_name_or_window_recomputes_without_runs(tmp_path):
     series = rec["timeseries"]["trust_government"]
     assert runs.loc[rec["id"], "trust_government"] == sum(series[2:]) / 3
     assert "renamed" in (tmp_path / "report.md").read_text()
+
+
+def test_sobol_and_morris_samples_grow_by_appending():
+    """SALib's samples for a larger N start with those for a smaller N: the property that
+    lets more Sobol/Morris samples run only the new points."""
+    from experiments.designs import sample_matrix
+
+    for design in ('type = "sobol"\nsamples = {n}\n', 'type = "morris"\nsamples = {n}\n'):
+        small, large = (loads('name = "g"\nscenarios = ["administrative"]\n[design]\n'
+                              + design.format(n=n) + '[design.ranges]\n'
+                              'issue_rate = [0.005, 0.03]\nrc_admin_burden = [0.1, 0.9]\n')
+                        for n in (4, 8))
+        a, b = sample_matrix(small), sample_matrix(large)
+        assert len(b) > len(a) and (b[: len(a)] == a).all()
+
+
+def test_more_morris_trajectories_run_only_the_new_points(tmp_path):
+    design = ('[design]\ntype = "morris"\nsamples = {n}\n[design.ranges]\n'
+              'issue_rate = [0.005, 0.03]\nrc_admin_burden = [0.1, 0.9]\n')
+    one = '["grid_management"]'
+    go(tmp_path, text(scenarios=one, replicates=1, extra=design.format(n=2)))
+    before = mtimes(tmp_path)
+    man = go(tmp_path, text(scenarios=one, replicates=1, extra=design.format(n=3)))
+    assert man["history"][-1]["runs_added"] == 3  # one trajectory of 2 parameters + 1
+    after = mtimes(tmp_path)
+    assert {k: after[k] for k in before} == before
+    assert "design.samples: 2 -> 3 (points appended)" in (tmp_path / "report.md").read_text()
+    assert (tmp_path / "sensitivity.csv").exists()
