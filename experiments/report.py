@@ -258,7 +258,9 @@ def _heatmaps(spec: Spec, summary: pd.DataFrame, comparison: pd.DataFrame,
         c = comparison[comparison["measure"] == m] if not comparison.empty else comparison
         if c.empty:
             continue
-        lim = float(np.nanmax(np.abs(c["diff"]))) or 1.0
+        finite = np.abs(c["diff"].to_numpy(dtype=float))
+        finite = finite[np.isfinite(finite)]
+        lim = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
         for sc in dict.fromkeys(c["scenario"]):
             t = c[c["scenario"] == sc].pivot_table(index=fy, columns=fx, values="diff")
             out.append(plots.heatmap(t, fx, fy, fig_dir / f"heatmap_diff_{m}_{sc}.png", -lim,
