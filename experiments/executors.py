@@ -199,7 +199,7 @@ def _jobqueue(kind: str, jobs: int) -> Iterator[Executor]:
         if dask.config.get(f"jobqueue.{name}.{key}", None) is None:
             kw[key] = default
     if kind == "jobqueue-local":
-        kw["scheduler_options"] = {"host": "127.0.0.1", "dashboard_address": None}
+        kw["scheduler_options"] = {"host": "127.0.0.1", "dashboard": False}
     try:
         cluster = cls(**kw)
     except Exception as exc:  # e.g. missing queue/account settings for the batch system
