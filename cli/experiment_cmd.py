@@ -1,4 +1,4 @@
-"""`main`, `experiment`, `compare`, `report`: many runs, their tables, figures and report."""
+"""`main`, `experiment`, `compare`, `report`, `rerun`: many runs, their tables and report."""
 
 from __future__ import annotations
 
@@ -7,20 +7,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cli.argtypes import nonneg_int, positive_int
-from experiments.executors import EXECUTORS
+from cli.argtypes import executor_options, replicates_int, seed_int, steps_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("main", help="the main job (also `python run.py` alone): every "
                        "mechanism scenario against the administrative baseline")
-    p.add_argument("--replicates", type=positive_int, default=None,
+    p.add_argument("--replicates", type=replicates_int, default=None,
                    help="replicates per scenario (default 6)")
-    p.add_argument("--steps", type=positive_int, default=None,
-                   help="steps (weeks) per run (default 104)")
-    p.add_argument("--seed", type=nonneg_int, default=20240601, help="root seed")
+    p.add_argument("--steps", type=steps_int, default=None,
+                   help="steps (weeks) per run (default 104; the outcome is the mean of the "
+                   "last 52 weeks)")
+    p.add_argument("--seed", type=seed_int, default=20240601, help="root seed")
     p.add_argument("--out", type=Path, default=None, help="output folder (default results/main)")
-    _executor_options(p)
+    executor_options(p)
     p.set_defaults(handler=cmd_main)
 
     p = sub.add_parser("experiment", help="run (or continue) the experiment a TOML spec "
@@ -29,20 +29,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "mechanisms_vs_baseline.toml")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: the spec's "
                    "`out`, else results/NAME)")
-    _executor_options(p)
+    executor_options(p)
     p.set_defaults(handler=cmd_experiment)
 
     p = sub.add_parser("compare", help="compare scenarios, paired by replicate")
     p.add_argument("--scenarios", required=True, help="comma-separated scenario names")
     p.add_argument("--reference", default=None, help="reference scenario (default: the first)")
-    p.add_argument("--replicates", type=positive_int, default=5, help="default 5")
-    p.add_argument("--steps", type=positive_int, default=104, help="default 104")
-    p.add_argument("--seed", type=nonneg_int, default=20240601, help="root seed")
+    p.add_argument("--replicates", type=replicates_int, default=5, help="default 5")
+    p.add_argument("--steps", type=steps_int, default=104, help="default 104")
+    p.add_argument("--seed", type=seed_int, default=20240601, help="root seed")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
                    help="override a parameter in every scenario (repeatable)")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default results/compare-A-B-...)")
-    _executor_options(p)
+    executor_options(p)
     p.set_defaults(handler=cmd_compare)
 
     p = sub.add_parser("report", help="rebuild tables, figures and report.md of an "
@@ -50,34 +50,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("folder", type=Path)
     p.set_defaults(handler=cmd_report)
 
-
-def _executor_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--executor", choices=EXECUTORS, default="processes",
-                   help="where runs execute (default processes)")
-    p.add_argument("--workers", type=positive_int, default=None,
-                   help="worker processes (default: one per core)")
-    p.add_argument("--scheduler", default=None, metavar="ADDR",
-                   help="Dask scheduler address (with --executor dask; default: a local "
-                   "cluster on 127.0.0.1)")
-    p.add_argument("--fresh", action="store_true",
-                   help="delete earlier results in the folder and start over")
+    p = sub.add_parser("rerun", help="reproduce an experiment from its manifest.json into a "
+                       "new folder, and check that every run is bit-identical")
+    p.add_argument("manifest", type=Path, help="manifest.json of an experiment folder (or "
+                   "the folder)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="new output folder (default: FOLDER-rerun next to the original)")
+    executor_options(p, fresh=False)
+    p.set_defaults(handler=cmd_rerun)
 
 
 def _run(spec, args: argparse.Namespace, out: Path | None, fresh: bool,
          show_comparison: bool) -> int:
     import pandas as pd
 
-    from experiments.report import comparison_text
+    from experiments.report_text import comparison_text
     from experiments.runner import run_experiment
 
     root = out if out is not None else spec.output_dir()
     manifest = run_experiment(spec, root, executor=args.executor, workers=args.workers,
-                              scheduler=args.scheduler, fresh=fresh)
+                              scheduler=args.scheduler, fresh=fresh,
+                              command="run.py " + " ".join(sys.argv[1:]))
     comp_path = Path(root) / "comparison.csv"
-    if show_comparison and comp_path.exists() and comp_path.stat().st_size > 1:
+    if show_comparison and comp_path.exists():
+        from experiments.report_text import window_text
+
         comp = pd.read_csv(comp_path)
         print(f"\n{spec.name}: each scenario against '{spec.reference}' (paired by replicate; "
-              "diff with 95% CI, Cohen's d_z, Vargha-Delaney A)\n")
+              "diff with 95% CI, Holm-adjusted p over all rows, Cohen's d_z, Vargha-Delaney "
+              f"A). Outcome: {window_text(spec, manifest.get('warmup_used', 0))}.\n")
         print(comparison_text(comp))
     print(f"\nresults: {root}/ (report.md, summary.csv, comparison.csv, figures/)")
     return _finish(manifest, root)
@@ -96,15 +97,15 @@ def _finish(manifest: dict[str, Any], root: Path) -> int:
 
 def cmd_main(args: argparse.Namespace) -> int:
     from experiments import main_job
-    from experiments.runner import code_version
-    from experiments.store import Store
+    from experiments.provenance import code_version
+    from experiments.store import Store, check_folder
 
     kw = {k: v for k, v in (("replicates", args.replicates), ("steps", args.steps)) if v}
     out = args.out or Path(main_job.OUT)
     spec = main_job.main_spec(seed=args.seed, out=str(out), **kw)
-    old = Store(out).manifest()
+    old = Store(check_folder(out)).manifest() if out.is_dir() else None
     fresh = args.fresh
-    if old is not None and (old.get("fingerprint") != spec.fingerprint()
+    if old is not None and (old.get("runs_key") != spec.runs_key()
                             or old.get("code_version") != code_version()):
         print(f"note: {out} holds results of another model version or set-up; starting over.",
               file=sys.stderr)
@@ -121,6 +122,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from experiments import main_job
     from experiments.spec import from_dict
     from model.params import parse_assignments
 
@@ -129,7 +131,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     raw = {"name": "compare-" + "-".join(names)[:60], "scenarios": names,
            "reference": args.reference or (names[0] if names else ""),
            "replicates": args.replicates, "steps": args.steps, "seed": args.seed,
-           "overrides": overrides}
+           "overrides": overrides, "outcome": "mean",
+           "warmup": max(0, args.steps - main_job.WINDOW)}  # the main job's window
     spec = from_dict(raw, source="command line (--scenarios/--reference/--set)")
     return _run(spec, args, args.out, args.fresh, show_comparison=True)
 
@@ -142,7 +145,28 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         raise InputError(f"report folder {str(args.folder)!r} does not exist; give a folder "
                          "written by `run.py experiment`, `compare` or the main job.")
-    manifest = build(args.folder)
+    from experiments.store import Store
+
+    with Store(args.folder).lock("run.py report " + str(args.folder)):
+        manifest = build(args.folder)
     print(f"rebuilt {args.folder}/report.md ({manifest['status']}, "
           f"{sum(r['status'] == 'ok' for r in manifest['runs'])} finished runs)")
     return 0
+
+
+def cmd_rerun(args: argparse.Namespace) -> int:
+    from experiments.rerun import rerun
+
+    result = rerun(args.manifest, args.out, executor=args.executor, workers=args.workers,
+                   scheduler=args.scheduler, command="run.py " + " ".join(sys.argv[1:]))
+    for note in result["notes"]:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"\nreproduced into {result['out']}/: {result['identical']} of {result['compared']} "
+          "runs bit-identical to the original (time series of every measure, seeds, "
+          "parameters)")
+    if result["different"]:
+        shown = ", ".join(result["different"][:20])
+        print(f"error: {len(result['different'])} run(s) differ from the original: {shown}",
+              file=sys.stderr)
+        return 1
+    return _finish(result["manifest"], result["out"])

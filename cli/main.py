@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "cli.experiment_cmd",
     "cli.calibrate_cmd",
     "cli.pathways_cmd",
+    "cli.optimize_cmd",
 )
 
 
@@ -53,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (PermissionError, NotADirectoryError, IsADirectoryError, FileExistsError) as exc:
+        # a path the checks could not foresee (e.g. changed while running): still a paragraph
+        print(f"error: cannot use {exc.filename!r}: {exc.strerror}. Check the paths given "
+              "(--out, the spec file) and their permissions; finished work is kept.",
+              file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `run.py params | head`
         sys.stderr.close()

@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from cli.argtypes import nonneg_int, positive_int
+from cli.argtypes import seed_int, steps_int
 from model.params import GROUPS, PARAMS, parse_assignments
 from model.scenarios import SCENARIOS, scenario_params
 
@@ -23,9 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--params", type=Path, default=None, metavar="FILE",
                    help="TOML file with a [params] table (e.g. a calibration's "
                    "calibrated.toml); --set overrides it")
-    p.add_argument("--steps", type=positive_int, default=DEFAULT_STEPS,
+    p.add_argument("--steps", type=steps_int, default=DEFAULT_STEPS,
                    help=f"steps (weeks) to run (default {DEFAULT_STEPS})")
-    p.add_argument("--seed", type=nonneg_int, default=42, help="root seed (default 42)")
+    p.add_argument("--seed", type=seed_int, default=42, help="root seed (default 42)")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default results/run-SCENARIO-seedS)")
     p.set_defaults(handler=cmd_run)

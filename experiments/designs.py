@@ -8,7 +8,9 @@ paired, and adding replicates later never changes the seeds of earlier ones.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +33,10 @@ class Task:
     overrides: dict[str, Any]
     design_values: dict[str, Any]
     steps: int
-    warmup: int
+    warmup: int | str
     outcome: str
+    particle: int | None = None  # posterior row this replicate drew
+    overridden: tuple[str, ...] = ()  # drawn parameters a scenario or the spec set instead
 
 
 def _root(spec: Spec) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
@@ -50,7 +54,7 @@ def replicate_seed(root: int, replicate: int) -> int:
     return int(child.generate_state(1, np.uint64)[0] & np.uint64(2**63 - 1))
 
 
-def _design_seed(spec: Spec) -> int:
+def design_seed(spec: Spec) -> int:
     design_ss, _ = _root(spec)
     return int(design_ss.generate_state(1, np.uint32)[0])
 
@@ -66,7 +70,7 @@ def sample_matrix(spec: Spec) -> np.ndarray | None:
     d = spec.design
     if d.type == "lhs":
         sampler = qmc.LatinHypercube(d=len(d.ranges), rng=np.random.default_rng(
-            _design_seed(spec)))
+            design_seed(spec)))
         lows = [r[0] for r in d.ranges.values()]
         highs = [r[1] for r in d.ranges.values()]
         return qmc.scale(sampler.random(d.samples), lows, highs)
@@ -74,12 +78,12 @@ def sample_matrix(spec: Spec) -> np.ndarray | None:
         from SALib.sample import sobol
 
         return sobol.sample(salib_problem(spec), d.samples, calc_second_order=d.second_order,
-                            seed=_design_seed(spec))
+                            seed=design_seed(spec))
     if d.type == "morris":
         from SALib.sample import morris
 
         return morris.sample(salib_problem(spec), d.samples, num_levels=d.levels,
-                             seed=_design_seed(spec))
+                             seed=design_seed(spec))
     return None
 
 
@@ -104,24 +108,52 @@ def points(spec: Spec) -> list[dict[str, Any]]:
     return out
 
 
-def run_id(scenario: str, point: int, replicate: int) -> str:
-    return f"{scenario}__p{point:05d}__r{replicate:04d}"
+def point_key(spec: Spec, index: int, values: dict[str, Any]) -> str:
+    """A design point's name in run ids.
+
+    Factorial points are named by their values, so adding a value to a factor later keeps
+    the names (and the finished runs) of the old points; sampled points by their index.
+    """
+    if spec.design.type == "factorial":
+        text = json.dumps(values, sort_keys=True)
+        return "f" + hashlib.sha256(text.encode()).hexdigest()[:10]
+    return f"p{index:05d}"
 
 
-def tasks(spec: Spec, replicates: range | None = None) -> list[Task]:
+def run_id(scenario: str, point: int | str, replicate: int) -> str:
+    key = point if isinstance(point, str) else f"p{point:05d}"
+    return f"{scenario}__{key}__r{replicate:04d}"
+
+
+def tasks(spec: Spec, replicates: range | None = None, posterior: Any = None) -> list[Task]:
     """Every run of the spec for the given replicate indices (default: all of them).
 
     Ordered replicate-major so a partial or interrupted experiment has whole replicates
-    of every scenario first, which keeps partial comparisons paired.
+    of every scenario first, which keeps partial comparisons paired. With a posterior,
+    replicate r draws one particle, used by all its scenarios and design points; what a
+    scenario, the spec's overrides or the design sets wins over the draw.
     """
+    from model.scenarios import get as get_scenario
+
     replicates = range(spec.replicates) if replicates is None else replicates
+    if spec.posterior and posterior is None:
+        from experiments.posterior import load_posterior
+
+        posterior = load_posterior(spec.posterior)
     pts = points(spec)
+    keys = [point_key(spec, i, pt) for i, pt in enumerate(pts)]
     base = spec.run_overrides()
+    fixed = {sc: set(get_scenario(sc).overrides) for sc in spec.scenarios}
     out = []
     for r in replicates:
         seed = replicate_seed(spec.seed, r)
+        particle, drawn = posterior.draw(seed) if posterior is not None else (None, {})
         for i, pt in enumerate(pts):
             for sc in spec.scenarios:
-                out.append(Task(run_id(sc, i, r), sc, i, r, seed, {**base, **pt}, dict(pt),
-                                spec.steps, spec.warmup, spec.outcome))
+                set_here = fixed[sc] | set(base) | set(pt)
+                kept = {k: v for k, v in drawn.items() if k not in set_here}
+                over = tuple(sorted(set(drawn) & set_here))
+                out.append(Task(run_id(sc, keys[i], r), sc, i, r, seed, {**kept, **base, **pt},
+                                dict(pt), spec.steps, spec.warmup, spec.outcome, particle,
+                                over))
     return out

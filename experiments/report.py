@@ -6,7 +6,6 @@ DIR` can rebuild it at any time without running the model.
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,21 +14,69 @@ import numpy as np
 import pandas as pd
 
 from experiments import designs, plots
+from experiments.report_text import write_report
 from experiments.spec import Spec, from_dict
 from experiments.stats import comparison_table, sensitivity_table, summary_table
 from experiments.store import Store
 from model.errors import InputError
 
-RUN_COLUMNS = ["id", "scenario", "point", "replicate", "seed", "status", "error", "seconds"]
+RUN_COLUMNS = ["id", "scenario", "point", "replicate", "seed", "particle", "status", "error",
+               "seconds"]
+BOOTSTRAP_SEED_NOTE = "seed of SALib's bootstrap of sensitivity CIs: root seed mod 2**32"
 
 
-def runs_frame(records: dict[str, dict[str, Any]], spec: Spec) -> pd.DataFrame:
-    """One row per run: identity, design values, seed, status, outcome of every measure."""
+def bootstrap_seed(spec: Spec) -> int:
+    return spec.seed % 2**32
+
+
+def replicates_used(spec: Spec, manifest: dict[str, Any] | None) -> int:
+    """Replicates in the experiment: the spec's, or more if sequential replication added."""
+    return max(spec.replicates, ((manifest or {}).get("precision") or {}).get("replicates", 0))
+
+
+def current_records(records: dict[str, dict[str, Any]], spec: Spec,
+                    tasks: list[designs.Task]) -> dict[str, dict[str, Any]]:
+    """The records the spec asks for now, with their current design-point index.
+
+    Runs of scenarios, replicates or factor values the spec no longer lists stay on disk
+    (a later spec may ask for them again) but are left out of the tables.
+    """
+    index = {t.id: t for t in tasks}
+    out = {}
+    for rid, rec in records.items():
+        if rid in index:
+            out[rid] = {**rec, "point": index[rid].point}
+    return out
+
+
+def resolve_warmup(spec: Spec, records: dict[str, dict[str, Any]]) -> int:
+    """The warm-up in steps: the spec's, or MSER-5's when it says "auto"."""
+    if spec.warmup != "auto":
+        return int(spec.warmup)
+    from experiments.warmup import auto_warmup
+
+    ts = timeseries_frame(records)
+    if ts.empty:
+        return 0
+    return auto_warmup(ts, list(spec.measures), list(spec.scenarios), spec.steps)
+
+
+def runs_frame(records: dict[str, dict[str, Any]], spec: Spec,
+               warmup: int | None = None) -> pd.DataFrame:
+    """One row per run: identity, design values, seed, status, outcome of every measure.
+
+    Outcomes are recomputed from each run's stored time series with the spec's outcome
+    and warm-up, so changing those (or the measures) needs no new runs.
+    """
+    from experiments.runner import outcome_values
+
+    warm = resolve_warmup(spec, records) if warmup is None else warmup
     rows = []
     for rec in records.values():
         row = {k: rec.get(k) for k in RUN_COLUMNS}
         row.update(rec.get("design_values") or {})
-        row.update(rec.get("outcomes") or {})
+        ts = rec.get("timeseries") or {}
+        row.update(outcome_values(ts, spec.outcome, warm) if ts else rec.get("outcomes") or {})
         rows.append(row)
     df = pd.DataFrame(rows, columns=None if rows else RUN_COLUMNS)
     if df.empty:
@@ -57,6 +104,16 @@ def timeseries_frame(records: dict[str, dict[str, Any]]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
+def _posterior(spec: Spec, root: Path, manifest: dict[str, Any]):
+    """The posterior the runs drew from: the folder's copy (the original may have moved)."""
+    if not spec.posterior:
+        return None
+    from experiments.posterior import load_posterior
+
+    copy = root / "posterior.parquet"
+    return load_posterior(copy if copy.exists() else spec.posterior)
+
+
 def build(root: str | Path) -> dict[str, Any]:
     """Write runs.parquet, timeseries.parquet, the CSV tables, figures and report.md."""
     store = Store(root)
@@ -64,79 +121,200 @@ def build(root: str | Path) -> dict[str, Any]:
     if manifest is None:
         raise InputError(f"folder {root!s} has no manifest.json; give a folder written by "
                          "`run.py experiment` or `run.py compare`.")
+    if manifest.get("kind") == "search":
+        raise InputError(f"folder {root!s} holds a policy search; its report is written by "
+                         "`run.py optimize` (running it again rebuilds it from the stored runs).")
     spec = from_dict(manifest["spec"], source=str(Path(root) / "manifest.json"))
-    records = store.records()
-    runs = runs_frame(records, spec)
-    ts = timeseries_frame(records)
     root = Path(root)
+    reps = replicates_used(spec, manifest)
+    tasks = designs.tasks(spec, range(reps), _posterior(spec, root, manifest))
+    every = store.records()
+    records = current_records(every, spec, tasks)
+    warmup = resolve_warmup(spec, records)
+    runs = runs_frame(records, spec, warmup)
+    ts = timeseries_frame(records)
     runs.to_parquet(root / "runs.parquet", index=False)
     ts.to_parquet(root / "timeseries.parquet", index=False)
-    measures = list(spec.measures)
-    factors = list(spec.design.factors) + list(spec.design.ranges)
-    figures: list[Path] = []
-    summary = comparison = sens = pd.DataFrame()
-    ok = runs[runs["status"] == "ok"] if not runs.empty else runs
-    if not ok.empty:
-        group = ["scenario", "point", *factors] if factors else ["scenario"]
-        summary = summary_table(ok, measures, group)
-        comparison = comparison_table(ok, measures, spec.reference)
-        if factors and not comparison.empty:
-            pts = pd.DataFrame(designs.points(spec)).rename_axis("point").reset_index()
-            comparison = comparison.merge(pts, on="point", how="left")
-        figures += _figures(spec, ok, ts, summary, root)
-        sens = _sensitivity(spec, ok, measures)
-        if not sens.empty:
-            for m in measures:
-                for sc in spec.scenarios:
-                    figures.append(plots.sensitivity(
-                        sens, spec.design.type, m,
-                        root / "figures" / f"sensitivity_{m}_{sc}.png", scenario=sc))
-    summary.to_csv(root / "summary.csv", index=False)
-    comparison.to_csv(root / "comparison.csv", index=False)
-    if not sens.empty:
-        sens.to_csv(root / "sensitivity.csv", index=False)
-    total = len(designs.tasks(spec, range(max(spec.replicates, (manifest.get("precision") or {})
-                                          .get("replicates", 0)))))
+    a = _analyse(spec, runs, ts, warmup, root)
+    for name, frame in (("summary.csv", a["summary"]), ("comparison.csv", a["comparison"]),
+                        ("sensitivity.csv", a["sens"]), ("metamodel.csv", a["meta"]),
+                        ("discovery.csv", a["boxes"]), ("steady_state.csv", a["steady"]),
+                        ("sign_stability.csv", a["signs"])):
+        path = root / name
+        if frame.empty:  # no 1-byte files: a table that does not apply is not written
+            path.unlink(missing_ok=True)
+        else:
+            frame.to_csv(path, index=False)
     failed = sorted(r["id"] for r in records.values() if r.get("status") != "ok")
     n_ok = sum(r.get("status") == "ok" for r in records.values())
     manifest["runs"] = [
         {"id": r["id"], "scenario": r["scenario"], "point": r["point"],
-         "replicate": r["replicate"], "params": r.get("overrides"), "seed": r["seed"],
+         "replicate": r["replicate"], "params": r.get("params") or r.get("overrides"),
+         "overrides": r.get("overrides"), "seed": r["seed"], "particle": r.get("particle"),
+         "posterior_overridden": r.get("posterior_overridden") or [],
          "status": r.get("status"), "started": r.get("started"), "seconds": r.get("seconds"),
          "error": r.get("error")}
         for r in sorted(records.values(), key=lambda r: r["id"])]
+    manifest["runs_kept_aside"] = sorted(set(every) - set(records))
     manifest["failed"] = failed
-    manifest["status"] = ("complete" if n_ok >= total and not failed
+    manifest["status"] = ("complete" if n_ok >= len(tasks) and not failed
                           else "failed" if failed else "partial")
+    manifest["warmup_used"] = warmup
+    manifest.setdefault("seeds", {})["bootstrap"] = bootstrap_seed(spec)
     manifest["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
     store.write_manifest(manifest)
-    _write_report(root, spec, manifest, summary, comparison, sens, figures, n_ok, total)
+    write_report(root, spec, manifest, a, n_ok, len(tasks), warmup, reps)
     return manifest
 
 
-def _figures(spec: Spec, ok: pd.DataFrame, ts: pd.DataFrame, summary: pd.DataFrame,
-             root: Path) -> list[Path]:
-    fig_dir = root / "figures"
-    out = []
-    scen = [s for s in spec.scenarios if s in set(ok["scenario"])]
+def _analyse(spec: Spec, runs: pd.DataFrame, ts: pd.DataFrame, warmup: int,
+             root: Path) -> dict[str, Any]:
+    """Every table and figure the design calls for."""
+    from experiments.stats import sign_stability, sobol_warnings
+    from experiments.warmup import mser_table, steady_state
+
+    empty = pd.DataFrame()
+    a: dict[str, Any] = {k: empty for k in ("summary", "comparison", "sens", "meta", "boxes",
+                                            "steady", "signs", "mser", "overall")}
+    a.update(figures=[], warnings=[], discovery={})
+    measures = list(spec.measures)
     d = spec.design
-    if d.type == "scenarios":
-        out.append(plots.timeseries(ts, list(spec.measures), scen, fig_dir / "timeseries.png",
-                                    warmup=spec.warmup))
-        out.append(plots.outcomes(summary, list(spec.measures), scen, spec.reference,
-                                  fig_dir / "outcomes.png"))
-    elif d.type == "factorial" and len(d.factors) == 1:
-        out.append(plots.sweep(summary, next(iter(d.factors)), list(spec.measures), scen,
-                               fig_dir / "sweep.png"))
-    elif d.type == "factorial" and len(d.factors) == 2:
-        fx, fy = list(d.factors)
-        if all(isinstance(v, int | float) and not isinstance(v, bool)
+    factors = list(d.factors) + list(d.ranges)
+    ok = runs[runs["status"] == "ok"] if not runs.empty else runs
+    if ok.empty:
+        return a
+    scen = [s for s in spec.scenarios if s in set(ok["scenario"])]
+    group = ["scenario", "point", *factors] if factors else ["scenario"]
+    a["summary"] = summary_table(ok, measures, group)
+    if len(scen) > 1 and spec.reference in scen:
+        if d.type in ("scenarios", "factorial"):
+            comp = comparison_table(ok, measures, spec.reference)
+            if factors and not comp.empty:
+                pts = pd.DataFrame(designs.points(spec)).rename_axis("point").reset_index()
+                comp = comp.merge(pts, on="point", how="left")
+        else:  # sampled designs: the effect averaged over the sampled space
+            per_point = ok.groupby(["scenario", "point"])[measures].mean().reset_index()
+            per_point["replicate"] = per_point["point"]
+            per_point["status"] = "ok"
+            per_point["point"] = 0
+            comp = comparison_table(per_point, measures, spec.reference).drop(columns="point")
+        a["comparison"] = comp
+        if spec.posterior:
+            a["signs"] = sign_stability(ok, measures, spec.reference)
+    fig_dir = root / "figures"
+    if not ts.empty:
+        a["mser"] = mser_table(ts, measures, scen)
+        a["steady"] = steady_state(ts, measures, scen, warmup if spec.outcome == "mean"
+                                   else max(spec.steps - 52, 0))
+        a["figures"].append(plots.timeseries(ts, measures, scen, fig_dir / "timeseries.png",
+                                             warmup=warmup if spec.outcome == "mean" else 0))
+    if not a["comparison"].empty and d.type == "scenarios":
+        a["figures"].append(plots.outcomes(a["comparison"], measures, scen, spec.reference,
+                                           fig_dir / "outcomes.png"))
+    if d.type == "factorial" and len(d.factors) == 1:
+        a["figures"].append(plots.sweep(a["summary"], next(iter(d.factors)), measures, scen,
+                                        fig_dir / "sweep.png"))
+    if d.type == "factorial" and len(d.factors) == 2:
+        a["figures"] += _heatmaps(spec, a["summary"], a["comparison"], scen, fig_dir)
+    if d.type in ("factorial", "lhs") and factors:
+        a["figures"] += _effects(spec, ok, scen, fig_dir)
+        if spec.analysis.metamodel:
+            from experiments.analysis import factor_levels, metamodel
+
+            a["meta"] = metamodel(ok, factor_levels(d), measures, scen,
+                                  spec.analysis.interactions)
+    sens = _sensitivity(spec, ok, measures)
+    if not sens.empty:
+        a["sens"] = sens
+        if d.type == "sobol":
+            a["warnings"] += sobol_warnings(sens, d.samples)
+        for m in measures:
+            for sc in scen:
+                a["figures"].append(plots.sensitivity(
+                    sens, d.type, m, fig_dir / f"sensitivity_{m}_{sc}.png", scenario=sc))
+    if spec.analysis.discovery is not None:
+        a["boxes"], figs, a["discovery"] = _discovery(spec, ok, scen, fig_dir)
+        a["figures"] += figs
+    return a
+
+
+def _heatmaps(spec: Spec, summary: pd.DataFrame, comparison: pd.DataFrame,
+              scen: list[str], fig_dir: Path) -> list[Path]:
+    """Mean heatmaps sharing one scale per measure; paired-difference heatmaps likewise."""
+    d = spec.design
+    fx, fy = list(d.factors)
+    if not all(isinstance(v, int | float) and not isinstance(v, bool)
                for vals in d.factors.values() for v in vals):
-            for m in spec.measures:
-                for sc in scen:
-                    out.append(plots.heatmap(summary, fx, fy, m, sc,
-                                             fig_dir / f"heatmap_{m}_{sc}.png"))
+        return []
+    out = []
+    for m in spec.measures:
+        s = summary[summary["measure"] == m]
+        lo, hi = float(s["mean"].min()), float(s["mean"].max())
+        for sc in scen:
+            t = s[s["scenario"] == sc].pivot_table(index=fy, columns=fx, values="mean")
+            out.append(plots.heatmap(t, fx, fy, fig_dir / f"heatmap_{m}_{sc}.png", lo, hi,
+                                     f"{m} under {sc}: mean over replicates\n(one colour "
+                                     "scale for all scenarios)", f"mean {plots._label(m)}"))
+        c = comparison[comparison["measure"] == m] if not comparison.empty else comparison
+        if c.empty:
+            continue
+        finite = np.abs(c["diff"].to_numpy(dtype=float))
+        finite = finite[np.isfinite(finite)]
+        lim = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+        for sc in dict.fromkeys(c["scenario"]):
+            t = c[c["scenario"] == sc].pivot_table(index=fy, columns=fx, values="diff")
+            out.append(plots.heatmap(t, fx, fy, fig_dir / f"heatmap_diff_{m}_{sc}.png", -lim,
+                                     lim, f"{m}: {sc} - {spec.reference}, paired by "
+                                     "replicate\n(one colour scale per measure)",
+                                     f"difference in {plots._label(m)}", diverging=True))
     return out
+
+
+def _effects(spec: Spec, ok: pd.DataFrame, scen: list[str], fig_dir: Path) -> list[Path]:
+    """Main-effect plots per measure, and an interaction plot of the first two factors."""
+    from experiments.analysis import binned, factor_levels
+
+    levels = factor_levels(spec.design)
+    frame = ok.copy()
+    for f, lev in levels.items():
+        frame[f"_{f}"] = binned(frame, f, lev)
+    names = list(levels)
+    out = []
+    kind = "binned into fifths of its range" if spec.design.type == "lhs" else "per level"
+    for m in spec.measures:
+        out.append(plots.effects(frame, names, m, scen, fig_dir / f"effects_{m}.png",
+                                 f"Main effects on {m} ({kind}), mean with 95% CI"))
+        if len(names) >= 2:
+            sc = spec.reference if spec.reference in scen else scen[0]
+            out.append(plots.interaction(frame[frame["scenario"] == sc], names[0], names[1], m,
+                                         fig_dir / f"interaction_{m}.png",
+                                         f"Interaction of {names[0]} and {names[1]} on {m}"
+                                         f"\n({sc}; parallel lines = no interaction)"))
+    return out
+
+
+def _discovery(spec: Spec, ok: pd.DataFrame, scen: list[str],
+               fig_dir: Path) -> tuple[pd.DataFrame, list[Path], dict[str, Any]]:
+    from experiments.discovery import boxes_frame, discover
+
+    disc = spec.analysis.discovery
+    names = list(spec.design.ranges)
+    frames, figs, results = [], [], {}
+    for sc in scen:
+        g = ok[ok["scenario"] == sc].groupby("point")
+        x = g[names].first()
+        y = g[disc.measure].mean().to_numpy()
+        hit = y >= disc.threshold if disc.above else y < disc.threshold
+        res = discover(x, hit)
+        results[sc] = res
+        frames.append(boxes_frame(res, sc))
+        if res["trajectories"]:
+            figs.append(plots.prim_trajectory(
+                res["trajectories"], fig_dir / f"prim_{sc}.png",
+                f"PRIM peeling trajectory, {sc}: {disc.measure} "
+                f"{'>=' if disc.above else '<'} {disc.threshold:g}"))
+    frames = [f for f in frames if not f.empty]
+    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), figs, results
 
 
 def _sensitivity(spec: Spec, ok: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
@@ -155,114 +333,9 @@ def _sensitivity(spec: Spec, ok: pd.DataFrame, measures: list[str]) -> pd.DataFr
             y = g[m].reindex(range(len(x))).to_numpy()
             if not np.all(np.isfinite(y)):
                 continue
-            t = sensitivity_table(d.type, problem, x, y, d.second_order, seed=spec.seed % 2**32)
+            t = sensitivity_table(d.type, problem, x, y, d.second_order,
+                                  seed=bootstrap_seed(spec))
             t.insert(0, "measure", m)
             t.insert(0, "scenario", sc)
             parts.append(t)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return "nan" if math.isnan(v) else f"{v:.4g}"
-    return str(v)
-
-
-def markdown_table(df: pd.DataFrame, columns: list[str]) -> str:
-    cols = [c for c in columns if c in df.columns]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for rec in df[cols].to_dict("records"):
-        lines.append("| " + " | ".join(_fmt(rec[c]) for c in cols) + " |")
-    return "\n".join(lines)
-
-
-def comparison_text(comparison: pd.DataFrame) -> str:
-    """The comparison table as printed by `compare` and the main job."""
-    if comparison.empty:
-        return "(no comparison: no finished runs, or only the reference scenario)"
-    c = comparison
-    table = pd.DataFrame({
-        "scenario": c["scenario"], "measure": c["measure"],
-        "mean": c["mean"].map(_fmt), "reference": c["reference_mean"].map(_fmt),
-        "diff": c["diff"].map(_fmt),
-        "95% CI of diff": [f"[{_fmt(lo)}, {_fmt(hi)}]"
-                           for lo, hi in zip(c["diff_ci_low"], c["diff_ci_high"], strict=True)],
-        "d_z": c["cohens_dz"].map(lambda v: _fmt(float(v))),
-        "A12": c["vd_a"].map(lambda v: f"{v:.2f}"), "n": c["n_pairs"]})
-    extra = [k for k in c.columns if k not in _COMP_COLS]
-    if "point" in c.columns and c["point"].nunique() > 1:
-        extra.insert(0, "point")
-    for col in extra[::-1]:
-        table.insert(1, col, c[col])
-    return table.to_string(index=False)
-
-
-_COMP_COLS = {"point", "scenario", "reference", "measure", "mean", "reference_mean", "diff",
-              "diff_ci_low", "diff_ci_high", "cohens_dz", "vd_a", "n_pairs"}
-
-
-def _write_report(root: Path, spec: Spec, manifest: dict[str, Any], summary: pd.DataFrame,
-                  comparison: pd.DataFrame, sens: pd.DataFrame, figures: list[Path],
-                  n_ok: int, total: int) -> None:
-    d = spec.design
-    lines = [f"# Experiment `{spec.name}`", ""]
-    if spec.description:
-        lines += [spec.description, ""]
-    lines += [
-        f"- status: **{manifest['status']}**, {n_ok} of {total} runs finished"
-        + (f", failed: {', '.join(manifest['failed'])}" if manifest["failed"] else ""),
-        f"- scenarios: {', '.join(spec.scenarios)}; reference: `{spec.reference}`",
-        f"- design: {d.type}" + (f" over {', '.join(list(d.factors) + list(d.ranges))}"
-                                 if d.factors or d.ranges else ""),
-        f"- replicates: {spec.replicates}, steps: {spec.steps}, outcome: {spec.outcome}"
-        + (f" after {spec.warmup} warm-up steps" if spec.outcome == "mean" else " (last step)"),
-        f"- root seed {spec.seed}; replicate r shares its seed across scenarios and design "
-        "points (common random numbers), so comparisons are paired",
-        f"- model code {manifest.get('code_version')}, git {manifest.get('git_commit')}",
-        "",
-        "Files: `manifest.json` (spec, versions, every run), `runs.parquet` (one row per run), "
-        "`timeseries.parquet` (run x step), `summary.csv`, `comparison.csv`"
-        + (", `sensitivity.csv`" if not sens.empty else "") + ", `figures/`.",
-        "",
-    ]
-    prec = manifest.get("precision")
-    if prec:
-        worst = max((r["relative_half_width" if prec["relative"] else "half_width"]
-                     for r in prec["half_widths"]), default=float("nan"))
-        lines += ["## Precision (sequential replication)", "",
-                  f"Target 95% CI half-width {prec['target']:g}"
-                  f"{' relative to the mean' if prec['relative'] else ''}: "
-                  f"{'met' if prec['met'] else 'NOT met'} with {prec['replicates']} replicates "
-                  f"(largest: {worst:.4g}; cap {prec['max_replicates']}). Method: "
-                  "Hoad, Robinson and Davies (2010).", ""]
-    if not comparison.empty and d.type in ("scenarios", "factorial"):
-        lines += ["## Each scenario against the reference", "",
-                  "Paired by replicate. `diff` = scenario - reference with its 95% t CI; "
-                  "`cohens_dz` = mean(diff) / sd(diff) (paired Cohen's d, d_z); `vd_a` = "
-                  "Vargha-Delaney A (chance a scenario run beats a reference run; 0.5 = no "
-                  "effect, 0.71 / 0.29 = large).", "",
-                  markdown_table(comparison, ["scenario", *(["point"] if d.factors else []),
-                                              *d.factors, "measure",
-                                              "mean", "reference_mean", "diff", "diff_ci_low",
-                                              "diff_ci_high", "cohens_dz", "vd_a",
-                                              "n_pairs"]), ""]
-    if not summary.empty:
-        lines += ["## Summary (mean, sd, 95% CI, n)", "",
-                  markdown_table(summary, ["scenario", *d.factors, *d.ranges, "measure",
-                                           "mean", "sd", "ci_low", "ci_high", "n"])
-                  if d.type in ("scenarios", "factorial") else
-                  "Per design point in `summary.csv`.", ""]
-    if not sens.empty:
-        lines += [f"## Sensitivity ({d.type})", "",
-                  "Sobol S1 = first-order share of output variance, ST = total (with "
-                  "interactions); Morris mu* = mean absolute elementary effect, sigma = its "
-                  "spread (non-linearity, interaction). 95% CIs by bootstrap (SALib). Model "
-                  "outputs are replicate means per design point.", "",
-                  markdown_table(sens, ["scenario", "measure", "parameter", "index", "value",
-                                        "ci_low", "ci_high"]), ""]
-    if figures:
-        lines += ["## Figures", ""]
-        for f in figures:
-            rel = f.relative_to(root)
-            lines += [f"![{rel.stem}]({rel.as_posix()})", ""]
-    (root / "report.md").write_text("\n".join(lines), encoding="utf-8")

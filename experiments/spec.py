@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
@@ -42,7 +43,8 @@ _TOP = {
     "reference": "scenario the others are compared against (default: base, or the first)",
     "replicates": "replicates per scenario and design point (1-10000)",
     "steps": "steps (weeks) per run (1-100000)",
-    "warmup": "steps left out of the 'mean' outcome (0 <= warmup < steps)",
+    "warmup": "steps left out of the 'mean' outcome (0 <= warmup < steps), or \"auto\" "
+              "(MSER-5 truncation point, per scenario)",
     "outcome": "what a run's outcome is: 'final' (last step) or 'mean' (after warm-up)",
     "measures": "list of measure names reported in the tables",
     "seed": "root seed, a whole number >= 0",
@@ -51,6 +53,17 @@ _TOP = {
     "phases": "table mechanism = start step: the mechanism is switched on at that step",
     "design": "table: type = scenarios | factorial | lhs | sobol | morris, and its settings",
     "precision": "table: target, relative, max_replicates, batch, measures",
+    "posterior": "Parquet file of calibrated particles (one column per parameter, `weight`); "
+                 "each replicate draws one, shared by every scenario and design point",
+    "analysis": "table: discovery = { measure, threshold, above }, metamodel "
+                "(true/false), interactions (true/false)",
+}
+_ANALYSIS = {
+    "discovery": "PRIM scenario discovery over an LHS design: { measure = NAME, threshold = "
+                 "X, above = true } marks runs with measure >= X (or < X when above = false)",
+    "metamodel": "fit a regression metamodel (statsmodels OLS) to factorial/LHS designs "
+                 "(default true)",
+    "interactions": "include two-way interactions in the metamodel (default true)",
 }
 _DESIGN = {
     "type": "one of " + ", ".join(DESIGN_TYPES),
@@ -98,6 +111,20 @@ class Design:
 
 
 @dataclass(frozen=True)
+class Discovery:
+    measure: str
+    threshold: float
+    above: bool = True
+
+
+@dataclass(frozen=True)
+class Analysis:
+    discovery: Discovery | None = None
+    metamodel: bool = True
+    interactions: bool = True
+
+
+@dataclass(frozen=True)
 class Spec:
     name: str
     scenarios: tuple[str, ...]
@@ -106,7 +133,7 @@ class Spec:
     description: str = ""
     replicates: int = 5
     steps: int = 104
-    warmup: int = 0
+    warmup: int | str = 0
     outcome: str = "final"
     measures: tuple[str, ...] = DEFAULT_MEASURES
     seed: int = 20240601
@@ -115,6 +142,9 @@ class Spec:
     phases: dict[str, int] = field(default_factory=dict)
     design: Design = field(default_factory=Design)
     precision: Precision | None = None
+    posterior: str = ""
+    analysis: Analysis = field(default_factory=Analysis)
+    text: str = field(default="", compare=False, repr=False)  # the spec file as written
 
     def run_overrides(self) -> dict[str, Any]:
         """Overrides every run gets: the spec's, then phased mechanisms switched on."""
@@ -125,17 +155,36 @@ class Spec:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return json.loads(json.dumps(asdict(self)))
+        d = json.loads(json.dumps(asdict(self)))
+        d.pop("text")
+        if d["analysis"]["discovery"] is None:
+            d["analysis"].pop("discovery")
+        return d
 
     def fingerprint(self) -> str:
-        """What decides the runs: a changed fingerprint means old runs cannot be reused.
-
-        `out` is left out so a folder can be moved and still resumed.
-        """
+        """The whole spec (but `out` and the description) as a short hash."""
         d = self.to_dict()
         d.pop("out")
         d.pop("description")
         text = json.dumps(d, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def runs_key(self, posterior_sha: str = "") -> str:
+        """What decides a run's result for a given id: when it changes, old runs are stale.
+
+        Replicates, scenarios, factorial values, measures, outcome window, precision and
+        names are left out: changing them adds runs or recomputes tables, never invalidates.
+        So are Sobol and Morris `samples`: SALib's samples for a larger N begin with those for
+        a smaller one (same seed), so more samples append points. A Latin hypercube of
+        another size is another design, so LHS `samples` stay in.
+        """
+        d = self.design
+        key = {"steps": self.steps, "seed": self.seed, "base": self.base,
+               "overrides": self.overrides, "phases": self.phases, "design": d.type,
+               "sampled": [d.ranges, d.samples if d.type == "lhs" else None, d.levels,
+                           d.second_order] if d.type in ("lhs", "sobol", "morris") else None,
+               "posterior": posterior_sha}
+        text = json.dumps(key, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def output_dir(self) -> Path:
@@ -147,28 +196,61 @@ class Spec:
 
 def load(path: str | Path) -> Spec:
     """Read and check a TOML spec file."""
+    text, raw = read_toml(path, "experiments/configs/mechanisms_vs_baseline.toml")
+    return from_dict(raw, str(path), text)
+
+
+def read_toml(path: str | Path, example: str) -> tuple[str, dict[str, Any]]:
+    """A spec file's text and parsed table; any problem is one paragraph naming the file."""
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"spec file {source!r} does not exist; give the path of a TOML "
-                         "file such as experiments/configs/mechanisms_vs_baseline.toml.") from None
+                         f"file such as {example}.") from None
+    except IsADirectoryError:
+        raise InputError(f"spec file {source!r} is a folder; give the path of a TOML file "
+                         f"such as {example}.") from None
     except OSError as exc:
         raise InputError(f"spec file {source!r} cannot be read: {exc.strerror}.") from None
-    return loads(text, source)
+    text = decode(data, source)
+    return text, parse(text, source)
+
+
+def decode(data: bytes, source: str) -> str:
+    """Spec bytes as text: UTF-8 (a BOM is allowed), anything else a clear error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"spec file {source!r} is UTF-16 encoded; TOML specs must be UTF-8. "
+                         "Save it again as UTF-8 (in most editors: 'Save with encoding').")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a UTF-8 byte-order mark: harmless, and TOML parsers reject it
+    if b"\x00" in data:
+        raise InputError(f"spec file {source!r} holds NUL bytes, so it is not a text file; "
+                         "give a TOML text file (UTF-8) such as "
+                         "experiments/configs/mechanisms_vs_baseline.toml.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"spec file {source!r}, line {line}: byte {data[exc.start]:#04x} at "
+                         f"offset {exc.start} is not UTF-8; TOML specs must be UTF-8 text. Save "
+                         "the file again as UTF-8.") from None
 
 
 def loads(text: str, source: str = "<spec>") -> Spec:
     """Parse and check spec text; `source` names it in error messages."""
+    return from_dict(parse(text, source), source, text)
+
+
+def parse(text: str, source: str) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise SpecError(source, "(syntax)", f"cannot be read as TOML: {exc}. Check quoting, "
                         "brackets and '=' on that line.",
                         int(m.group(1)) if m else None) from None
-    return from_dict(raw, source, text)
 
 
 def from_dict(raw: dict[str, Any], source: str = "<spec>", text: str = "") -> Spec:
@@ -193,28 +275,27 @@ def from_dict(raw: dict[str, Any], source: str = "<spec>", text: str = "") -> Sp
                f"{list(scenarios)}; the reference must be one of the compared scenarios")
     replicates = c.integer("replicates", raw.get("replicates", 5), 1, 10_000)
     steps = c.integer("steps", raw.get("steps", 104), 1, 100_000)
-    warmup = c.integer("warmup", raw.get("warmup", 0), 0, steps - 1)
+    warmup = raw.get("warmup", 0)
+    if warmup != "auto":
+        warmup = c.integer("warmup", warmup, 0, steps - 1)
     outcome = raw.get("outcome", "final")
     if outcome not in OUTCOMES:
         c.fail("outcome", f"got {outcome!r}, but it must be one of {', '.join(OUTCOMES)}")
     measures = c.measures("measures", raw.get("measures", _default_measures()))
-    seed = c.integer("seed", raw.get("seed", 20240601), 0, 2**63 - 1)
-    out = raw.get("out", "")
-    if not isinstance(out, str):
-        c.fail("out", f"got {out!r}, but it must be a folder path (a string)")
-    overrides = raw.get("overrides", {})
-    if not isinstance(overrides, dict):
-        c.fail("overrides", "must be a table: [overrides] with name = value lines")
-    for key, value in overrides.items():
-        c.param(key, value, "overrides")
+    seed, out, overrides = c.seed_out_overrides(raw)
     phases = c.phases(raw.get("phases", {}), steps)
     design = c.design(raw.get("design", {}))
     precision = c.precision(raw.get("precision"), measures, replicates)
+    posterior = raw.get("posterior", "")
+    if not isinstance(posterior, str):
+        c.fail("posterior", f"got {posterior!r}, but it must be the path of a Parquet file "
+               "(a string)")
+    analysis = c.analysis(raw.get("analysis", {}), design)
     spec = Spec(name=name, scenarios=scenarios, reference=reference, base=base,
                 description=str(raw.get("description", "")), replicates=replicates,
                 steps=steps, warmup=warmup, outcome=outcome, measures=measures, seed=seed,
                 out=out, overrides=dict(overrides), phases=phases, design=design,
-                precision=precision)
+                precision=precision, posterior=posterior, analysis=analysis, text=text)
     clash = set(spec.run_overrides()) & (set(design.factors) | set(design.ranges))
     if clash:
         c.fail("design", f"varies {sorted(clash)}, which [overrides] or [phases] also fix; "
@@ -224,6 +305,9 @@ def from_dict(raw: dict[str, Any], source: str = "<spec>", text: str = "") -> Sp
             validate({**get_scenario(sc).overrides, **spec.run_overrides()})
         except InputError as exc:
             c.fail("overrides", f"does not fit scenario {sc!r}: {exc}", section="overrides")
+    c.points(spec)
+    if posterior:
+        c.posterior(spec)
     return spec
 
 
@@ -270,6 +354,17 @@ class _Checker:
             self.fail(name, f"got {value!r}, but it must be a whole number from {low} to {high}",
                       section=section, key=name.split(".")[-1])
         return int(value)
+
+    def seed_out_overrides(self, raw: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
+        """The root seed, the output folder and the [overrides] table, checked."""
+        seed = self.integer("seed", raw.get("seed", 20240601), 0, 2**63 - 1)
+        out = raw.get("out", "")
+        if not isinstance(out, str):
+            self.fail("out", f"got {out!r}, but it must be a folder path (a string)")
+        overrides = raw.get("overrides", {})
+        if not isinstance(overrides, dict):
+            self.fail("overrides", "must be a table: [overrides] with name = value lines")
+        return seed, out, {k: self.param(k, v, "overrides") for k, v in overrides.items()}
 
     def boolean(self, name: str, value: Any, section: str = "") -> bool:
         if not isinstance(value, bool):
@@ -387,6 +482,77 @@ class _Checker:
         return Design(kind, factors if kind == "factorial" else {},
                       ranges if kind in ("lhs", "sobol", "morris") else {},
                       samples if kind in ("lhs", "sobol", "morris") else 0, levels, second)
+
+    def points(self, spec: Spec) -> None:
+        """Every design point in every scenario must be a valid parameter set, now.
+
+        Otherwise a sweep over `width` with a fixed `grid_block`, say, fails run by run.
+        """
+        from experiments.designs import points
+
+        where = "design.factors" if spec.design.factors else "design.ranges"
+        for i, pt in enumerate(points(spec)):
+            for sc in spec.scenarios:
+                try:
+                    validate({**get_scenario(sc).overrides, **spec.run_overrides(), **pt})
+                except InputError as exc:
+                    shown = ", ".join(f"{k} = {v!r}" for k, v in pt.items())
+                    self.fail(where, f"gives design point {i} ({shown}), which does not fit "
+                              f"scenario {sc!r}: {exc} Change the values or ranges so every "
+                              "point is a valid community", section="design",
+                              key="factors" if spec.design.factors else "ranges")
+
+    def posterior(self, spec: Spec) -> None:
+        """The file must be usable, and every particle a valid community in every scenario
+        (e.g. a calibrated `grid_block` must still divide the spec's `width`)."""
+        from experiments.posterior import load_posterior
+
+        try:
+            post = load_posterior(spec.posterior)
+        except InputError as exc:
+            self.fail("posterior", f"is unusable: {exc}")
+        base = spec.run_overrides()
+        for sc in spec.scenarios:
+            fixed = set(get_scenario(sc).overrides) | set(base)
+            for i, row in enumerate(post.values.to_dict("records")):
+                drawn = {k: v for k, v in row.items() if k not in fixed}
+                try:
+                    validate({**get_scenario(sc).overrides, **drawn, **base})
+                except InputError as exc:
+                    self.fail("posterior", f"row {i} of {spec.posterior!r} does not fit "
+                              f"scenario {sc!r}: {exc}")
+
+    def analysis(self, table: Any, design: Design) -> Analysis:
+        if not isinstance(table, dict):
+            self.fail("analysis", "must be a table: [analysis] with discovery = {...}")
+        self.known(table, _ANALYSIS, "analysis")
+        sec = "analysis"
+        disc = table.get("discovery")
+        discovery = None
+        if disc is not None:
+            if not isinstance(disc, dict):
+                self.fail("analysis.discovery", f"got {disc!r}, but it must be a table "
+                          "{ measure = NAME, threshold = X }", section=sec, key="discovery")
+            unknown = set(disc) - {"measure", "threshold", "above"}
+            if unknown:
+                self.fail("analysis.discovery", f"has unknown keys {sorted(unknown)}; allowed: "
+                          "measure, threshold, above", section=sec, key="discovery")
+            if design.type != "lhs":
+                self.fail("analysis.discovery", f"needs an LHS design ([design] type = "
+                          f"\"lhs\"), not {design.type!r}: PRIM looks for boxes in a "
+                          "space-filling sample", section=sec, key="discovery")
+            m = self.measures("analysis.discovery", [disc.get("measure")], sec)[0]
+            thr = disc.get("threshold")
+            if isinstance(thr, bool) or not isinstance(thr, int | float) or not math.isfinite(
+                    thr):
+                self.fail("analysis.discovery", f"threshold got {thr!r}, but it must be a "
+                          "number", section=sec, key="discovery")
+            above = self.boolean("analysis.discovery", disc.get("above", True), sec)
+            discovery = Discovery(m, float(thr), above)
+        return Analysis(discovery,
+                        self.boolean("analysis.metamodel", table.get("metamodel", True), sec),
+                        self.boolean("analysis.interactions", table.get("interactions", True),
+                                     sec))
 
     def precision(self, table: Any, measures: tuple[str, ...],
                   replicates: int) -> Precision | None:

@@ -18,19 +18,67 @@ from scipy import stats as st
 LEVEL = 0.95
 
 
-def mean_ci(x: Any, level: float = LEVEL) -> dict[str, float]:
-    """Mean, sd and Student-t CI of independent replicates (NaN where n is too small)."""
+BOUNDED_UNITS = ("share", "0-1")
+
+
+def is_share(measure: str) -> bool:
+    """Measures bounded by 0 and 1, whose CIs must stay inside those bounds."""
+    from model.measures import MEASURES
+
+    m = MEASURES.get(measure)
+    return m is not None and m.unit in BOUNDED_UNITS
+
+
+def ci_bounds(mean: Any, sd: Any, n: Any, bounded: bool = False,
+              level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """Student-t CI of a mean; for a share, built on the logit scale and mapped back.
+
+    The logit interval (delta method: se / (m (1 - m)) on the logit scale) is asymmetric
+    and always inside (0, 1), where the plain t interval of a share from few replicates
+    can reach below 0 or above 1. A share with no spread, or at 0 or 1, gets [m, m].
+    """
+    mean, sd, n = (np.asarray(v, dtype=float) for v in (mean, sd, n))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tq = st.t.ppf(0.5 + level / 2, np.where(n > 1, n - 1, np.nan))
+        se = sd / np.sqrt(n)
+        if not bounded:
+            return mean - tq * se, mean + tq * se
+        m = np.clip(mean, 0.0, 1.0)
+        inner = (m > 0) & (m < 1) & (se > 0)
+        mm = np.where(inner, m, 0.5)
+        centre = np.log(mm / (1 - mm))
+        half = tq * se / (mm * (1 - mm))
+        lo = np.where(inner, 1 / (1 + np.exp(-(centre - half))), m)
+        hi = np.where(inner, 1 / (1 + np.exp(-(centre + half))), m)
+        nan = ~np.isfinite(tq) | ~np.isfinite(se)
+        return np.where(nan, np.nan, lo), np.where(nan, np.nan, hi)
+
+
+def mean_ci(x: Any, level: float = LEVEL, bounded: bool = False) -> dict[str, float]:
+    """Mean, sd and 95% CI of independent replicates (NaN where n is too small).
+
+    `bounded`: the values are shares in [0, 1], and the CI stays inside (see ci_bounds).
+    """
     a = np.asarray(x, dtype=float)
     a = a[~np.isnan(a)]
     n = a.size
     mean = float(a.mean()) if n else math.nan
     sd = float(a.std(ddof=1)) if n > 1 else math.nan
-    if n > 1:
-        half = float(st.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n))
-    else:
-        half = math.nan
-    return {"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half,
-            "half_width": half, "n": n}
+    lo, hi = (float(v) for v in ci_bounds(mean, sd, n, bounded, level))
+    return {"mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi,
+            "half_width": (hi - lo) / 2, "n": n}
+
+
+def holm(p: Any) -> np.ndarray:
+    """Holm-adjusted p-values (NaN stays NaN): family-wise error control, any dependence."""
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], method="holm")[1]
+    return out
 
 
 def vargha_delaney_a(x: Any, y: Any) -> float:
@@ -55,8 +103,15 @@ def paired_difference(x: Any, y: Any, level: float = LEVEL) -> dict[str, float]:
         dz = 0.0
     else:
         dz = math.nan
+    if d.size > 1 and sd > 0:
+        p = float(2 * st.t.sf(abs(ci["mean"]) / (sd / math.sqrt(d.size)), d.size - 1))
+    elif d.size > 1:
+        p = 1.0 if ci["mean"] == 0 else 0.0
+    else:
+        p = math.nan
     return {"diff": ci["mean"], "diff_ci_low": ci["ci_low"], "diff_ci_high": ci["ci_high"],
-            "cohens_dz": dz, "vd_a": vargha_delaney_a(a, b), "n_pairs": int(d.size)}
+            "p_value": p, "cohens_dz": dz, "vd_a": vargha_delaney_a(a, b),
+            "n_pairs": int(d.size)}
 
 
 def summary_table(runs: pd.DataFrame, measures: list[str], group: list[str]) -> pd.DataFrame:
@@ -67,7 +122,7 @@ def summary_table(runs: pd.DataFrame, measures: list[str], group: list[str]) -> 
         key = key if isinstance(key, tuple) else (key,)
         for m in measures:
             rows.append({**dict(zip(group, key, strict=True)), "measure": m,
-                         **mean_ci(g[m].to_numpy())})
+                         **mean_ci(g[m].to_numpy(), bounded=is_share(m))})
     return pd.DataFrame(rows)
 
 
@@ -94,7 +149,67 @@ def comparison_table(runs: pd.DataFrame, measures: list[str], reference: str,
                              else math.nan,
                              **paired_difference(other.loc[common, m].to_numpy(),
                                                  ref.loc[common, m].to_numpy())})
+    out = pd.DataFrame(rows)
+    if not out.empty:
+        out.insert(out.columns.get_loc("p_value") + 1, "p_holm", holm(out["p_value"]))
+    return out
+
+
+def sign_stability(runs: pd.DataFrame, measures: list[str], reference: str,
+                   by: list[str] | None = None) -> pd.DataFrame:
+    """Across posterior draws: the share of draws whose paired effect has the mean's sign.
+
+    Each replicate drew one particle; replicates that drew the same particle are averaged
+    first, so the share counts distinct parameter sets (weighted by how often drawn).
+    """
+    ok = runs[runs["status"] == "ok"]
+    by = by or ["point"]
+    rows = []
+    for key, g in ok.groupby(by, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        ref = g[g["scenario"] == reference].set_index("replicate")
+        for sc in dict.fromkeys(g["scenario"]):
+            if sc == reference:
+                continue
+            other = g[g["scenario"] == sc].set_index("replicate")
+            common = ref.index.intersection(other.index)
+            for m in measures:
+                d = pd.DataFrame({"particle": other.loc[common, "particle"],
+                                  "d": other.loc[common, m] - ref.loc[common, m]})
+                per = d.groupby("particle")["d"].agg(["mean", "size"])
+                sign = np.sign(d["d"].mean())
+                share = float((per["size"] * (np.sign(per["mean"]) == sign)).sum()
+                              / per["size"].sum()) if len(per) and sign != 0 else math.nan
+                rows.append({**dict(zip(by, key, strict=True)), "scenario": sc,
+                             "measure": m, "particles": len(per), "same_sign_share": share,
+                             "keeps_sign": bool(share == 1.0) if len(per) > 1 else False})
     return pd.DataFrame(rows)
+
+
+SOBOL_MIN_N = 512
+
+
+def sobol_warnings(table: pd.DataFrame, n: int) -> list[str]:
+    """Why Sobol indices may not be trusted: N too small, or indices outside [0, 1].
+
+    N below 512 (base samples) commonly gives unstable first-order and total indices
+    (Saltelli et al. 2010 use N in the thousands); an index above 1 or below 0 beyond its
+    CI is a symptom of that, or of noise in the model outputs.
+    """
+    out = []
+    if table.empty:
+        return out
+    if n < SOBOL_MIN_N:
+        out.append(f"N = {n} base samples is below {SOBOL_MIN_N}; Sobol indices from so few "
+                   "samples are unstable: read them as a rough ranking at most, and raise "
+                   "`samples`.")
+    bad = table[(table["ci_low"] > 1) | (table["ci_high"] < 0)]
+    for rec in bad.to_dict("records"):
+        where = " ".join(str(rec[k]) for k in ("scenario", "measure") if k in rec)
+        out.append(f"{rec['index']} of {rec['parameter']} ({where}) = {rec['value']:.3g} with "
+                   f"95% CI [{rec['ci_low']:.3g}, {rec['ci_high']:.3g}] lies outside [0, 1]: "
+                   "the estimate is not valid at this N.")
+    return out
 
 
 def precision_status(runs: pd.DataFrame, measures: list[str], target: float, relative: bool,
@@ -116,7 +231,10 @@ def precision_status(runs: pd.DataFrame, measures: list[str], target: float, rel
 
 def sensitivity_table(design: str, problem: dict[str, Any], x: np.ndarray, y: np.ndarray,
                       second_order: bool = False, seed: int = 0) -> pd.DataFrame:
-    """Sobol S1/ST or Morris mu*/sigma with 95% CIs from SALib, one row per parameter."""
+    """Sobol S1/ST or Morris mu*/sigma with 95% CIs from SALib, one row per parameter.
+
+    `seed` seeds SALib's bootstrap of the CIs; the manifest records it.
+    """
     rows = []
     if design == "sobol":
         from SALib.analyze import sobol

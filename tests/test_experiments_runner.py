@@ -168,18 +168,18 @@ def test_sequential_replication_adds_replicates_until_precise(tmp_path):
     assert all(r["half_width"] <= 10 for r in man["precision"]["half_widths"])
 
 
-@pytest.mark.slow
 def finished_files(runs_dir: Path) -> list[Path]:
     """Whole run records (pathlib's `*` also matches the store's hidden .tmp- files)."""
     return [p for p in runs_dir.glob("*.json") if not p.name.startswith(".tmp-")]
 
 
+@pytest.mark.slow
 def test_sigkill_midway_then_continue_equals_uninterrupted(tmp_path):
     cfg = tmp_path / "t.toml"
-    # Long enough (60 runs of 300 steps) that the kill lands midway however fast the
+    # Long enough (40 runs of 200 steps) that the kill lands midway however fast the
     # machine: it comes as soon as 4 runs are on disk.
-    total = 60
-    cfg.write_text(spec_text(replicates=total // 2, steps=300))
+    total = 40
+    cfg.write_text(spec_text(replicates=total // 2, steps=200))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, str(ROOT / "run.py"), "experiment", str(cfg), "--workers", "2"]
     proc = subprocess.Popen([*cmd, "--out", str(tmp_path / "killed")], cwd=ROOT, env=env,

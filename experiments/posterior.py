@@ -1,0 +1,123 @@
+"""Calibrated parameter uncertainty carried into experiments.
+
+A spec's `posterior = "file.parquet"` names a table written by the calibration: one row per
+particle, one column per free parameter (named as in PARAMS) and a `weight` column
+(non-negative, need not sum to 1); the Parquet key-value metadata may hold
+`calibration_id`. Each replicate draws one particle, with probability proportional to its
+weight, from a stream derived from that replicate's seed, so every scenario and design
+point of replicate r runs with the same parameters and the same seed: comparisons stay
+paired, and their CIs hold parameter and stochastic uncertainty together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.errors import InputError
+from model.params import PARAMS
+
+WEIGHT = "weight"
+DRAW_KEY = 0x9057  # spawn key of the draw stream, so it never equals the run's own stream
+
+
+@dataclass(frozen=True)
+class Posterior:
+    path: str
+    sha256: str
+    calibration_id: str | None
+    params: tuple[str, ...]
+    values: pd.DataFrame  # particles x params, checked values
+    weights: np.ndarray  # normalised, sum 1
+
+    def draw_index(self, replicate_seed: int) -> int:
+        """The particle replicate `replicate_seed` uses: weighted, reproducible."""
+        ss = np.random.SeedSequence(replicate_seed, spawn_key=(DRAW_KEY,))
+        rng = np.random.default_rng(ss)
+        return int(rng.choice(len(self.weights), p=self.weights))
+
+    def draw(self, replicate_seed: int) -> tuple[int, dict[str, Any]]:
+        i = self.draw_index(replicate_seed)
+        row = self.values.iloc[i]
+        return i, {p: PARAMS[p].check(_plain(row[p])) for p in self.params}
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def resolve(path: str | Path) -> Path:
+    return Path(path).expanduser()
+
+
+def load_posterior(path: str | Path) -> Posterior:
+    """Read and check a posterior file; every problem is one paragraph naming what to fix."""
+    import pyarrow.parquet as pq
+
+    p = resolve(path)
+    what = f"posterior file {str(path)!r}"
+    if not p.is_file():
+        raise InputError(f"{what} does not exist (or is not a file); give the Parquet table "
+                         "the calibration wrote (one row per particle, one column per "
+                         "parameter, a `weight` column).")
+    try:
+        table = pq.read_table(p)
+    except Exception as exc:
+        raise InputError(f"{what} cannot be read as Parquet ({type(exc).__name__}: {exc}); "
+                         "give the table the calibration wrote.") from None
+    meta = table.schema.metadata or {}
+    cid = meta.get(b"calibration_id")
+    df = table.to_pandas()
+    if WEIGHT not in df.columns:
+        raise InputError(f"{what} has no `{WEIGHT}` column (columns: {list(df.columns)}); "
+                         "each particle needs a non-negative weight.")
+    names = [c for c in df.columns if c != WEIGHT]
+    unknown = [c for c in names if c not in PARAMS]
+    if unknown:
+        import difflib
+
+        hints = [f"{c!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(
+            c, PARAMS, n=1)) else repr(c) for c in unknown]
+        raise InputError(f"{what} has column(s) {', '.join(hints)}, which are not model "
+                         "parameters; every column but `weight` must be named as in "
+                         "`python run.py params`.")
+    if not names:
+        raise InputError(f"{what} has only a `weight` column; it needs one column per "
+                         "calibrated parameter.")
+    if len(df) == 0:
+        raise InputError(f"{what} has no rows; it needs at least one particle.")
+    w = pd.to_numeric(df[WEIGHT], errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
+    if bad.size:
+        raise InputError(f"{what}: `weight` in row {bad[0]} is {df[WEIGHT].iloc[bad[0]]!r}, "
+                         "but weights must be finite numbers >= 0.")
+    if not (w > 0).any():
+        raise InputError(f"{what} has no particle with a positive weight (all {len(w)} "
+                         "weights are 0), so nothing can be drawn; give at least one weight "
+                         "> 0.")
+    checked = {}
+    for c in names:
+        col = []
+        for i, v in enumerate(df[c].tolist()):
+            try:
+                col.append(PARAMS[c].check(_plain(v)))
+            except InputError as exc:
+                raise InputError(f"{what}: row {i}, column {c!r} holds a value outside the "
+                                 f"schema: {exc}") from None
+        checked[c] = col
+    values = pd.DataFrame(checked)
+    return Posterior(str(path), file_sha256(p), cid.decode() if cid else None, tuple(names),
+                     values, w / w.sum())

@@ -1,0 +1,197 @@
+"""Policy-search specs (`run.py optimize CONFIG.toml`): checked completely before any run.
+
+A search varies mechanism switches and budget levers of a base scenario and looks for the
+Pareto front of the objectives (e.g. participation and trust up, public cost down), under
+optional constraints (e.g. participation at least 0.4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from experiments.spec import _Checker, read_toml
+from model.errors import InputError
+from model.params import MECHANISMS, PARAMS, validate
+from model.scenarios import get as get_scenario
+
+TOP = {
+    "name": "search name (letters, digits, '-', '_'); names the output folder",
+    "description": "free text shown in the report",
+    "base": "scenario whose parameters the candidates start from (default 'administrative')",
+    "replicates": "runs per candidate (1-100); every candidate uses the same seeds (common "
+                  "random numbers)",
+    "fresh_replicates": "runs per front point on new seeds, to re-evaluate the front "
+                        "(default 2 x replicates)",
+    "steps": "steps (weeks) per run",
+    "warmup": "weeks left out before the outcome window; the outcome is the mean of the rest",
+    "seed": "root seed of the runs and of the search",
+    "out": "output folder (default results/NAME)",
+    "overrides": "table of parameter values set in every run",
+    "search": "table: population, generations, mechanisms, levers",
+    "objectives": "table: maximise = [measures], minimise = [measures]",
+    "constraints": "table measure = { at_least = X } or { at_most = X }",
+}
+SEARCH = {
+    "population": "candidates per generation (4-1000, default 16)",
+    "generations": "generations of NSGA-II (1-1000, default 8)",
+    "mechanisms": "mechanism switches the search may turn on or off (default: none)",
+    "levers": "table name = [low, high]: numeric parameters searched within the range",
+}
+OBJECTIVES = {"maximise": "measures to raise", "minimise": "measures to lower"}
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    name: str
+    base: str = "administrative"
+    description: str = ""
+    replicates: int = 3
+    fresh_replicates: int = 6
+    steps: int = 60
+    warmup: int = 8
+    seed: int = 20240601
+    out: str = ""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    population: int = 16
+    generations: int = 8
+    mechanisms: tuple[str, ...] = ()
+    levers: dict[str, list[float]] = field(default_factory=dict)
+    maximise: tuple[str, ...] = ()
+    minimise: tuple[str, ...] = ()
+    constraints: dict[str, tuple[str, float]] = field(default_factory=dict)
+    text: str = field(default="", compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = json.loads(json.dumps(asdict(self)))
+        d.pop("text")
+        return d
+
+    def runs_key(self) -> str:
+        d = self.to_dict()
+        for k in ("name", "description", "out", "population", "generations",
+                  "fresh_replicates"):
+            d.pop(k)
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+    def output_dir(self) -> Path:
+        return Path(self.out or f"results/{self.name}")
+
+    @property
+    def measures(self) -> list[str]:
+        return list(dict.fromkeys([*self.maximise, *self.minimise, *self.constraints]))
+
+
+def load_search(path: str | Path) -> SearchSpec:
+    text, raw = read_toml(path, "experiments/configs/search/cheapest_participation.toml")
+    return search_from_dict(raw, str(path), text)
+
+
+def search_from_dict(raw: dict[str, Any], source: str = "<search>",
+                     text: str = "") -> SearchSpec:
+    c = _Checker(source, text)
+    c.known(raw, TOP, "")
+    name = raw.get("name")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", name):
+        c.fail("name", f"got {name!r}, but it must be a name of letters, digits, '-' or '_'")
+    base = c.scenario("base", raw.get("base", "administrative"))
+    reps = c.integer("replicates", raw.get("replicates", 3), 1, 100)
+    fresh = c.integer("fresh_replicates", raw.get("fresh_replicates", 2 * reps), 1, 1000)
+    steps = c.integer("steps", raw.get("steps", 60), 1, 100_000)
+    warmup = c.integer("warmup", raw.get("warmup", max(0, steps - 52)), 0, steps - 1)
+    seed, out, overrides = c.seed_out_overrides(raw)
+    search = raw.get("search", {})
+    if not isinstance(search, dict):
+        c.fail("search", "must be a table: [search] with population, generations, ...")
+    c.known(search, SEARCH, "search")
+    pop = c.integer("search.population", search.get("population", 16), 4, 1000, "search")
+    gens = c.integer("search.generations", search.get("generations", 8), 1, 1000, "search")
+    mechs = search.get("mechanisms", [])
+    if not isinstance(mechs, list):
+        c.fail("search.mechanisms", f"got {mechs!r}, but it must be a list of mechanism names",
+               section="search", key="mechanisms")
+    for m in mechs:
+        if m not in MECHANISMS:
+            c.fail("search.mechanisms", f"names {m!r}, which is not a mechanism; allowed: "
+                   + ", ".join(MECHANISMS), section="search", key="mechanisms")
+    levers = search.get("levers", {})
+    if not isinstance(levers, dict):
+        c.fail("search.levers", "must be a table name = [low, high]", section="search",
+               key="levers")
+    checked_levers = {}
+    for k, pair in levers.items():
+        where = f"search.levers.{k}"
+        if not isinstance(pair, list) or len(pair) != 2:
+            c.fail(where, f"got {pair!r}, but it must be [low, high]", section="search.levers",
+                   key=k)
+        if k in PARAMS and PARAMS[k].type not in (int, float):
+            c.fail(where, "is not numeric; put switches under `mechanisms`",
+                   section="search.levers", key=k)
+        lo, hi = (c.param(k, v, "search.levers") for v in pair)
+        if not lo < hi:
+            c.fail(where, f"got [{lo}, {hi}], but low must be below high",
+                   section="search.levers", key=k)
+        checked_levers[k] = [float(lo), float(hi)]
+    if not mechs and not checked_levers:
+        c.fail("search", "varies nothing: give `mechanisms` and/or [search.levers]")
+    clash = (set(mechs) | set(checked_levers)) & set(overrides)
+    if clash:
+        c.fail("overrides", f"fixes {sorted(clash)}, which the search varies; a parameter can "
+               "be set or searched, not both", section="overrides")
+    obj = raw.get("objectives", {})
+    if not isinstance(obj, dict):
+        c.fail("objectives", "must be a table with maximise = [...] and/or minimise = [...]")
+    c.known(obj, OBJECTIVES, "objectives")
+    maxi = c.measures("objectives.maximise", obj.get("maximise", []), "objectives") \
+        if obj.get("maximise") else ()
+    mini = c.measures("objectives.minimise", obj.get("minimise", []), "objectives") \
+        if obj.get("minimise") else ()
+    if len(maxi) + len(mini) < 2:
+        c.fail("objectives", "needs at least two objectives (e.g. maximise = "
+               "[\"participation_rate\"], minimise = [\"gov_admin_cost\"]) for a Pareto front")
+    cons_raw = raw.get("constraints", {})
+    if not isinstance(cons_raw, dict):
+        c.fail("constraints", "must be a table measure = { at_least = X }")
+    cons = {}
+    for m, rule in cons_raw.items():
+        c.measures(f"constraints.{m}", [m], "constraints")
+        if not isinstance(rule, dict) or len(rule) != 1 or next(iter(rule)) not in (
+                "at_least", "at_most"):
+            c.fail(f"constraints.{m}", f"got {rule!r}, but it must be {{ at_least = X }} or "
+                   "{ at_most = X }", section="constraints", key=m)
+        kind, value = next(iter(rule.items()))
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            c.fail(f"constraints.{m}", f"got {value!r}, but the bound must be a number",
+                   section="constraints", key=m)
+        cons[m] = (kind, float(value))
+    spec = SearchSpec(name=name, base=base, description=str(raw.get("description", "")),
+                      replicates=reps, fresh_replicates=fresh, steps=steps, warmup=warmup,
+                      seed=seed, out=out, overrides=overrides, population=pop,
+                      generations=gens, mechanisms=tuple(mechs), levers=checked_levers,
+                      maximise=tuple(maxi), minimise=tuple(mini), constraints=cons, text=text)
+    for corner in (0.0, 1.0):  # the extreme candidates must be valid communities
+        try:
+            validate({**get_scenario(base).overrides, **overrides,
+                      **decode_candidate(spec, [corner] * n_vars(spec))})
+        except InputError as exc:
+            c.fail("search", f"gives candidates that are not valid parameter sets: {exc}")
+    return spec
+
+
+def n_vars(spec: SearchSpec) -> int:
+    return len(spec.mechanisms) + len(spec.levers)
+
+
+def decode_candidate(spec: SearchSpec, x: Any) -> dict[str, Any]:
+    """Search variables in [0, 1] to settings: a switch is on at >= 0.5, a lever is scaled."""
+    out: dict[str, Any] = {}
+    for i, m in enumerate(spec.mechanisms):
+        out[m] = bool(x[i] >= 0.5)
+    for j, (k, (lo, hi)) in enumerate(spec.levers.items()):
+        v = lo + float(x[len(spec.mechanisms) + j]) * (hi - lo)
+        out[k] = PARAMS[k].check(round(v) if PARAMS[k].type is int else round(v, 6))
+    return out
