@@ -20,10 +20,10 @@ from model.services import RC, CentralHandler
 _G = "committee"
 
 SPECS: list[Param] = [
-    param("staff_capacity", float, 12.0, "issues the committee's staff could handle per "
+    param("staff_capacity", float, 25.2, "issues the committee's staff could handle per "
           "management grid per week with no administrative burden", article="A2",
           group=_G, low=0, high=1000, unit="issues/grid/week",
-          source="14th Five-Year plans: 18 community workers per 10,000 urban residents"),
+          source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
     param("rc_competence", float, 0.75, "share of complexity the committee settles",
           article="A2b", group=_G, low=0, high=1, source="rationale"),
     param("rc_delay", int, 1, "weeks the committee takes to settle an issue it accepts",
@@ -33,10 +33,10 @@ SPECS: list[Param] = [
     param("grid_staff_share", float, 0.7, "share of the committee's staff who become grid "
           "workers under grid management (total staff is the same with or without grids)",
           article="A2c", group=_G, low=0, high=1, source="rationale"),
-    param("rc_places_per_slot", float, 5.0, "places at activities the committee offers per "
+    param("rc_places_per_slot", float, 14.0, "places at activities the committee offers per "
           "unused issue slot of staff time (an activity for twenty takes a few staff hours)",
           article="A2b, B3", group=_G, low=0, high=100, unit="places/slot",
-          source="rationale; free in calibration"),
+          source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
     param("channel_voice_saving", float, 0.5, "share of the time and chance-cost of voicing "
           "saved by resident channels (hotline, app, chat groups)", article="B3", group=_G,
           low=0, high=1, source="rationale"),

@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from cli.argtypes import seed_int, steps_int
-from model.params import GROUPS, PARAMS, parse_assignments
+from model.params import DEFAULTS_CALIBRATION, GROUPS, PARAMS, parse_assignments
 from model.scenarios import SCENARIOS, scenario_params
 
 DEFAULT_STEPS = 156  # three years of weeks
@@ -52,6 +52,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "overrides": overrides,
             "params_file": str(args.params) if args.params else None,
             "calibration_id": calibration_id,
+            "defaults_calibration": DEFAULTS_CALIBRATION,
             "title": f"Scenario '{args.scenario}', seed {args.seed}, {args.steps} steps"}
     final = write_run(model, out, meta)["final"]
     rows = ["participation_rate", "share_voice", "share_guided", "share_self_governing",

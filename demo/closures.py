@@ -43,3 +43,13 @@ class ClosedIssues:
         if self.week != self.model.step_count or not self.rows:
             return {c: np.zeros(0, dtype=np.int64) for c in COLUMNS}
         return self.rows
+
+
+def is_settled(rows: dict[str, np.ndarray]) -> np.ndarray:
+    """Which closed rows were settled (the rest were given up or lost).
+
+    The book keeps `handler` from the moment handling starts, and `done_at` >= 0 marks an
+    issue being handled (the model's `finish` closes only those); a row closed with a
+    handler but no valid `done_at` was given up, not settled.
+    """
+    return (np.asarray(rows["handler"]) >= 0) & (np.asarray(rows["done_at"]) >= 0)

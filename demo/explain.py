@@ -2,7 +2,7 @@
 
 A household's state is read from every per-household array of `model.population` (so the
 arrays Model 2 adds appear by themselves), its issues from `model.issues`, and its decision
-from `model.explain_household(i)` when the model offers it (CONTRACT.md's shape). An
+from `model.explain_household(i)` (model/explain.py), when the model offers it. An
 institution shows its capacity, this week's load at its stage of the service loop and its
 public state, or `model.explain_institution(agent)` when present. Output is escaped HTML.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from demo import i18n
-from demo.closures import COLUMNS, ClosedIssues
+from demo.closures import COLUMNS, ClosedIssues, is_settled
 from model.services import KINDS, STAGES
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _num(v: Any) -> str:
     if isinstance(v, int | np.integer):
         return "—" if v <= -10**8 else str(int(v))  # "never" sentinels (e.g. last contact)
     try:
-        return f"{float(v):.3g}"
+        return f"{float(v) + 0.0:.3g}"  # + 0.0: no "-0"
     except (TypeError, ValueError):
         return escape(str(v))
 
@@ -53,19 +53,22 @@ def _table(head: list[str], rows: list[list[str]], caption: str = "") -> str:
 
 
 def household_state(m: GovernanceModel, i: int) -> dict[str, Any]:
-    """Every public per-household array's value for household i."""
+    """Every public per-household array's value for household i, and the hours it has free
+    this week (its own and those given to it, less fatigue: what the time terms use)."""
     pop = m.population
     out = {}
     for key, arr in vars(pop).items():
         if key.startswith("_") or not isinstance(arr, np.ndarray) or arr.shape != (pop.n,):
             continue
         out[key] = arr[i].item()
+    if callable(getattr(pop, "free_hours", None)):
+        out["free_hours"] = float(pop.free_hours()[i])
     return out
 
 
 def issue_status(closed: bool, handler: int, done_at: int) -> str:
     if closed:
-        return "settled" if handler >= 0 else "given_up"
+        return "settled" if handler >= 0 and done_at >= 0 else "given_up"
     return "being_handled" if done_at >= 0 else "open"
 
 
@@ -81,13 +84,13 @@ def household_issues(m: GovernanceModel, i: int, closed: ClosedIssues | None = N
     out = []
     for cols, is_closed in tables:
         for r in np.flatnonzero(cols["household"] == i):
-            handler = int(cols["handler"][r])
-            where = handler if is_closed[r] and handler >= 0 else int(cols["stage"][r])
+            handler, done_at = int(cols["handler"][r]), int(cols["done_at"][r])
+            status = issue_status(bool(is_closed[r]), handler, done_at)
+            where = handler if status == "settled" else int(cols["stage"][r])
             out.append({"kind": KINDS[int(cols["kind"][r])], "stage": STAGES[where],
                         "age": int(now - cols["created"][r]), "known": bool(cols["known"][r]),
                         "voiced": bool(cols["voiced"][r]),
-                        "status": issue_status(bool(is_closed[r]), handler,
-                                               int(cols["done_at"][r]))})
+                        "status": status})
     return out
 
 
@@ -104,39 +107,64 @@ def render_issues(issues: list[dict[str, Any]], lang: str) -> str:
     return _table(head, rows)
 
 
+def _utility(v: Any, lang: str) -> str:
+    """A utility or term; minus infinity means the rung needs more hours than are free."""
+    if isinstance(v, int | float | np.floating) and np.isneginf(v):
+        return f'<span class="out-of-reach">{escape(i18n.t(lang, "ui.out_of_reach"))}</span>'
+    return _num(v)
+
+
+def _constraint(v: Any, lang: str) -> str:
+    if isinstance(v, list | tuple):
+        return ", ".join(_num(x) for x in v)
+    if isinstance(v, str):  # the name of the place or role held ("" = none)
+        return _label(lang, "offer", v) if v else escape(i18n.t(lang, "ui.none_held"))
+    return _num(v)
+
+
 def render_decision(d: dict[str, Any], lang: str) -> str:
-    """The decision explanation (CONTRACT.md: rung, terms, utility, p_climb/fall/stay...)."""
+    """The decision explanation (model/explain.py: rung, terms, utility, p_climb/fall/stay,
+    last_move, constraints), with the model's term names translated."""
     rungs = [escape(i18n.t(lang, "ui.for_rung", rung=i18n.t(lang, f"rung.{r}")))
              for r in (1, 2, 3)]
-    rows = [[escape(str(term))] + [_num(v) for v in values] for term, values in d["terms"]]
+    rows = [[_label(lang, "term", str(term))] + [_utility(v, lang) for v in values]
+            for term, values in d["terms"]]
     rows.append([f"<strong>{escape(i18n.t(lang, 'ui.utility'))}</strong>"]
-                + [f"<strong>{_num(u)}</strong>" for u in d["utility"]])
+                + [f"<strong>{_utility(u, lang)}</strong>" for u in d["utility"]])
     parts = [_table([escape(i18n.t(lang, "ui.term")), *rungs], rows)]
     probs = [(k, d[k]) for k in ("p_climb", "p_stay", "p_fall") if k in d]
-    parts.append('<ul class="explain-probs">' + "".join(
-        f"<li>{escape(i18n.t(lang, 'ui.' + k))}: <strong>{_num(v)}</strong></li>"
-        for k, v in probs) + "</ul>")
+    items = [f"<li>{escape(i18n.t(lang, 'ui.' + k))}: <strong>{_num(v)}</strong></li>"
+             for k, v in probs]
+    if "last_move" in d:
+        items.append(f"<li>{escape(i18n.t(lang, 'ui.last_move'))}: "
+                     f"<strong>{_label(lang, 'move', str(int(d['last_move'])))}</strong></li>")
+    parts.append('<ul class="explain-probs">' + "".join(items) + "</ul>")
     if d.get("constraints"):
         parts.append(f"<h4>{escape(i18n.t(lang, 'ui.constraints'))}</h4>" + _table(
-            ["", ""], [[escape(str(k)), _num(v)] for k, v in d["constraints"].items()]))
+            ["", ""], [[_label(lang, "constraint", str(k)), _constraint(v, lang)]
+                       for k, v in d["constraints"].items()]))
     return "".join(parts)
+
+
+# Household arrays whose values are codes: shown as words.
+STATE_WORDS = {"level": "rung", "situation": "situation", "last_move": "move"}
 
 
 def household_panel(m: GovernanceModel, i: int, lang: str,
                     closed: ClosedIssues | None = None) -> str:
     c = m.community
     state = household_state(m, i)
-    rung = int(state.get("level", 0))
     title = i18n.t(lang, "ui.household", i=i, x=int(c.x[i]), y=int(c.y[i]))
     rows = []
     for key, value in state.items():
-        shown = escape(i18n.t(lang, f"rung.{rung}")) if key == "level" else _num(value)
+        shown = _label(lang, STATE_WORDS[key], str(int(value))) if key in STATE_WORDS \
+            else _num(value)
         rows.append([_label(lang, "state", key), shown])
     parts = [f"<h3>{escape(title)}</h3>",
              f"<h4>{escape(i18n.t(lang, 'ui.state'))}</h4>", _table(["", ""], rows)]
     explained = m.explain_household(i) if hasattr(m, "explain_household") else None
-    issues = explained.get("issues") if explained and "issues" in explained else \
-        household_issues(m, i, closed)
+    # The demo's own list: it adds the issues closed this week, with their fate.
+    issues = household_issues(m, i, closed)
     parts += [f"<h4>{escape(i18n.t(lang, 'ui.issues'))}</h4>", render_issues(issues, lang),
               f"<h4>{escape(i18n.t(lang, 'ui.decision'))}</h4>"]
     if explained is None:
@@ -158,7 +186,7 @@ def stage_load(m: GovernanceModel, stage: str, households: np.ndarray | None = N
     settled = 0
     if closed is not None:
         gone = closed.this_week()
-        hit = gone["handler"] == s
+        hit = (gone["handler"] == s) & is_settled(gone)
         if households is not None:
             hit &= np.isin(gone["household"], households)
         settled = int(hit.sum())

@@ -82,7 +82,7 @@ def _legend(ax, runs: list[dict], seen: dict, family: list[str],
     for k, run in enumerate(runs if len(runs) > 1 else []):
         style, marker, colour = RUN_STYLES[k]
         handles.append(Line2D([], [], linestyle=style, marker=marker, color=colour,
-                              label=i18n.name(lang, "scenario", run["label"])))
+                              label=i18n.scenario_label(lang, run["label"])))
     ax.set_axis_off()
     ax.legend(handles=handles, loc="center", ncol=min(4, len(handles)),
               prop={"family": family, "size": 10}, frameon=False)
@@ -106,7 +106,7 @@ def export_png(session: Session, charts: list[str], week: int | None, lang: str)
         ax.imshow(_image(run["map"]))
         _actors(ax, run, lang, seen)
         ax.set_axis_off()
-        ax.set_title(i18n.name(lang, "scenario", run["label"]), fontsize=13, family=family)
+        ax.set_title(i18n.scenario_label(lang, run["label"]), fontsize=13, family=family)
     _legend(fig.add_subplot(grid[1, :]), runs, seen, family, lang)
     cursor = None if data["week"] == data["latest"] else data["week"]
     for k, name in enumerate(charts):

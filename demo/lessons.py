@@ -104,8 +104,8 @@ def _fmt(v: float | None) -> str:
 
 def answer_text(lang: str, job: SeedJob) -> list[str]:
     """The model's answer in sentences, from the job's paired differences."""
-    left = i18n.name(lang, "scenario", job.spec.scenarios[0])
-    right = i18n.name(lang, "scenario", job.spec.scenarios[1])
+    left = i18n.scenario_label(lang, job.spec.scenarios[0])
+    right = i18n.scenario_label(lang, job.spec.scenarios[1])
     lines = [i18n.t(lang, "ui.answer_intro", n=job.spec.replicates, weeks=job.spec.steps)]
     for row in job.table():
         d = row.get("diff")

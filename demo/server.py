@@ -157,13 +157,16 @@ def meta(body: dict[str, Any]) -> dict[str, Any]:
         "switches": [describe(p) for p in switch_params()],
         "sliders": [describe(p) for p in slider_params()],
         "choices": [describe(p) for p in choice_params()],
-        "scenarios": [{"name": n, "kind": s.kind, "label": i18n.name(lang, "scenario", n),
-                       "description": i18n.catalogue(lang).get(f"desc.{n}", s.description),
+        "scenarios": [{"name": n, "kind": s.kind, "label": i18n.scenario_label(lang, n),
+                       "description": i18n.scenario_description(lang, n, s.description),
                        "presets": {k: v for k, v in scenario_params(n).items()
                                    if k in PARAMS and PARAMS[k].main},
                        "sizes": size_choices(n),
                        "size": scenario_params(n)["width"]}
                       for n, s in SCENARIOS.items()],
+        # The picker groups scenarios by kind, in the order kinds first appear.
+        "scenario_groups": [{"kind": k, "label": i18n.t(lang, "scenario_group." + k)}
+                            for k in dict.fromkeys(s.kind for s in SCENARIOS.values())],
         "default_scenario": default_scenario(),
         "measures": [{"name": n, "unit": m.unit, "label": i18n.name(lang, "measure", n),
                       "meaning": m.meaning} for n, m in MEASURES.items()],
@@ -300,7 +303,7 @@ def seeds_status(body: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"done": job.done, "total": job.total, "eta": job.eta,
                            "n": job.spec.replicates,
                            "weeks": job.spec.steps, "error": job.error,
-                           "labels": [i18n.name(lang, "scenario", s) for s in job.spec.scenarios],
+                           "labels": [i18n.scenario_label(lang, s) for s in job.spec.scenarios],
                            "dropped_switches": switch_edits_dropped(job.cfg),
                            "lesson": getattr(job, "lesson", None)}
     if not job.finished:

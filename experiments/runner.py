@@ -30,6 +30,7 @@ from experiments.spec import Spec
 from experiments.store import SPEC_COPY, Store, check_folder, write_text_atomic
 from model import GovernanceModel
 from model.measures import MEASURES
+from model.params import DEFAULTS_CALIBRATION
 
 
 def outcome_values(ts: dict[str, list[float]], outcome: str,
@@ -192,6 +193,7 @@ def _manifest(spec: Spec, old: dict[str, Any], runs_key: str, post: Any,
                   "replicates": "SeedSequence(root, spawn_key=(1, r)) -> 63-bit int; every "
                                 "run's seed is in runs[]"},
         "root_seed": spec.seed,
+        "defaults_calibration": DEFAULTS_CALIBRATION,
         "posterior": None if post is None else {
             "path": post.path, "sha256": post.sha256, "calibration_id": post.calibration_id,
             "particles": len(post.weights), "parameters": list(post.params),

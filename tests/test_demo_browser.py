@@ -78,6 +78,7 @@ def test_a_lecturer_teaches_lesson_one_in_chinese(tmp_path) -> None:
             assert wait_for(dialog.is_visible)
             text = dialog.inner_text()
             assert "对政府的信任" in text and "参与层级" in text
+            assert "上升一级的概率" in text and "效用（合计）" in text  # the model's decision
             page.click("#explain-close")
             page.fill("#ex-x", "7")  # the keyboard way
             page.fill("#ex-y", "3")
@@ -145,6 +146,12 @@ def test_a_lecturer_teaches_lesson_one_in_chinese(tmp_path) -> None:
             assert "Lesson 1" in panel.inner_text()
             page.set_viewport_size({"width": 1600, "height": 1000})
             page.select_option("#lesson", "0")
+            # Scenarios are grouped by kind; pathway presets are named by one pattern.
+            kinds = page.evaluate("[...new Set(S.meta.scenarios.map(s => s.kind))]")
+            assert page.locator("#scenario optgroup").count() == len(kinds) >= 4
+            page.select_option("#scenario", "collaborative_without_grid_patrol")
+            assert wait_for(lambda: "without grid workers' patrols"
+                            in page.locator(".map-card h3").first.inner_text())
             page.select_option("#scenario", "collaborative")
             assert wait_for(lambda: page.evaluate("S.state.scenario") == "collaborative")
             page.select_option("#size", "100")

@@ -1,8 +1,8 @@
 """'Explain a household / an institution': the panels show the model's own numbers.
 
-The decision explanation is rendered from a dict in CONTRACT.md's shape (the model method
-arrives with Model 2); until the model offers it the panel says so and still shows the
-household's state and issues, read from the population's arrays and the issue book.
+The decision explanation is the model's `explain_household(i)` (model/explain.py), checked
+here against the vectorised rule itself (Population.rung_utilities, choice_probabilities);
+state and issues are read from the population's arrays and the issue book.
 """
 
 from __future__ import annotations
@@ -14,16 +14,17 @@ import numpy as np
 import pytest
 
 from demo import explain
+from demo.closures import is_settled
 from model import GovernanceModel
 from model.services import KINDS, STAGES
 
 SMALL = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
 
-DECISION = {  # CONTRACT.md: m.explain_household(i)
+DECISION = {  # the shape of m.explain_household(i) (model/explain.py)
     "rung": 1, "state": {"trust_gov": 0.41, "efficacy": 0.52},
     "terms": [("social pull", [0.8, 0.3, 0.05]), ("cost", [-0.2, -0.9, -1.7]),
-              ("trust", [0.12, 0.1, 0.08])],
-    "utility": [0.72, -0.5, -1.57], "p_climb": 0.137, "p_fall": 0.021, "p_stay": 0.842,
+              ("trust", [0.12, 0.1, 0.08]), ("efficacy", [0.3, 0.3, 0.3])],
+    "utility": [1.02, -0.2, -1.27], "p_climb": 0.137, "p_fall": 0.021, "p_stay": 0.842,
     "constraints": {"hours left": 3.5},
     "issues": [{"kind": "neighbour_dispute", "stage": "building", "age": 2, "known": True,
                 "voiced": False, "status": "open"}],
@@ -86,7 +87,7 @@ def test_panel_uses_the_models_explanation_when_present(model, monkeypatch) -> N
     monkeypatch.setattr(type(model), "explain_household", lambda self, i: DECISION,
                         raising=False)
     shown = text(explain.household_panel(model, 0, "zh"))
-    assert "0.137" in shown and "邻里纠纷" in shown and "不可" not in shown
+    assert "0.137" in shown and "效能感" in shown and "不提供" not in shown
 
 
 def test_institutions_show_capacity_and_load(model) -> None:
@@ -100,21 +101,88 @@ def test_institutions_show_capacity_and_load(model) -> None:
     assert "政府" in gov
 
 
-def test_explanation_matches_the_models_rule_when_the_model_explains() -> None:
-    """With Model 2's explain_household: the panel shows the model's numbers, and they hold
-    together (utility = sum of terms per rung, the three chances sum to one)."""
-    if not hasattr(GovernanceModel, "explain_household"):
-        pytest.skip("the model does not explain decisions yet (Model 2 adds explain_household)")
-    m = GovernanceModel.from_scenario("collaborative", rng=9, **SMALL)
+def rule(m: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The vectorised rule's utility table and P(climb), P(fall), as Population.decide
+    computes them (tests/test_pathways_model.py::test_explanation_matches_the_rule)."""
+    pop = m.population
+    social = {r: pop.scope_share_at_least(r) for r in (1, 2, 3)}
+    table = pop.rung_utilities(social, pop.free_hours()).copy()
+    up, down = pop.choice_probabilities(table.reshape(-1))
+    return table, up, down
+
+
+@pytest.fixture(scope="module")
+def busy() -> GovernanceModel:
+    """Half the free hours for working households: some rungs are out of reach."""
+    m = GovernanceModel.from_scenario("busy_households", rng=9, **SMALL)
     m.run(5)
-    for i in (0, 57, 399):
+    return m
+
+
+def test_panel_shows_the_rules_own_numbers(busy) -> None:
+    """The panel's utilities and chances are the rule's (Population.rung_utilities and
+    choice_probabilities), terms add up to each utility, and the shown numbers are those."""
+    m, pop = busy, busy.population
+    table, up, down = rule(m)
+    for i in range(0, pop.n, 23):
         d = m.explain_household(i)
-        assert d["rung"] == int(m.population.level[i])
-        sums = np.sum([values for _, values in d["terms"]], axis=0)
-        assert np.allclose(sums, d["utility"], atol=1e-5)
-        assert d["p_climb"] + d["p_fall"] + d["p_stay"] == pytest.approx(1.0, abs=1e-6)
+        assert d["rung"] == int(pop.level[i])
+        for r in (1, 2, 3):
+            want, got = float(table[r, i]), d["utility"][r - 1]
+            assert got == want if np.isinf(want) else got == pytest.approx(want, abs=1e-4)
+            terms = sum(values[r - 1] for _, values in d["terms"])
+            assert terms == got if np.isinf(got) else terms == pytest.approx(got, abs=1e-9)
+        assert d["p_climb"] == pytest.approx(float(up[i]), abs=1e-5)
+        assert d["p_fall"] == pytest.approx(float(down[i]), abs=1e-5)
+        assert d["p_climb"] + d["p_fall"] + d["p_stay"] == pytest.approx(1.0, abs=1e-9)
         shown = text(explain.household_panel(m, i, "en"))
-        assert f"{d['p_climb']:.3g}" in shown and f"{d['utility'][0]:.3g}" in shown
+        assert f"{d['p_climb']:.3g}" in shown and f"{d['p_stay']:.3g}" in shown
+        for u in d["utility"]:
+            assert (f"{u + 0.0:.3g}" if np.isfinite(u) else "out of reach") in shown
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "out of reach (not enough free hours)"),
+                                             ("zh", "无法达到（空闲时间不足）")])
+def test_a_rung_out_of_reach_in_hours_is_said_in_words(busy, lang, words) -> None:
+    """-inf utility (the rung needs more hours than the household has free) is shown as
+    words, in the utility row and in the hours term; never as a number or 'inf'."""
+    table, _, _ = rule(busy)
+    short = np.flatnonzero(np.isneginf(table[1:4]).any(axis=0))
+    assert len(short), "the busy community has households short of hours"
+    i = int(short[0])
+    html = explain.household_panel(busy, i, lang)
+    d = busy.explain_household(i)
+    cut = int(np.isneginf(d["utility"]).sum())
+    hours_term = next(v for name, v in d["terms"] if np.isneginf(v).any())
+    assert text(html).count(words) == cut + int(np.isneginf(hours_term).sum())
+    assert "inf" not in text(html).replace("info", "")
+
+
+@pytest.mark.xfail(strict=True, reason="model/explain.py odds(): a household whose own rung "
+                   "is out of reach gets nan, where the rule forces a fall (P(fall) = 1)")
+def test_a_household_on_a_rung_it_cannot_afford_must_fall(busy) -> None:
+    m = GovernanceModel.from_scenario("collaborative", rng=3, **SMALL)
+    m.run(4)
+    pop = m.population
+    i = int(np.flatnonzero(pop.level >= 1)[0])
+    pop.fatigue[i] = 0.999  # almost no free hours left: its own rung is out of reach
+    table, up, down = rule(m)
+    assert np.isneginf(table[pop.level[i], i])
+    d = m.explain_household(i)
+    assert (d["p_climb"], d["p_fall"]) == (float(up[i]), float(down[i])) == (0.0, 1.0)
+
+
+def test_constraints_name_the_place_and_role_held(model) -> None:
+    """The place or role a household holds is named in words in both languages."""
+    offers = model.population.offers
+    held = np.flatnonzero(offers.role_of >= 0)
+    assert len(held)
+    i = int(held[0])
+    role = offers.roles[int(offers.role_of[i])].name
+    for lang in ("en", "zh"):
+        shown = text(explain.household_panel(model, i, lang))
+        assert explain.i18n.name(lang, "offer", role) in shown
+    assert role not in shown  # the zh panel: words, not the code name
 
 
 def test_this_weeks_closed_issues_are_kept_for_the_panels() -> None:
@@ -129,11 +197,12 @@ def test_this_weeks_closed_issues_are_kept_for_the_panels() -> None:
     for _ in range(8):
         room.step()
         gone = closed.this_week()
-        for s, stage in enumerate(STAGES):
+        for stage in STAGES:
             assert explain.stage_load(model, stage, None, closed)[0] == \
-                model.current[f"resolved_by_{stage}"] == int((gone["handler"] == s).sum())
+                model.current[f"resolved_by_{stage}"]
         failed = model.current["issues_abandoned"] + model.current["issues_lost"]
-        assert int((gone["handler"] < 0).sum()) == failed
+        assert int((~is_settled(gone)).sum()) == failed
+        assert int(is_settled(gone).sum()) == model.current["issues_resolved"]
     settled = [h for h, d in zip(gone["household"], gone["handler"], strict=True) if d >= 0]
     fates = explain.household_issues(model, int(settled[0]), closed)
     assert "settled" in {f["status"] for f in fates}

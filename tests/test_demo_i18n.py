@@ -16,7 +16,10 @@ from demo import i18n
 from demo.config import controlled
 from demo.lessons import LESSONS
 from demo.snapshot import CENTRAL, LOCATED
+from model import GovernanceModel
 from model.measures import MEASURES
+from model.params import PARAMS
+from model.pathways import PATHWAYS
 from model.scenarios import SCENARIOS
 from model.services import KINDS, STAGES
 
@@ -56,13 +59,24 @@ def test_every_key_the_page_uses_exists(lang) -> None:
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_every_shown_name_is_translated(lang) -> None:
+    cat = i18n.catalogue(lang)
+    named = [n for n, s in SCENARIOS.items() if i18n.pathway_parts(n) is None]
     gaps = {
         "param": i18n.missing(lang, "param", [p.name for p in controlled()]),
         "meaning": i18n.missing(lang, "meaning", [p.name for p in controlled()]),
         "measure": i18n.missing(lang, "measure", list(MEASURES)),
         "unit": i18n.missing(lang, "unit", sorted({m.unit for m in MEASURES.values()})),
-        "scenario": i18n.missing(lang, "scenario", list(SCENARIOS)),
-        "desc": i18n.missing(lang, "desc", list(SCENARIOS)),
+        # Pathway presets are named by one pattern from their pathway's name (below).
+        "scenario": i18n.missing(lang, "scenario", named),
+        "desc": i18n.missing(lang, "desc", named),
+        # Names of things the model no longer has (left over after a rename) go too.
+        "stale": [k for k in cat if (k.startswith(("scenario.", "desc."))
+                                     and k.partition(".")[2] not in named)
+                  or (k.startswith(("param.", "meaning.")) and k.partition(".")[2] not in PARAMS)
+                  or (k.startswith("measure.") and k.partition(".")[2] not in MEASURES)],
+        "pathway": i18n.missing(lang, "pathway", list(PATHWAYS)),
+        "scenario_group": i18n.missing(lang, "scenario_group",
+                                       sorted({s.kind for s in SCENARIOS.values()})),
         "actor": i18n.missing(lang, "actor", [*LOCATED, *CENTRAL, "BuildingCommittee"]),
         "stage": i18n.missing(lang, "stage", list(STAGES)),
         "kind": i18n.missing(lang, "kind", list(KINDS)),
@@ -84,3 +98,53 @@ def test_chinese_is_chinese() -> None:
     latin_only = [k for k, v in zh.items() if k.startswith(("ui.", "lesson.", "actor."))
                   and not re.search(r"[\u4e00-\u9fff]", v) and len(v) > 3]
     assert not latin_only, latin_only
+
+
+def test_every_pathway_preset_gets_a_generated_name_and_description() -> None:
+    """Only presets of kind 'pathway' are named by the pattern, every one of them is, and
+    each name is distinct and made of words (no code name left in it)."""
+    pathway_kind = [n for n, s in SCENARIOS.items() if s.kind == "pathway"]
+    assert pathway_kind and all(i18n.pathway_parts(n) for n in pathway_kind)
+    for lang in i18n.LANGUAGES:
+        labels = [i18n.scenario_label(lang, n) for n in SCENARIOS]
+        assert len(set(labels)) == len(labels), lang
+        for n in pathway_kind:
+            programme, pathway = i18n.pathway_parts(n)
+            label, desc = i18n.scenario_label(lang, n), i18n.scenario_description(lang, n)
+            assert i18n.name(lang, "pathway", pathway) in label
+            assert i18n.scenario_label(lang, programme) in desc
+            assert pathway not in label and n not in desc
+    assert "网格员巡查" in i18n.scenario_label("zh", "collaborative_without_grid_patrol")
+
+
+@pytest.fixture(scope="module")
+def explained() -> tuple[GovernanceModel, list[dict]]:
+    m = GovernanceModel.from_scenario("collaborative", rng=1, width=20, height=20,
+                                      grid_block=10, building_block=5)
+    m.run(3)
+    return m, [m.explain_household(i) for i in range(0, m.population.n, 7)]
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_household_and_institution_panels_words_are_translated(lang, explained) -> None:
+    """What the 'why' panels show: the model's decision terms and constraints, the places
+    and roles on offer, each household array and every institution's attributes."""
+    from demo import explain
+
+    m, decisions = explained
+    offers = m.population.offers
+    actors = [a for cls, group in m.agents_by_type.items() if cls.__name__ != "Resident"
+              for a in list(group)[:3]]
+    gaps = {
+        "term": i18n.missing(lang, "term", sorted({t for d in decisions for t, _ in d["terms"]})),
+        "constraint": i18n.missing(lang, "constraint",
+                                   sorted({k for d in decisions for k in d["constraints"]})),
+        "offer": i18n.missing(lang, "offer", [s.name for s in (*offers.places, *offers.roles)]),
+        "state": i18n.missing(lang, "state", list(explain.household_state(m, 0))),
+        "attr": i18n.missing(lang, "attr", sorted({k for a in actors
+                                                   for k in explain.public_state(a)})),
+        "words": [f"{kind}.{v}" for kind, values in (("situation", (0, 1, 2)),
+                                                     ("move", (-1, 0, 1)), ("rung", range(4)))
+                  for v in values if f"{kind}.{v}" not in i18n.catalogue(lang)],
+    }
+    assert not any(gaps.values()), {k: v for k, v in gaps.items() if v}

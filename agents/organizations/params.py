@@ -34,10 +34,9 @@ SPECS: list[Param] = [
     param("org_capacity", float, 2.0, "issues per step an organisation of quality 1 can take",
           article="B2", group=_G, low=0, high=100, unit="issues/step",
           source="rationale: a small team settles a couple of cases a week"),
-    param("org_places", float, 20.0, "places at activities a quality-1 organisation holds per "
+    param("org_places", float, 40.0, "places at activities a quality-1 organisation holds per "
           "week for households within reach", article="B2, B3", group=_G, low=0, high=1000,
-          unit="places", source="rationale: a weekly activity of about twenty; free in "
-          "calibration"),
+          unit="places", source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
     param("org_roles", float, 3.0, "volunteer roles (self-governance) a quality-1 organisation "
           "offers", article="B2, B3", group=_G, low=0, high=100, unit="roles",
           source="rationale"),

@@ -75,6 +75,7 @@ async function reopen() {  // the server forgot this tab (restart or sweep): reb
 
 // --- controls from the schema ----------------------------------------------------------------
 function scenarioMeta(name) { return S.meta.scenarios.find((s) => s.name === name); }
+function scenarioLabel(name) { const sc = scenarioMeta(name); return sc ? sc.label : name; }
 function presetOf(name) { return scenarioMeta(S.state.scenario).presets[name]; }
 function valueOf(name) { return name in S.state.settings ? S.state.settings[name] : presetOf(name); }
 
@@ -91,7 +92,11 @@ function buildControls() {
   lessonSel.value = String(S.lesson);
   for (const [id, field] of [["scenario", "scenario"], ["scenario-b", "scenario_b"]]) {
     const sel = $(id);
-    sel.replaceChildren(...m.scenarios.map((s) => el("option", { value: s.name, text: s.label, title: codeTip(s.name, s.description) })));
+    // One group per kind of scenario (the article's, other communities, one mechanism, one
+    // pathway closed), so twenty generated pathway presets do not bury the main ones.
+    sel.replaceChildren(...m.scenario_groups.map((g) => el("optgroup", { label: g.label, "data-kind": g.kind },
+      ...m.scenarios.filter((s) => s.kind === g.kind).map((s) =>
+        el("option", { value: s.name, text: s.label, title: codeTip(s.name, s.description) })))));
   }
   const sw = $("switches");
   sw.replaceChildren(...m.switches.map((p) => {
@@ -229,7 +234,7 @@ function icon(kind, px = 18) {
 
 function mapCard(run, k) {
   const card = el("figure", { class: "map-card" });
-  card.append(el("h3", { text: nameOf("scenario", run.label) + " — " + t("ui.week", { week: run.week }), title: codeTip(run.label) }));
+  card.append(el("h3", { text: scenarioLabel(run.label) + " — " + t("ui.week", { week: run.week }), title: codeTip(run.label) }));
   const strip = el("div", { class: "strip", role: "group", "aria-label": t("ui.institutions") });
   for (const kind of run.central) {
     strip.append(el("button", { type: "button", onclick: () => institution(k, kind, 0) }, icon(kind), nameOf("actor", kind)));
@@ -238,7 +243,7 @@ function mapCard(run, k) {
   const box = el("div", { class: "map-box" });
   const active = Math.round(100 * (1 - run.ladder[0]));
   const img = el("img", { src: run.map, width: run.width, height: run.height,
-    alt: t("ui.map_alt", { label: nameOf("scenario", run.label), week: run.week, n: run.width * run.height, active }) });
+    alt: t("ui.map_alt", { label: scenarioLabel(run.label), week: run.week, n: run.width * run.height, active }) });
   box.append(img);
   const W = run.width, H = run.height, r = Math.max(1.2, W / 40);
   const over = svg("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", "aria-hidden": "false", role: "group" });
@@ -283,7 +288,7 @@ function mapCard(run, k) {
 function flowPanel(run) {
   const f = run.flow;
   const box = el("div", { class: "flow", role: "group", "aria-label": t("ui.flow") });
-  box.append(el("h3", { text: t("ui.flow") + (S.frame && S.frame.runs.length > 1 ? " — " + nameOf("scenario", run.label) : "") }));
+  box.append(el("h3", { text: t("ui.flow") + (S.frame && S.frame.runs.length > 1 ? " — " + scenarioLabel(run.label) : "") }));
   box.append(el("p", { text: t("ui.flow_raised", { n: f.raised }) }));
   const most = Math.max(1, ...f.stages.map((s) => s.settled + s.waiting));
   const list = el("ol");
@@ -382,7 +387,7 @@ function chartTitle(name) {
 function buildCharts(frame) {  // cards and plots, made again only when what they show changes
   for (const p of S.plots || []) p.plots.forEach((u) => u.destroy());
   S.plots = [];
-  const labels = frame.runs.map((r) => nameOf("scenario", r.label));
+  const labels = frame.runs.map((r) => scenarioLabel(r.label));
   const cards = frame.charts.map((chart) => {
     const name = chart.measure;
     const { m, title, unit } = chartTitle(name);
@@ -460,7 +465,7 @@ async function render(frame) {
   const exRun = $("ex-run");  // the keyboard way to explain a household
   exRun.hidden = frame.runs.length < 2;
   if (exRun.options.length !== frame.runs.length || exRun.dataset.lang !== S.lang) {
-    exRun.replaceChildren(...frame.runs.map((r, k) => el("option", { value: k, text: nameOf("scenario", r.label) })));
+    exRun.replaceChildren(...frame.runs.map((r, k) => el("option", { value: k, text: scenarioLabel(r.label) })));
     exRun.dataset.lang = S.lang;
   }
   $("ex-x").max = frame.runs[0].width - 1;
