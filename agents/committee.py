@@ -13,7 +13,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.params import add_section
+from model.params import CALIBRATED, add_section
 from model.schema import Param, param
 from model.services import RC, CentralHandler
 
@@ -23,7 +23,7 @@ SPECS: list[Param] = [
     param("staff_capacity", float, 25.2, "issues the committee's staff could handle per "
           "management grid per week with no administrative burden", article="A2",
           group=_G, low=0, high=1000, unit="issues/grid/week",
-          source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
+          source=CALIBRATED),
     param("rc_competence", float, 0.75, "share of complexity the committee settles",
           article="A2b", group=_G, low=0, high=1, source="rationale"),
     param("rc_delay", int, 1, "weeks the committee takes to settle an issue it accepts",
@@ -36,7 +36,7 @@ SPECS: list[Param] = [
     param("rc_places_per_slot", float, 14.0, "places at activities the committee offers per "
           "unused issue slot of staff time (an activity for twenty takes a few staff hours)",
           article="A2b, B3", group=_G, low=0, high=100, unit="places/slot",
-          source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
+          source=CALIBRATED),
     param("channel_voice_saving", float, 0.5, "share of the time and chance-cost of voicing "
           "saved by resident channels (hotline, app, chat groups)", article="B3", group=_G,
           low=0, high=1, source="rationale"),

@@ -74,6 +74,10 @@ _MECH_MEANING = {
     "time voicing takes, and residents' consultation councils whose seats are roles",
 }
 
+# Source of the defaults fitted by the shipped calibration (see DEFAULTS_CALIBRATION).
+CALIBRATED = ("calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 "
+              "(experiments/calibrations/baseline/report.md)")
+
 _SPECS: list[Param] = [
     # --- space -------------------------------------------------------------------------
     _p("width", int, 100, "households along x (one household per cell)", group="space",
@@ -130,7 +134,7 @@ _SPECS: list[Param] = [
        high=1, unit="1/week", source="rationale: habits change over months, not days"),
     _p("social_weight", float, 2.46, "logit weight of the share of the influence scope already "
        "on the rung", group="residents", low=0, high=10, main=True,
-       source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
+       source=CALIBRATED),
     _p("trust_weight", float, 1.5, "logit weight of trust in government", group="residents",
        low=0, high=10, source="rationale; free in calibration"),
     _p("neighbor_trust_weight", float, 1.0, "logit weight of trust in neighbours (rungs 2-3)",
@@ -148,13 +152,13 @@ _SPECS: list[Param] = [
        group="residents", low=0, high=10, source="rationale; free in calibration"),
     _p("cost_voice", float, 2.02, "utility cost of rung 1 (voice) beyond its time",
        article="B3", group="residents", low=0, high=10,
-       source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
+       source=CALIBRATED),
     _p("cost_guided", float, 0.466, "utility cost of rung 2 (guided participation) beyond its "
        "time", article="B3", group="residents", low=0, high=10,
-       source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
+       source=CALIBRATED),
     _p("cost_self", float, 3.77, "utility cost of rung 3 (self-governance) beyond its time",
        article="B3", group="residents", low=0, high=10,
-       source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
+       source=CALIBRATED),
     _p("cost_sd", float, 1.0, "sd of a household's persistent extra cost of taking part "
        "(health, habits), drawn when it moves in", group="residents", low=0, high=5,
        source="rationale: heterogeneity (McFadden 1974)"),

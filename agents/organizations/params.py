@@ -5,7 +5,7 @@ residents' committee costs `cost_rc` = 1.5). Where no measured value exists the 
 a plausible order of magnitude, documented in docs/ODD.md (organisations section).
 """
 
-from model.params import add_section
+from model.params import CALIBRATED, add_section
 from model.schema import Param, param
 
 _G = "organizations"
@@ -36,7 +36,7 @@ SPECS: list[Param] = [
           source="rationale: a small team settles a couple of cases a week"),
     param("org_places", float, 40.0, "places at activities a quality-1 organisation holds per "
           "week for households within reach", article="B2, B3", group=_G, low=0, high=1000,
-          unit="places", source="calibrated: posterior median of calibrate_baseline-94af91fb8e1c-g7 (experiments/calibrations/baseline/report.md)"),
+          unit="places", source=CALIBRATED),
     param("org_roles", float, 3.0, "volunteer roles (self-governance) a quality-1 organisation "
           "offers", article="B2, B3", group=_G, low=0, high=100, unit="roles",
           source="rationale"),
