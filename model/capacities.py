@@ -27,7 +27,7 @@ PARTNERS = ("resolved_by_building", "resolved_by_org", "resolved_by_enterprise")
          "share")
 def capacity_publicity(m: GovernanceModel) -> float:
     pop = m.population
-    reached = pop.last_contact >= m.step_count - REACH_WINDOW
+    reached = pop.last_contact >= m.clock - REACH_WINDOW
     reached |= pop.level >= 2
     return float(np.count_nonzero(reached) / pop.n)
 

@@ -60,6 +60,8 @@ def rung_terms(m: GovernanceModel, i: int) -> list[tuple[str, list[float]]]:
 def odds(utility: list[float], rung: int, rate: float) -> tuple[float, float]:
     """P(climb), P(fall) of a household on `rung` (the rule of Population.decide)."""
     table = [math.inf, *utility, -math.inf]
+    if table[rung] == -math.inf:
+        return 0.0, 1.0  # its own rung is out of reach this week: it must step down
     up, down = table[rung + 1], -table[rung]
     top = max(up, down, 0.0)
     e_up, e_down, e_stay = (math.exp(x - top) if x > -math.inf else 0.0
@@ -84,7 +86,7 @@ def explain_household(m: GovernanceModel, i: int) -> dict[str, Any]:
     mine = np.flatnonzero(book.household == i)
     issues = [{
         "kind": KINDS[int(book.kind[j])], "stage": STAGES[int(book.stage[j])],
-        "age": int(m.step_count - book.created[j]), "known": bool(book.known[j]),
+        "age": int(m.clock - book.created[j]), "known": bool(book.known[j]),
         "voiced": bool(book.voiced[j]),
         "status": "being settled" if book.done_at[j] >= 0 else
                   ("waiting" if book.known[j] else "nobody knows"),

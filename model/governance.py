@@ -169,13 +169,19 @@ class GovernanceModel(mesa.Model):
 
     # --- the step ---------------------------------------------------------------------------
     @property
+    def clock(self) -> int:
+        """The model's own week counter from the first burn-in week (never negative): what
+        issues, contracts and projects are timed by. Inside a step, the week being run."""
+        return int(self.time)
+
+    @property
     def step_count(self) -> int:
         """Weeks done since week 0 (the end of the burn-in; negative during it). Inside a
         step it is the number of the week being run, from 1 (Mesa advances time first)."""
         return int(self.time) - getattr(self, "burn_in", 0)
 
     def step(self) -> None:
-        now = self.step_count
+        now = self.clock
         pop = self.population
         self.tally.clear()
         self._prepare(now)
@@ -198,7 +204,7 @@ class GovernanceModel(mesa.Model):
             for sub in self.submodels:
                 if hasattr(sub, "moved_out"):
                     sub.moved_out(gone)
-        if now > 0:  # recorded from week 1; week 0 is the state the burn-in left
+        if self.step_count > 0:  # recorded from week 1; week 0 is the state the burn-in left
             self.current = measures_mod.compute(self)
             self.datacollector.collect(self)
 

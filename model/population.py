@@ -323,7 +323,8 @@ class Population:
     def turnover(self, rng: np.random.Generator) -> np.ndarray:
         """Households move out at an annual rate; newcomers arrive with fresh traits.
 
-        Weekly chance 1 - (1 - annual)^(1/52). The newcomer lives in the same dwelling (same
+        Weekly chance annual / 52: the expected moves per dwelling and year are the rate
+        (what the moves_per_year measure reads and move-rate statistics count). The newcomer lives in the same dwelling (same
         cell, building, grid, employer) but is a new household: new time budget and costs,
         attitudes drawn as at the start, on rung 0 and not yet in touch with anyone.
         Returns the ids replaced (actors drop them from their rolls).
@@ -333,7 +334,7 @@ class Population:
         if annual <= 0:
             self.moved_out = 0
             return np.zeros(0, dtype=np.intp)
-        weekly = 1.0 - (1.0 - annual) ** (1.0 / WEEKS_PER_YEAR)
+        weekly = annual / WEEKS_PER_YEAR
         who = np.flatnonzero(rng.random(self.n) < weekly)
         self.draw_traits(who, rng)
         self.draw_start(who, rng)

@@ -158,8 +158,6 @@ def test_a_rung_out_of_reach_in_hours_is_said_in_words(busy, lang, words) -> Non
     assert "inf" not in text(html).replace("info", "")
 
 
-@pytest.mark.xfail(strict=True, reason="model/explain.py odds(): a household whose own rung "
-                   "is out of reach gets nan, where the rule forces a fall (P(fall) = 1)")
 def test_a_household_on_a_rung_it_cannot_afford_must_fall(busy) -> None:
     m = GovernanceModel.from_scenario("collaborative", rng=3, **SMALL)
     m.run(4)

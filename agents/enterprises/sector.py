@@ -107,7 +107,7 @@ class EnterpriseSector:
     def switch_on(self, name: str) -> None:
         if name == PARTICIPATION:
             # Switched on at set-up (time 0) or after step S-1: rounds start at step S.
-            self.participation_from = self.model.step_count + 1
+            self.participation_from = self.model.clock + 1
 
     def prepare(self, now: int) -> None:
         """Firms that give release paid volunteer time to their staff (hours, B4 ii)."""
@@ -226,7 +226,7 @@ class EnterpriseSector:
         """The pledge pays for places at the organisation for `project_interval` weeks."""
         m, p = self.model, self.model.params
         org.fund_project(amount / p["project_cost"] * p["project_places"],
-                         m.step_count + p["project_interval"])
+                         m.clock + p["project_interval"])
 
     def reap_returns(self) -> None:
         """A week after a round, each giving firm sees what its project brought back."""

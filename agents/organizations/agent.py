@@ -48,7 +48,7 @@ class SocialOrganization(FixedAgent):
 
     def fund_project(self, places: float, until: int) -> None:
         """A sponsor pays for `places` more at its activities until week `until` (B4 ii)."""
-        t, now = self.model.org_sector.table, self.model.step_count
+        t, now = self.model.org_sector.table, self.model.clock
         running = t["project_places"][self.row] if t["project_until"][self.row] > now else 0.0
         t["project_places"][self.row] = running + places
         t["project_until"][self.row] = until

@@ -583,7 +583,7 @@ class OrgSector:
             # Organisations still young when the incubator opens move in for what is left
             # of their incubation period.
             t = self.table
-            now = m.step_count
+            now = m.clock
             left = np.maximum(0, p["org_incubation_period"] - t["age"])
             t["incubated_until"] = np.maximum(t["incubated_until"], now + left)
         elif name == "org_incentives":
