@@ -30,7 +30,7 @@ from experiments.calibration.config import CalibrationConfig
 from experiments.calibration.sampler import OrderedSampler, current_seed
 from experiments.calibration.simulate import ScaledDistance, Simulator
 from experiments.executors import default_workers, make_executor
-from experiments.runner import code_version, git_commit, package_versions
+from experiments.provenance import code_version, git_commit, package_versions
 from model.errors import InputError
 
 MANIFEST = "calibration.json"
