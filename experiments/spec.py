@@ -257,10 +257,7 @@ def from_dict(raw: dict[str, Any], source: str = "<spec>", text: str = "") -> Sp
     """Check a spec given as a dict (what TOML gives, or built in code)."""
     c = _Checker(source, text)
     c.known(raw, _TOP, "")
-    name = raw.get("name")
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", name):
-        c.fail("name", f"got {name!r}, but it must be a name of letters, digits, '-' or '_' "
-               "(1-80 characters); it names the output folder")
+    name = c.folder_name(raw)
     base = c.scenario("base", raw.get("base", "administrative"))
     scen = raw.get("scenarios", [base])
     if not isinstance(scen, list) or not scen:
@@ -318,6 +315,14 @@ def _default_measures() -> list[str]:
 class _Checker:
     def __init__(self, source: str, text: str) -> None:
         self.source, self.lines = source, text.splitlines()
+
+    def folder_name(self, raw: dict[str, Any]) -> str:
+        """The `name` field: it names the output folder, so letters, digits, '-', '_'."""
+        name = raw.get("name")
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", name):
+            self.fail("name", f"got {name!r}, but it must be a name of letters, digits, '-' "
+                      "or '_' (1-80 characters); it names the output folder")
+        return name
 
     def line_of(self, key: str, section: str = "") -> int | None:
         """Best-effort line of `key` (inside `[section]` when given) in the TOML text."""

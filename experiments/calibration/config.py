@@ -162,10 +162,7 @@ def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
               base: Path | None = None) -> CalibrationConfig:
     c = _Checker(source, text)
     c.known(raw, _TOP, "")
-    name = raw.get("name")
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", name):
-        c.fail("name", f"got {name!r}, but it must be a name of letters, digits, '-' or '_' "
-               "(1-80 characters); it names the output folder")
+    name = c.folder_name(raw)
     tpath = raw.get("targets")
     if not isinstance(tpath, str) or not tpath:
         c.fail("targets", f"got {tpath!r}, but it must be the path of a targets file, e.g. "
