@@ -324,8 +324,9 @@ class Population:
         """Households move out at an annual rate; newcomers arrive with fresh traits.
 
         Weekly chance annual / 52: the expected moves per dwelling and year are the rate
-        (what the moves_per_year measure reads and move-rate statistics count). The newcomer lives in the same dwelling (same
-        cell, building, grid, employer) but is a new household: new time budget and costs,
+        (what the moves_per_year measure reads and move-rate statistics count). The
+        newcomer lives in the same dwelling (same cell, building, grid, employer) but is a
+        new household: new time budget and costs,
         attitudes drawn as at the start, on rung 0 and not yet in touch with anyone.
         Returns the ids replaced (actors drop them from their rolls).
         """
