@@ -53,17 +53,24 @@ def decompose(runs: pd.DataFrame, programme: str, baseline: str, measures: list[
             half = (stats.t.ppf(0.975, n - 1) * c.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
             share = c.mean() / t.mean() if n and t.mean() != 0 else np.nan
             idx = rng.integers(0, n, (boot, n)) if n > 1 else np.zeros((0, 0), int)
-            b = c[idx].mean(axis=1) / t[idx].mean(axis=1) if n > 1 else np.array([np.nan])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                b = (c[idx].mean(axis=1) / t[idx].mean(axis=1) if n > 1
+                     else np.array([np.nan]))
             pw = PATHWAYS.get(name)
             rows.append({
                 "measure": m, "pathway": name,
                 "mechanism": pw.mechanism if pw else "all",
                 "carried": c.mean(), "ci_low": c.mean() - half, "ci_high": c.mean() + half,
                 "share_of_effect": share,
-                "share_ci_low": float(np.nanpercentile(b, 2.5)),
-                "share_ci_high": float(np.nanpercentile(b, 97.5)), "replicates": n,
+                "share_ci_low": _pct(b, 2.5), "share_ci_high": _pct(b, 97.5),
+                "replicates": n,
             })
     return pd.DataFrame(rows)
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.percentile(x, q)) if len(x) else float("nan")
 
 
 def write(folder: str | Path, programme: str = "collaborative",

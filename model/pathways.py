@@ -84,3 +84,21 @@ for _p in (
             {"consultation_capacity": 0.0}),
 ):
     register_pathway(_p)
+
+# Groups: places from every source, roles from every source, cheaper voicing from both
+# channels. Single sources substitute for one another (closing one, households find a place
+# at another), so a group can carry more than the sum of its members.
+_GROUPS = {
+    "all_places": ("every source of places",
+                   ("committee_activities", "party_branch_activities", "building_meetings",
+                    "org_activities", "project_places")),
+    "all_roles": ("every source of roles beyond the baseline's",
+                  ("council_roles", "party_group_roles", "org_roles")),
+    "all_cheaper_voice": ("cheaper voicing through both channels",
+                          ("cheaper_voice_channels", "cheaper_voice_platform")),
+}
+for _name, (_meaning, _members) in _GROUPS.items():
+    _closed: dict[str, Any] = {}
+    for _m in _members:
+        _closed.update(PATHWAYS[_m].closed)
+    register_pathway(Pathway(_name, "group", _meaning, _closed))
