@@ -165,8 +165,9 @@ _SPECS: list[Param] = [
     _p("civic_learning", float, 0.003, "civic consciousness gained per week at rung r: "
        "(1 - (1 - civic_learning)^r) * (1 - civic)", article="C4", group="residents", low=0,
        high=1, unit="1/week", source="rationale: a few years of taking part to learn"),
-    _p("civic_fade", float, 0.003, "share of civic consciousness lost per week by a household "
-       "that does not take part (unused skills fade)", article="C4", group="residents", low=0,
+    _p("civic_fade", float, 0.003, "share of civic consciousness lost per week unless "
+       "practice renews it (participants settle near gain / (gain + fade), non-participants "
+       "forget)", article="C4", group="residents", low=0,
        high=1, unit="1/week", source="rationale: skills unused for years fade"),
     _p("neighbour_trust_rate", float, 0.01, "trust in neighbours gained per week by taking part "
        "(rung >= 2), times the share of the building taking part: rate * share * (1 - t)",

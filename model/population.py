@@ -294,14 +294,14 @@ class Population:
         """Civic consciousness grows only by taking part (article C4), never by decree.
 
         Each rung above 0 is one more chance to learn: gain 1 - (1 - rate)^rung, which is
-        rate * rung for small rates and never overshoots 1; c <- c + gain * (1 - c). Unused
-        skills fade among those who do not take part (rung 0): c <- c * (1 - civic_fade).
-        Both are c <- c * keep[rung] + gain[rung] (gain[0] = 0).
+        rate * rung for small rates and never overshoots 1; c <- c + gain * (1 - c). What is
+        not practised fades, for everyone, at civic_fade; practice renews it. Together
+        c <- c * (1 - gain[rung]) * (1 - fade) + gain[rung] (gain[0] = 0): a household on
+        rung r settles near gain / (gain + fade), below 1, and one on rung 0 forgets.
         """
         rate = self.p["civic_learning"]
         gain = 1.0 - (1.0 - rate) ** np.arange(LEVELS)
-        keep = 1.0 - gain
-        keep[0] = 1.0 - self.p["civic_fade"]
+        keep = (1.0 - gain) * (1.0 - self.p["civic_fade"])
         rung = self.level.astype(np.intp)  # numpy gathers by int8 indices are 2x slower
         self.civic *= keep[rung]
         self.civic += gain[rung]
