@@ -5,8 +5,8 @@ Reads the comparison tables of the shipped experiments (run them first):
   results/main                        (python run.py)
   results/long_run                    (experiments/configs/long_run.toml)
 and replaces the text between the CLAIMS markers. A claim "holds" when the paired 95% CI
-of its difference from the baseline excludes zero in the article's direction; "no" when it
-excludes zero the other way; "not shown" otherwise. Numbers are never typed by hand.
+of its difference from the baseline excludes zero in the article's direction and its
+Holm-adjusted p is below 0.05; "no" when both say the other way; "not shown" otherwise. Numbers are never typed by hand.
 """
 
 from __future__ import annotations
@@ -42,16 +42,18 @@ CLAIMS = [
     ("C1", "main", "collaborative", "share_resolved_below_government", +1),
     ("C1", "main", "collaborative", "gov_admin_cost", -1),
     ("C4", "main", "collaborative", "trust_government", +1),
-    ("C4", "main", "collaborative", "trust_neighbors", +1),
+    ("C4", "long_run", "collaborative", "trust_neighbors", +1),
+    ("C4", "long_run", "collaborative", "civic_consciousness", +1),
     ("B (combined)", "main", "collaborative", "participation_rate", +1),
 ]
 
 
-def verdict(low: float, high: float, sign: int) -> str:
+def verdict(low: float, high: float, sign: int, p_holm: float) -> str:
+    """Holds: the CI excludes zero in the article's direction and Holm's p < 0.05."""
     if sign * low > 0 and sign * high > 0:
-        return "holds"
+        return "holds" if p_holm < 0.05 else "direction only (Holm p >= 0.05)"
     if sign * low < 0 and sign * high < 0:
-        return "**no** (opposite)"
+        return "**no** (opposite)" if p_holm < 0.05 else "opposite direction (Holm p >= 0.05)"
     return "not shown"
 
 
@@ -76,7 +78,7 @@ def table() -> str:
         rows.append(f"| {claim} | `{scenario}` vs `{r.reference}` ({folder}, {int(r.n_pairs)} "
                     f"pairs) | `{measure}` | {'up' if sign > 0 else 'down'} | "
                     f"{r['diff']:+.4f} [{r.diff_ci_low:+.4f}, {r.diff_ci_high:+.4f}] | "
-                    f"{p:.2g} | {verdict(r.diff_ci_low, r.diff_ci_high, sign)} |")
+                    f"{p:.2g} | {verdict(r.diff_ci_low, r.diff_ci_high, sign, p)} |")
     return "\n".join(rows)
 
 
