@@ -6,7 +6,8 @@ Reads the comparison tables of the shipped experiments (run them first):
   results/long_run                    (experiments/configs/long_run.toml)
 and replaces the text between the CLAIMS markers. A claim "holds" when the paired 95% CI
 of its difference from the baseline excludes zero in the article's direction and its
-Holm-adjusted p is below 0.05; "no" when both say the other way; "not shown" otherwise. Numbers are never typed by hand.
+Holm-adjusted p is below 0.05; "no" when both say the other way; "not shown" otherwise.
+Numbers are never typed by hand.
 """
 
 from __future__ import annotations

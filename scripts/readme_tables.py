@@ -87,7 +87,7 @@ def main() -> None:
         new = f"<!-- {name}:BEGIN -->\n{body}\n<!-- {name}:END -->"
         if not pat.search(text):
             raise SystemExit(f"README has no {name} markers")
-        text = pat.sub(lambda _: new, text)
+        text = pat.sub(lambda _, new=new: new, text)
     README.write_text(text, encoding="utf-8")
     print("README tables updated")
 
