@@ -136,14 +136,16 @@ def params_markdown() -> str:
 def cmd_scenarios(args: argparse.Namespace) -> int:
     for kind, title in (("mechanism", "Collaboration-mechanism scenarios"),
                         ("growth", "Participation-growth scenarios"),
-                        ("single", "One mechanism at a time (baseline + one switch)")):
+                        ("single", "One mechanism at a time (baseline + one switch)"),
+                        ("pathway", "The whole programme with one pathway closed "
+                                    "(experiments/configs/pathways.toml)")):
         items = [s for s in SCENARIOS.values() if s.kind == kind]
         if not items:
             continue
         print(f"\n{title}:")
         for s in items:
             print(f"  {s.name:<26} {s.description}")
-            if s.notice:
+            if s.notice and kind != "pathway":
                 print(" " * 29 + "watch: " + s.notice)
     print("\nRun one: python run.py run --scenario NAME   (overrides: --set name=value)")
     return 0

@@ -131,7 +131,7 @@ def test_statistics_from_a_series():
              "se": 0.1, "source": {"author": "a", "year": 1}},
             {"name": "f", "measure": "issues_raised", "reduce": "final", "value": 1,
              "se": 0.1, "source": {"author": "a", "year": 1}},
-            {"name": "later", "measure": "moves_per_year", "value": 0.05, "se": 0.01,
+            {"name": "later", "measure": "election_turnout", "value": 0.05, "se": 0.01,
              "held_out": True, "source": {"author": "a", "year": 1}},
         ]})
     series = {"share_guided": [9, 0.1, 0.2], "share_self_governing": [9, 0.0, 0.1],
@@ -143,7 +143,7 @@ def test_statistics_from_a_series():
     assert stats["y"] == pytest.approx(3 * 52)
     assert stats["f"] == 4
     assert "later" not in stats and [t.name for t in ts.skipped()] == ["later"]
-    assert "moves_per_year" in ts.skipped_lines()[0]
+    assert "election_turnout" in ts.skipped_lines()[0]
 
 
 def test_identifiability_flag_marks_a_prior_wide_posterior():

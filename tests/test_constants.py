@@ -34,6 +34,7 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("model/services.py", 4): "four household issue kinds",
     ("model/services.py", 5): "five issue kinds with enterprise disputes",
     ("model/measures.py", 2): RUNGS,
+    ("model/measures.py", 52): "weeks in a year (a weekly count as a yearly rate)",
     ("model/measures.py", 3): RUNGS,
     ("model/capacities.py", 2): RUNGS,
     ("model/capacities.py", 13): "measure definition: reach window of a quarter (13 weeks)",

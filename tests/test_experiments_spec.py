@@ -14,7 +14,9 @@ from experiments.spec import SpecError, load, loads
 from model.errors import InputError
 from model.scenarios import SCENARIOS
 
-CONFIGS = sorted((Path(__file__).parent.parent / "experiments" / "configs").glob("*.toml"))
+# Calibration configs (calibrate_*.toml) are read by `run.py calibrate`, not as experiments.
+CONFIGS = sorted(p for p in (Path(__file__).parent.parent / "experiments" / "configs")
+                 .glob("*.toml") if not p.name.startswith("calibrate_"))
 
 GOOD = """\
 name = "t"

@@ -26,10 +26,13 @@ def test_grid_management_finds_and_settles_issues_locally():
 
 
 def test_responsibility_list_cuts_misrouting_and_delay():
+    """A1a: fewer issues bounce and more are resolved. The mean time to resolution of those
+    resolved is not asserted: issues that once went unanswered now get answered late, so it
+    rises (docs/ODD.md, section 9)."""
     off, on = compare("issues_misrouted", responsibility_list=True)
     assert on < 0.5 * off
-    off, on = compare("mean_resolution_time", responsibility_list=True)
-    assert on < off
+    off, on = compare("resolution_rate", responsibility_list=True)
+    assert on > off
 
 
 def test_info_platform_makes_voice_cheaper_and_routing_faster():

@@ -158,8 +158,7 @@ def test_crowding_out_in_every_scenario(scenario: str):
 def test_every_mechanism_has_a_pathway():
     named = {p.mechanism for p in PATHWAYS.values()}
     missing = [m for m in MECHANISMS if m not in named and m not in (
-        "grid_management", "org_incubation", "org_incentives", "org_procurement",
-        "org_coordination")]
+        "grid_management", "org_incubation", "org_incentives", "org_procurement")]
     # The organisation mechanisms act through the organisations' pathways (activities,
     # roles, services): more, better, better-placed organisations.
     assert not missing, missing

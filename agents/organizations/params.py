@@ -172,6 +172,9 @@ SPECS: list[Param] = [
           article="B2(iii)", group=_G, low=0, high=1,
           source="rationale: half the effort duplicated where services overlap; free in "
                  "calibration"),
+    param("org_coordinated_founding", bool, True, "under coordination, new organisations are "
+          "steered to where no organisation of their kind serves yet", article="B2(iii)",
+          group=_G, source="article B2(iii): leaders jointly coordinate activity resources"),
     param("org_shared_saving", float, 0.3, "share of running cost saved by shared resources "
           "under coordination", article="B2(iii)", group=_G, low=0, high=1,
           source="rationale: shared space and staff save about a third of running cost"),

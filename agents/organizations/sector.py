@@ -555,7 +555,7 @@ class OrgSector:
         births = min(int(m.rng.poisson(rate)), math.floor(room))
         if births == 0:
             return 0
-        if m.mechanisms["org_coordination"]:
+        if m.mechanisms["org_coordination"] and p["org_coordinated_founding"]:
             # Leaders know who has just closed: the maps are brought up to date with this
             # step's exits before they look for places nobody serves.
             self.sync_maps()
