@@ -126,29 +126,36 @@ def summary_table(runs: pd.DataFrame, measures: list[str], group: list[str]) -> 
     return pd.DataFrame(rows)
 
 
-def comparison_table(runs: pd.DataFrame, measures: list[str], reference: str,
-                     by: list[str] | None = None) -> pd.DataFrame:
-    """Each scenario against the reference, paired by replicate (within each design point)."""
+def paired_groups(runs: pd.DataFrame, reference: str, by: list[str] | None = None):
+    """Yield (design point, scenario, reference runs, scenario runs, common replicates) for
+    every scenario against the reference within each group of `by` (runs that are ok)."""
     ok = runs[runs["status"] == "ok"]
     by = by or ["point"]
-    rows = []
     for key, g in ok.groupby(by, sort=True):
         key = key if isinstance(key, tuple) else (key,)
+        where = dict(zip(by, key, strict=True))
         ref = g[g["scenario"] == reference].set_index("replicate")
         for sc in dict.fromkeys(g["scenario"]):
             if sc == reference:
                 continue
             other = g[g["scenario"] == sc].set_index("replicate")
-            common = ref.index.intersection(other.index).sort_values()
-            for m in measures:
-                rows.append({**dict(zip(by, key, strict=True)), "scenario": sc,
-                             "reference": reference, "measure": m,
-                             "mean": float(other.loc[common, m].mean()) if len(common) else
-                             math.nan,
-                             "reference_mean": float(ref.loc[common, m].mean()) if len(common)
-                             else math.nan,
-                             **paired_difference(other.loc[common, m].to_numpy(),
-                                                 ref.loc[common, m].to_numpy())})
+            yield where, sc, ref, other, ref.index.intersection(other.index).sort_values()
+
+
+def comparison_table(runs: pd.DataFrame, measures: list[str], reference: str,
+                     by: list[str] | None = None) -> pd.DataFrame:
+    """Each scenario against the reference, paired by replicate (within each design point)."""
+    rows = []
+    for where, sc, ref, other, common in paired_groups(runs, reference, by):
+        for m in measures:
+            rows.append({**where, "scenario": sc,
+                         "reference": reference, "measure": m,
+                         "mean": float(other.loc[common, m].mean()) if len(common) else
+                         math.nan,
+                         "reference_mean": float(ref.loc[common, m].mean()) if len(common)
+                         else math.nan,
+                         **paired_difference(other.loc[common, m].to_numpy(),
+                                             ref.loc[common, m].to_numpy())})
     out = pd.DataFrame(rows)
     if not out.empty:
         out.insert(out.columns.get_loc("p_value") + 1, "p_holm", holm(out["p_value"]))
@@ -162,27 +169,18 @@ def sign_stability(runs: pd.DataFrame, measures: list[str], reference: str,
     Each replicate drew one particle; replicates that drew the same particle are averaged
     first, so the share counts distinct parameter sets (weighted by how often drawn).
     """
-    ok = runs[runs["status"] == "ok"]
-    by = by or ["point"]
     rows = []
-    for key, g in ok.groupby(by, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        ref = g[g["scenario"] == reference].set_index("replicate")
-        for sc in dict.fromkeys(g["scenario"]):
-            if sc == reference:
-                continue
-            other = g[g["scenario"] == sc].set_index("replicate")
-            common = ref.index.intersection(other.index)
-            for m in measures:
-                d = pd.DataFrame({"particle": other.loc[common, "particle"],
-                                  "d": other.loc[common, m] - ref.loc[common, m]})
-                per = d.groupby("particle")["d"].agg(["mean", "size"])
-                sign = np.sign(d["d"].mean())
-                share = float((per["size"] * (np.sign(per["mean"]) == sign)).sum()
-                              / per["size"].sum()) if len(per) and sign != 0 else math.nan
-                rows.append({**dict(zip(by, key, strict=True)), "scenario": sc,
-                             "measure": m, "particles": len(per), "same_sign_share": share,
-                             "keeps_sign": bool(share == 1.0) if len(per) > 1 else False})
+    for where, sc, ref, other, common in paired_groups(runs, reference, by):
+        for m in measures:
+            d = pd.DataFrame({"particle": other.loc[common, "particle"],
+                              "d": other.loc[common, m] - ref.loc[common, m]})
+            per = d.groupby("particle")["d"].agg(["mean", "size"])
+            sign = np.sign(d["d"].mean())
+            share = float((per["size"] * (np.sign(per["mean"]) == sign)).sum()
+                          / per["size"].sum()) if len(per) and sign != 0 else math.nan
+            rows.append({**where, "scenario": sc,
+                         "measure": m, "particles": len(per), "same_sign_share": share,
+                         "keeps_sign": bool(share == 1.0) if len(per) > 1 else False})
     return pd.DataFrame(rows)
 
 
