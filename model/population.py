@@ -120,11 +120,14 @@ class Population:
         """Weekly hours standing on each rung takes (one climbs with what is below too)."""
         return np.cumsum(self.rung_hours)
 
-    def free_hours(self) -> np.ndarray:
-        """Hours a household can give this week: its own, plus time given to it, less fatigue."""
-        free = self.hours + self.extra_hours
-        free *= 1.0 - self.fatigue
-        return free
+    def free_hours(self, who: np.ndarray | None = None) -> np.ndarray:
+        """Hours a household can give this week: its own, plus time given to it, less fatigue
+        (every household, or only those in `who`)."""
+        if who is None:
+            free = self.hours + self.extra_hours
+            free *= 1.0 - self.fatigue
+            return free
+        return (self.hours[who] + self.extra_hours[who]) * (1.0 - self.fatigue[who])
 
     def self_organised_roles(self) -> np.ndarray:
         """Organiser roles per building: one per `self_group_size` guided participants there.

@@ -211,7 +211,7 @@ class BuildingSelfGovernance:
         homes = c.households_in(np.flatnonzero(seats > 0))  # only buildings electing now
         member = np.zeros(pop.n, dtype=bool)
         member[self.members] = True
-        free = pop.free_hours()[homes]
+        free = pop.free_hours(homes)  # only the electing buildings' households
         ok = (pop.level[homes] >= 2) & ~member[homes] & (free >= pop.hours_needed()[3])
         cand = np.sort(homes[ok])
         if len(cand) == 0:
