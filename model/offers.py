@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.services import integer_capacity, ranks_within_groups
+from model.services import group_order, integer_capacity, ranks_within_groups
 
 
 @dataclass
@@ -68,17 +68,33 @@ def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
     if not sources or not want.any():
         return got, pool
     key = rng.random(n)
-    key[incumbent] -= 1.0
-    remaining = want.copy()
+    key -= incumbent
+    # One queue in key order for every source: filtering keeps the order, so each pool's
+    # queue below is this order restricted to the pool (the same as sorting by pool, then
+    # key, for every source, at a fraction of the cost).
+    queue = np.flatnonzero(want)
+    queue = queue[np.argsort(key[queue])]  # keys are distinct
     for s, src in enumerate(sources):
-        cand = np.flatnonzero(remaining & (src.pool_of >= 0))
-        if len(cand) == 0 or len(src.capacity) == 0:
+        if len(queue) == 0:
+            break
+        if len(src.capacity) == 0:
             continue
-        g = src.pool_of[cand]
-        order = np.lexsort((key[cand], g))
-        cand, g = cand[order], g[order]
-        ok = ranks_within_groups(g) < integer_capacity(src.capacity, rng)[g]
-        got[cand[ok]] = s
-        pool[cand[ok]] = g[ok]
-        remaining[cand[ok]] = False
+        g = src.pool_of[queue]
+        served = np.flatnonzero(g >= 0)
+        if len(served) == 0:
+            continue
+        g = g[served]
+        cap = integer_capacity(src.capacity, rng)
+        full = np.bincount(g, minlength=len(cap)) > cap
+        ok = ~full[g]
+        if full.any():  # only oversubscribed pools need the queue's order
+            tight = np.flatnonzero(~ok)
+            tight = tight[group_order(g[tight], len(cap))]
+            ok[tight[ranks_within_groups(g[tight]) < cap[g[tight]]]] = True
+        seated = served[ok]
+        got[queue[seated]] = s
+        pool[queue[seated]] = g[ok]
+        keep = np.ones(len(queue), dtype=bool)
+        keep[seated] = False
+        queue = queue[keep]
     return got, pool

@@ -343,6 +343,11 @@ def validate(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         raise ParamError("building_block", values["building_block"],
                          f"a divisor of grid_block ({values['grid_block']})",
                          extra="Each management grid is cut into whole buildings.")
+    for spec in PARAMS.values():
+        if spec.at_most is not None and values[spec.name] > values[spec.at_most]:
+            raise ParamError(spec.name, values[spec.name],
+                             f"at most {spec.at_most} ({values[spec.at_most]:g})",
+                             extra="The two are the ends of one range.")
     return values
 
 

@@ -26,6 +26,7 @@ class Param:
     unit: str = ""
     main: bool = False  # shown as a slider / switch in the teaching demo
     source: str = ""  # where the default comes from: a citation, or the rationale
+    at_most: str | None = None  # another parameter this one may not exceed (a range's ends)
 
     def allowed(self) -> str:
         """Human wording of the allowed values, used in every error message."""

@@ -179,6 +179,17 @@ class NoHandler(Handler):
         return np.full(len(idx), -1)
 
 
+def group_order(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Stable order by group id: equal ids keep their order of arrival.
+
+    With fewer than 65,536 groups the ids are sorted as uint16, which numpy sorts by radix
+    (linear time, about ten times faster than its merge sort on 64-bit ints).
+    """
+    if n_groups <= np.iinfo(np.uint16).max:
+        group = group.astype(np.uint16)
+    return np.argsort(group, kind="stable")
+
+
 def ranks_within_groups(group: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal (sorted) group ids."""
     if len(group) == 0:
@@ -295,7 +306,11 @@ class ServiceLoop:
             accepted, g_acc = take, group
             waiting = take[:0]
         else:
-            order = np.lexsort((book.created[take], group))
+            created = book.created[take]  # oldest first (weeks: a narrow range)
+            low = created.min()
+            order = group_order(created - low, int(created.max() - low) + 1)
+            take, group = take[order], group[order]
+            order = group_order(group, len(cap))
             take, group = take[order], group[order]
             ok = ranks_within_groups(group) < integer_capacity(cap, rng)[group]
             accepted, g_acc, waiting = take[ok], group[ok], take[~ok]

@@ -109,3 +109,13 @@ def test_absurd_counts_are_refused(args, capsys):
 def test_rerun_of_a_missing_manifest(tmp_path, capsys):
     code = main(["rerun", str(tmp_path / "nowhere" / "manifest.json")])
     one_paragraph_exit_2(code, capsys.readouterr().err, "does not exist")
+
+
+def test_range_ends_out_of_order(tmp_path, capsys):
+    """A range whose low end exceeds its high end is refused before anything is written."""
+    out = tmp_path / "exp"
+    code = main([*compare(out), "--set", "org_initial_quality_low=0.9",
+                 "--set", "org_initial_quality_high=0.3"])
+    one_paragraph_exit_2(code, capsys.readouterr().err, "org_initial_quality_low",
+                         "at most org_initial_quality_high")
+    assert not out.exists()

@@ -38,6 +38,10 @@ NUMERIC = [p for p in PARAMS.values() if p.group not in ("space",)
 def param_sets(draw):
     chosen = draw(st.lists(st.sampled_from(NUMERIC), max_size=10, unique_by=lambda p: p.name))
     values = {p.name: _value(p, draw) for p in chosen}
+    for p in PARAMS.values():  # the two ends of a range keep their order
+        if p.at_most is not None and (p.name in values or p.at_most in values):
+            high = values.get(p.at_most, PARAMS[p.at_most].default)
+            values[p.name] = min(values.get(p.name, p.default), high)
     for mech in MECHANISMS:
         if draw(st.booleans()):
             values[mech] = True

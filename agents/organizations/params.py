@@ -41,7 +41,8 @@ SPECS: list[Param] = [
           "offers", article="B2, B3", group=_G, low=0, high=100, unit="roles",
           source="rationale"),
     param("org_initial_quality_low", float, 0.2, "lowest quality of the organisations present "
-          "at start (uniform)", group=_G, low=0, high=1, source="rationale"),
+          "at start (uniform)", group=_G, low=0, high=1, source="rationale",
+          at_most="org_initial_quality_high"),
     param("org_initial_quality_high", float, 0.6, "highest quality of the organisations present "
           "at start (uniform)", group=_G, low=0, high=1, source="rationale"),
     param("org_initial_max_age", int, 260, "oldest age of the organisations present at start "
