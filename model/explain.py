@@ -49,6 +49,7 @@ def rung_terms(m: GovernanceModel, i: int) -> list[tuple[str, list[float]]]:
         ("civic consciousness", same(p["civic_weight"] * float(pop.civic[i]))),
         ("fatigue", same(-p["fatigue_weight"] * float(pop.fatigue[i]))),
         ("personal cost", same(-float(pop.cost_shift[i]))),
+        ("something to raise", [p["concern_weight"] * float(pop.concern[i]), 0.0, 0.0]),
         ("cost of the rung", [-p[c] for c in _COST]),
         ("share of free hours", time),
         ("trust in neighbours", [b * p["neighbor_trust_weight"] * float(pop.trust_nbr[i])
@@ -100,6 +101,7 @@ def explain_household(m: GovernanceModel, i: int) -> dict[str, Any]:
             "satisfaction": float(pop.satisfaction[i]),
             "civic consciousness": float(pop.civic[i]),
             "fatigue": float(pop.fatigue[i]),
+            "concern": float(pop.concern[i]),
             "own free hours a week": float(pop.hours[i]),
             "free hours this week": float(pop.free_hours()[i]),
             "Party member": float(pop.party[i]),

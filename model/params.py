@@ -150,6 +150,15 @@ _SPECS: list[Param] = [
                        "elections at 65% against 48% overall"),
     _p("fatigue_weight", float, 1.0, "logit weight of fatigue (worn down by effort)",
        group="residents", low=0, high=10, source="rationale; free in calibration"),
+    _p("concern_weight", float, 3.0, "logit weight of a live concern on voice (rung 1): voicing "
+       "is worth one's time when one has something to raise", article="B3",
+       group="residents", low=0, high=10,
+       source="Hirschman 1970 (voice answers a felt problem); Verba, Schlozman and Brady "
+              "1995 (most contacting of officials is about a particular problem of one's "
+              "own); size: rationale, free in calibration"),
+    _p("concern_fade", float, 0.04, "share of a concern that fades per week once the "
+       "household's issues are closed", group="residents", low=0, high=1, unit="1/week",
+       source="rationale: a settled grievance is half forgotten in about four months"),
     _p("cost_voice", float, 3.29, "utility cost of rung 1 (voice) beyond its time",
        article="B3", group="residents", low=0, high=10,
        source=CALIBRATED),

@@ -38,6 +38,8 @@ class Population:
         self.satisfaction = np.zeros(n)
         self.civic = np.zeros(n)
         self.fatigue = np.zeros(n)
+        # Something to raise: 1 while an own issue is open, fading once all are closed.
+        self.concern = np.zeros(n)
         self.hours = np.zeros(n)  # weekly hours the household can give to community life
         self.situation = np.zeros(n, dtype=np.int8)  # WORKING, RETIRED or CARING
         self.cost_shift = np.zeros(n)
@@ -103,6 +105,7 @@ class Population:
         self.satisfaction[who] = around(p["initial_satisfaction"])
         self.civic[who] = around(p["initial_civic"])
         self.fatigue[who] = 0.0
+        self.concern[who] = 0.0
         self.tenure[who] = 0
         active = rng.random(k) < p["initial_participation"]
         self.level[who] = active.astype(np.int8)
@@ -157,7 +160,8 @@ class Population:
 
         Random-utility choice with social interactions (McFadden 1974; Brock and Durlauf
         2001): the pull of the influence scope already on the rung, trust, efficacy and
-        civic consciousness, against the rung's own cost, the share of the household's free
+        civic consciousness, and on rung 1 a live concern (something of one's own to
+        raise), against the rung's own cost, the share of the household's free
         hours it adds to the rung below, and fatigue. Rungs 2 and 3 also need trust in
         neighbours (one acts with them), and a Party member's sense of duty counts there (a
         trait, in every scenario). A rung whose hours (with those of the rungs below)
@@ -186,7 +190,9 @@ class Population:
                 row -= share
             if total[r] > 0:
                 row[free < total[r]] = -np.inf  # not enough hours for the rung this week
-            if r == 1:  # what rungs 2 and 3 add in common
+            if r == 1:  # voice is worth its time to those with something to raise
+                row += (p["concern_weight"] * self.concern).astype(np.float32)
+                # what rungs 2 and 3 add in common
                 base += (p["neighbor_trust_weight"] * self.trust_nbr
                          + p["party_duty"] * self.party).astype(np.float32)
         return table
@@ -245,6 +251,7 @@ class Population:
         at an activity, offered this week by the institutions (model/offers.py); a
         household that wants them and finds none stands one rung lower.
         """
+        self.feel_concerns()
         social = {r: self.scope_share_at_least(r) for r in RUNGS}
         free = self.free_hours()
         flat = self.rung_utilities(social, free).reshape(-1)
@@ -262,6 +269,14 @@ class Population:
             want = np.where(active, np.clip(np.maximum(want, 1), 1, 3), 0)
         want = np.clip(want, 0, 3).astype(np.int8)
         self.level = self.take_up(want, rng)
+
+    def feel_concerns(self) -> None:
+        """A household with an open issue has something to raise; once its issues are
+        closed the concern fades (c <- c (1 - concern_fade)). Voice (rung 1) is worth its
+        time mostly to those with a concern (Hirschman 1970), so how many voice follows
+        from how many have issues, not only from what voicing costs."""
+        self.concern *= 1.0 - self.p["concern_fade"]
+        self.concern[self.open_issues > 0] = 1.0
 
     def take_up(self, want: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Rungs as they can be had: roles for rung 3, then places for rung 2."""

@@ -25,6 +25,7 @@ BINARY = {
     "width": 40, "height": 40, "grid_block": 20, "building_block": 5, "burn_in": 0,
     "move_out_rate": 0.0, "influence_scope": "global", "social_weight": W, "cost_voice": C,
     "trust_weight": 0.0, "efficacy_weight": 0.0, "civic_weight": 0.0, "fatigue_weight": 0.0,
+    "concern_weight": 0.0,
     "cost_sd": 0.0, "hours_voice": 0.0, "hours_guided": 40.0, "hours_self": 40.0,
     "hours_working": 2.0, "hours_retired": 2.0, "hours_caring": 2.0, "hours_spread": 0.0,
     "adjustment_rate": 0.2,
