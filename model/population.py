@@ -139,7 +139,7 @@ class Population:
         has an organiser only where enough neighbours already take part.
         """
         c = self.community
-        part = np.bincount(c.building_of[self.level >= 2], minlength=c.n_buildings)
+        part = np.bincount(c.building_of, weights=self.level >= 2, minlength=c.n_buildings)
         return np.floor(part / self.p["self_group_size"])
 
     def scope_share_at_least(self, rung: int) -> np.ndarray:
@@ -189,7 +189,7 @@ class Population:
                 share *= np.float32(p["time_weight"])
                 row -= share
             if total[r] > 0:
-                row[free < total[r]] = -np.inf  # not enough hours for the rung this week
+                np.putmask(row, free < total[r], -np.inf)  # not enough hours this week
             if r == 1:  # voice is worth its time to those with something to raise
                 row += (p["concern_weight"] * self.concern).astype(np.float32)
                 # what rungs 2 and 3 add in common

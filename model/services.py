@@ -436,7 +436,15 @@ class Outcomes:
         self._add("waiting_unknown", unknown)
         keys = list(self.parts)
         chunks = [np.concatenate(self.parts[k]) for k in keys]
-        households, where = np.unique(np.concatenate(chunks), return_inverse=True)
+        every = np.concatenate(chunks)
+        # The sorted distinct households and each entry's place among them, by marking
+        # (linear in the community's size) rather than by sorting the entries.
+        present = np.zeros(population.n, dtype=bool)
+        present[every] = True
+        households = np.flatnonzero(present)
+        place = np.empty(population.n, dtype=np.intp)
+        place[households] = np.arange(len(households))
+        where = place[every]
         bounds = np.cumsum([0] + [len(c) for c in chunks])
         counts = {k: np.bincount(where[bounds[i]:bounds[i + 1]], minlength=len(households))
                   for i, k in enumerate(keys)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
-from model.services import ranks_within_groups
+from model.services import group_order, ranks_within_groups
 
 
 def building_centre(community, building_id: int) -> tuple[int, int]:
@@ -28,7 +28,8 @@ def elect(candidates: np.ndarray, building: np.ndarray, seats: np.ndarray, weigh
     if len(candidates) == 0:
         return candidates
     key = np.log(rng.random(len(candidates))) / (np.asarray(weight, dtype=np.float64) + 1e-9)
-    order = np.lexsort((-key, building))
+    order = np.argsort(-key, kind="stable")
+    order = order[group_order(building[order], len(seats))]
     chosen = candidates[order][ranks_within_groups(building[order]) < seats[building[order]]]
     return np.sort(chosen)
 
