@@ -67,13 +67,13 @@ def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
     pool = np.full(n, -1, dtype=np.intp)
     if not sources or not want.any():
         return got, pool
-    key = rng.random(n)
-    key -= incumbent
     # One queue in key order for every source: filtering keeps the order, so each pool's
     # queue below is this order restricted to the pool (the same as sorting by pool, then
-    # key, for every source, at a fraction of the cost).
+    # key, for every source, at a fraction of the cost). Keys are distinct.
     queue = np.flatnonzero(want)
-    queue = queue[np.argsort(key[queue])]  # keys are distinct
+    key = rng.random(len(queue))
+    key -= incumbent[queue]
+    queue = queue[np.argsort(key)]
     for s, src in enumerate(sources):
         if len(queue) == 0:
             break

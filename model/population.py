@@ -155,7 +155,8 @@ class Population:
         return moore_sum(on.reshape(c.width, c.height)).ravel() / c.moore_count
 
     # --- rules ---------------------------------------------------------------------------
-    def rung_utilities(self, social: dict[int, np.ndarray], free: np.ndarray) -> np.ndarray:
+    def rung_utilities(self, social: dict[int, np.ndarray], free: np.ndarray,
+                       who: np.ndarray | None = None) -> np.ndarray:
         """Utility of standing on each rung rather than the one below it (logit choice).
 
         Random-utility choice with social interactions (McFadden 1974; Brock and Durlauf
@@ -169,18 +170,30 @@ class Population:
         rung L; row 0 is +inf and row 4 -inf, so a household on rung L keeps it with
         utility row[L] and climbs with row[L + 1].
 
-        The table is float32 and reused: utilities only feed a random draw, where seven
-        significant digits are plenty (benchmarks/README.md). State stays float64.
+        The table is float32: utilities only feed a random draw, where seven significant
+        digits are plenty (benchmarks/README.md). State stays float64. With `who`, only
+        those households' columns are computed (in that order); `free` and `social` are
+        then still every household's.
         """
         p = self.p
-        table = self._table
-        base = self.common_utility()
-        share = np.empty(self.n, dtype=np.float32)
-        inv_free = np.divide(1.0, free, out=np.full(self.n, np.inf), where=free > 0)
+        if who is None:
+            table, k = self._table, self.n
+        else:
+            k = len(who)
+            table = np.empty((LEVELS + 1, k), dtype=np.float32)
+            table[0], table[LEVELS] = np.inf, -np.inf
+            free = free[who]
+
+        def mine(x: np.ndarray) -> np.ndarray:
+            return x if who is None else x[who]
+
+        base = self.common_utility(who)
+        share = np.empty(k, dtype=np.float32)
+        inv_free = np.divide(1.0, free, out=np.full(k, np.inf), where=free > 0)
         total = self.hours_needed()
         for r in RUNGS:
             row = table[r]
-            np.multiply(social[r], p["social_weight"], out=row, casting="same_kind")
+            np.multiply(mine(social[r]), p["social_weight"], out=row, casting="same_kind")
             row += base
             row -= np.float32(p[("cost_voice", "cost_guided", "cost_self")[r - 1]])
             need = self.rung_hours[r]
@@ -191,37 +204,45 @@ class Population:
             if total[r] > 0:
                 np.putmask(row, free < total[r], -np.inf)  # not enough hours this week
             if r == 1:  # voice is worth its time to those with something to raise
-                row += (p["concern_weight"] * self.concern).astype(np.float32)
+                row += (p["concern_weight"] * mine(self.concern)).astype(np.float32)
                 # what rungs 2 and 3 add in common
-                base += (p["neighbor_trust_weight"] * self.trust_nbr
-                         + p["party_duty"] * self.party).astype(np.float32)
+                base += (p["neighbor_trust_weight"] * mine(self.trust_nbr)
+                         + p["party_duty"] * mine(self.party)).astype(np.float32)
         return table
 
-    def common_utility(self) -> np.ndarray:
+    def common_utility(self, who: np.ndarray | None = None) -> np.ndarray:
         """The part of every rung's utility that does not depend on the rung (float32)."""
         p = self.p
-        out = p["trust_weight"] * self.trust_gov
-        out += p["efficacy_weight"] * self.efficacy
-        out += p["civic_weight"] * self.civic
-        out -= p["fatigue_weight"] * self.fatigue
-        out -= self.cost_shift
+
+        def mine(x: np.ndarray) -> np.ndarray:
+            return x if who is None else x[who]
+
+        out = p["trust_weight"] * mine(self.trust_gov)
+        out += p["efficacy_weight"] * mine(self.efficacy)
+        out += p["civic_weight"] * mine(self.civic)
+        out -= p["fatigue_weight"] * mine(self.fatigue)
+        out -= mine(self.cost_shift)
         return out.astype(np.float32)
 
-    def choice_probabilities(self, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """P(climb) and P(fall) of every household this week, from the utility table.
+    def choice_probabilities(self, flat: np.ndarray, who: np.ndarray | None = None,
+                             rate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """P(climb) and P(fall) of every household (or of `who`) this week.
 
         A household reconsiders with probability `adjustment_rate`; if it does, it picks
         fall, stay or climb by a multinomial logit over utilities (-U[L], 0, U[L + 1]).
         The rate multiplies every move alike, so it sets the speed of adjustment and leaves
         the stationary shares alone; and with rungs 2-3 priced out the rule reduces to
-        Brock and Durlauf's binary logit (tests/test_docking.py).
+        Brock and Durlauf's binary logit (tests/test_docking.py). `flat` is the raveled
+        table of `rung_utilities` for the same households; `rate` = 1 gives the logit's
+        own chances, given that the household reconsiders.
         """
-        n = self.n
-        at = self.level.astype(np.intp)
-        at *= n
-        at += self._cols  # flat index of (own rung, household)
+        level = self.level if who is None else self.level[who]
+        k = len(level)
+        at = level.astype(np.intp)
+        at *= k
+        at += self._cols[:k]  # flat index of (own rung, household)
         keep = flat.take(at)
-        at += n
+        at += k
         up = flat.take(at)
         down = -keep
         # A rung the household cannot afford this week (-inf: not enough hours) must be
@@ -236,7 +257,7 @@ class Population:
         np.exp(down, out=down)
         stay = np.exp(-top)
         total = up + down + stay
-        rate = np.float32(self.p["adjustment_rate"])
+        rate = np.float32(self.p["adjustment_rate"] if rate is None else rate)
         up *= rate / total
         down *= rate / total
         up[forced] = 0.0
@@ -246,21 +267,31 @@ class Population:
     def decide(self, rng: np.random.Generator) -> None:
         """Every household reconsiders its rung, all at the same time (synchronous).
 
-        One uniform draw per household picks climb (u < P_up), fall (P_up <= u < P_up +
-        P_down) or stay. Then the rung must be had: rung 3 needs a role and rung 2 a place
-        at an activity, offered this week by the institutions (model/offers.py); a
-        household that wants them and finds none stands one rung lower.
+        One uniform draw u per household: it reconsiders when u < rate (then v = u / rate
+        is again uniform), and picks climb (v < P_up), fall (P_up <= v < P_up + P_down) or
+        stay by the logit's chances; a household whose own rung is out of reach this week
+        falls whatever u. This is the rule of `choice_probabilities` (P = rate x the
+        logit's chance), with utilities computed only for the households that move: about
+        `adjustment_rate` of them. Then the rung must be had: rung 3 needs a role and rung
+        2 a place at an activity, offered this week by the institutions (model/offers.py);
+        a household that wants them and finds none stands one rung lower.
         """
         self.feel_concerns()
+        rate = self.p["adjustment_rate"]
         social = {r: self.scope_share_at_least(r) for r in RUNGS}
         free = self.free_hours()
-        flat = self.rung_utilities(social, free).reshape(-1)
-        up, down = self.choice_probabilities(flat)
         u = rng.random(self.n, dtype=np.float32)
-        climb = u < up
-        fall = (u >= up) & (u < up + down)
-        want = self.level + climb
-        want -= fall
+        own = self.hours_needed()[self.level.astype(np.intp)]
+        forced = (own > 0) & (free < own)  # as the -inf of rung_utilities
+        who = np.flatnonzero((u < np.float32(rate)) | forced)
+        flat = self.rung_utilities(social, free, who).reshape(-1)
+        up, down = self.choice_probabilities(flat, who, rate=1.0)
+        v = u[who]
+        if rate > 0:
+            v /= np.float32(rate)
+        want = self.level.copy()
+        want[who] += v < up
+        want[who] -= ((v >= up) & (v < up + down)) | forced[who]
         if self.p["decision_rule"] == "threshold":
             # Granovetter (1978), the docking rule: active next step exactly when the
             # active share one sees now reaches one's threshold; the logit rule only moves

@@ -69,7 +69,8 @@ def test_invariants_hold_anywhere(params, seed):
     assert pop.level.min() >= 0 and pop.level.max() <= 3
     for arr in (pop.trust_gov, pop.trust_nbr, pop.efficacy, pop.satisfaction, pop.civic):
         assert arr.min() >= 0 and arr.max() <= 1
-    table = pop._table[1:4]  # the float32 utilities of the last decision
+    social = {r: pop.scope_share_at_least(r) for r in (1, 2, 3)}
+    table = pop.rung_utilities(social, pop.free_hours())[1:4]  # float32 utilities
     assert not np.isnan(table).any() and not (table == np.inf).any()  # -inf: out of reach
 
 
