@@ -194,9 +194,12 @@ def ranks_within_groups(group: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal (sorted) group ids."""
     if len(group) == 0:
         return group
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    lengths = np.diff(np.r_[starts, len(group)])
-    return np.arange(len(group)) - np.repeat(starts, lengths)
+    n = len(group)
+    start = np.zeros(n, dtype=np.intp)  # at each run's first element, its own index
+    first = np.flatnonzero(group[1:] != group[:-1]) + 1
+    start[first] = first
+    np.maximum.accumulate(start, out=start)  # carried to the rest of the run
+    return np.arange(n) - start
 
 
 def integer_capacity(cap: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -307,9 +310,10 @@ class ServiceLoop:
             waiting = take[:0]
         else:
             created = book.created[take]  # oldest first (weeks: a narrow range)
-            low = created.min()
-            order = group_order(created - low, int(created.max() - low) + 1)
-            take, group = take[order], group[order]
+            if (created[1:] < created[:-1]).any():  # the book is kept in arrival order
+                low = created.min()
+                order = group_order(created - low, int(created.max() - low) + 1)
+                take, group = take[order], group[order]
             order = group_order(group, len(cap))
             take, group = take[order], group[order]
             ok = ranks_within_groups(group) < integer_capacity(cap, rng)[group]
