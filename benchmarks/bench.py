@@ -330,6 +330,15 @@ def check(name: str, value: float | None, target: float, higher_is_better: bool,
             "status": "PASS" if ok else "FAIL", "note": note}
 
 
+def both_references(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """One reference from the measurements before and after the sizes (their mean speed)."""
+    for r in (before, after):
+        if "error" in r:
+            return r
+    runs = [before["agent_steps_per_s"], after["agent_steps_per_s"]]
+    return {**after, "agent_steps_per_s": sum(runs) / 2, "agent_steps_per_s_runs": runs}
+
+
 def evaluate(sizes: dict[int, dict], schelling: dict, sweeps: dict | None) -> list[dict]:
     """The issue's targets, each PASS / FAIL / n/a (size not measured)."""
     ref = schelling.get("agent_steps_per_s")
@@ -401,7 +410,9 @@ def render(report: dict[str, Any]) -> str:
     else:
         lines.append(f"Schelling {s['size']}x{s['size']} density {s['density']}: {s['agents']} "
                      f"agents, {s['steps']} steps, {s['agent_steps_per_s']:,.0f} agent-steps/s "
-                     f"(start-up {s['startup_s']:.2f} s)")
+                     f"(mean of before and after: "
+                     f"{', '.join(f'{v:,.0f}' for v in s.get('agent_steps_per_s_runs', []))}; "
+                     f"start-up {s['startup_s']:.2f} s)")
     sw = report.get("sweeps")
     if sw:
         lines.append("")
@@ -489,11 +500,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     report: dict[str, Any] = {"command": " ".join([Path(sys.executable).name, *sys.argv]),
                               "machine": machine(), "sizes": []}
+    # The reference is measured before and after the sizes and averaged: on a shared VM its
+    # speed drifts (109k-194k agent-steps/s in one afternoon), and one short measurement at
+    # one moment moved the ratios more than the model's own changes did.
+    print("measuring Schelling (before) ...", file=sys.stderr, flush=True)
+    before = spawn("schelling", args)
     for size in sizes:
         print(f"measuring {size} x {size} ...", file=sys.stderr, flush=True)
         report["sizes"].append(spawn("size", args, size=size))
-    print("measuring Schelling ...", file=sys.stderr, flush=True)
-    report["schelling"] = spawn("schelling", args)
+    print("measuring Schelling (after) ...", file=sys.stderr, flush=True)
+    report["schelling"] = both_references(before, spawn("schelling", args))
     report["sweeps"] = None
     if args.sweeps:
         print("measuring sweeps ...", file=sys.stderr, flush=True)

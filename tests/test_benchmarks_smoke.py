@@ -41,6 +41,8 @@ def test_bench_tiny_run_writes_report(tmp_path: Path) -> None:
     ref = report["schelling"]
     assert ref["size"] == 100 and ref["density"] == 0.8 and ref["steps"] == 2
     assert ref["agents"] > 0 and ref["agent_steps_per_s"] > 0
+    before, after = ref["agent_steps_per_s_runs"]  # measured before and after the sizes
+    assert ref["agent_steps_per_s"] == (before + after) / 2
 
     statuses = {t["target"]: t["status"] for t in report["targets"]}
     assert len(statuses) == 5  # the four size targets (ratio x2, 1000 time, RSS, growth)
