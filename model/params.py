@@ -92,8 +92,9 @@ _SPECS: list[Param] = [
     _p("burn_in", int, 104, "weeks simulated before week 0 under the baseline institutions "
        "(every mechanism off), so that week 0 is a settled community, not a start-up",
        group="run", low=0, high=2000, unit="weeks",
-       source="rationale: the baseline's shares, trust and open issues level off within about "
-       "two years (docs/ODD.md 5)"),
+       source="rationale: the service loop (resolution, open issues) and the fast shares "
+       "settle within about two years; slow attitudes (trust, civic consciousness) keep "
+       "drifting for years, and a longer burn-in would cost start-up time (docs/ODD.md 5)"),
     # --- residents: attitudes and the decision rule --------------------------------------
     _p("decision_rule", str, "logit", "participation rule: 'logit' (the model's rule: ladder "
        "climbing with social influence, trust, efficacy, time and cost) or 'threshold' "
