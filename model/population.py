@@ -25,6 +25,11 @@ WEEKS_PER_YEAR = 52
 _BOUND = np.float32(60.0)
 
 
+def _rows(x: np.ndarray, who: np.ndarray | None) -> np.ndarray:
+    """Every household's value, or only those of `who` (in that order)."""
+    return x if who is None else x[who]
+
+
 class Population:
     """State of every household, one array per variable (index = household id)."""
 
@@ -184,16 +189,13 @@ class Population:
             table[0], table[LEVELS] = np.inf, -np.inf
             free = free[who]
 
-        def mine(x: np.ndarray) -> np.ndarray:
-            return x if who is None else x[who]
-
         base = self.common_utility(who)
         share = np.empty(k, dtype=np.float32)
         inv_free = np.divide(1.0, free, out=np.full(k, np.inf), where=free > 0)
         total = self.hours_needed()
         for r in RUNGS:
             row = table[r]
-            np.multiply(mine(social[r]), p["social_weight"], out=row, casting="same_kind")
+            np.multiply(_rows(social[r], who), p["social_weight"], out=row, casting="same_kind")
             row += base
             row -= np.float32(p[("cost_voice", "cost_guided", "cost_self")[r - 1]])
             need = self.rung_hours[r]
@@ -204,24 +206,20 @@ class Population:
             if total[r] > 0:
                 np.putmask(row, free < total[r], -np.inf)  # not enough hours this week
             if r == 1:  # voice is worth its time to those with something to raise
-                row += (p["concern_weight"] * mine(self.concern)).astype(np.float32)
+                row += (p["concern_weight"] * _rows(self.concern, who)).astype(np.float32)
                 # what rungs 2 and 3 add in common
-                base += (p["neighbor_trust_weight"] * mine(self.trust_nbr)
-                         + p["party_duty"] * mine(self.party)).astype(np.float32)
+                base += (p["neighbor_trust_weight"] * _rows(self.trust_nbr, who)
+                         + p["party_duty"] * _rows(self.party, who)).astype(np.float32)
         return table
 
     def common_utility(self, who: np.ndarray | None = None) -> np.ndarray:
         """The part of every rung's utility that does not depend on the rung (float32)."""
         p = self.p
-
-        def mine(x: np.ndarray) -> np.ndarray:
-            return x if who is None else x[who]
-
-        out = p["trust_weight"] * mine(self.trust_gov)
-        out += p["efficacy_weight"] * mine(self.efficacy)
-        out += p["civic_weight"] * mine(self.civic)
-        out -= p["fatigue_weight"] * mine(self.fatigue)
-        out -= mine(self.cost_shift)
+        out = p["trust_weight"] * _rows(self.trust_gov, who)
+        out += p["efficacy_weight"] * _rows(self.efficacy, who)
+        out += p["civic_weight"] * _rows(self.civic, who)
+        out -= p["fatigue_weight"] * _rows(self.fatigue, who)
+        out -= _rows(self.cost_shift, who)
         return out.astype(np.float32)
 
     def choice_probabilities(self, flat: np.ndarray, who: np.ndarray | None = None,

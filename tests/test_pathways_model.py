@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from experiments.crowding import crowding_effects, relieved
 from model import GovernanceModel
 from model.params import MECHANISMS
 from model.pathways import PATHWAYS
@@ -137,19 +138,7 @@ def test_explanation_matches_the_rule():
 
 
 CROWDING_SCENARIOS = sorted(n for n, s in SCENARIOS.items() if s.kind != "pathway")
-RELIEVED = {n for n in CROWDING_SCENARIOS
-            if GovernanceModel.from_scenario(n, **TINY).params["rc_deadministration"]}
-
-
-def crowding_effects(scenario: str) -> list[float]:
-    """Participation at burden 0.3 minus at 0.9, six paired seeds, mean of weeks 53-104."""
-    diffs = []
-    for seed in range(6):
-        light = frame(scenario, seed, 104, rc_admin_burden=0.3)
-        heavy = frame(scenario, seed, 104, rc_admin_burden=0.9)
-        diffs.append(light["participation_rate"].iloc[-52:].mean()
-                     - heavy["participation_rate"].iloc[-52:].mean())
-    return diffs
+RELIEVED = {n for n in CROWDING_SCENARIOS if relieved(n)}
 
 
 WEAK = {"heavy_paperwork": "the whole programme without de-administration: cheap voice and "
@@ -173,7 +162,7 @@ def test_crowding_out_where_the_committee_carries_its_burden(scenario: str):
     Model 2 as calibrated the effect there is small and not significant in five of them
     (docs/ODD.md section 9); the next test checks what the article says of them instead.
     """
-    diffs = crowding_effects(scenario)
+    diffs = crowding_effects(scenario)[:, 0]  # all participation (rung >= 1)
     res = stats.ttest_1samp(diffs, 0.0, alternative="greater")
     assert np.mean(diffs) > 0 and res.pvalue < 0.05, (scenario, diffs)
 
@@ -184,10 +173,10 @@ def test_deadministration_relieves_crowding_out():
     burden's effect on participation is smaller (paired over the same six seeds: the
     effect under only_rc_deadministration below that under administrative, one-sided
     paired t-test at 5%; fixed before looking)."""
-    base = np.array(crowding_effects("administrative"))
-    relieved = np.array(crowding_effects("only_rc_deadministration"))
-    res = stats.ttest_1samp(base - relieved, 0.0, alternative="greater")
-    assert (base - relieved).mean() > 0 and res.pvalue < 0.05, (base, relieved)
+    base = crowding_effects("administrative")[:, 0]
+    lifted = crowding_effects("only_rc_deadministration")[:, 0]
+    res = stats.ttest_1samp(base - lifted, 0.0, alternative="greater")
+    assert (base - lifted).mean() > 0 and res.pvalue < 0.05, (base, lifted)
 
 
 def test_every_mechanism_has_a_pathway():
