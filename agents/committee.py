@@ -3,7 +3,9 @@
 Summary of rule: the committee's staff time, less the administrative work pushed down to
 it, goes first to issues; whatever is left organises residents: activities with places
 (guided participation) and, with resident channels on, consultation councils whose seats
-are roles (self-governance). So a committee that drowns in paperwork organises nobody,
+are roles (self-governance); and a share of it goes door to door, inviting households to
+take part (publicity and mobilisation, C1a; being asked is what most participants were).
+So a committee that drowns in paperwork organises nobody,
 whatever the reason its time is short (crowding-out, A2b), and one with time to spare
 organises whatever the reason its time is free.
 """
@@ -37,6 +39,18 @@ SPECS: list[Param] = [
           "unused issue slot of staff time (an activity for twenty takes a few staff hours)",
           article="A2b, B3", group=_G, low=0, high=100, unit="places/slot",
           source=CALIBRATED),
+    param("rc_outreach_share", float, 0.3, "share of the committee's free staff time (after "
+          "issues and councils) spent visiting households rather than running activities",
+          article="A2b, C1", group=_G, low=0, high=1,
+          source="rationale: with rc_visits_per_slot, at the baseline's burden each household "
+                 "is visited about once a year, the common norm of annual home visits "
+                 "(入户走访全覆盖) in committees' work rules"),
+    param("rc_visits_per_slot", float, 2.0, "households visited (and invited to take part) "
+          "per issue slot of committee staff time", article="A2b, C1", group=_G, low=0,
+          high=100, unit="households/slot",
+          source="rationale: an issue slot is about 1.5 staff hours (18 community workers "
+                 "per 10,000 residents, about 1,000 residents per grid); a visit with the "
+                 "walk takes 40-60 minutes"),
     param("channel_voice_saving", float, 0.5, "share of the time and chance-cost of voicing "
           "saved by resident channels (hotline, app, chat groups)", article="B3", group=_G,
           low=0, high=1, source="rationale"),
@@ -59,6 +73,10 @@ class ResidentsCommittee(mesa.Agent):
         self.free_slots = 0.0  # issue slots of staff time unused this week
         self.places = 0.0  # places at activities offered this week
         self.council_seats = 0.0
+        self.visits = 0.0  # households visited this week
+        # Its own stream: opening or closing the visits leaves every other draw alone, so
+        # comparisons with and without them stay paired.
+        self._visit_rng = model.stream("committee visits")
 
     def staff_share(self) -> float:
         return 1.0 - self.model.params["grid_staff_share"] if self.model.grid_workers else 1.0
@@ -72,8 +90,10 @@ class ResidentsCommittee(mesa.Agent):
     def offer(self, now: int) -> None:
         """Staff time left after this week's issues organises residents (A2b, B3).
 
-        Councils first (under resident channels), then activities: per management grid,
-        places = free slots * rc_places_per_slot.
+        Councils first (under resident channels); of what is left, rc_outreach_share goes
+        to home visits (visits = slots * rc_visits_per_slot, spread evenly over the grids,
+        households picked at random) and the rest to activities: per management grid,
+        places = slots * rc_places_per_slot.
         """
         m, p = self.model, self.model.params
         c = m.community
@@ -88,9 +108,20 @@ class ResidentsCommittee(mesa.Agent):
             self.council_seats = run * p["council_seats_per_grid"] * c.n_grids
             m.population.offers.add_roles(
                 "council", c.grid_of, np.full(c.n_grids, self.council_seats / c.n_grids))
+        self.visit(free * p["rc_outreach_share"] * p["rc_visits_per_slot"])
+        free *= 1.0 - p["rc_outreach_share"]
         self.places = free * p["rc_places_per_slot"]
         m.population.offers.add_places("committee", c.grid_of,
                                        np.full(c.n_grids, self.places / c.n_grids))
+
+    def visit(self, visits: float) -> None:
+        """Each household is visited this week with chance visits / households (at most 1)."""
+        pop = self.model.population
+        self.visits = min(visits, float(pop.n))
+        chance = self.visits / pop.n
+        who = (np.flatnonzero(self._visit_rng.random(pop.n) < chance) if chance > 0
+               else np.zeros(0, dtype=np.intp))
+        pop.invite(who)
 
     def voice_saving(self) -> float:
         m = self.model

@@ -51,6 +51,8 @@ def rung_terms(m: GovernanceModel, i: int) -> list[tuple[str, list[float]]]:
         ("personal cost", same(-float(pop.cost_shift[i]))),
         ("something to raise", [p["concern_weight"] * float(pop.concern[i]), 0.0, 0.0]),
         ("cost of the rung", [-p[c] for c in _COST]),
+        ("invited to take part", [0.0, p["invitation_saving"] * p["cost_guided"]
+                                  * float(pop.invited[i]), 0.0]),
         ("share of free hours", time),
         ("trust in neighbours", [b * p["neighbor_trust_weight"] * float(pop.trust_nbr[i])
                                  for b in both]),
@@ -102,6 +104,7 @@ def explain_household(m: GovernanceModel, i: int) -> dict[str, Any]:
             "civic consciousness": float(pop.civic[i]),
             "fatigue": float(pop.fatigue[i]),
             "concern": float(pop.concern[i]),
+            "invited": float(pop.invited[i]),
             "own free hours a week": float(pop.hours[i]),
             "free hours this week": float(pop.free_hours()[i]),
             "Party member": float(pop.party[i]),

@@ -43,7 +43,7 @@ from model import (
 from model import measures as measures_mod
 from model.community import Community
 from model.explain import explain_household
-from model.params import MECHANISMS, validate
+from model.params import MECHANISMS, PARAMS, validate
 from model.population import Population
 from model.scenarios import scenario_params
 from model.services import (
@@ -117,8 +117,11 @@ class GovernanceModel(mesa.Model):
             actor.install(self)
         self.services = ServiceLoop(self, self.service_handlers)
         self.burn_in = p["burn_in"]
-        with _gc_paused():
-            self.run(self.burn_in)  # every mechanism off: the baseline institutions settle
+        with _gc_paused():  # every mechanism off: the baseline institutions settle
+            fast = max(0, self.burn_in - p["spinup_settle"])
+            with self._slow_rates_sped_up(p["spinup_speedup"]):
+                self.run(fast)
+            self.run(self.burn_in - fast)
         self._switches = {}
         for name in MECHANISMS:
             if not p[name]:
@@ -137,6 +140,26 @@ class GovernanceModel(mesa.Model):
         )
         self.current = measures_mod.compute(self)
         self.datacollector.collect(self)
+
+    @contextlib.contextmanager
+    def _slow_rates_sped_up(self, factor: float) -> Iterator[None]:
+        """Accelerated spin-up: every slow rate (schema `slow=True`) times `factor`.
+
+        Trust, efficacy, satisfaction and civic consciousness take years to settle; speeding
+        up all of them and turnover alike leaves the balance they settle at nearly where it
+        is (each is a pull toward targets set by the fast state, against replacement by
+        newcomers), while the fast state (ladder, issues, fatigue) runs at its own pace.
+        Rates are capped at their schema maximum, and restored when the block ends.
+        """
+        p = self.params
+        saved = {s.name: p[s.name] for s in PARAMS.values() if s.slow}
+        try:
+            for s in PARAMS.values():
+                if s.slow:
+                    p[s.name] = min(p[s.name] * factor, s.high)
+            yield
+        finally:
+            p.update(saved)
 
     @classmethod
     def from_scenario(cls, name: str, rng: Any = None, **overrides: Any) -> GovernanceModel:

@@ -93,8 +93,22 @@ _SPECS: list[Param] = [
        "(every mechanism off), so that week 0 is a settled community, not a start-up",
        group="run", low=0, high=2000, unit="weeks",
        source="rationale: the service loop (resolution, open issues) and the fast shares "
-       "settle within about two years; slow attitudes (trust, civic consciousness) keep "
-       "drifting for years, and a longer burn-in would cost start-up time (docs/ODD.md 5)"),
+       "settle within about two years; slow attitudes settle too thanks to the spin-up "
+       "(spinup_speedup), where a plain longer burn-in would cost start-up time "
+       "(docs/ODD.md 5)"),
+    _p("spinup_speedup", float, 4.0, "factor by which the burn-in's first weeks (all but the "
+       "last spinup_settle) speed up the slow rates (those marked slow: attitudes' learning "
+       "and fading, trust's gains and losses, turnover), so that slow attitudes reach the "
+       "baseline's steady state by week 0 (1 = no speed-up)", group="run", low=1, high=20,
+       source="rationale: accelerated spin-up of slow pools, as in land-surface models "
+              "(Thornton and Rosenbloom 2005); speeding up every slow rate alike keeps the "
+              "balance they settle at; 4 x 78 weeks covers the ~6 years the slow state "
+              "needs (docs/ODD.md 5)"),
+    _p("spinup_settle", int, 26, "last weeks of the burn-in run at the normal rates, so that "
+       "week 0 follows the model's own dynamics", group="run", low=0, high=2000,
+       unit="weeks",
+       source="rationale: the ladder and the service loop settle within half a year; a "
+              "burn-in no longer than this runs wholly at the normal rates"),
     # --- residents: attitudes and the decision rule --------------------------------------
     _p("decision_rule", str, "logit", "participation rule: 'logit' (the model's rule: ladder "
        "climbing with social influence, trust, efficacy, time and cost) or 'threshold' "
@@ -172,33 +186,46 @@ _SPECS: list[Param] = [
     _p("cost_sd", float, 1.0, "sd of a household's persistent extra cost of taking part "
        "(health, habits), drawn when it moves in", group="residents", low=0, high=5,
        source="rationale: heterogeneity (McFadden 1974)"),
+    _p("invitation_saving", float, 0.5, "share of guided participation's cost (cost_guided) "
+       "that a fresh personal invitation saves: knowing what is on, when and where, and "
+       "that someone expects one", article="A2b, C1", group="residents", low=0, high=1,
+       source="rationale: being asked is among the strongest predictors of taking part "
+              "(Verba, Schlozman and Brady 1995, ch. 5; Rosenstone and Hansen 1993); half "
+              "the cost, so an invitation matters but does not decide"),
+    _p("invitation_fade", float, 0.1, "share of an invitation's effect forgotten per week",
+       group="residents", low=0, high=1, unit="1/week",
+       source="rationale: an invitation to this season's activities is half forgotten in "
+              "about seven weeks"),
     _p("civic_learning", float, 0.003, "civic consciousness gained per week at rung r: "
        "(1 - (1 - civic_learning)^r) * (1 - civic)", article="C4", group="residents", low=0,
-       high=1, unit="1/week", source="rationale: a few years of taking part to learn"),
+       high=1, unit="1/week", source="rationale: a few years of taking part to learn", slow=True),
     _p("civic_fade", float, 0.003, "share of civic consciousness lost per week unless "
        "practice renews it (participants settle near gain / (gain + fade), non-participants "
        "forget)", article="C4", group="residents", low=0,
-       high=1, unit="1/week", source="rationale: skills unused for years fade"),
+       high=1, unit="1/week", source="rationale: skills unused for years fade", slow=True),
     _p("neighbour_trust_rate", float, 0.01, "trust in neighbours gained per week by taking part "
        "(rung >= 2), times the share of the building taking part: rate * share * (1 - t)",
        article="A3, C4", group="residents", low=0, high=1, unit="1/week",
-       source="Putnam 1993; Ostrom 1998 (trust from repeated cooperation); size free"),
+       source="Putnam 1993; Ostrom 1998 (trust from repeated cooperation); size free",
+       slow=True),
     _p("trust_gain", float, 0.03, "trust gained per answered issue: gain * (1 - trust)",
-       article="C4", group="residents", low=0, high=1, source="Slovic 1993 (gain < loss)"),
+       article="C4", group="residents", low=0, high=1, source="Slovic 1993 (gain < loss)",
+       slow=True),
     _p("trust_loss", float, 0.12, "trust lost per known failure: loss * trust (lost fast)",
-       article="C4", group="residents", low=0, high=1, source="Slovic 1993 (gain < loss)"),
+       article="C4", group="residents", low=0, high=1, source="Slovic 1993 (gain < loss)",
+       slow=True),
     _p("word_of_mouth", float, 0.003, "per-week pull of trust in government toward the "
        "grid's record of answered known issues, times (1 + rung); downward pulls are faster "
        "by trust_loss / trust_gain", article="C4", group="residents", low=0, high=0.2,
-       source="Bandura 1997 (vicarious experience); size free"),
+       source="Bandura 1997 (vicarious experience); size free", slow=True),
     _p("record_memory", float, 0.1, "weight of one week's closed issues in a grid's running "
        "record of answered issues", group="residents", low=0, high=1,
        source="rationale: a record of the last few months"),
     _p("efficacy_rate", float, 0.1, "efficacy moved per voiced issue answered or not "
        "(symmetric: both are equally informative)", group="residents", low=0, high=1,
-       source="rationale"),
+       source="rationale", slow=True),
     _p("satisfaction_rate", float, 0.15, "weight of one issue's outcome in satisfaction",
-       group="residents", low=0, high=1, source="rationale"),
+       group="residents", low=0, high=1, source="rationale", slow=True),
     _p("waiting_dissatisfaction", float, 0.2, "weekly satisfaction loss of a household with "
        "an issue nobody knows of, relative to satisfaction_rate", group="residents", low=0,
        high=1, source="rationale: waiting hurts less than a failure"),

@@ -45,6 +45,9 @@ class Population:
         self.fatigue = np.zeros(n)
         # Something to raise: 1 while an own issue is open, fading once all are closed.
         self.concern = np.zeros(n)
+        # A recent personal invitation to organised activity (a committee visit): 1 in the
+        # week of the visit, fading week by week.
+        self.invited = np.zeros(n)
         self.hours = np.zeros(n)  # weekly hours the household can give to community life
         self.situation = np.zeros(n, dtype=np.int8)  # WORKING, RETIRED or CARING
         self.cost_shift = np.zeros(n)
@@ -111,6 +114,7 @@ class Population:
         self.civic[who] = around(p["initial_civic"])
         self.fatigue[who] = 0.0
         self.concern[who] = 0.0
+        self.invited[who] = 0.0
         self.tenure[who] = 0
         active = rng.random(k) < p["initial_participation"]
         self.level[who] = active.astype(np.int8)
@@ -167,7 +171,8 @@ class Population:
         Random-utility choice with social interactions (McFadden 1974; Brock and Durlauf
         2001): the pull of the influence scope already on the rung, trust, efficacy and
         civic consciousness, and on rung 1 a live concern (something of one's own to
-        raise), against the rung's own cost, the share of the household's free
+        raise), against the rung's own cost (on rung 2 less what a recent invitation saves:
+        knowing what is on, and someone expecting one), the share of the household's free
         hours it adds to the rung below, and fatigue. Rungs 2 and 3 also need trust in
         neighbours (one acts with them), and a Party member's sense of duty counts there (a
         trait, in every scenario). A rung whose hours (with those of the rungs below)
@@ -205,6 +210,9 @@ class Population:
                 row -= share
             if total[r] > 0:
                 np.putmask(row, free < total[r], -np.inf)  # not enough hours this week
+            if r == 2 and p["invitation_saving"] > 0:  # an invitation is information
+                row += (p["invitation_saving"] * p["cost_guided"]
+                        * _rows(self.invited, who)).astype(np.float32)
             if r == 1:  # voice is worth its time to those with something to raise
                 row += (p["concern_weight"] * _rows(self.concern, who)).astype(np.float32)
                 # what rungs 2 and 3 add in common
@@ -306,6 +314,17 @@ class Population:
         from how many have issues, not only from what voicing costs."""
         self.concern *= 1.0 - self.p["concern_fade"]
         self.concern[self.open_issues > 0] = 1.0
+
+    def invite(self, who: np.ndarray) -> None:
+        """This week's visits: the visited are invited afresh, earlier invitations fade.
+
+        Being asked is among the strongest predictors of taking part (Verba, Schlozman and
+        Brady 1995; Rosenstone and Hansen 1993): an invitation tells one what is on, when
+        and where, and that someone expects one. It saves part of the cost of guided
+        participation (rung 2), and is forgotten at `invitation_fade` a week.
+        """
+        self.invited *= 1.0 - self.p["invitation_fade"]
+        self.invited[who] = 1.0
 
     def take_up(self, want: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Rungs as they can be had: roles for rung 3, then places for rung 2."""

@@ -27,6 +27,8 @@ class Param:
     main: bool = False  # shown as a slider / switch in the teaching demo
     source: str = ""  # where the default comes from: a citation, or the rationale
     at_most: str | None = None  # another parameter this one may not exceed (a range's ends)
+    # A rate of a slow process (attitudes, turnover) that the burn-in's spin-up speeds up.
+    slow: bool = False
 
     def allowed(self) -> str:
         """Human wording of the allowed values, used in every error message."""
