@@ -42,9 +42,10 @@ SPECS: list[Param] = [
     param("rc_outreach_share", float, 0.3, "share of the committee's free staff time (after "
           "issues and councils) spent visiting households rather than running activities",
           article="A2b, C1", group=_G, low=0, high=1,
-          source="rationale: with rc_visits_per_slot, at the baseline's burden each household "
-                 "is visited about once a year, the common norm of annual home visits "
-                 "(入户走访全覆盖) in committees' work rules"),
+          source="rationale: with rc_visits_per_slot, at the baseline's burden about two "
+                 "households in three are visited a year (0.67 at 60 x 60), near the common "
+                 "norm of annual home visits to every household (入户走访全覆盖) in "
+                 "committees' work rules"),
     param("rc_visits_per_slot", float, 2.0, "households visited (and invited to take part) "
           "per issue slot of committee staff time", article="A2b, C1", group=_G, low=0,
           high=100, unit="households/slot",

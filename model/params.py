@@ -98,7 +98,7 @@ _SPECS: list[Param] = [
        "(docs/ODD.md 5)"),
     _p("spinup_speedup", float, 4.0, "factor by which the burn-in's first weeks (all but the "
        "last spinup_settle) speed up the slow rates (those marked slow: attitudes' learning "
-       "and fading, trust's gains and losses, turnover), so that slow attitudes reach the "
+       "and fading, trust's gains and losses; not turnover), so that slow attitudes reach the "
        "baseline's steady state by week 0 (1 = no speed-up)", group="run", low=1, high=20,
        source="rationale: accelerated spin-up of slow pools, as in land-surface models "
               "(Thornton and Rosenbloom 2005); speeding up every slow rate alike keeps the "
