@@ -9,6 +9,7 @@ it is array work: the only Python loop is over the seven stages.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,6 +40,18 @@ def member_table(members: tuple[int, ...], size: int) -> np.ndarray:
     return table
 
 
+def draw_kinds(weights: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """`rng.choice(len(weights), count, p=weights)` without its per-call checks of `p`.
+
+    The same draws and the same result as numpy's `Generator.choice` with replacement: one
+    uniform per item against the normalised cumulative weights (checked bit for bit in
+    tests/test_services_fast.py). `weights` must be valid (kind_weights' are).
+    """
+    cdf = weights.cumsum()
+    cdf /= cdf[-1]
+    return cdf.searchsorted(rng.random(count), side="right")
+
+
 def kind_weights(p: dict) -> np.ndarray:
     """Shares of the household issue kinds (schema: kind_share_*), normalised to sum 1."""
     w = np.array([p["kind_share_public"], p["kind_share_affairs"], p["kind_share_building"],
@@ -50,6 +63,8 @@ def kind_weights(p: dict) -> np.ndarray:
 IS_DISPUTE = member_table(DISPUTES, len(KINDS))
 IS_NEIGHBOURS_MATTER = member_table((BUILDING_MATTER, NEIGHBOUR_DISPUTE), len(KINDS))
 IS_NEIGHBOURLY = member_table(NEIGHBOURLY, len(STAGES))
+
+_RESOLVED_BY = tuple(f"resolved_by_{name}" for name in STAGES)  # tally keys, by stage
 
 _FIELDS = {
     "household": np.int64, "kind": np.int8, "created": np.int64, "complexity": np.float64,
@@ -215,6 +230,7 @@ class ServiceLoop:
         self.model = model
         self.book = model.issues
         self.handlers = handlers
+        self._live: np.ndarray | None = None  # set during the stage loop (see step)
         assert [h.stage for h in handlers] == list(range(len(STAGES)))
 
     # --- the step -------------------------------------------------------------------------
@@ -222,8 +238,16 @@ class ServiceLoop:
         m, rng = self.model, self.model.rng
         self.arise(now, rng)
         self.detect(now, rng)
+        book = self.book
+        # Issues a stage may take now (known, ready, not done, open), whatever their stage.
+        # Within the loop an issue only ever leaves this set (bounced, done, lost, or handed
+        # up with a delay), never enters it, so the stages keep it up to date themselves
+        # instead of recomputing four comparisons over the book per stage.
+        self._live = (book.known & (book.ready <= now) & (book.done_at < 0)
+                      & ~book.closed)
         for handler in self.handlers:
             self.process(handler, now, rng)
+        self._live = None
         self.finish(now)
         self.abandon(now)
         book = self.book
@@ -238,7 +262,7 @@ class ServiceLoop:
         pop = m.population
         count = rng.poisson(p["issue_rate"] * pop.n)
         household = rng.integers(0, pop.n, count)
-        kind = rng.choice(HOUSEHOLD_KINDS, count, p=kind_weights(p))
+        kind = draw_kinds(kind_weights(p), count, rng)  # = rng.choice(4, count, p=...)
         extra = [fn(now, rng) for fn in m.issue_sources]  # e.g. enterprise disputes
         for hh, kd in extra:
             household, kind = np.concatenate([household, hh]), np.concatenate([kind, kd])
@@ -291,8 +315,8 @@ class ServiceLoop:
         """One stage: pass on what it does not take, accept by capacity, resolve or escalate."""
         m, book, p = self.model, self.book, self.model.params
         s = handler.stage
-        idx = np.flatnonzero(book.known & (book.stage == s) & (book.ready <= now)
-                             & (book.done_at < 0) & ~book.closed)
+        live = self._live
+        idx = np.flatnonzero(live & (book.stage == s))
         if len(idx) == 0:
             handler.used = np.zeros(0)
             return
@@ -314,15 +338,20 @@ class ServiceLoop:
                 low = created.min()
                 order = group_order(created - low, int(created.max() - low) + 1)
                 take, group = take[order], group[order]
-            order = group_order(group, len(cap))
-            take, group = take[order], group[order]
-            ok = ranks_within_groups(group) < integer_capacity(cap, rng)[group]
+            whole = integer_capacity(cap, rng)
+            if len(cap) == 1:  # one queue (central offices, the platform): no sort needed
+                ok = np.arange(len(take)) < whole[0]
+            else:
+                order = group_order(group, len(cap))
+                take, group = take[order], group[order]
+                ok = ranks_within_groups(group) < whole[group]
             accepted, g_acc, waiting = take[ok], group[ok], take[~ok]
             handler.used = np.bincount(g_acc, minlength=len(cap)).astype(np.float64)
         if handler.misroutable:
             bounced = rng.random(len(accepted)) < m.government.misroute_probability()
             b = accepted[bounced]
             book.ready[b] = now + 1
+            live[b] = False
             bounce = m.government.escalation_cost()
             book.cost[b] += bounce
             m.tally["public_cost"] += len(b) * bounce
@@ -334,6 +363,7 @@ class ServiceLoop:
         can = book.complexity[accepted] <= competence
         done, g_done = accepted[can], g_acc[can]
         book.done_at[done] = now + handler.handling_delay()
+        live[done] = False
         book.handler[done] = s
         unit = handler.cost()
         book.cost[done] += unit
@@ -355,6 +385,11 @@ class ServiceLoop:
         self.close_unresolved(idx[lost], now, lost=True)
         go = idx[~lost]
         delay = m.government.escalation_delay()
+        live = self._live
+        if live is not None:  # within the stage loop: lost ones are closed, delayed ones wait
+            live[idx[lost]] = False
+            if delay > 0:
+                live[go] = False
         book.stage[go] = stage + 1
         book.ready[go] = now + delay
         book.arrived[go] = now + delay
@@ -374,8 +409,8 @@ class ServiceLoop:
         handler = book.handler[done]
         counts = np.bincount(handler, minlength=len(STAGES))
         t = m.tally
-        for s, name in enumerate(STAGES):
-            t[f"resolved_by_{name}"] += int(counts[s])
+        for key, c in zip(_RESOLVED_BY, counts.tolist(), strict=True):
+            t[key] += c
         t["issues_resolved"] += len(done)
         t["resolution_time_sum"] += float((now - book.created[done]).sum())
         kind = book.kind[done]
@@ -449,7 +484,7 @@ class Outcomes:
         place = np.empty(population.n, dtype=np.intp)
         place[households] = np.arange(len(households))
         where = place[every]
-        bounds = np.cumsum([0] + [len(c) for c in chunks])
+        bounds = [0, *itertools.accumulate(len(c) for c in chunks)]
         counts = {k: np.bincount(where[bounds[i]:bounds[i + 1]], minlength=len(households))
                   for i, k in enumerate(keys)}
         population.apply_outcomes(households, counts)

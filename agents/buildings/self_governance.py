@@ -133,11 +133,13 @@ class BuildingSelfGovernance:
         p = self.model.params
         return min(p["building_committee_min"], p["building_committee_size"])
 
-    def eligible(self) -> np.ndarray:
-        """Buildings without a committee where one could be elected now."""
+    def eligible(self, on: np.ndarray | None = None) -> np.ndarray:
+        """Buildings without a committee where one could be elected now (`on`: this step's
+        households_on_rungs, if the caller has it)."""
         m, p = self.model, self.model.params
         c = m.community
-        on = self.households_on_rungs()
+        if on is None:
+            on = self.households_on_rungs()
         willing = on[:, 2] + on[:, 3]
         share = willing / c.building_size
         ok = (share >= p["building_willing_share_unled"]) & (on[:, 3] > 0)
@@ -153,7 +155,8 @@ class BuildingSelfGovernance:
     def form(self, now: int) -> None:
         """Eligible buildings hold their founding election with a per-step chance."""
         m, p = self.model, self.model.params
-        eligible = np.flatnonzero(self.eligible())
+        on = self.households_on_rungs()  # rungs do not change while committees form
+        eligible = np.flatnonzero(self.eligible(on))
         if len(eligible) == 0:
             return
         go = eligible[m.rng.random(len(eligible)) < p["building_formation_rate"]]
@@ -163,11 +166,12 @@ class BuildingSelfGovernance:
         seats[go] = p["building_committee_size"]
         self._elect(seats)
         go = go[self.seats_filled()[go] >= self.minimum()]  # too few candidates: no committee
-        self.members = self.members[self.active[self.model.community.building_of[self.members]]
-                                    | np.isin(self.model.community.building_of[self.members], go)]
+        keeps = self.active.copy()  # buildings whose members stay: active ones and `go`
+        keeps[go] = True  # (a look-up table, not np.isin: no sort)
+        self.members = self.members[keeps[self.model.community.building_of[self.members]]]
         if len(go) == 0:
             return
-        self.covenant[go] = self._signed()[go]
+        self.covenant[go] = self._signed(on)[go]
         self.active[go] = True
         for b in go.tolist():
             self.committees[b] = BuildingCommittee(m, self, b, now)
@@ -183,9 +187,10 @@ class BuildingSelfGovernance:
         if vacant.any():
             self._elect(np.maximum(vacant, 0))
 
-    def _signed(self) -> np.ndarray:
+    def _signed(self, on: np.ndarray | None = None) -> np.ndarray:
         """Share of each building's households that take part at all: they sign the covenant."""
-        on = self.households_on_rungs()
+        if on is None:
+            on = self.households_on_rungs()
         return (on[:, 1] + on[:, 2] + on[:, 3]) / self.model.community.building_size
 
     def households_on_rungs(self) -> np.ndarray:

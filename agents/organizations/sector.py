@@ -200,10 +200,18 @@ class OrgSector:
             org.row = row
 
     # --- money ------------------------------------------------------------------------
-    def pay(self, rows: np.ndarray | int, amount: np.ndarray | float, source: str) -> None:
-        """Money into organisations; public sources are counted as government spending."""
+    def pay(self, rows: np.ndarray | int, amount: np.ndarray | float, source: str,
+            distinct: bool = False) -> None:
+        """Money into organisations; public sources are counted as government spending.
+
+        `distinct`: the caller knows no row repeats, so a plain indexed add does what
+        np.add.at does (one addition per row) without its per-call overhead.
+        """
         amounts = np.broadcast_to(np.asarray(amount, dtype=np.float64), np.shape(rows))
-        np.add.at(self.table["funds"], rows, amounts)
+        if distinct:
+            self.table["funds"][rows] += amounts
+        else:
+            np.add.at(self.table["funds"], rows, amounts)
         total = float(amounts.sum())
         self.ledger.credit(source, total)
         if source in PUBLIC_SOURCES:
@@ -223,8 +231,9 @@ class OrgSector:
         self.charge(p["org_unit_cost"] * count, "handling")
         contracted = t["contracted"]
         rows = np.arange(len(self))
-        self.pay(rows[~contracted], p["org_fee"] * count[~contracted], "fees")
-        self.pay(rows[contracted], t["price"][contracted] * count[contracted], "procurement")
+        self.pay(rows[~contracted], p["org_fee"] * count[~contracted], "fees", distinct=True)
+        self.pay(rows[contracted], t["price"][contracted] * count[contracted], "procurement",
+                 distinct=True)
 
     # --- reach ------------------------------------------------------------------------
     def owner_of(self, kind: np.ndarray, household: np.ndarray) -> np.ndarray:
@@ -499,7 +508,7 @@ class OrgSector:
         exits = 0
         if n:
             rows = np.arange(n)
-            self.pay(rows, p["org_grant"], "grant")
+            self.pay(rows, p["org_grant"], "grant", distinct=True)
             running = np.full(n, p["org_fixed_cost"])
             if m.mechanisms["org_coordination"]:
                 running *= 1.0 - p["org_shared_saving"]
@@ -507,7 +516,7 @@ class OrgSector:
             self.charge(running, "running")
             contracted = rows[t["contracted"]]
             retainer = p["org_fixed_cost"] * p["org_contract_boost"]
-            self.pay(contracted, retainer, "procurement")  # staff for the contracted work
+            self.pay(contracted, retainer, "procurement", distinct=True)  # contracted staff
             extra = np.zeros(n)
             extra[contracted] = retainer
             self.charge(extra, "contract_staff")
