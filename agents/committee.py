@@ -22,7 +22,7 @@ from model.services import RC, CentralHandler
 _G = "committee"
 
 SPECS: list[Param] = [
-    param("staff_capacity", float, 45.8, "issues the committee's staff could handle per "
+    param("staff_capacity", float, 46.2, "issues the committee's staff could handle per "
           "management grid per week with no administrative burden", article="A2",
           group=_G, low=0, high=1000, unit="issues/grid/week",
           source=CALIBRATED),
@@ -35,7 +35,7 @@ SPECS: list[Param] = [
     param("grid_staff_share", float, 0.7, "share of the committee's staff who become grid "
           "workers under grid management (total staff is the same with or without grids)",
           article="A2c", group=_G, low=0, high=1, source="rationale"),
-    param("rc_places_per_slot", float, 12.7, "places at activities the committee offers per "
+    param("rc_places_per_slot", float, 11.3, "places at activities the committee offers per "
           "unused issue slot of staff time (an activity for twenty takes a few staff hours)",
           article="A2b, B3", group=_G, low=0, high=100, unit="places/slot",
           source=CALIBRATED),

@@ -34,7 +34,7 @@ SPECS: list[Param] = [
     param("org_capacity", float, 2.0, "issues per step an organisation of quality 1 can take",
           article="B2", group=_G, low=0, high=100, unit="issues/step",
           source="rationale: a small team settles a couple of cases a week"),
-    param("org_places", float, 35.2, "places at activities a quality-1 organisation holds per "
+    param("org_places", float, 17.6, "places at activities a quality-1 organisation holds per "
           "week for households within reach", article="B2, B3", group=_G, low=0, high=1000,
           unit="places", source=CALIBRATED),
     param("org_roles", float, 3.0, "volunteer roles (self-governance) a quality-1 organisation "
