@@ -47,9 +47,8 @@ def test_info_platform_makes_voice_cheaper_and_routing_faster():
 
 def test_deadministration_frees_the_committee_and_raises_participation():
     """A2b's pathway, where the committee is short of time: at burden 0.9 its free staff
-    time limits the places it offers. At the calibrated staff (45.8) that happens only at
-    heavy burdens; at 0.7 and below places are in surplus and de-administration changes
-    little (docs/ODD.md section 9: crowding-out needs scarcity)."""
+    time limits the places it offers and the households it visits, so freeing it shows
+    clearly. At the default burden the effect is smaller (docs/ODD.md section 9)."""
     heavy = {"rc_admin_burden": 0.9}
     for column in ("resolved_by_rc", "share_guided", "participation_rate"):
         off = mean_over_seeds(column, **heavy)

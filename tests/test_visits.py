@@ -1,7 +1,7 @@
 """The committee's home visits: free staff time goes door to door and invites households.
 
 This is the pathway by which an administrative burden crowds out participation even where
-places at activities are in surplus (docs/ODD.md 7.3, claim A2b): paperwork takes the time
+places at activities are in surplus (docs/ODD.md 7.8, claim A2b): paperwork takes the time
 the visits would have had. Nothing here is a bonus of a switch: the visits follow the
 committee's free time, whatever the reason it is free.
 """
