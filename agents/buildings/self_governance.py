@@ -112,9 +112,11 @@ class BuildingSelfGovernance:
             self.by_elections()
 
     def moved_out(self, households: np.ndarray) -> None:
-        """Members who move away leave their seat (the committee may then dissolve)."""
+        """Members who move away leave their seat; a committee left under its minimum
+        dissolves at once (not a week later: it cannot meet)."""
         if len(self.members):
             self.members = np.setdiff1d(self.members, households, assume_unique=True)
+            self.dissolve_short()
 
     def fade(self) -> None:
         """Members who stopped taking part (below rung 2) leave; a committee under its
@@ -123,6 +125,10 @@ class BuildingSelfGovernance:
             return
         level = self.model.population.level
         self.members = self.members[level[self.members] >= 2]
+        self.dissolve_short()
+
+    def dissolve_short(self) -> None:
+        """Committees with fewer members than their minimum dissolve."""
         gone = np.flatnonzero(self.active & (self.seats_filled() < self.minimum()))
         for b in gone.tolist():
             self.committees[b].remove()
