@@ -42,34 +42,20 @@ def _outcomes(scenario: str, seed: int, burden: float) -> tuple[float, float]:
             float((df["share_guided"] + df["share_self_governing"]).mean()))
 
 
-def seeds_for(scenario: str) -> int:
-    """Paired seeds of the contrast in this scenario (more where the burden is lifted)."""
-    return RELIEVED_SEEDS if relieved(scenario) else SEEDS
+def seeds_for(scenario: str) -> range:
+    """The scenario's paired seeds: the confirmatory sample where the pre-set test missed,
+    else 0..n-1 (more where the burden is lifted)."""
+    if scenario in CONFIRM:
+        return range(CONFIRM_FIRST_SEED, CONFIRM_FIRST_SEED + CONFIRM[scenario])
+    return range(RELIEVED_SEEDS if relieved(scenario) else SEEDS)
 
 
-def crowding_effects(scenario: str, seeds: int | None = None, first: int = 0) -> np.ndarray:
+def crowding_effects(scenario: str, seeds: int | None = None) -> np.ndarray:
     """Light minus heavy burden per seed: column 0 all participation (rung >= 1), column 1
-    organised participation (rung >= 2). Seeds first..first+n-1, n = `seeds` or
-    `seeds_for`."""
-    n = seeds_for(scenario) if seeds is None else seeds
+    organised participation (rung >= 2). Seeds 0..seeds-1, or `seeds_for` the scenario."""
+    sample = seeds_for(scenario) if seeds is None else range(seeds)
     return np.array([np.subtract(_outcomes(scenario, seed, LIGHT),
-                                 _outcomes(scenario, seed, HEAVY))
-                     for seed in range(first, first + n)])
-
-
-def confirm_effects(scenario: str, workers: int = 1) -> np.ndarray:
-    """The confirmatory sample of `CONFIRM` for this scenario (fresh seeds from
-    CONFIRM_FIRST_SEED), in `workers` processes; same columns as `crowding_effects`."""
-    n = CONFIRM[scenario]
-    if workers <= 1:
-        return crowding_effects(scenario, n, CONFIRM_FIRST_SEED)
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = np.array_split(np.arange(CONFIRM_FIRST_SEED, CONFIRM_FIRST_SEED + n), workers)
-    with ProcessPoolExecutor(workers) as ex:
-        parts = ex.map(crowding_effects, [scenario] * len(chunks),
-                       [len(c) for c in chunks], [int(c[0]) for c in chunks])
-        return np.concatenate(list(parts))
+                                 _outcomes(scenario, seed, HEAVY)) for seed in sample])
 
 
 def relieved(scenario: str) -> bool:

@@ -32,7 +32,6 @@ from experiments.crowding import (  # noqa: E402
     SEEDS,
     STEPS,
     WINDOW,
-    confirm_effects,
     crowding_effects,
     relieved,
 )
@@ -42,8 +41,7 @@ BEGIN, END = "<!-- CROWDING:BEGIN -->", "<!-- CROWDING:END -->"
 
 
 def _effects(scenario: str) -> tuple[str, bool, np.ndarray]:
-    d = confirm_effects(scenario) if scenario in CONFIRM else crowding_effects(scenario)
-    return scenario, relieved(scenario), d
+    return scenario, relieved(scenario), crowding_effects(scenario)
 
 
 def _cell(d: np.ndarray) -> str:
