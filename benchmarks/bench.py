@@ -167,10 +167,10 @@ def executor(kind: str, workers: int) -> Iterator[Any]:
     """The experiments layer's executor when it exists, else the same thing built here.
 
     Measuring the project's own executors is the point; the fallback (stdlib process pool,
-    Dask LocalCluster on 127.0.0.1) only stands in while `experiments.executors` is missing.
+    Dask LocalCluster on 127.0.0.1) only stands in while `experiments.running.executors` is missing.
     """
     try:
-        from experiments.executors import make_executor
+        from experiments.running.executors import make_executor
     except ImportError:
         make_executor = None
     if make_executor is not None:
@@ -249,10 +249,10 @@ def _dask_overheads(ex: Any, noops: int) -> dict[str, float]:
 def _executors_source() -> str:
     """Which executors were measured: the project's own, or the stand-ins."""
     try:
-        import experiments.executors  # noqa: F401
+        import experiments.running.executors  # noqa: F401
     except ImportError:
         return "concurrent.futures.ProcessPoolExecutor + distributed.LocalCluster (fallback)"
-    return "experiments.executors.make_executor"
+    return "experiments.running.executors.make_executor"
 
 
 def child_profile(size: int, steps: int, startup_size: int, out_dir: Path) -> dict[str, Any]:

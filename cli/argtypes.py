@@ -36,7 +36,7 @@ seed_int = int_at_least(0, 2**63 - 1)
 
 def executor_options(p: argparse.ArgumentParser, fresh: bool = True) -> None:
     """--executor, --workers, --scheduler (and --fresh): where many runs execute."""
-    from experiments.executors import EXECUTORS
+    from experiments.running.executors import EXECUTORS
 
     p.add_argument("--executor", choices=EXECUTORS, default="processes",
                    help="where runs execute (default processes)")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from cli.argtypes import positive_int
-from experiments.executors import EXECUTORS
+from experiments.running.executors import EXECUTORS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +36,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     out = args.out or cfg.output_dir()
     m = engine.calibrate(cfg, out, executor=executor, workers=args.workers,
                          scheduler=args.scheduler, fresh=args.fresh)
-    flagged = [r["name"] for r in m["parameters"] if not r["identified"]]
+    flagged = [r["name"] for r in m["parameters"] if r["identified"] is False]
     print(f"\ncalibration {m['calibration_id']}: {len(m['generations'])} generations, "
           f"{m['generations'][-1]['total_simulations']} simulations")
     for r in m["parameters"]:
@@ -43,5 +44,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
               f"{r['ci'][0]:.4g} - {r['ci'][1]:.4g}")
     if flagged:
         print(f"not identified by the targets: {', '.join(flagged)}")
+    for w in m.get("warnings", []):
+        print(f"warning: {w}", file=sys.stderr)
     print(f"\nresults: {out}/ (report.md, posterior.parquet, calibrated.toml, figures/)")
     return 0

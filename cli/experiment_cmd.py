@@ -1,4 +1,4 @@
-"""`main`, `experiment`, `compare`, `report`, `rerun`: many runs, their tables and report."""
+"""`main`, `experiment`, `compare`: many runs, their tables and report."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cli.argtypes import executor_options, replicates_int, seed_int, steps_int
+from cli.argtypes import executor_options, positive_int, replicates_int, seed_int, steps_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +29,24 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "mechanisms_vs_baseline.toml")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: the spec's "
                    "`out`, else results/NAME)")
+    p.add_argument("--params", type=Path, default=None, metavar="FILE",
+                   help="TOML file with a [params] table (e.g. a calibration's "
+                   "calibrated.toml): every run starts from these values; a scenario, the "
+                   "spec's [overrides] or its design win (replaces the spec's `params`)")
     executor_options(p)
+    array = p.add_argument_group("job array (no scheduler on the login node)")
+    array.add_argument("--submit", choices=("slurm", "pbs"), default=None,
+                       help="submit the missing runs as one job array (sbatch / qsub -J) "
+                       "and return; each task runs a slice into the output folder")
+    array.add_argument("--array-tasks", type=positive_int, default=None, metavar="N",
+                       help="with --submit: array tasks (default: one per 10 runs, at most "
+                       "1000)")
+    array.add_argument("--batch-option", action="append", default=[], metavar="OPT",
+                       help="with --submit: an option passed to sbatch/qsub, e.g. "
+                       "--batch-option=--account=NAME (repeatable)")
+    array.add_argument("--collect", action="store_true",
+                       help="build tables and report from what the array's tasks stored "
+                       "(any time; says what is missing)")
     p.set_defaults(handler=cmd_experiment)
 
     p = sub.add_parser("compare", help="compare scenarios, paired by replicate")
@@ -45,46 +62,40 @@ def register(sub: argparse._SubParsersAction) -> None:
     executor_options(p)
     p.set_defaults(handler=cmd_compare)
 
-    p = sub.add_parser("report", help="rebuild tables, figures and report.md of an "
-                       "experiment folder without running anything")
-    p.add_argument("folder", type=Path)
-    p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("rerun", help="reproduce an experiment from its manifest.json into a "
-                       "new folder, and check that every run is bit-identical")
-    p.add_argument("manifest", type=Path, help="manifest.json of an experiment folder (or "
-                   "the folder)")
-    p.add_argument("--out", type=Path, default=None,
-                   help="new output folder (default: FOLDER-rerun next to the original)")
-    executor_options(p, fresh=False)
-    p.set_defaults(handler=cmd_rerun)
+def command_line() -> str:
+    return "run.py " + " ".join(sys.argv[1:])
 
 
 def _run(spec, args: argparse.Namespace, out: Path | None, fresh: bool,
          show_comparison: bool) -> int:
-    import pandas as pd
-
-    from experiments.report_text import comparison_text
-    from experiments.runner import run_experiment
+    from experiments.experiment import run_experiment
 
     root = out if out is not None else spec.output_dir()
     manifest = run_experiment(spec, root, executor=args.executor, workers=args.workers,
-                              scheduler=args.scheduler, fresh=fresh,
-                              command="run.py " + " ".join(sys.argv[1:]))
-    comp_path = Path(root) / "comparison.csv"
-    if show_comparison and comp_path.exists():
-        from experiments.report_text import window_text
+                              scheduler=args.scheduler, fresh=fresh, command=command_line())
+    return _show(spec, manifest, Path(root), show_comparison)
 
+
+def _show(spec, manifest: dict[str, Any], root: Path, show_comparison: bool) -> int:
+    import pandas as pd
+
+    from experiments.analyse.markdown import comparison_text
+    from experiments.specify.outcome import window_text
+
+    comp_path = root / "comparison.csv"
+    if show_comparison and comp_path.exists():
         comp = pd.read_csv(comp_path)
         print(f"\n{spec.name}: each scenario against '{spec.reference}' (paired by replicate; "
               "diff with 95% CI, Holm-adjusted p over all rows, Cohen's d_z, Vargha-Delaney "
               f"A). Outcome: {window_text(spec, manifest.get('warmup_used', 0))}.\n")
         print(comparison_text(comp))
     print(f"\nresults: {root}/ (report.md, summary.csv, comparison.csv, figures/)")
-    return _finish(manifest, root)
+    return finish(manifest, root)
 
 
-def _finish(manifest: dict[str, Any], root: Path) -> int:
+def finish(manifest: dict[str, Any], root: Path) -> int:
+    """Exit 1 naming failed (or, after a job array, missing) runs; else 0."""
     failed = manifest.get("failed") or []
     if failed:
         shown = ", ".join(failed[:20]) + (" ..." if len(failed) > 20 else "")
@@ -92,20 +103,28 @@ def _finish(manifest: dict[str, Any], root: Path) -> int:
               f"{root}/runs/ID.json; run the same command again to retry them.",
               file=sys.stderr)
         return 1
+    missing = manifest.get("missing") or 0
+    if missing:
+        print(f"error: {missing} run(s) are not on disk yet: array tasks still running, or "
+              "lost. The report covers the finished ones; `--collect` again later, or "
+              "`--submit` again to submit only the missing runs.", file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_main(args: argparse.Namespace) -> int:
-    from experiments import main_job
-    from experiments.provenance import code_version
-    from experiments.store import Store, check_folder
+    from experiments.running.provenance import code_version
+    from experiments.running.store import Store, check_folder
+    from experiments.specify import main_job
+    from experiments.specify.posterior import load_posterior
 
     kw = {k: v for k, v in (("replicates", args.replicates), ("steps", args.steps)) if v}
     out = args.out or Path(main_job.OUT)
     spec = main_job.main_spec(seed=args.seed, out=str(out), **kw)
     old = Store(check_folder(out)).manifest() if out.is_dir() else None
     fresh = args.fresh
-    if old is not None and (old.get("runs_key") != spec.runs_key()
+    sha = load_posterior(spec.posterior).sha256 if spec.posterior else ""
+    if old is not None and (old.get("runs_key") != spec.runs_key(sha)
                             or old.get("code_version") != code_version()):
         print(f"note: {out} holds results of another model version or set-up; starting over.",
               file=sys.stderr)
@@ -114,17 +133,35 @@ def cmd_main(args: argparse.Namespace) -> int:
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
-    from experiments.spec import load
+    from experiments.specify.check import load
+    from model.errors import InputError
 
-    spec = load(args.config)
+    spec = load(args.config, params=args.params)
+    if args.submit and args.collect:
+        raise InputError("options '--submit' and '--collect' go in two steps: submit, and "
+                         "once the array has finished, collect.")
+    if (args.array_tasks or args.batch_option) and not args.submit:
+        raise InputError("options '--array-tasks' and '--batch-option' only apply with "
+                         "'--submit slurm' or '--submit pbs'.")
     show = spec.design.type == "scenarios" and len(spec.scenarios) > 1
+    if args.submit:
+        from experiments.running.array import submit
+
+        submit(spec, args.out, args.submit, args.array_tasks, tuple(args.batch_option),
+               fresh=args.fresh, command=command_line())
+        return 0
+    if args.collect:
+        from experiments.experiment import collect
+
+        root = args.out if args.out is not None else spec.output_dir()
+        return _show(spec, collect(spec, root, command=command_line()), Path(root), show)
     return _run(spec, args, args.out, args.fresh, show_comparison=show)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from experiments import main_job
-    from experiments.spec import from_dict
-    from model.params import parse_assignments
+    from experiments.specify import main_job
+    from experiments.specify.check import from_dict
+    from experiments.specify.values import parse_assignments
 
     names = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     overrides = parse_assignments(args.set)
@@ -135,38 +172,3 @@ def cmd_compare(args: argparse.Namespace) -> int:
            "warmup": max(0, args.steps - main_job.WINDOW)}  # the main job's window
     spec = from_dict(raw, source="command line (--scenarios/--reference/--set)")
     return _run(spec, args, args.out, args.fresh, show_comparison=True)
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from experiments.report import build
-
-    if not args.folder.is_dir():
-        from model.errors import InputError
-
-        raise InputError(f"report folder {str(args.folder)!r} does not exist; give a folder "
-                         "written by `run.py experiment`, `compare` or the main job.")
-    from experiments.store import Store
-
-    with Store(args.folder).lock("run.py report " + str(args.folder)):
-        manifest = build(args.folder)
-    print(f"rebuilt {args.folder}/report.md ({manifest['status']}, "
-          f"{sum(r['status'] == 'ok' for r in manifest['runs'])} finished runs)")
-    return 0
-
-
-def cmd_rerun(args: argparse.Namespace) -> int:
-    from experiments.rerun import rerun
-
-    result = rerun(args.manifest, args.out, executor=args.executor, workers=args.workers,
-                   scheduler=args.scheduler, command="run.py " + " ".join(sys.argv[1:]))
-    for note in result["notes"]:
-        print(f"note: {note}", file=sys.stderr)
-    print(f"\nreproduced into {result['out']}/: {result['identical']} of {result['compared']} "
-          "runs bit-identical to the original (time series of every measure, seeds, "
-          "parameters)")
-    if result["different"]:
-        shown = ", ".join(result["different"][:20])
-        print(f"error: {len(result['different'])} run(s) differ from the original: {shown}",
-              file=sys.stderr)
-        return 1
-    return _finish(result["manifest"], result["out"])

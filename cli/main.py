@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "cli.run_cmd",
     "cli.demo_cmd",
     "cli.experiment_cmd",
+    "cli.results_cmd",
     "cli.calibrate_cmd",
     "cli.pathways_cmd",
     "cli.optimize_cmd",

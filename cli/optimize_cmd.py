@@ -22,8 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_optimize(args: argparse.Namespace) -> int:
-    from experiments.optimize import main_print, run_search
-    from experiments.search_spec import load_search
+    from experiments.search.optimize import main_print, run_search
+    from experiments.search.spec import load_search
 
     spec = load_search(args.config)
     root = args.out if args.out is not None else spec.output_dir()

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from experiments.pathways import write
+    from experiments.analyse.pathways import write
 
     out = write(args.folder, args.programme, args.baseline)
     print(f"wrote {out} and {out.with_suffix('.csv')}")

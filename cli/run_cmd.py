@@ -8,7 +8,9 @@ import textwrap
 from pathlib import Path
 
 from cli.argtypes import seed_int, steps_int
-from model.params import DEFAULTS_CALIBRATION, GROUPS, PARAMS, parse_assignments
+from experiments.specify.params_file import load_params_file
+from experiments.specify.values import parse_assignments
+from model.params import DEFAULTS_CALIBRATION, GROUPS, PARAMS
 from model.scenarios import SCENARIOS, scenario_params
 
 DEFAULT_STEPS = 156  # three years of weeks
@@ -39,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from experiments.single_run import simulate, write_run
+    from experiments.running.single_run import simulate, write_run
 
     from_file, calibration_id = load_params_file(args.params) if args.params else ({}, None)
     overrides = {**from_file, **parse_assignments(args.set)}
@@ -66,34 +68,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"  {name:<34}{final[name]:>12.3f}")
     print(f"\nWrote {out}/timeseries.csv, final.json, overview.png")
     return 0
-
-
-def load_params_file(path: Path) -> tuple[dict, str | None]:
-    """The [params] table of a TOML file, checked, and its calibration_id (if any)."""
-    import tomllib
-
-    from model.errors import InputError
-    from model.params import validate
-
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"option '--params' names {str(path)!r}, which does not exist; give a "
-                         "TOML file with a [params] table, such as a calibration's "
-                         "calibrated.toml.") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"option '--params': {str(path)!r} cannot be read as TOML ({exc}); it "
-                         "must hold a [params] table of name = value lines.") from None
-    table = raw.get("params")
-    if not isinstance(table, dict) or not table:
-        raise InputError(f"option '--params': {str(path)!r} has no [params] table; it must "
-                         "hold one, with name = value lines (see `python run.py params`).")
-    try:
-        validate(table)
-    except InputError as exc:
-        raise InputError(f"option '--params': in {str(path)!r}, {exc}") from None
-    cid = raw.get("calibration_id")
-    return dict(table), (str(cid) if cid is not None else None)
 
 
 def _range(p) -> str:

@@ -1,12 +1,12 @@
 """'Run N seeds': the page's setting as an experiment spec, run by the batch runner itself.
 
 The only module of the demo that touches the experiments package, and only through its
-public entry points: `spec.from_dict` / `spec.loads` (one Spec object serves the class and
-the research run; `spec_toml` writes the same setting as a TOML file for
-`run.py experiment`), `runner.run_experiment` (in a background thread, one worker process,
-records in a temporary folder read back with `store.Store`), and `stats` for the CIs and the
-paired differences. Replicate r of both scenarios shares its seed (common random numbers),
-so the difference is paired.
+public entry points: `specify.check.from_dict` / `loads` (one Spec object serves the class
+and the research run; `spec_toml` writes the same setting as a TOML file for
+`run.py experiment`), `experiment.run_experiment` (in a background thread, one worker
+process, records in a temporary folder read back with `running.store.Store`), and
+`analyse.stats` for the CIs and the paired differences. Replicate r of both scenarios
+shares its seed (common random numbers), so the difference is paired.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from typing import Any
 import numpy as np
 
 from demo.config import DemoConfig
-from experiments import runner, stats
-from experiments import spec as spec_mod
-from experiments.store import Store
+from experiments.analyse import stats
+from experiments.experiment import run_experiment
+from experiments.running.store import Store
+from experiments.specify import check as spec_mod
 from model.measures import MEASURES
 from model.params import PARAMS
 
@@ -141,7 +142,7 @@ class SeedJob:
     def _run(self) -> None:
         tmp = Path(tempfile.mkdtemp(prefix="demo-seeds-"))
         try:
-            runner.run_experiment(self.spec, out=tmp, executor="processes", workers=1,
+            run_experiment(self.spec, out=tmp, executor="processes", workers=1,
                                   fresh=True, progress=_ProgressStream(self),
                                   build_report=False)
             self._collect(Store(tmp).records())

@@ -1,6 +1,12 @@
-"""Many runs of the model: specs, designs, executors, the run store, statistics, figures.
+"""Many runs of the model, in stages that import one way (specify <- running <- analyse;
+calibration and search use them):
 
-Imports `model`, never the reverse. Entry points: `experiments.spec.load` (a TOML spec),
-`experiments.runner.run_experiment` (run or continue it), `experiments.report.build`
-(tables, figures and report.md from a folder).
+- specify/: spec files checked before anything runs, designs and seeds, the outcome;
+- running/: executors, the run store, provenance, job arrays;
+- analyse/: statistics, metamodels, scenario discovery, figures, report.md;
+- calibration/: ABC-SMC fits to published figures;
+- search/: NSGA-II policy search.
+
+`experiment.py` joins specify, running and analyse into one experiment; `rerun.py`
+reproduces one from its folder. Imports `model`, never the reverse.
 """

@@ -8,20 +8,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from experiments import search_spec, spec
+from experiments.search import spec as search_spec
+from experiments.specify import fields
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "EXPERIMENTS.md"
 
 
-def table(fields: dict[str, str]) -> str:
+def table(rows: dict[str, str]) -> str:
     lines = ["| field | meaning |", "|---|---|"]
-    lines += [f"| `{k}` | {v.replace('|', '/')} |" for k, v in fields.items()]
+    lines += [f"| `{k}` | {v.replace('|', '/')} |" for k, v in rows.items()]
     return "\n".join(lines)
 
 
 def blocks() -> dict[str, str]:
-    return {"TOP": table(spec._TOP), "DESIGN": table(spec._DESIGN),
-            "PRECISION": table(spec._PRECISION), "ANALYSIS": table(spec._ANALYSIS),
+    return {"TOP": table(fields.TOP), "DESIGN": table(fields.DESIGN),
+            "PRECISION": table(fields.PRECISION), "ANALYSIS": table(fields.ANALYSIS),
             "SEARCH_TOP": table(search_spec.TOP), "SEARCH": table(search_spec.SEARCH),
             "OBJECTIVES": table(search_spec.OBJECTIVES)}
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.calibration import config, outputs, targets
+from cli.main import main
+from experiments.calibration import config, outputs, summary, targets
 from model.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +83,7 @@ def test_bad_config_exits_2_without_traceback(tmp_path):
     path = write(tmp_path, GOOD.replace("[params.issue_rate]", "[params.nonsense]"))
     res = subprocess.run([sys.executable, str(ROOT / "run.py"), "calibrate", str(path),
                           "--out", str(tmp_path / "out")], capture_output=True, text=True,
-                         timeout=120)
+                         timeout=120)  # the real entry point: a fresh interpreter
     assert res.returncode == 2
     assert "Traceback" not in res.stderr and "nonsense" in res.stderr
     assert not (tmp_path / "out").exists()
@@ -151,10 +152,30 @@ def test_identifiability_flag_marks_a_prior_wide_posterior():
     priors = (config.Prior("issue_rate", 0.0, 1.0), config.Prior("rc_admin_burden", 0.0, 1.0))
     particles = np.column_stack([rng.uniform(0, 1, 2000), rng.normal(0.5, 0.05, 2000)])
     w = np.ones(2000) / 2000
-    rows = {r["name"]: r for r in outputs.parameter_table(priors, particles, w)}
-    assert not rows["issue_rate"]["identified"] and rows["issue_rate"]["width_ratio"] > 0.9
-    assert rows["rc_admin_burden"]["identified"]
+    ess = summary.effective_sample_size(w)
+    assert ess == pytest.approx(2000)
+    rows = {r["name"]: r for r in summary.parameter_table(priors, particles, w, ess)}
+    assert rows["issue_rate"]["identified"] is False and rows["issue_rate"]["width_ratio"] > 0.9
+    assert rows["rc_admin_burden"]["identified"] is True
     assert rows["rc_admin_burden"]["ci"][0] < 0.5 < rows["rc_admin_burden"]["ci"][1]
+    # the same narrow posterior from 60 effective particles: identification not assessed
+    few = summary.parameter_table(priors, particles[:60], w[:60], 60.0)
+    assert [r["identified"] for r in few] == [None, None]
+
+
+def test_small_calibrations_are_warned_about(tmp_path):
+    """The issue's case: population 10 and 2 predictive draws said "identified: yes" for 7
+    of 8 parameters with no warning."""
+    small = GOOD + "[abc]\npopulation_size = 10\npredictive_draws = 2\n"
+    cfg = config.load(write(tmp_path, small))
+    warnings = summary.size_warnings(cfg, ess=8.7, draws=2)
+    text = " ".join(warnings)
+    assert len(warnings) == 3
+    assert "population_size 10 is below 100" in text
+    assert "predictive_draws 2 is below 30" in text
+    assert "effective sample size is 9 (of 10 particles), below 100" in text
+    big = config.load(write(tmp_path, GOOD + "[abc]\npopulation_size = 400\n"))
+    assert summary.size_warnings(big, ess=250.0, draws=40) == []
 
 
 def test_posterior_file_format(tmp_path):
@@ -168,25 +189,25 @@ def test_posterior_file_format(tmp_path):
     assert df["weight"].sum() == pytest.approx(1.0)
 
 
-def test_run_params_file(tmp_path):
+def test_run_params_file(tmp_path, capsys):
     good = tmp_path / "calibrated.toml"
     good.write_text('calibration_id = "cal-abc"\n[params]\nrc_admin_burden = 0.25\n')
     out = tmp_path / "run"
-    res = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", "--steps", "3",
-                          "--params", str(good), "--set", "width=20", "--set", "height=20",
-                          "--set", "grid_block=10", "--out", str(out)],
-                         capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr
+    assert main(["run", "--steps", "3", "--params", str(good), "--set", "width=20",
+                 "--set", "height=20", "--set", "grid_block=10", "--set", "burn_in=2",
+                 "--out", str(out)]) == 0
     final = json.loads((out / "final.json").read_text())
     assert final["meta"]["calibration_id"] == "cal-abc"
     assert final["params"]["rc_admin_burden"] == 0.25
     for text, word in (("[params]\nrc_admin_burden = 2\n", "rc_admin_burden"),
-                       ("x = 1\n", "no [params] table"), ("[params\n", "TOML")):
+                       ("x = 1\n", "no [params] table"), ("[params\n", "TOML"),
+                       ("[params]\nwidth = inf\n", "finite")):
         bad = tmp_path / "bad.toml"
         bad.write_text(text)
-        res = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", "--params",
-                              str(bad)], capture_output=True, text=True, timeout=120)
-        assert res.returncode == 2 and word in res.stderr and "Traceback" not in res.stderr
+        capsys.readouterr()
+        assert main(["run", "--params", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert word in err and "Traceback" not in err
 
 
 def test_every_config_and_target_field_is_documented():

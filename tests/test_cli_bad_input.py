@@ -7,7 +7,7 @@ import os
 import pytest
 
 from cli.main import main
-from experiments.spec import load
+from experiments.specify.check import load
 
 TINY = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10",
         "--set", "building_block=5"]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cli.main import main
-from experiments import runner
+from experiments.running import runner
 from model.scenarios import SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent

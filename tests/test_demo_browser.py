@@ -36,7 +36,7 @@ def fetch(url: str) -> bytes:
 def test_a_lecturer_teaches_lesson_one_in_chinese(tmp_path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from experiments import spec as spec_mod
+    from experiments.specify import check as spec_mod
 
     with demo_server(tmp_path / "server.log") as (url, _proc), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

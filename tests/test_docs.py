@@ -161,9 +161,9 @@ def test_no_stale_actor_documents():
 
 
 def test_every_spec_field_is_documented():
-    from experiments.spec import _DESIGN, _PRECISION, _TOP
+    from experiments.specify.fields import DESIGN, PRECISION, TOP
 
     text = (ROOT / "docs" / "EXPERIMENTS.md").read_text()
-    for table in (_TOP, _DESIGN, _PRECISION):
+    for table in (TOP, DESIGN, PRECISION):
         for key in table:
             assert f"`{key}`" in text, key

@@ -12,10 +12,14 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from experiments import main_job, plots, runner
-from experiments.spec import load, loads
-from experiments.stats import ci_bounds, comparison_table, mean_ci, sobol_warnings
+from experiments.analyse import plot_style, plots
+from experiments.analyse.metamodel import metamodel
+from experiments.analyse.stats import ci_bounds, comparison_table, mean_ci, sobol_warnings
+from experiments.experiment import run_experiment
+from experiments.specify import main_job
+from experiments.specify.check import load, loads
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
@@ -29,7 +33,7 @@ def spec_text(scenarios=("administrative", "grid_management"), replicates=2, ste
 
 
 def run(tmp_path: Path, text: str) -> dict:
-    return runner.run_experiment(loads(text, "a.toml"), tmp_path, executor="serial",
+    return run_experiment(loads(text, "a.toml"), tmp_path, executor="serial",
                                  progress=io.StringIO())
 
 
@@ -37,13 +41,13 @@ def run(tmp_path: Path, text: str) -> dict:
 def captured(monkeypatch):
     """Figures as they are saved (before closing), by file name."""
     figs: dict[str, plt.Figure] = {}
-    real = plots._save
+    real = plots.save
 
     def keep(fig, path):
         figs[Path(path).name] = fig  # a closed figure can still be inspected
         return real(fig, path)
 
-    monkeypatch.setattr(plots, "_save", keep)
+    monkeypatch.setattr(plots, "save", keep)
     yield figs
     plt.close("all")
 
@@ -101,23 +105,55 @@ def test_sobol_warns_on_small_n_and_impossible_indices():
 
 
 def test_eight_lines_differ_in_style_and_marker():
-    looks = [plots.line_style(i) for i in range(8)]
+    looks = [plot_style.line_style(i) for i in range(8)]
     assert len({str(x["linestyle"]) for x in looks}) == 8
     assert len({x["marker"] for x in looks}) == 8
+
+
+def test_time_series_are_small_multiples_with_legends_outside_the_data(tmp_path, captured):
+    """Eight scenarios, two measures: a row per measure, a column per three scenarios, the
+    reference in every panel, no panel with more than four lines, each legend above its
+    column (outside every panel's data area), rows on a shared y axis."""
+    scen = ["administrative", *[f"s{i}" for i in range(7)]]
+    rng = np.random.default_rng(0)
+    rows = [{"scenario": sc, "run": f"{sc}-{r}", "step": t, "replicate": r, "point": 0,
+             "participation_rate": 0.3 + 0.01 * k + rng.normal(0, 0.01),
+             "gov_admin_cost": 10 + k + rng.normal(0, 0.5)}
+            for k, sc in enumerate(scen) for r in range(3) for t in range(30)]
+    plots.timeseries(pd.DataFrame(rows), ["participation_rate", "gov_admin_cost"], scen,
+                     tmp_path / "ts.png", reference="administrative", warmup=10)
+    fig = captured["ts.png"]
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(axes) == 2 * 3
+    drawn = {}
+    for ax in axes:
+        labels = [ln.get_label() for ln in ax.lines]
+        assert len(labels) <= 4 and "administrative (reference)" in labels
+        for lab in labels:
+            drawn.setdefault(lab, set()).add(id(ax))
+    assert all(len(drawn[sc]) == 2 for sc in scen[1:])  # one panel per measure each
+    FigureCanvasAgg(fig).draw()  # a closed figure: lay it out again to measure it
+    renderer = fig.canvas.get_renderer()
+    for ax in axes[:3]:  # the top row carries the legends
+        legend = ax.get_legend()
+        assert legend is not None
+        assert legend.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1
+    assert axes[0].get_shared_y_axes().joined(axes[0], axes[2])
+    assert plot_style.PROBLEMS[str(tmp_path / "ts.png")] == []
 
 
 def test_text_problems_finds_clipped_and_overlapping_text():
     fig, ax = plt.subplots(figsize=(3, 2))
     ax.set_title("fine")
     fig.tight_layout()
-    assert plots.text_problems(fig) == []
+    assert plot_style.text_problems(fig) == []
     fig.text(0.9, 0.5, "a long label running off the right edge")
-    assert any(p.startswith("clipped") for p in plots.text_problems(fig))
+    assert any(p.startswith("clipped") for p in plot_style.text_problems(fig))
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(3, 2))
     ax.set_title("an axes title")
     fig.suptitle("a figure title", y=0.95)  # drawn on top of the axes title
-    assert any(p.startswith("overlap") for p in plots.text_problems(fig))
+    assert any(p.startswith("overlap") for p in plot_style.text_problems(fig))
     plt.close(fig)
 
 
@@ -133,15 +169,16 @@ def test_scenario_report_figures(tmp_path, captured):
     want = sorted(comp[comp["measure"] == "participation_rate"]["diff"])
     assert ys == pytest.approx(want)
     ts = captured["timeseries.png"]
-    lines = [ln for ln in ts.axes[0].lines if ln.get_label() in scen]
-    assert len({(str(ln.get_linestyle()), ln.get_marker()) for ln in lines}) == 3
+    lines = [ln for ln in ts.axes[0].lines if ln.get_label().split()[0] in scen]
+    assert len(lines) == 3  # the reference and two scenarios in one panel
+    assert len({str(ln.get_linestyle()) for ln in lines}) == 3  # apart in greyscale too
     # the CI band of a share stays within [0, 1] (it once ran from -0.5 to 1.9)
     for coll in ts.axes[0].collections:
         for path in coll.get_paths():
             y = path.vertices[:, 1]
             assert (y[np.isfinite(y)] >= 0).all() and (y[np.isfinite(y)] <= 1).all()
     for name in captured:
-        assert plots.PROBLEMS[str(tmp_path / "figures" / name)] == [], name
+        assert plot_style.PROBLEMS[str(tmp_path / "figures" / name)] == [], name
     text = (tmp_path / "report.md").read_text()
     assert "p_holm" in text and "Holm-adjusted" in text
     summary = pd.read_csv(tmp_path / "summary.csv")
@@ -150,8 +187,8 @@ def test_scenario_report_figures(tmp_path, captured):
 
 
 def test_heatmaps_share_one_colour_scale_per_measure(tmp_path, captured):
-    extra = ('[design]\ntype = "factorial"\n[design.factors]\nissue_rate = [0.01, 0.03]\n'
-             'rc_admin_burden = [0.2, 0.8]\n')
+    extra = ('[design]\ntype = "factorial"\n[design.factors]\n'
+             'issue_rate = [0.01, 0.02, 0.03]\nrc_admin_burden = [0.2, 0.8]\n')
     run(tmp_path, spec_text(extra=extra))
     for m in ("participation_rate", "gov_admin_cost"):
         clims = {captured[f"heatmap_{m}_{sc}.png"].axes[0].images[0].get_clim()
@@ -160,7 +197,7 @@ def test_heatmaps_share_one_colour_scale_per_measure(tmp_path, captured):
         diff = captured[f"heatmap_diff_{m}_grid_management.png"].axes[0].images[0].get_clim()
         assert diff[0] == -diff[1]
     for name in captured:  # long titles and colour bars: nothing clipped or stacked
-        assert plots.PROBLEMS[str(tmp_path / "figures" / name)] == [], name
+        assert plot_style.PROBLEMS[str(tmp_path / "figures" / name)] == [], name
     assert (tmp_path / "figures" / "effects_participation_rate.png").exists()
     assert (tmp_path / "figures" / "interaction_participation_rate.png").exists()
     meta = pd.read_csv(tmp_path / "metamodel.csv")
@@ -186,6 +223,40 @@ def test_lhs_report_has_figures_and_a_comparison(tmp_path):
     assert "effects_participation_rate.png" in text and "Metamodel" in text
     comp = pd.read_csv(tmp_path / "comparison.csv")
     assert (comp["n_pairs"] == 6).all()
+
+
+def test_rank_deficient_lhs_gets_a_reduced_metamodel_and_a_note(tmp_path, recwarn):
+    """The issue's case: 6 LHS points, 3 factors, 2 scenarios. With interactions the model
+    has 7 terms on 6 distinct points: statsmodels warned "rank-deficient" and the report
+    printed R^2 = 0.99 and seven p-values. Now the interactions are dropped, the report
+    says so, and the fit reports its residual df and condition number."""
+    extra = ('[design]\ntype = "lhs"\nsamples = 6\n[design.ranges]\n'
+             'issue_rate = [0.005, 0.03]\nrc_admin_burden = [0.1, 0.9]\n'
+             'social_weight = [0.5, 4.0]\n')
+    run(tmp_path, spec_text(replicates=2, steps=3, extra=extra))
+    meta = pd.read_csv(tmp_path / "metamodel.csv")
+    assert set(meta["term"]) == {"const", "issue_rate", "rc_admin_burden", "social_weight"}
+    assert (meta["points"] == 6).all() and (meta["df_resid"] == 12 - 4).all()
+    assert meta["condition_number"].gt(0).all()
+    text = (tmp_path / "report.md").read_text()
+    assert "two-way interactions dropped" in text and "6 distinct design points" in text
+    assert " x " not in "".join(meta["term"])
+    assert not [w for w in recwarn if "rank" in str(w.message).lower()]
+
+
+def test_a_metamodel_the_design_cannot_identify_is_refused():
+    rng = np.random.default_rng(0)
+    few = pd.DataFrame({"scenario": "x", "status": "ok", "a": [1.0, 2.0, 3.0] * 2,
+                        "b": [3.0, 1.0, 2.0] * 2, "c": [2.0, 3.0, 1.0] * 2,
+                        "y": rng.normal(size=6)})
+    ranges = {"a": [1.0, 3.0], "b": [1.0, 3.0], "c": [1.0, 3.0]}
+    table, notes = metamodel(few, ranges, ["y"], ["x"])
+    assert table.empty and "3 distinct design points do not exceed the 4 terms" in notes[0]
+    collinear = pd.DataFrame({"scenario": "x", "status": "ok", "a": np.arange(8.0),
+                              "b": np.arange(8.0), "y": rng.normal(size=8)})
+    table, notes = metamodel(collinear, {"a": [0.0, 7.0], "b": [0.0, 7.0]}, ["y"], ["x"],
+                             interactions=False)
+    assert table.empty and "rank 2 for 3 terms" in notes[0]
 
 
 @pytest.mark.slow
@@ -215,8 +286,6 @@ def test_metamodel_recovers_known_coefficients_in_coded_units():
     """y = 1 + 0.3 * coded(a) + 0.2 * [s] + 0.1 * coded(a) * [s] + noise: every true
     coefficient lies within twice its 95% CI half-width (about 4 standard errors, so six
     terms fail together by chance far below once in a thousand), effectless terms too."""
-    from experiments.analysis import metamodel
-
     rng = np.random.default_rng(7)
     rows = []
     for a in (10, 20, 30):
@@ -227,8 +296,10 @@ def test_metamodel_recovers_known_coefficients_in_coded_units():
                     y = 1 + 0.3 * ca + 0.2 * s + 0.1 * ca * s + rng.normal(0, 0.02)
                     rows.append({"scenario": "x", "status": "ok", "a": a, "s": s, "b": b,
                                  "y": y})
-    t = metamodel(pd.DataFrame(rows), {"a": [10, 20, 30], "s": [False, True], "b": [0.0, 1.0]},
-                  ["y"], ["x"]).set_index("term")
+    t, notes = metamodel(pd.DataFrame(rows), {"a": [10, 20, 30], "s": [False, True],
+                                              "b": [0.0, 1.0]}, ["y"], ["x"])
+    assert notes == []  # 12 distinct points, 7 terms: the full model is identified
+    t = t.set_index("term")
     for term, true in (("const", 1.0), ("a", 0.3), ("s=True", 0.2), ("a x s=True", 0.1),
                        ("b", 0.0), ("a x b", 0.0)):
         half = (t.loc[term, "ci_high"] - t.loc[term, "ci_low"]) / 2

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments import runner
-from experiments.spec import loads
+from experiments.experiment import run_experiment
+from experiments.specify.check import loads
 from tests.test_experiments_storage import descendants
 
 pytest.importorskip("dask_jobqueue")
@@ -39,8 +39,8 @@ def same(a: Path, b: Path) -> None:
 @pytest.mark.slow
 def test_jobqueue_stand_in_matches_serial(tmp_path):
     spec = loads(TEXT.format(r=2, s=4))
-    runner.run_experiment(spec, tmp_path / "serial", executor="serial", progress=io.StringIO())
-    man = runner.run_experiment(spec, tmp_path / "jq", executor="jobqueue-local", workers=2,
+    run_experiment(spec, tmp_path / "serial", executor="serial", progress=io.StringIO())
+    man = run_experiment(spec, tmp_path / "jq", executor="jobqueue-local", workers=2,
                                 progress=io.StringIO())
     assert man["status"] == "complete" and man["executor"]["kind"] == "jobqueue-local"
     same(tmp_path / "serial", tmp_path / "jq")
@@ -91,6 +91,6 @@ def test_lost_worker_then_resume_equals_uninterrupted(tmp_path):
     assert again.returncode == 0, again.stderr
     assert "finished runs kept" in again.stderr
     spec = loads(TEXT.format(r=10, s=150))
-    runner.run_experiment(spec, tmp_path / "whole", executor="processes", workers=2,
+    run_experiment(spec, tmp_path / "whole", executor="processes", workers=2,
                           progress=io.StringIO())
     same(tmp_path / "lost", tmp_path / "whole")

@@ -16,7 +16,7 @@ def test_experiments_field_tables_are_generated():
 
 
 def test_every_search_field_is_documented():
-    from experiments.search_spec import OBJECTIVES, SEARCH, TOP
+    from experiments.search.spec import OBJECTIVES, SEARCH, TOP
 
     text = (ROOT / "docs" / "EXPERIMENTS.md").read_text()
     for table in (TOP, SEARCH, OBJECTIVES):

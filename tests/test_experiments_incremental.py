@@ -7,8 +7,8 @@ import json
 
 import pandas as pd
 
-from experiments import runner
-from experiments.spec import loads
+from experiments.experiment import run_experiment
+from experiments.specify.check import loads
 
 TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
 
@@ -20,7 +20,7 @@ def text(scenarios='["administrative", "grid_management"]', replicates=2,
 
 
 def go(tmp_path, t):
-    return runner.run_experiment(loads(t, "i.toml"), tmp_path, executor="serial",
+    return run_experiment(loads(t, "i.toml"), tmp_path, executor="serial",
                                  progress=io.StringIO())
 
 
@@ -77,7 +77,7 @@ def test_changing_measures_name_or_window_recomputes_without_runs(tmp_path):
 def test_sobol_and_morris_samples_grow_by_appending():
     """SALib's samples for a larger N start with those for a smaller N: the property that
     lets more Sobol/Morris samples run only the new points."""
-    from experiments.designs import sample_matrix
+    from experiments.specify.designs import sample_matrix
 
     for design in ('type = "sobol"\nsamples = {n}\n', 'type = "morris"\nsamples = {n}\n'):
         small, large = (loads('name = "g"\nscenarios = ["administrative"]\n[design]\n'

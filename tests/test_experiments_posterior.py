@@ -13,9 +13,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from cli.main import main
-from experiments import designs, runner
-from experiments.posterior import load_posterior
-from experiments.spec import loads
+from experiments.analyse import report_sections as sections
+from experiments.analyse.stats import sign_stability
+from experiments.experiment import run_experiment
+from experiments.specify import designs
+from experiments.specify.check import loads
+from experiments.specify.posterior import load_posterior
 
 TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
 
@@ -62,7 +65,7 @@ def test_draws_follow_the_weights():
     """Weights 1:3; over 4000 replicate seeds the heavy particle's share is 0.75 (binomial
     sd 0.007): a margin of 0.03 was fixed before running."""
     frame = pd.DataFrame({"issue_rate": [0.01, 0.02], "weight": [1.0, 3.0]})
-    from experiments.posterior import Posterior
+    from experiments.specify.posterior import Posterior
 
     post = Posterior("x", "0", None, ("issue_rate",), frame[["issue_rate"]],
                      frame["weight"].to_numpy() / 4)
@@ -72,7 +75,7 @@ def test_draws_follow_the_weights():
 
 def test_experiment_records_and_reports_the_posterior(tmp_path, posterior):
     out = tmp_path / "o"
-    man = runner.run_experiment(loads(spec(posterior), "p.toml"), out, executor="serial",
+    man = run_experiment(loads(spec(posterior), "p.toml"), out, executor="serial",
                                 progress=io.StringIO())
     post = man["posterior"]
     assert post["calibration_id"] == "cal-7" and len(post["sha256"]) == 64
@@ -81,8 +84,11 @@ def test_experiment_records_and_reports_the_posterior(tmp_path, posterior):
     for r in runs.values():
         assert r["params"]["issue_rate"] in (0.01, 0.02, 0.04)
     text = (out / "report.md").read_text()
-    assert "both parameter and stochastic uncertainty" in text
-    assert "cal-7" in text and "Effects whose sign holds in every posterior draw" in text
+    # 4 replicates draw at most 4 distinct particles: too few to stand for the posterior
+    assert "fewer than the 30 needed to stand for the posterior" in text
+    assert "both parameter and stochastic uncertainty" not in text
+    assert "cal-7" in text and "**not assessed**" in text
+    assert "Effects whose sign holds in every posterior draw" not in text
     signs = pd.read_csv(out / "sign_stability.csv")
     assert signs["same_sign_share"].dropna().between(0, 1).all()
 
@@ -91,7 +97,7 @@ def test_overrides_win_over_the_draw_and_the_report_says_so(tmp_path, posterior)
     out = tmp_path / "o"
     text = spec(posterior, replicates=2).replace("building_block = 5\n",
                                                  "building_block = 5\nissue_rate = 0.015\n")
-    man = runner.run_experiment(loads(text, "p.toml"), out, executor="serial",
+    man = run_experiment(loads(text, "p.toml"), out, executor="serial",
                                 progress=io.StringIO())
     assert all(r["params"]["issue_rate"] == 0.015 for r in man["runs"])
     assert {r["params"]["initial_trust_government"] for r in man["runs"]} <= {0.3, 0.4, 0.6}
@@ -130,7 +136,7 @@ def test_a_particle_that_breaks_the_community_is_refused(tmp_path, capsys):
 
 def test_rerun_uses_the_folder_copy_of_the_posterior(tmp_path, posterior, capsys):
     out = tmp_path / "o"
-    runner.run_experiment(loads(spec(posterior, replicates=2), "p.toml"), out,
+    run_experiment(loads(spec(posterior, replicates=2), "p.toml"), out,
                           executor="serial", progress=io.StringIO())
     posterior.unlink()  # the original moved away: the copy in the folder is enough
     assert main(["rerun", str(out), "--out", str(tmp_path / "again"), "--executor",
@@ -150,3 +156,31 @@ def test_posterior_without_calibration_id(tmp_path):
                                                               "weight": [3]}), None)
     post = load_posterior(p)
     assert post.calibration_id is None and post.weights.tolist() == [1.0]
+
+
+def _paired_runs(particles: int, effect: float) -> pd.DataFrame:
+    """Two scenarios, one replicate per particle, a paired effect of `effect` +- noise."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for r in range(particles):
+        base = rng.normal()
+        for sc, shift in (("ref", 0.0), ("a", effect)):
+            rows.append({"scenario": sc, "replicate": r, "point": 0, "status": "ok",
+                         "particle": r, "m": base + shift + rng.normal(0, 0.01)})
+    return pd.DataFrame(rows)
+
+
+def test_sign_stability_needs_30_distinct_particles():
+    few = sign_stability(_paired_runs(6, 1.0), ["m"], "ref")
+    assert few["keeps_sign"].isna().all() and (few["same_sign_share"] == 1).all()
+    many = sign_stability(_paired_runs(30, 1.0), ["m"], "ref")
+    assert many["keeps_sign"].tolist() == [True]
+    manifest = {"posterior": {"path": "p", "sha256": "0" * 64, "particles": 40,
+                              "parameters": ["issue_rate"], "calibration_id": "c"},
+                "runs": [{"particle": p} for p in range(6)]}
+    text = "\n".join(sections.posterior(manifest, {"signs": few}))
+    assert "**not assessed** (6 distinct particles drawn; at least 30" in text
+    manifest["runs"] = [{"particle": p} for p in range(30)]
+    text = "\n".join(sections.posterior(manifest, {"signs": many}))
+    assert "both parameter and stochastic uncertainty" in text
+    assert "sign holds in every posterior draw" in text and "a on m" in text

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from cli.main import main
-from experiments import runner
-from experiments.spec import load
+from experiments.experiment import run_experiment
+from experiments.specify.check import load
 from model.params import PARAMS
 
 SPEC = ('# a comment that must survive\nname = "prov"\n'
@@ -25,7 +25,7 @@ def experiment(tmp_path) -> Path:
     cfg = tmp_path / "prov.toml"
     cfg.write_text(SPEC)
     out = tmp_path / "prov"
-    runner.run_experiment(load(cfg), out, executor="serial", progress=io.StringIO())
+    run_experiment(load(cfg), out, executor="serial", progress=io.StringIO())
     return out
 
 

@@ -13,37 +13,28 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments import report, runner
-from experiments.spec import loads
-from experiments.store import Store
+from experiments.analyse.report import build
+from experiments.experiment import run_experiment
+from experiments.rerun import same_run
+from experiments.running import runner
+from experiments.running.store import Store
+from experiments.specify.check import loads
+from experiments.specify.designs import replicate_seed
 from model.errors import InputError
-
-ROOT = Path(__file__).resolve().parent.parent
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
+from tests.experiment_helpers import ROOT, assert_same, frames
+from tests.experiment_helpers import spec_text as tiny_spec
 
 
 def spec_text(replicates: int = 2, steps: int = 12, extra: str = "") -> str:
-    return (f'name = "t"\nscenarios = ["administrative", "grid_management"]\n'
-            f'replicates = {replicates}\nsteps = {steps}\n'
-            f'measures = ["participation_rate", "trust_government"]\n{extra}{TINY}')
+    return tiny_spec(replicates, steps, extra)
 
 
-def results(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    runs = pd.read_parquet(folder / "runs.parquet").drop(columns=["seconds"])
-    ts = pd.read_parquet(folder / "timeseries.parquet")
-    return runs.sort_values("id").reset_index(drop=True), ts
-
-
-def assert_same(a: Path, b: Path) -> None:
-    ra, ta = results(a)
-    rb, tb = results(b)
-    pd.testing.assert_frame_equal(ra, rb, check_exact=True)
-    pd.testing.assert_frame_equal(ta, tb, check_exact=True)
+results = frames
 
 
 def test_serial_run_writes_the_whole_folder(tmp_path):
     spec = loads(spec_text(), "t.toml")
-    man = runner.run_experiment(spec, tmp_path, executor="serial", progress=open(os.devnull, "w"))
+    man = run_experiment(spec, tmp_path, executor="serial", progress=open(os.devnull, "w"))
     assert man["status"] == "complete" and not man["failed"]
     for name in ("manifest.json", "runs.parquet", "timeseries.parquet", "summary.csv",
                  "comparison.csv", "report.md", "figures/timeseries.png",
@@ -65,10 +56,10 @@ def test_serial_run_writes_the_whole_folder(tmp_path):
 def test_processes_match_serial_for_any_worker_count(tmp_path):
     spec = loads(spec_text(replicates=3), "t.toml")
     quiet = open(os.devnull, "w")
-    runner.run_experiment(spec, tmp_path / "serial", executor="serial", progress=quiet)
-    runner.run_experiment(spec, tmp_path / "p1", executor="processes", workers=1,
+    run_experiment(spec, tmp_path / "serial", executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path / "p1", executor="processes", workers=1,
                           progress=quiet)
-    runner.run_experiment(spec, tmp_path / "p2", executor="processes", workers=2,
+    run_experiment(spec, tmp_path / "p2", executor="processes", workers=2,
                           progress=quiet)
     assert_same(tmp_path / "serial", tmp_path / "p1")
     assert_same(tmp_path / "serial", tmp_path / "p2")
@@ -79,8 +70,8 @@ def test_dask_local_cluster_matches_serial(tmp_path):
     pytest.importorskip("distributed")
     spec = loads(spec_text(replicates=2), "t.toml")
     quiet = open(os.devnull, "w")
-    runner.run_experiment(spec, tmp_path / "serial", executor="serial", progress=quiet)
-    runner.run_experiment(spec, tmp_path / "dask", executor="dask", workers=2, progress=quiet)
+    run_experiment(spec, tmp_path / "serial", executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path / "dask", executor="dask", workers=2, progress=quiet)
     assert_same(tmp_path / "serial", tmp_path / "dask")
 
 
@@ -88,13 +79,13 @@ def test_failing_run_is_isolated(tmp_path, monkeypatch):
     real = runner.GovernanceModel.from_scenario
 
     def flaky(name, rng=None, **kw):
-        if name == "grid_management" and rng == runner.designs.replicate_seed(20240601, 1):
+        if name == "grid_management" and rng == replicate_seed(20240601, 1):
             raise RuntimeError("boom in replicate 1")
         return real(name, rng=rng, **kw)
 
     monkeypatch.setattr(runner.GovernanceModel, "from_scenario", flaky)
     spec = loads(spec_text(replicates=3), "t.toml")
-    man = runner.run_experiment(spec, tmp_path, executor="serial",
+    man = run_experiment(spec, tmp_path, executor="serial",
                                 progress=open(os.devnull, "w"))
     assert man["failed"] == ["grid_management__p00000__r0001"]
     assert man["status"] == "failed"
@@ -108,7 +99,7 @@ def test_failing_run_is_isolated(tmp_path, monkeypatch):
     assert (comp["n_pairs"] == 2).all()
     # the same command again retries the failed run only (now it succeeds)
     monkeypatch.setattr(runner.GovernanceModel, "from_scenario", real)
-    man = runner.run_experiment(spec, tmp_path, executor="serial",
+    man = run_experiment(spec, tmp_path, executor="serial",
                                 progress=open(os.devnull, "w"))
     assert man["status"] == "complete" and not man["failed"]
 
@@ -116,15 +107,15 @@ def test_failing_run_is_isolated(tmp_path, monkeypatch):
 def test_resume_skips_finished_runs_and_refuses_a_changed_spec(tmp_path):
     quiet = open(os.devnull, "w")
     spec = loads(spec_text(), "t.toml")
-    runner.run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path, executor="serial", progress=quiet)
     before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*.json")}
-    runner.run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path, executor="serial", progress=quiet)
     after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*.json")}
     assert before == after  # nothing was run again
     changed = loads(spec_text(steps=13), "t.toml")
     with pytest.raises(InputError, match=r"spec has changed.*--fresh"):
-        runner.run_experiment(changed, tmp_path, executor="serial", progress=quiet)
-    man = runner.run_experiment(changed, tmp_path, executor="serial", progress=quiet,
+        run_experiment(changed, tmp_path, executor="serial", progress=quiet)
+    man = run_experiment(changed, tmp_path, executor="serial", progress=quiet,
                                 fresh=True)
     assert man["status"] == "complete"
     assert len(pd.read_parquet(tmp_path / "timeseries.parquet")) == 4 * 14
@@ -133,12 +124,12 @@ def test_resume_skips_finished_runs_and_refuses_a_changed_spec(tmp_path):
 def test_report_rebuilds_from_a_partial_folder(tmp_path):
     quiet = open(os.devnull, "w")
     spec = loads(spec_text(replicates=3), "t.toml")
-    runner.run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path, executor="serial", progress=quiet)
     for p in list((tmp_path / "runs").glob("*r0002.json")):
         p.unlink()
     for name in ("runs.parquet", "summary.csv", "report.md"):
         (tmp_path / name).unlink()
-    man = report.build(tmp_path)
+    man = build(tmp_path)
     assert man["status"] == "partial"
     assert len(pd.read_parquet(tmp_path / "runs.parquet")) == 4
     assert "partial" in (tmp_path / "report.md").read_text()
@@ -149,7 +140,7 @@ def test_report_rebuilds_from_a_partial_folder(tmp_path):
 def test_a_half_written_temp_file_is_ignored(tmp_path):
     quiet = open(os.devnull, "w")
     spec = loads(spec_text(), "t.toml")
-    runner.run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path, executor="serial", progress=quiet)
     (tmp_path / "runs" / ".tmp-abc.json").write_text('{"id": "administr')
     assert len(Store(tmp_path).records()) == 4
 
@@ -158,12 +149,12 @@ def test_sequential_replication_adds_replicates_until_precise(tmp_path):
     quiet = open(os.devnull, "w")
     extra = "[precision]\ntarget = 1e-9\nmax_replicates = 4\nbatch = 1\n"
     spec = loads(spec_text(replicates=2, extra=extra), "t.toml")
-    man = runner.run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    man = run_experiment(spec, tmp_path, executor="serial", progress=quiet)
     prec = man["precision"]
     assert prec["replicates"] == 4 and prec["met"] is False  # unreachable target: capped
     assert len(man["runs"]) == 8
     loose = loads(spec_text(replicates=2, extra=extra.replace("1e-9", "10")), "t.toml")
-    man = runner.run_experiment(loose, tmp_path / "b", executor="serial", progress=quiet)
+    man = run_experiment(loose, tmp_path / "b", executor="serial", progress=quiet)
     assert man["precision"]["met"] and man["precision"]["replicates"] == 2
     assert all(r["half_width"] <= 10 for r in man["precision"]["half_widths"])
 
@@ -173,13 +164,12 @@ def finished_files(runs_dir: Path) -> list[Path]:
     return [p for p in runs_dir.glob("*.json") if not p.name.startswith(".tmp-")]
 
 
-@pytest.mark.slow
 def test_sigkill_midway_then_continue_equals_uninterrupted(tmp_path):
     cfg = tmp_path / "t.toml"
-    # Long enough (40 runs of 200 steps) that the kill lands midway however fast the
-    # machine: it comes as soon as 4 runs are on disk.
+    # Long enough (40 runs of 20 steps, about 3 s of work) that the kill lands midway: it
+    # comes as soon as 4 runs are on disk.
     total = 40
-    cfg.write_text(spec_text(replicates=total // 2, steps=200))
+    cfg.write_text(spec_text(replicates=total // 2, steps=20))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, str(ROOT / "run.py"), "experiment", str(cfg), "--workers", "2"]
     proc = subprocess.Popen([*cmd, "--out", str(tmp_path / "killed")], cwd=ROOT, env=env,
@@ -200,19 +190,18 @@ def test_sigkill_midway_then_continue_equals_uninterrupted(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"{n_before} finished runs kept" in done.stderr
-    whole = subprocess.run([*cmd, "--out", str(tmp_path / "whole")], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=300)
-    assert whole.returncode == 0, whole.stderr
-    assert_same(tmp_path / "killed", tmp_path / "whole")
-    runs = pd.read_parquet(tmp_path / "killed" / "runs.parquet")
-    assert len(runs) == total and runs["id"].is_unique
+    run_experiment(loads(cfg.read_text(), str(cfg)), tmp_path / "whole", executor="processes",
+                   workers=2, progress=open(os.devnull, "w"), build_report=False)
+    killed, whole = Store(tmp_path / "killed").records(), Store(tmp_path / "whole").records()
+    assert len(killed) == total and set(killed) == set(whole)
+    assert all(same_run(killed[i], whole[i]) for i in whole)  # bit-identical, run by run
 
 
 def test_two_factor_sweep_gives_heatmaps(tmp_path):
     extra = ("[design]\ntype = \"factorial\"\n[design.factors]\nissue_rate = [0.01, 0.03]\n"
              "rc_admin_burden = [0.2, 0.8]\n")
     spec = loads(spec_text(replicates=2, steps=6, extra=extra), "t.toml")
-    man = runner.run_experiment(spec, tmp_path, executor="serial",
+    man = run_experiment(spec, tmp_path, executor="serial",
                                 progress=open(os.devnull, "w"))
     assert man["status"] == "complete" and len(man["runs"]) == 4 * 2 * 2
     figs = {p.name for p in (tmp_path / "figures").glob("*.png")}
@@ -230,7 +219,7 @@ def test_morris_design_writes_sensitivity_with_cis(tmp_path):
     text = spec_text(replicates=1, steps=6, extra=extra).replace(
         '["administrative", "grid_management"]', '["grid_management"]')
     spec = loads(text, "t.toml")
-    runner.run_experiment(spec, tmp_path, executor="serial", progress=open(os.devnull, "w"))
+    run_experiment(spec, tmp_path, executor="serial", progress=open(os.devnull, "w"))
     sens = pd.read_csv(tmp_path / "sensitivity.csv")
     assert set(sens["index"]) == {"mu_star", "sigma"}
     assert set(sens["parameter"]) == {"issue_rate", "social_weight"}

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from experiments import designs
-from experiments.spec import SpecError, load, loads
+from experiments.specify import designs
+from experiments.specify.check import load, loads
+from experiments.specify.spec import SpecError
 from model.errors import InputError
 from model.scenarios import SCENARIOS
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 from scipy import stats as st
 
-from experiments import stats
+from experiments.analyse import stats
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(1.0, 2.0, 12)

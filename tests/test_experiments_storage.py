@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from experiments import runner
-from experiments.spec import loads
-from experiments.store import FILE_MODE, Store
+from experiments import experiment
+from experiments.experiment import run_experiment
+from experiments.running import runner
+from experiments.running.store import FILE_MODE, Store
+from experiments.specify.check import loads
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
@@ -43,7 +45,7 @@ def test_serial_runs_are_written_one_by_one(tmp_path, monkeypatch):
 
     monkeypatch.setattr(runner.GovernanceModel, "from_scenario", spy)
     err = io.StringIO()
-    runner.run_experiment(loads(spec_text(replicates=3), "t.toml"), tmp_path,
+    run_experiment(loads(spec_text(replicates=3), "t.toml"), tmp_path,
                           executor="serial", progress=err)
     assert seen == list(range(6))
     lines = [ln for ln in err.getvalue().splitlines() if ln.startswith("runs:")]
@@ -66,7 +68,7 @@ def test_second_invocation_is_told_who_holds_the_folder(tmp_path, capsys):
 def test_busy_folder_is_refused_before_an_executor_starts(tmp_path, capsys, monkeypatch):
     out = tmp_path / "busy"
     started = []
-    monkeypatch.setattr(runner, "make_executor", lambda *a, **k: started.append(1))
+    monkeypatch.setattr(experiment, "make_executor", lambda *a, **k: started.append(1))
     with Store(out).lock("run.py experiment other.toml"):
         code = main(["compare", "--scenarios", "administrative", "--replicates", "1",
                      "--steps", "2", "--out", str(out), *TINY_SET])
@@ -97,7 +99,7 @@ def test_unreachable_scheduler_creates_nothing(tmp_path, capsys):
 
 
 def test_provenance_files_are_readable_like_the_rest(tmp_path):
-    runner.run_experiment(loads(spec_text(replicates=1, steps=2), "t.toml"), tmp_path,
+    run_experiment(loads(spec_text(replicates=1, steps=2), "t.toml"), tmp_path,
                           executor="serial", progress=io.StringIO())
     files = [tmp_path / "manifest.json", tmp_path / "spec.toml",
              *(tmp_path / "runs").glob("*.json")]

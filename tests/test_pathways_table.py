@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.pathways import decompose
+from experiments.analyse.pathways import decompose
 from model.errors import InputError
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from experiments.calibration import targets as targets_mod
-from experiments.spec import SpecError, _Checker
+from experiments.specify.checker import Checker
+from experiments.specify.reading import read_toml
 from model.errors import InputError
 from model.params import PARAMS, validate
 from model.scenarios import get as get_scenario
@@ -123,24 +122,9 @@ class CalibrationConfig:
 
 
 def load(path: str | Path) -> CalibrationConfig:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"calibration config {str(path)!r} does not exist; give the path of a "
-                         "TOML file such as experiments/configs/calibrate_baseline.toml."
-                         ) from None
-    except OSError as exc:
-        raise InputError(f"calibration config {str(path)!r} cannot be read: {exc.strerror}."
-                         ) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise SpecError(str(path), "(syntax)", f"cannot be read as TOML: {exc}. Check quoting, "
-                        "brackets and '=' on that line.", int(m.group(1)) if m else None
-                        ) from None
-    return from_dict(raw, str(path), text, base=path.parent)
+    """Read and check a calibration config (the same reading as experiment specs)."""
+    text, raw = read_toml(path, "experiments/configs/calibrate_baseline.toml")
+    return from_dict(raw, str(path), text, base=Path(path).parent)
 
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -160,7 +144,7 @@ def resolve_targets(value: str, base: Path | None) -> Path:
 
 def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
               base: Path | None = None) -> CalibrationConfig:
-    c = _Checker(source, text)
+    c = Checker(source, text)
     c.known(raw, _TOP, "")
     name = c.folder_name(raw)
     tpath = raw.get("targets")
@@ -229,14 +213,14 @@ def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
     return cfg
 
 
-def _fraction(c: _Checker, key: str, value: Any) -> float:
+def _fraction(c: Checker, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
         c.fail(f"abc.{key}", f"got {value!r}, but it must be a number from 0 up to (not "
                "including) 1", section="abc", key=key)
     return float(value)
 
 
-def _positive(c: _Checker, key: str, value: Any, zero: bool = False) -> float:
+def _positive(c: Checker, key: str, value: Any, zero: bool = False) -> float:
     ok = isinstance(value, int | float) and not isinstance(value, bool) and (
         value >= 0 if zero else value > 0)
     if not ok:
@@ -245,7 +229,7 @@ def _positive(c: _Checker, key: str, value: Any, zero: bool = False) -> float:
     return float(value)
 
 
-def _priors(c: _Checker, table: Any, overrides: dict[str, Any]) -> tuple[Prior, ...]:
+def _priors(c: Checker, table: Any, overrides: dict[str, Any]) -> tuple[Prior, ...]:
     if not isinstance(table, dict) or not table:
         c.fail("params", "must hold at least one free parameter: [params.NAME] tables (empty "
                "for the schema range, or low = ..., high = ...)")

@@ -29,8 +29,9 @@ from experiments.calibration import targets as targets_mod
 from experiments.calibration.config import CalibrationConfig
 from experiments.calibration.sampler import OrderedSampler, current_seed
 from experiments.calibration.simulate import ScaledDistance, Simulator
-from experiments.executors import default_workers, make_executor
-from experiments.provenance import code_version, git_commit, package_versions
+from experiments.calibration.summary import config_warnings
+from experiments.running.executors import default_workers, make_executor
+from experiments.running.provenance import code_version, git_commit, package_versions
 from model.errors import InputError
 
 MANIFEST = "calibration.json"
@@ -185,7 +186,7 @@ def calibrate(cfg: CalibrationConfig, out: str | Path | None = None,
     stream = sys.stderr if stream is None else stream
     out = Path(out) if out is not None else cfg.output_dir()
     targets = targets_mod.load(cfg.targets_path)
-    for line in targets.skipped_lines():
+    for line in [*targets.skipped_lines(), *config_warnings(cfg)]:
         print(f"warning: {line}", file=stream)
     code = code_version()
     fp = cfg.fingerprint(targets.digest, code)

@@ -1,5 +1,5 @@
 """What a calibration leaves behind: posterior.parquet, predictive.parquet, calibrated.toml,
-and (through report.py) report.md and figures.
+and (through report.py) report.md and figures; summary.py judges what they support.
 
 posterior.parquet has a fixed format that experiments read: one row per particle, one
 column per free parameter named as in PARAMS (values as the model takes them, integers
@@ -21,21 +21,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scipy.stats import gaussian_kde
 
+from experiments.calibration import report
 from experiments.calibration.config import CalibrationConfig, Prior
 from experiments.calibration.sampler import PREDICTIVE_STREAM, seeds
 from experiments.calibration.simulate import Simulator
-from experiments.calibration.targets import Target, TargetSet
-
-# A parameter whose 90% posterior interval is at least this share of its prior's 90%
-# interval is flagged "not identified": the targets barely narrowed it. A judgement, stated
-# in the report and in docs/CALIBRATION.md.
-IDENTIFIABILITY_RATIO = 0.8
-CI = (0.05, 0.95)
-
-
-def wquantile(values: np.ndarray, weights: np.ndarray, q: float | list[float]) -> np.ndarray:
-    return np.quantile(np.asarray(values, float), q, weights=np.asarray(weights, float),
-                       method="inverted_cdf")
+from experiments.calibration.summary import (
+    CI,
+    effective_sample_size,
+    parameter_table,
+    size_warnings,
+    wquantile,
+)
+from experiments.calibration.targets import TargetSet
 
 
 def coerce(priors: tuple[Prior, ...], particles: np.ndarray) -> pd.DataFrame:
@@ -45,24 +42,6 @@ def coerce(priors: tuple[Prior, ...], particles: np.ndarray) -> pd.DataFrame:
         vals = [p.coerce(v) for v in particles[:, j]]
         cols[p.name] = np.asarray(vals, dtype=np.int64 if p.is_int else float)
     return pd.DataFrame(cols)
-
-
-def parameter_table(priors: tuple[Prior, ...], particles: np.ndarray, w: np.ndarray
-                    ) -> list[dict[str, Any]]:
-    """Prior and posterior of each parameter, and whether the targets identified it."""
-    rows = []
-    for j, p in enumerate(priors):
-        lo, med, hi = wquantile(particles[:, j], w, [CI[0], 0.5, CI[1]])
-        prior_width = (p.high - p.low) * (CI[1] - CI[0])
-        ratio = (hi - lo) / prior_width
-        rows.append({"name": p.name, "prior_low": p.low, "prior_high": p.high,
-                     "prior_ci": [p.low + CI[0] * (p.high - p.low),
-                                  p.low + CI[1] * (p.high - p.low)],
-                     "median": float(med), "ci": [float(lo), float(hi)],
-                     "mean": float(np.average(particles[:, j], weights=w)),
-                     "width_ratio": float(ratio),
-                     "identified": bool(ratio < IDENTIFIABILITY_RATIO)})
-    return rows
 
 
 def point_estimate(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray
@@ -173,27 +152,15 @@ def target_table(targets: TargetSet, pred: pd.DataFrame) -> list[dict[str, Any]]
 
 def write_all(cfg: CalibrationConfig, targets: TargetSet, out: Path, manifest: dict[str, Any],
               particles: np.ndarray, w: np.ndarray, pred: pd.DataFrame) -> None:
-    from experiments.calibration import report
-
     cid = manifest["calibration_id"]
     w = w / w.sum()
     write_posterior(out / "posterior.parquet", cfg.priors, particles, w, cid, cfg.scenario)
     point = point_estimate(cfg, particles, w)
     write_calibrated(out / "calibrated.toml", cfg, point, cid)
-    manifest["parameters"] = parameter_table(cfg.priors, particles, w)
+    ess = effective_sample_size(w)
+    manifest["ess"], manifest["n_particles"] = ess, len(w)
+    manifest["parameters"] = parameter_table(cfg.priors, particles, w, ess)
     manifest["targets"] = target_table(targets, pred)
     manifest["point"] = point
-    manifest["ess"], manifest["n_particles"] = float(1 / np.sum(np.square(w))), len(w)
+    manifest["warnings"] = size_warnings(cfg, ess, len(pred))
     report.write(cfg, targets, out, manifest, particles, w, pred)
-
-
-def source_line(t: Target) -> str:
-    s = t.source
-    parts = [str(s.get("author", "")), f"({s.get('year', '')})", str(s.get("title", ""))]
-    if s.get("where"):
-        parts.append(f"— {s['where']}")
-    if s.get("url"):
-        parts.append(f"<{s['url']}>")
-    if s.get("grade"):
-        parts.append(f"[grade {s['grade']}]")
-    return " ".join(p for p in parts if p)

@@ -13,14 +13,19 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration.config import CalibrationConfig
-from experiments.calibration.outputs import CI, IDENTIFIABILITY_RATIO, source_line
-from experiments.calibration.targets import TargetSet
+from experiments.calibration.summary import CI, IDENTIFIABILITY_RATIO, MIN_ESS_IDENTIFIED
+from experiments.calibration.targets import TargetSet, source_line
 
 PCT = f"{round((CI[1] - CI[0]) * 100)}%"
 
 
 def _fmt(v: float) -> str:
     return f"{v:.4g}"
+
+
+def _identified(flag: bool | None) -> str:
+    return {True: "yes", False: "**no: not identified**",
+            None: f"not assessed (ESS < {MIN_ESS_IDENTIFIED})"}[flag]
 
 
 def marginals_figure(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray,
@@ -39,7 +44,7 @@ def marginals_figure(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarra
         ax.axvline(row["median"], color="black", linestyle="-", label="posterior median")
         if truth and p.name in truth:
             ax.axvline(truth[p.name], color="black", linestyle=":", linewidth=2, label="truth")
-        flag = "" if row["identified"] else " (not identified)"
+        flag = {True: "", False: " (not identified)", None: ""}[row["identified"]]
         ax.set_title(p.name + flag, fontsize=9)
         ax.set_xlabel(f"{p.name} (parameter value)", fontsize=8)
         ax.set_ylabel("density", fontsize=8)
@@ -141,9 +146,11 @@ def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out:
              f"{gens[-1]['total_simulations']} simulations, {m['elapsed_seconds']:.0f} s; "
              f"stopped: {m['stop_reason']}",
              f"- root seed {m['root_seed']}; model code {m['code_version']}; git "
-             f"{(m.get('git_commit') or '?')[:10]}", "",
-             "## Generations", "", "| generation | epsilon | acceptance | simulations so far |",
-             "|---|---|---|---|"]
+             f"{(m.get('git_commit') or '?')[:10]}", ""]
+    for w in m.get("warnings", []):
+        lines += [f"> **Warning:** {w}.", ""]
+    lines += ["## Generations", "", "| generation | epsilon | acceptance | simulations so far |",
+              "|---|---|---|---|"]
     lines += [f"| {g['t']} | {_fmt(g['epsilon'])} | {g['acceptance_rate']:.3f} | "
               f"{g['total_simulations']} |" for g in gens]
     lines += ["", "## Parameters", "",
@@ -153,15 +160,16 @@ def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out:
               "flagged "
               f"**not identified** when its posterior {PCT} interval is at least "
               f"{IDENTIFIABILITY_RATIO:.0%} as wide as its prior's: the targets say little "
-              "about it, and results should be shown across its range.", "",
+              "about it, and results should be shown across its range. Identification is "
+              f"judged only from {MIN_ESS_IDENTIFIED} effective particles on (*not "
+              "assessed* below).", "",
               f"| parameter | prior | prior {PCT} | posterior median | posterior {PCT} | "
               "width / prior width | identified? |", "|---|---|---|---|---|---|---|"]
     for r in m["parameters"]:
         lines.append(f"| `{r['name']}` | U({_fmt(r['prior_low'])}, {_fmt(r['prior_high'])}) | "
                      f"{_fmt(r['prior_ci'][0])} – {_fmt(r['prior_ci'][1])} | "
                      f"{_fmt(r['median'])} | {_fmt(r['ci'][0])} – {_fmt(r['ci'][1])} | "
-                     f"{r['width_ratio']:.2f} | "
-                     f"{'yes' if r['identified'] else '**no: not identified**'} |")
+                     f"{r['width_ratio']:.2f} | {_identified(r['identified'])} |")
     lines += ["", "![marginals](figures/marginals.png)", "", "![pairs](figures/pairs.png)", "",
               "## Targets: observed against posterior predictive", "",
               f"Posterior predictive: {cfg.predictive_draws} fresh runs at parameter sets drawn "

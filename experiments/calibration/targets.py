@@ -218,3 +218,16 @@ def _target(item: Any, source: str, i: int) -> Target:
                   description=str(item.get("description", "")),
                   mapping=" ".join(str(item.get("mapping", "")).split()), se=float(se),
                   mapping_sd=float(msd), unit=str(item.get("unit", "share")), source=src)
+
+
+def source_line(t: Target) -> str:
+    """Where a target's figure was read, in one line: author (year) title, where, url."""
+    s = t.source
+    parts = [str(s.get("author", "")), f"({s.get('year', '')})", str(s.get("title", ""))]
+    if s.get("where"):
+        parts.append(f"— {s['where']}")
+    if s.get("url"):
+        parts.append(f"<{s['url']}>")
+    if s.get("grade"):
+        parts.append(f"[grade {s['grade']}]")
+    return " ".join(p for p in parts if p)

@@ -11,7 +11,6 @@ paired, and their CIs hold parameter and stochastic uncertainty together.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.specify.params_file import file_sha256
 from model.errors import InputError
 from model.params import PARAMS
 
@@ -49,14 +49,6 @@ class Posterior:
 
 def _plain(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def resolve(path: str | Path) -> Path:

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from model.measures import MEASURES
+
 LEVEL = 0.95
 
 
@@ -23,8 +25,6 @@ BOUNDED_UNITS = ("share", "0-1")
 
 def is_share(measure: str) -> bool:
     """Measures bounded by 0 and 1, whose CIs must stay inside those bounds."""
-    from model.measures import MEASURES
-
     m = MEASURES.get(measure)
     return m is not None and m.unit in BOUNDED_UNITS
 
@@ -162,12 +162,18 @@ def comparison_table(runs: pd.DataFrame, measures: list[str], reference: str,
     return out
 
 
+MIN_SIGN_PARTICLES = 30
+
+
 def sign_stability(runs: pd.DataFrame, measures: list[str], reference: str,
                    by: list[str] | None = None) -> pd.DataFrame:
     """Across posterior draws: the share of draws whose paired effect has the mean's sign.
 
     Each replicate drew one particle; replicates that drew the same particle are averaged
     first, so the share counts distinct parameter sets (weighted by how often drawn).
+    Whether a sign holds across the posterior is assessed only from MIN_SIGN_PARTICLES
+    distinct particles on (`keeps_sign` is None below that): from six draws, "the sign
+    holds in every draw" says little about the posterior.
     """
     rows = []
     for where, sc, ref, other, common in paired_groups(runs, reference, by):
@@ -180,7 +186,8 @@ def sign_stability(runs: pd.DataFrame, measures: list[str], reference: str,
                           / per["size"].sum()) if len(per) and sign != 0 else math.nan
             rows.append({**where, "scenario": sc,
                          "measure": m, "particles": len(per), "same_sign_share": share,
-                         "keeps_sign": bool(share == 1.0) if len(per) > 1 else False})
+                         "keeps_sign": bool(share == 1.0) if len(per) >= MIN_SIGN_PARTICLES
+                         else None})
     return pd.DataFrame(rows)
 
 

@@ -12,6 +12,13 @@
 - jobqueue-local: the same dask-jobqueue machinery with jobs started as local processes
   (dask-jobqueue's own stand-in), to try the batch route on one machine and in tests.
 
+The batch routes check first that the batch system's command (`sbatch`, `qsub`) is there,
+and give up with a message when no worker job has started within FIRST_WORKER_TIMEOUT
+seconds (Dask configuration key `governance.first-worker-timeout`): a queue that never
+starts a job must not look like a run that hangs. Where a scheduler may not live on the
+login node for the whole sweep, `run.py experiment --submit` (experiments/running/array.py)
+submits a job array instead.
+
 Results never depend on the executor: every run is seeded by its task alone.
 """
 
@@ -21,6 +28,7 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +39,8 @@ from model.errors import InputError
 
 EXECUTORS = ("serial", "processes", "dask", "slurm", "pbs", "jobqueue-local")
 JOBQUEUE = ("slurm", "pbs", "jobqueue-local")
+SUBMIT_COMMAND = {"slurm": "sbatch", "pbs": "qsub"}
+FIRST_WORKER_TIMEOUT = 600.0  # seconds; Dask config key governance.first-worker-timeout
 
 
 class SerialExecutor(Executor):
@@ -107,12 +117,26 @@ def check_options(kind: str = "processes", workers: int | None = None,
     if scheduler and kind != "dask":
         raise InputError(f"option '--scheduler' ({scheduler!r}) only applies with "
                          "'--executor dask'; drop '--scheduler' or use '--executor dask'.")
+    if kind in SUBMIT_COMMAND:
+        check_batch_command(kind, "--executor")
     if kind in JOBQUEUE:
         try:
             import dask_jobqueue  # noqa: F401
         except ImportError:
             raise InputError(f"option '--executor' got {kind!r}, but dask-jobqueue is not "
                              "installed; install it with `pip install -e .[cluster]`.") from None
+
+
+def check_batch_command(kind: str, option: str) -> str:
+    """The path of the batch system's submit command, or one paragraph saying it is missing."""
+    command = SUBMIT_COMMAND[kind]
+    path = shutil.which(command)
+    if path is None:
+        raise InputError(
+            f"option '{option} {kind}' needs the batch system's `{command}` command, which is "
+            "not on PATH on this machine; run the command on the cluster's login node (where "
+            f"`{command}` works), or run here with '--executor processes'.")
+    return path
 
 
 @contextlib.contextmanager
@@ -210,4 +234,23 @@ def _jobqueue(kind: str, jobs: int) -> Iterator[Executor]:
     with cluster:
         cluster.scale(jobs=jobs)
         with Client(cluster) as client:
+            _wait_for_first_worker(client, kind)
             yield client.get_executor(pure=False)
+
+
+def _wait_for_first_worker(client: Any, kind: str) -> None:
+    """Fail with a message when the batch system has not started a single worker job."""
+    import dask
+
+    timeout = float(dask.config.get("governance.first-worker-timeout", FIRST_WORKER_TIMEOUT))
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        where = {"slurm": "`squeue --me`", "pbs": "`qstat -u $USER`"}.get(kind, "the queue")
+        raise InputError(
+            f"option '--executor {kind}': no worker job started within {timeout:g} s, so "
+            f"nothing has run; check the jobs' state with {where} (pending for resources, "
+            "held, or rejected for a wrong queue or account in ~/.config/dask/jobqueue.yaml), "
+            "raise the wait with the Dask configuration key governance.first-worker-timeout, "
+            "or submit a job array that needs no scheduler on this machine: "
+            "`run.py experiment SPEC --submit slurm`.") from None

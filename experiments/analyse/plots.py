@@ -1,82 +1,82 @@
-"""Figures of an experiment, readable in greyscale: scenarios differ by line style and
-marker, bars by hatch; every axis names its measure and unit; CIs are 95% t intervals
-(logit-scale for shares, so they stay inside [0, 1]). Every saved figure is checked for
-text cut off at its edges or overlapping other labels (`text_problems`)."""
+"""Figures of an experiment: time series, paired differences, sweeps, heatmaps, effects,
+PRIM trajectories, Pareto fronts and sensitivity indices.
+
+CIs are 95% t intervals (logit-scale for shares, so they stay inside [0, 1]). The look
+(styles, labels, the text check) is in plot_style.
+"""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.stats import ci_bounds, is_share
-from model.measures import MEASURES
-from model.params import PARAMS
+from experiments.analyse.plot_style import (
+    COLOURS,
+    MARKERS,
+    grid,
+    label,
+    line_style,
+    param_label,
+    save,
+)
+from experiments.analyse.stats import ci_bounds, is_share
 
-STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 2)), (0, (8, 2)),
-          (0, (3, 1, 1, 1, 1, 1)))
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
-HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
-GREYS = ("0.0", "0.35", "0.55", "0.2", "0.45", "0.65", "0.1", "0.5")
-PROBLEMS: dict[str, list[str]] = {}  # figure path -> text problems left after saving
-
-
-def line_style(i: int) -> dict[str, object]:
-    """Line i's look: style and marker both differ between any two of the first 8 lines."""
-    return {"linestyle": STYLES[i % len(STYLES)], "marker": MARKERS[i % len(MARKERS)],
-            "color": GREYS[i % len(GREYS)]}
-
-
-def _label(measure: str) -> str:
-    m = MEASURES.get(measure)
-    unit = f" ({m.unit})" if m is not None and m.unit else ""
-    return f"{measure.replace('_', ' ')}{unit}"
-
-
-def _param_label(name: str) -> str:
-    p = PARAMS.get(name)
-    unit = p.unit if p is not None and p.unit else "share" if p is not None and p.high == 1 \
-        else ""
-    return name.replace("_", " ") + (f" ({unit})" if unit else "")
-
-
-def _grid(n: int) -> tuple[plt.Figure, np.ndarray]:
-    cols = min(n, 3)
-    rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.4 * rows), squeeze=False)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    return fig, axes.flat
+PER_PANEL = 3  # scenarios drawn against the reference in one panel
+TS_STYLES = ("--", "-.", ":")
 
 
 def timeseries(ts: pd.DataFrame, measures: list[str], scenarios: list[str], path: Path,
-               warmup: int = 0, title: str = "") -> Path:
-    """Mean trajectory per scenario with its 95% CI band over replicates."""
-    fig, axes = _grid(len(measures))
-    for ax, m in zip(axes, measures, strict=False):
-        for i, sc in enumerate(scenarios):
-            g = ts[ts["scenario"] == sc].groupby("step")[m]
-            mean, sd, n = g.mean(), g.std(ddof=1), g.count()
-            lo, hi = ci_bounds(mean, sd, n, bounded=is_share(m))
-            steps = mean.index.to_numpy()
-            look = line_style(i)
-            ax.plot(steps, mean, markevery=(i % 4, max(1, len(steps) // 8)), markersize=4,
-                    label=sc, **look)
-            ax.fill_between(steps, lo, hi, color=look["color"], alpha=0.12, linewidth=0)
-        if warmup:
-            ax.axvline(warmup, color="0.5", linewidth=0.8, linestyle=":")
-        ax.set_xlabel("step (week)")
-        ax.set_ylabel(_label(m))
-    axes[0].legend(fontsize=7, title="scenario (band: 95% CI)", title_fontsize=7)
-    fig.suptitle(title or "Time series by scenario, mean with 95% CI band")
+               reference: str | None = None, warmup: int = 0, title: str = "") -> Path:
+    """Mean trajectory per scenario with its 95% CI band over replicates, as small
+    multiples: one row per measure, one column per group of at most PER_PANEL scenarios,
+    each drawn (colour and line style) against the reference (thick grey), so no panel
+    stacks more than four lines and bands. Each column's legend sits above it, outside
+    the data; rows share their y axis, so panels of one measure compare at a glance."""
+    ref = reference if reference in scenarios else scenarios[0]
+    others = [s for s in scenarios if s != ref]
+    groups = [others[i:i + PER_PANEL] for i in range(0, len(others), PER_PANEL)] or [[]]
+    rows, cols = len(measures), len(groups)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols + 0.8, 2.3 * rows + 1.6),
+                             sharex=True, sharey="row", squeeze=False)
+    means = {m: ts.groupby(["scenario", "step"])[m].agg(["mean", "std", "count"])
+             for m in measures}
+    for r, m in enumerate(measures):
+        for c, group in enumerate(groups):
+            ax = axes[r][c]
+            _trajectory(ax, means[m], ref, m, color="0.6", linestyle="-", linewidth=2.6,
+                        label=f"{ref} (reference)")
+            for i, sc in enumerate(group):
+                _trajectory(ax, means[m], sc, m, color=COLOURS[i % len(COLOURS)],
+                            linestyle=TS_STYLES[i % len(TS_STYLES)], linewidth=1.4, label=sc)
+            if warmup:
+                ax.axvspan(0, warmup, color="0.93", zorder=0, linewidth=0)
+            if c == 0:
+                ax.set_ylabel(label(m), fontsize=8)
+            if r == rows - 1:
+                ax.set_xlabel("week")
+            ax.tick_params(labelsize=7)
+            if r == 0:
+                ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), fontsize=7,
+                          frameon=False, ncol=1, borderaxespad=0)
+    note = " (shaded: warm-up, outside the outcome window)" if warmup else ""
+    fig.suptitle(title or f"Time series by scenario: mean and 95% CI band over replicates"
+                 f"{note}", fontsize=10)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
+
+
+def _trajectory(ax: plt.Axes, stats: pd.DataFrame, scenario: str, measure: str,
+                **look: object) -> None:
+    if scenario not in stats.index.get_level_values(0):
+        return
+    t = stats.loc[scenario]
+    lo, hi = ci_bounds(t["mean"], t["std"], t["count"], bounded=is_share(measure))
+    steps = t.index.to_numpy()
+    ax.plot(steps, t["mean"].to_numpy(), **look)
+    ax.fill_between(steps, lo, hi, color=look["color"], alpha=0.18, linewidth=0)
 
 
 def outcomes(comparison: pd.DataFrame, measures: list[str], scenarios: list[str],
@@ -88,7 +88,7 @@ def outcomes(comparison: pd.DataFrame, measures: list[str], scenarios: list[str]
     difference is clearly non-zero. Filled markers: Holm-adjusted p < 0.05.
     """
     others = [s for s in scenarios if s != reference]
-    fig, axes = _grid(len(measures))
+    fig, axes = grid(len(measures))
     for ax, m in zip(axes, measures, strict=False):
         c = comparison[comparison["measure"] == m].set_index("scenario")
         ax.axhline(0, color="0.3", linestyle="--", linewidth=1)
@@ -102,17 +102,17 @@ def outcomes(comparison: pd.DataFrame, measures: list[str], scenarios: list[str]
                         color="black", capsize=3, markerfacecolor="black" if sig else "white")
         ax.set_xticks(range(len(others)), others, rotation=30, ha="right", fontsize=7)
         ax.set_xlim(-0.6, max(len(others), 1) - 0.4)
-        ax.set_ylabel(f"difference in\n{_label(m)}", fontsize=8)
+        ax.set_ylabel(f"difference in\n{label(m)}", fontsize=8)
     fig.suptitle(title or f"Paired difference from '{reference}' with 95% CI "
                  "(filled: Holm p < 0.05)", fontsize=10)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def sweep(summary: pd.DataFrame, factor: str, measures: list[str], scenarios: list[str],
           path: Path) -> Path:
     """One swept parameter: outcome against its value, 95% CI band, one line per scenario."""
-    fig, axes = _grid(len(measures))
+    fig, axes = grid(len(measures))
     for ax, m in zip(axes, measures, strict=False):
         for i, sc in enumerate(scenarios):
             s = summary[(summary["measure"] == m) & (summary["scenario"] == sc)].sort_values(
@@ -122,12 +122,12 @@ def sweep(summary: pd.DataFrame, factor: str, measures: list[str], scenarios: li
             ax.plot(x, s["mean"], label=sc, **look)
             ax.fill_between(x, s["ci_low"], s["ci_high"], color=look["color"], alpha=0.12,
                             linewidth=0)
-        ax.set_xlabel(_param_label(factor))
-        ax.set_ylabel(_label(m))
+        ax.set_xlabel(param_label(factor))
+        ax.set_ylabel(label(m))
     axes[0].legend(fontsize=7, title="scenario (band: 95% CI)", title_fontsize=7)
     fig.suptitle(f"Outcome against {factor}")
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def heatmap(table: pd.DataFrame, fx: str, fy: str, path: Path, vmin: float, vmax: float,
@@ -145,18 +145,18 @@ def heatmap(table: pd.DataFrame, fx: str, fy: str, path: Path, vmin: float, vmax
                 color="white" if dark else "black")
     ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns])
     ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
-    ax.set_xlabel(_param_label(fx))
-    ax.set_ylabel(_param_label(fy))
+    ax.set_xlabel(param_label(fx))
+    ax.set_ylabel(param_label(fy))
     fig.colorbar(im, ax=ax, label=colour_label)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def effects(frame: pd.DataFrame, factors: list[str], measure: str, scenarios: list[str],
             path: Path, title: str) -> Path:
     """Main effects: mean outcome (95% CI) against each factor's level, per scenario."""
-    fig, axes = _grid(len(factors))
+    fig, axes = grid(len(factors))
     for ax, f in zip(axes, factors, strict=False):
         for i, sc in enumerate(scenarios):
             g = frame[frame["scenario"] == sc].groupby(f"_{f}")[measure]
@@ -167,12 +167,12 @@ def effects(frame: pd.DataFrame, factors: list[str], measure: str, scenarios: li
             ax.plot(x, mean.to_numpy(), label=sc, **look)
             ax.fill_between(x, lo, hi, color=look["color"], alpha=0.12, linewidth=0)
         _level_ticks(ax, frame[f"_{f}"])
-        ax.set_xlabel(_param_label(f))
-        ax.set_ylabel(_label(measure), fontsize=8)
+        ax.set_xlabel(param_label(f))
+        ax.set_ylabel(label(measure), fontsize=8)
     axes[0].legend(fontsize=7, title="scenario (band: 95% CI)", title_fontsize=7)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def interaction(frame: pd.DataFrame, fx: str, fz: str, measure: str, path: Path,
@@ -184,12 +184,12 @@ def interaction(frame: pd.DataFrame, fx: str, fz: str, measure: str, path: Path,
         ax.plot(_positions(m.index), m.to_numpy(), label=f"{z:g}" if isinstance(z, float)
                 else str(z), **line_style(i))
     _level_ticks(ax, frame[f"_{fx}"])
-    ax.set_xlabel(_param_label(fx))
-    ax.set_ylabel(_label(measure))
-    ax.legend(fontsize=7, title=_param_label(fz), title_fontsize=7)
+    ax.set_xlabel(param_label(fx))
+    ax.set_ylabel(label(measure))
+    ax.legend(fontsize=7, title=param_label(fz), title_fontsize=7)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def _positions(index: pd.Index) -> np.ndarray:
@@ -212,11 +212,15 @@ def prim_trajectory(trajectories: list[pd.DataFrame], path: Path, title: str) ->
     fig, ax = plt.subplots(figsize=(6, 4.4))
     for i, t in enumerate(trajectories):
         look = line_style(i)
-        ax.plot(t["coverage"], t["density"], markersize=4,
+        ax.plot(t["coverage"], t["density"], markersize=3,
                 label=f"box {int(t['box'].iloc[0])}", **look)
-        last = t.iloc[-1]
-        ax.annotate(f"{int(last['res_dim'])} dims", (last["coverage"], last["density"]),
-                    fontsize=7, xytext=(4, 4), textcoords="offset points")
+        chosen = t[t["chosen"]] if "chosen" in t else t.iloc[[-1]]
+        for row in chosen.itertuples():
+            ax.plot([row.coverage], [row.density], marker="o", markersize=11,
+                    markerfacecolor="none", markeredgecolor="black", linestyle="none",
+                    label="chosen box" if i == 0 else None)
+            ax.annotate(f"{int(row.res_dim)} dims restricted", (row.coverage, row.density),
+                        fontsize=7, xytext=(6, -12), textcoords="offset points")
     ax.set_xlabel("coverage (share of points of interest inside the box)")
     ax.set_ylabel("density (share of box points of interest)")
     ax.set_xlim(0, 1.05)
@@ -224,7 +228,7 @@ def prim_trajectory(trajectories: list[pd.DataFrame], path: Path, title: str) ->
     ax.legend(fontsize=8)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def pareto(front: pd.DataFrame, x: str, ys: list[str], path: Path, title: str,
@@ -234,7 +238,7 @@ def pareto(front: pd.DataFrame, x: str, ys: list[str], path: Path, title: str,
     Points, not lines: with three or more objectives a 2-D projection of the front is not
     monotone. A dashed line marks a constraint's bound.
     """
-    fig, axes = _grid(len(ys))
+    fig, axes = grid(len(ys))
     for ax, y in zip(axes, ys, strict=False):
         f = front.sort_values(x)
         ax.plot(f[x], f[y], "o", color="black", label="search (mean over replicates)")
@@ -247,12 +251,12 @@ def pareto(front: pd.DataFrame, x: str, ys: list[str], path: Path, title: str,
             ax.errorbar(f[x + "_fresh"], f[y + "_fresh"], yerr=err, fmt="s", color="0.4",
                         markerfacecolor="white", capsize=3, linestyle="none",
                         label="fresh seeds, 95% CI")
-        ax.set_xlabel(_label(x))
-        ax.set_ylabel(_label(y))
+        ax.set_xlabel(label(x))
+        ax.set_ylabel(label(y))
     axes[0].legend(fontsize=7)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def sensitivity(table: pd.DataFrame, design: str, measure: str, path: Path,
@@ -276,68 +280,12 @@ def sensitivity(table: pd.DataFrame, design: str, measure: str, path: Path,
                edgecolor="black", hatch=("", "//")[j], label=labels[ix])
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("Sobol index (share of variance)" if design == "sobol"
-                  else f"elementary effect on {_label(measure)}")
+                  else f"elementary effect on {label(measure)}")
     ax.axhline(0, color="black", linewidth=0.6)
     ax.legend(fontsize=8)
     ax.set_title(f"{'Sobol' if design == 'sobol' else 'Morris'} sensitivity of {measure}"
                  + (f" ({scenario})" if scenario else "") + ", 95% CI")
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
-def text_problems(fig: plt.Figure) -> list[str]:
-    """Text cut off at the figure's edges, or titles and axis labels overlapping."""
-    from matplotlib.text import Text
-
-    fig.canvas.draw()
-    r = fig.canvas.get_renderer()
-    w, h = fig.bbox.width, fig.bbox.height
-    out = []
-    all_ticks, drawn = set(), set()  # tick labels exist beyond the view; only drawn ones count
-    for ax in fig.axes:
-        for axis in ax._axis_map.values():
-            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-                all_ticks |= {id(tick.label1), id(tick.label2)}
-            if ax.get_visible():
-                for tick in axis._update_ticks():
-                    drawn |= {id(tick.label1), id(tick.label2)}
-    for t in fig.findobj(Text):
-        if not t.get_visible() or not t.get_text().strip():
-            continue
-        if t.axes is not None and not t.axes.get_visible():
-            continue
-        if id(t) in all_ticks and id(t) not in drawn:
-            continue
-        bb = t.get_window_extent(r)
-        if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > w + 1 or bb.y1 > h + 1:
-            out.append(f"clipped: {t.get_text()[:60]!r}")
-    labels = [fig._suptitle] if fig._suptitle is not None else []
-    for ax in fig.axes:
-        if ax.get_visible():
-            labels += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label,
-                       ax.yaxis.label]
-    boxes = [(t, t.get_window_extent(r)) for t in labels
-             if t is not None and t.get_visible() and t.get_text().strip()]
-    for i, (a, ba) in enumerate(boxes):
-        for b, bb in boxes[i + 1:]:
-            if ba.overlaps(bb):
-                out.append(f"overlap: {a.get_text()[:40]!r} and {b.get_text()[:40]!r}")
-    return out
-
-
-def _save(fig: plt.Figure, path: Path) -> Path:
-    """Save, after making room for any text the layout cut off or stacked."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    problems = text_problems(fig)
-    if problems:
-        try:
-            fig.set_layout_engine("constrained")
-        except RuntimeError:  # a colorbar pins the engine: fall back to a tight bbox
-            pass
-        problems = text_problems(fig)
-    fig.savefig(path, dpi=110, bbox_inches="tight" if problems else None)
-    if problems:
-        problems = [p for p in problems if not p.startswith("clipped")]
-    PROBLEMS[str(path)] = problems
-    plt.close(fig)
-    return path

@@ -9,8 +9,12 @@ is the largest truncation over them, so every scenario is compared over the same
 
 The steady-state check compares the two halves of each run's outcome window: the paired
 drift (second half - first half) gets a 95% t CI over replicates, and a scenario-measure
-is "drifting" when that CI excludes 0 and the drift exceeds the tolerance: 0.01 for
-shares and 0-1 scales, else 2% of the window's mean level.
+drifts when that CI excludes 0 and the drift exceeds the tolerance, a share
+(SPREAD_SHARE) of the measure's spread: the SD between runs of their window means. A drift
+that small moves no run's outcome by much against how runs differ anyway, whatever the
+measure's units. "Steady" needs both tests to agree: no drift, and an MSER-5 point below
+its limit (half the run); an MSER-5 point at its limit means the series had not settled
+within the run, whatever the drift test says.
 """
 
 from __future__ import annotations
@@ -20,11 +24,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments.stats import is_share, mean_ci
+from experiments.analyse.stats import mean_ci
 
 BATCH = 5
-SHARE_TOLERANCE = 0.01
-RELATIVE_TOLERANCE = 0.02
+SPREAD_SHARE = 0.25
 
 
 def mser5(series: np.ndarray) -> int:
@@ -64,10 +67,20 @@ def auto_warmup(ts: pd.DataFrame, measures: list[str], scenarios: list[str],
     return min(w, steps - 1)
 
 
+def mser_limit(points: int) -> int:
+    """The largest truncation MSER-5 can choose in a series of `points` values."""
+    return (points // BATCH) // 2 * BATCH
+
+
 def steady_state(ts: pd.DataFrame, measures: list[str], scenarios: list[str],
-                 warmup: int) -> pd.DataFrame:
-    """Per scenario and measure: drift between the halves of the outcome window."""
+                 warmup: int, mser: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per scenario and measure: drift between the halves of the outcome window, and the
+    verdict of the drift test and MSER-5 together."""
     rows = []
+    limit = mser_limit(int(ts["step"].max()) + 1) if not ts.empty else 0
+    points = ({(r["scenario"], r["measure"]): r["mser5_warmup"]
+               for r in mser.to_dict("records")} if mser is not None and not mser.empty
+              else {})
     for sc in scenarios:
         g = ts[(ts["scenario"] == sc) & (ts["step"] > warmup)]
         if g.empty:
@@ -75,18 +88,31 @@ def steady_state(ts: pd.DataFrame, measures: list[str], scenarios: list[str],
         mid = warmup + (g["step"].max() - warmup) / 2
         first = g[g["step"] <= mid].groupby("run")[measures].mean()
         second = g[g["step"] > mid].groupby("run")[measures].mean()
+        whole = g.groupby("run")[measures].mean()
         runs = first.index.intersection(second.index)
         for m in measures:
             d = (second.loc[runs, m] - first.loc[runs, m]).to_numpy()
             ci = mean_ci(d)
-            level = float(g[m].mean())
-            tol = SHARE_TOLERANCE if is_share(m) else RELATIVE_TOLERANCE * abs(level)
+            spread = float(whole[m].std(ddof=1)) if len(whole) > 1 else math.nan
+            tol = SPREAD_SHARE * spread
             excludes0 = bool(np.isfinite(ci["ci_low"]) and (ci["ci_low"] > 0
                                                           or ci["ci_high"] < 0))
             drifting = excludes0 and abs(ci["mean"]) > tol
-            rows.append({"scenario": sc, "measure": m, "window_mean": level,
+            point = points.get((sc, m))
+            settled = None if point is None else bool(point < limit)
+            rows.append({"scenario": sc, "measure": m, "window_mean": float(g[m].mean()),
                          "drift": ci["mean"], "drift_ci_low": ci["ci_low"],
-                         "drift_ci_high": ci["ci_high"], "tolerance": tol, "n": ci["n"],
-                         "verdict": "drifting" if drifting else
-                         ("steady" if ci["n"] > 1 else "unknown (1 run)")})
+                         "drift_ci_high": ci["ci_high"], "spread": spread, "tolerance": tol,
+                         "n": ci["n"], "mser5_warmup": point, "mser5_limit": limit,
+                         "verdict": _verdict(ci["n"], drifting, settled)})
     return pd.DataFrame(rows)
+
+
+def _verdict(n: int, drifting: bool, settled: bool | None) -> str:
+    if n < 2:
+        return "unknown (1 run)"
+    if drifting:
+        return "drifting"
+    if settled is False:
+        return "not settled"  # no drift found, but MSER-5 at its limit: they disagree
+    return "steady"

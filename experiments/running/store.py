@@ -168,11 +168,14 @@ class Store:
     def write_manifest(self, data: dict[str, Any]) -> None:
         write_json_atomic(self.root / MANIFEST, data)
 
-    def check_resume(self, runs_key: str, code: str, fresh: bool) -> dict[str, Any] | None:
+    def check_resume(self, key: str, parts: dict[str, Any], code: str,
+                     fresh: bool) -> dict[str, Any] | None:
         """The earlier manifest to continue from (None: start afresh); creates nothing.
 
-        Runs made with other run-determining settings or other model code are not mixed
-        with new ones: the user must choose --fresh (which deletes them) or another --out.
+        Runs made with other run-determining settings (`key`, the hash of `parts`: see
+        Spec.runs_key_parts)
+        or other model code are not mixed with new ones: the user must choose --fresh
+        (which deletes them) or another --out, and is told which setting changed.
         Replicates, scenarios, factorial values, measures, the outcome window and the name
         may change: only the missing runs are made and the tables are recomputed.
         """
@@ -186,10 +189,8 @@ class Store:
                                  "over or choose another --out.")
             return None
         problems = []
-        if old.get("runs_key", old.get("fingerprint")) != runs_key:
-            problems.append("the spec has changed in what decides a run (steps, seed, base, "
-                            "overrides, phases, the ranges of a sampled design, the size of "
-                            "an LHS design, or the posterior)")
+        if old.get("runs_key", old.get("fingerprint")) != key:
+            problems.append(changed_parts(old.get("runs_key_parts"), parts))
         if old.get("code_version") != code:
             problems.append(f"the model code has changed ({old.get('code_version')} -> {code})")
         if problems:
@@ -225,6 +226,22 @@ class Store:
 
     def finished_ids(self) -> set[str]:
         return {i for i, r in self.records().items() if r.get("status") == "ok"}
+
+
+def changed_parts(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
+    """Which run-deciding setting changed, old -> new, in words."""
+    if not isinstance(before, dict):  # a folder written before the parts were recorded
+        return ("the spec has changed in what decides a run (one of: " + ", ".join(after)
+                + ")")
+    names = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+    shown = "; ".join(f"{k}: {_short(before.get(k))} -> {_short(after.get(k))}"
+                      for k in names)
+    return f"the spec has changed in what decides a run ({shown})"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _read_holder(fd: int) -> dict[str, Any]:

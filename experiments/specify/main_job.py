@@ -17,7 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from experiments.spec import Spec, from_dict
+from experiments.specify.check import from_dict
+from experiments.specify.spec import Spec
 from model.scenarios import SCENARIOS
 
 REFERENCE = "administrative"
@@ -27,7 +28,8 @@ WINDOW = 52  # weeks averaged into each run's outcome: the last year
 OUT = "results/main"
 # The shipped calibration's posterior: each replicate draws its parameters from it, so the
 # CIs hold parameter and stochastic uncertainty together.
-POSTERIOR = str(Path(__file__).resolve().parent / "calibrations" / "baseline" / "posterior.parquet")
+POSTERIOR = str(Path(__file__).resolve().parents[1] / "calibrations" / "baseline"
+                / "posterior.parquet")
 
 
 def main_spec(replicates: int = REPLICATES, steps: int = STEPS, seed: int = 20240601,

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.spec import _Checker, read_toml
+from experiments.specify.checker import Checker
+from experiments.specify.reading import read_toml
 from model.errors import InputError
 from model.params import MECHANISMS, PARAMS, validate
 from model.scenarios import get as get_scenario
@@ -22,6 +22,7 @@ from model.scenarios import get as get_scenario
 TOP = {
     "name": "search name (letters, digits, '-', '_'); names the output folder",
     "description": "free text shown in the report",
+    "question": "the question the search answers, in words (shown in the report)",
     "base": "scenario whose parameters the candidates start from (default 'administrative')",
     "replicates": "runs per candidate (1-100); every candidate uses the same seeds (common "
                   "random numbers)",
@@ -50,6 +51,7 @@ class SearchSpec:
     name: str
     base: str = "administrative"
     description: str = ""
+    question: str = ""
     replicates: int = 3
     fresh_replicates: int = 6
     steps: int = 60
@@ -71,12 +73,18 @@ class SearchSpec:
         d.pop("text")
         return d
 
-    def runs_key(self) -> str:
+    def runs_key_parts(self) -> dict[str, Any]:
+        """What decides the runs: not the names, the size of the search or its fresh seeds
+        (more generations or fresh replicates reuse every stored run)."""
         d = self.to_dict()
-        for k in ("name", "description", "out", "population", "generations",
+        for k in ("name", "description", "question", "out", "population", "generations",
                   "fresh_replicates"):
             d.pop(k)
-        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+        return d
+
+    def runs_key(self) -> str:
+        text = json.dumps(self.runs_key_parts(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def output_dir(self) -> Path:
         return Path(self.out or f"results/{self.name}")
@@ -93,20 +101,16 @@ def load_search(path: str | Path) -> SearchSpec:
 
 def search_from_dict(raw: dict[str, Any], source: str = "<search>",
                      text: str = "") -> SearchSpec:
-    c = _Checker(source, text)
+    c = Checker(source, text)
     c.known(raw, TOP, "")
-    name = raw.get("name")
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", name):
-        c.fail("name", f"got {name!r}, but it must be a name of letters, digits, '-' or '_'")
+    name = c.folder_name(raw)
     base = c.scenario("base", raw.get("base", "administrative"))
     reps = c.integer("replicates", raw.get("replicates", 3), 1, 100)
     fresh = c.integer("fresh_replicates", raw.get("fresh_replicates", 2 * reps), 1, 1000)
     steps = c.integer("steps", raw.get("steps", 60), 1, 100_000)
     warmup = c.integer("warmup", raw.get("warmup", max(0, steps - 52)), 0, steps - 1)
     seed, out, overrides = c.seed_out_overrides(raw)
-    search = raw.get("search", {})
-    if not isinstance(search, dict):
-        c.fail("search", "must be a table: [search] with population, generations, ...")
+    search = c.table(raw, "search", "[search] with population, generations, ...")
     c.known(search, SEARCH, "search")
     pop = c.integer("search.population", search.get("population", 16), 4, 1000, "search")
     gens = c.integer("search.generations", search.get("generations", 8), 1, 1000, "search")
@@ -119,32 +123,15 @@ def search_from_dict(raw: dict[str, Any], source: str = "<search>",
             c.fail("search.mechanisms", f"names {m!r}, which is not a mechanism; allowed: "
                    + ", ".join(MECHANISMS), section="search", key="mechanisms")
     levers = search.get("levers", {})
-    if not isinstance(levers, dict):
-        c.fail("search.levers", "must be a table name = [low, high]", section="search",
-               key="levers")
-    checked_levers = {}
-    for k, pair in levers.items():
-        where = f"search.levers.{k}"
-        if not isinstance(pair, list) or len(pair) != 2:
-            c.fail(where, f"got {pair!r}, but it must be [low, high]", section="search.levers",
-                   key=k)
-        if k in PARAMS and PARAMS[k].type not in (int, float):
-            c.fail(where, "is not numeric; put switches under `mechanisms`",
-                   section="search.levers", key=k)
-        lo, hi = (c.param(k, v, "search.levers") for v in pair)
-        if not lo < hi:
-            c.fail(where, f"got [{lo}, {hi}], but low must be below high",
-                   section="search.levers", key=k)
-        checked_levers[k] = [float(lo), float(hi)]
+    checked_levers = c.ranges(levers, "search.levers", "of numeric parameters (put "
+                              "switches under `mechanisms`)") if levers else {}
     if not mechs and not checked_levers:
         c.fail("search", "varies nothing: give `mechanisms` and/or [search.levers]")
     clash = (set(mechs) | set(checked_levers)) & set(overrides)
     if clash:
         c.fail("overrides", f"fixes {sorted(clash)}, which the search varies; a parameter can "
                "be set or searched, not both", section="overrides")
-    obj = raw.get("objectives", {})
-    if not isinstance(obj, dict):
-        c.fail("objectives", "must be a table with maximise = [...] and/or minimise = [...]")
+    obj = c.table(raw, "objectives", "maximise = [...] and/or minimise = [...]")
     c.known(obj, OBJECTIVES, "objectives")
     maxi = c.measures("objectives.maximise", obj.get("maximise", []), "objectives") \
         if obj.get("maximise") else ()
@@ -153,9 +140,7 @@ def search_from_dict(raw: dict[str, Any], source: str = "<search>",
     if len(maxi) + len(mini) < 2:
         c.fail("objectives", "needs at least two objectives (e.g. maximise = "
                "[\"participation_rate\"], minimise = [\"gov_admin_cost\"]) for a Pareto front")
-    cons_raw = raw.get("constraints", {})
-    if not isinstance(cons_raw, dict):
-        c.fail("constraints", "must be a table measure = { at_least = X }")
+    cons_raw = c.table(raw, "constraints", "measure = { at_least = X }")
     cons = {}
     for m, rule in cons_raw.items():
         c.measures(f"constraints.{m}", [m], "constraints")
@@ -164,11 +149,10 @@ def search_from_dict(raw: dict[str, Any], source: str = "<search>",
             c.fail(f"constraints.{m}", f"got {rule!r}, but it must be {{ at_least = X }} or "
                    "{ at_most = X }", section="constraints", key=m)
         kind, value = next(iter(rule.items()))
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            c.fail(f"constraints.{m}", f"got {value!r}, but the bound must be a number",
-                   section="constraints", key=m)
-        cons[m] = (kind, float(value))
+        cons[m] = (kind, c.number(f"constraints.{m}", value, "constraints",
+                                  what="a finite number (the bound)"))
     spec = SearchSpec(name=name, base=base, description=str(raw.get("description", "")),
+                      question=" ".join(str(raw.get("question", "")).split()),
                       replicates=reps, fresh_replicates=fresh, steps=steps, warmup=warmup,
                       seed=seed, out=out, overrides=overrides, population=pop,
                       generations=gens, mechanisms=tuple(mechs), levers=checked_levers,

@@ -17,8 +17,12 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
-from experiments.spec import Spec
+from experiments.specify.posterior import Posterior, load_posterior
+from experiments.specify.spec import Spec
 from model.params import PARAMS
+from model.scenarios import get as get_scenario
+
+BOOTSTRAP_SEED_NOTE = "seed of SALib's bootstrap of sensitivity CIs: root seed mod 2**32"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Task:
     outcome: str
     particle: int | None = None  # posterior row this replicate drew
     overridden: tuple[str, ...] = ()  # drawn parameters a scenario or the spec set instead
+    params_overridden: tuple[str, ...] = ()  # the same for the spec's [params] file
 
 
 def _root(spec: Spec) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
@@ -57,6 +62,10 @@ def replicate_seed(root: int, replicate: int) -> int:
 def design_seed(spec: Spec) -> int:
     design_ss, _ = _root(spec)
     return int(design_ss.generate_state(1, np.uint32)[0])
+
+
+def bootstrap_seed(spec: Spec) -> int:
+    return spec.seed % 2**32
 
 
 def salib_problem(spec: Spec) -> dict[str, Any]:
@@ -125,20 +134,18 @@ def run_id(scenario: str, point: int | str, replicate: int) -> str:
     return f"{scenario}__{key}__r{replicate:04d}"
 
 
-def tasks(spec: Spec, replicates: range | None = None, posterior: Any = None) -> list[Task]:
+def tasks(spec: Spec, replicates: range | None = None,
+          posterior: Posterior | None = None) -> list[Task]:
     """Every run of the spec for the given replicate indices (default: all of them).
 
     Ordered replicate-major so a partial or interrupted experiment has whole replicates
     of every scenario first, which keeps partial comparisons paired. With a posterior,
     replicate r draws one particle, used by all its scenarios and design points; what a
-    scenario, the spec's overrides or the design sets wins over the draw.
+    scenario, the spec's overrides or the design sets wins over the draw. The values of a
+    [params] file are the layer below: a draw, a scenario, overrides and the design win.
     """
-    from model.scenarios import get as get_scenario
-
     replicates = range(spec.replicates) if replicates is None else replicates
     if spec.posterior and posterior is None:
-        from experiments.posterior import load_posterior
-
         posterior = load_posterior(spec.posterior)
     pts = points(spec)
     keys = [point_key(spec, i, pt) for i, pt in enumerate(pts)]
@@ -152,8 +159,11 @@ def tasks(spec: Spec, replicates: range | None = None, posterior: Any = None) ->
             for sc in spec.scenarios:
                 set_here = fixed[sc] | set(base) | set(pt)
                 kept = {k: v for k, v in drawn.items() if k not in set_here}
+                start = {k: v for k, v in spec.param_values.items()
+                         if k not in set_here and k not in drawn}
                 over = tuple(sorted(set(drawn) & set_here))
-                out.append(Task(run_id(sc, keys[i], r), sc, i, r, seed, {**kept, **base, **pt},
-                                dict(pt), spec.steps, spec.warmup, spec.outcome, particle,
-                                over))
+                p_over = tuple(sorted(set(spec.param_values) & set_here))
+                out.append(Task(run_id(sc, keys[i], r), sc, i, r, seed,
+                                {**start, **kept, **base, **pt}, dict(pt), spec.steps,
+                                spec.warmup, spec.outcome, particle, over, p_over))
     return out
