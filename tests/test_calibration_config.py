@@ -4,8 +4,6 @@ the identifiability flag, the posterior file format and `run --params`."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -79,13 +77,11 @@ def test_bad_configs_say_what_is_wrong(tmp_path, change, words):
         assert w in msg, msg
 
 
-def test_bad_config_exits_2_without_traceback(tmp_path):
+def test_bad_config_exits_2_without_traceback(tmp_path, capsys):
     path = write(tmp_path, GOOD.replace("[params.issue_rate]", "[params.nonsense]"))
-    res = subprocess.run([sys.executable, str(ROOT / "run.py"), "calibrate", str(path),
-                          "--out", str(tmp_path / "out")], capture_output=True, text=True,
-                         timeout=120)  # the real entry point: a fresh interpreter
-    assert res.returncode == 2
-    assert "Traceback" not in res.stderr and "nonsense" in res.stderr
+    assert main(["calibrate", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "nonsense" in err
     assert not (tmp_path / "out").exists()
 
 

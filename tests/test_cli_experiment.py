@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -11,11 +13,12 @@ import pytest
 
 from cli.main import main
 from experiments.running import runner
+from experiments.specify import main_job
 from model.scenarios import SCENARIOS
+from tests.experiment_helpers import TINY_PARAMS, TINY_SET, spec_text
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10",
-        "--set", "building_block=5"]
+TINY = TINY_SET  # the tiny community (tests/experiment_helpers.py)
 
 
 def test_bad_spec_exits_2_without_traceback(tmp_path):
@@ -78,8 +81,10 @@ def test_report_command_rebuilds(tmp_path, capsys):
     assert "complete" in capsys.readouterr().out
 
 
-@pytest.mark.slow
-def test_main_job_compares_every_mechanism_scenario(tmp_path, capsys):
+def test_main_job_compares_every_mechanism_scenario(tmp_path, capsys, monkeypatch):
+    real = main_job.main_spec  # the built-in spec on the tiny community
+    monkeypatch.setattr(main_job, "main_spec",
+                        lambda **kw: real(**kw, overrides=TINY_PARAMS))
     out = tmp_path / "main"
     assert main(["main", "--replicates", "2", "--steps", "2", "--executor", "serial",
                  "--out", str(out)]) == 0
@@ -88,3 +93,65 @@ def test_main_job_compares_every_mechanism_scenario(tmp_path, capsys):
     assert set(comp["scenario"]) == mech
     assert (comp["reference"] == "administrative").all()
     assert "each scenario against 'administrative'" in capsys.readouterr().out
+
+
+def test_experiment_params_file_sets_what_the_spec_leaves(tmp_path, capsys):
+    """`--params` (e.g. a calibration's calibrated.toml): every run starts from its values;
+    a scenario, [overrides] or the design win; the manifest and the report say so."""
+    params = tmp_path / "calibrated.toml"
+    params.write_text('calibration_id = "c"\n[params]\nissue_rate = 0.031\n'
+                      'grid_management = false\n')
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(spec_text(replicates=1, steps=2))
+    out = tmp_path / "o"
+    assert main(["experiment", str(cfg), "--params", str(params), "--executor", "serial",
+                 "--out", str(out)]) == 0
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["params"]["values"] == {"issue_rate": 0.031, "grid_management": False}
+    runs = {r["scenario"]: r for r in man["runs"]}
+    assert runs["administrative"]["params"]["issue_rate"] == 0.031
+    assert runs["grid_management"]["params"]["grid_management"] is True  # the scenario wins
+    assert runs["grid_management"]["params_overridden"] == ["grid_management"]
+    assert (out / "params.toml").read_text() == params.read_text()
+    assert "Starting parameters ([params] file)" in (out / "report.md").read_text()
+    # the values decide the runs: other values in the same folder are refused, by name
+    params.write_text('[params]\nissue_rate = 0.02\n')
+    capsys.readouterr()
+    assert main(["experiment", str(cfg), "--params", str(params), "--executor", "serial",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "params.issue_rate: 0.031 -> 0.02" in err
+    assert "params.grid_management: false -> (unset)" in err
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e400"])
+def test_non_finite_values_exit_2(tmp_path, capsys, value):
+    for args in (["compare", "--scenarios", "administrative", "--set", f"width={value}"],
+                 ["run", "--set", f"width={value}"],
+                 ["run", "--set", f"issue_rate={value}"]):
+        assert main([*args, "--out", str(tmp_path / "o")]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert "parameter 'width'" in err or "parameter 'issue_rate'" in err
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(spec_text(extra="").replace("width = 20", f"width = {value}"))
+    assert main(["experiment", str(cfg), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "field 'overrides.width'" in err and "finite number" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_slurm_without_sbatch_exits_2_at_once(tmp_path, capsys, monkeypatch):
+    """The cluster path used to hang for over ten minutes with no message."""
+    monkeypatch.setenv("PATH", str(tmp_path))  # no sbatch, no qsub
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(spec_text())
+    for args in (["--executor", "slurm", "--workers", "2"], ["--executor", "pbs"],
+                 ["--submit", "slurm"], ["--submit", "pbs"]):
+        t0 = time.monotonic()
+        assert main(["experiment", str(cfg), *args, "--out", str(tmp_path / "o")]) == 2
+        assert time.monotonic() - t0 < 5
+        err = capsys.readouterr().err
+        assert "`sbatch`" in err or "`qsub`" in err
+        assert "not on PATH" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()

@@ -20,7 +20,7 @@ LHS = ('[design]\ntype = "lhs"\nsamples = {n}\n[design.ranges]\n'
 
 def test_prim_finds_the_box_that_holds_the_cases():
     rng = np.random.default_rng(0)
-    x = pd.DataFrame({"a": rng.random(150), "b": rng.random(150), "c": rng.random(150)})
+    x = pd.DataFrame({"a": rng.random(100), "b": rng.random(100), "c": rng.random(100)})
     y = ((x["a"] > 0.6) & (x["b"] < 0.4)).to_numpy()
     res = discover(x, y)
     box = res["boxes"][0]

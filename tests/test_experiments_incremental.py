@@ -6,11 +6,13 @@ import io
 import json
 
 import pandas as pd
+import pytest
 
 from experiments.experiment import run_experiment
+from experiments.running.store import changed_parts
 from experiments.specify.check import loads
-
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
+from model.errors import InputError
+from tests.experiment_helpers import TINY
 
 
 def text(scenarios='["administrative", "grid_management"]', replicates=2,
@@ -100,3 +102,19 @@ def test_more_morris_trajectories_run_only_the_new_points(tmp_path):
     assert {k: after[k] for k in before} == before
     assert "design.samples: 2 -> 3 (points appended)" in (tmp_path / "report.md").read_text()
     assert (tmp_path / "sensitivity.csv").exists()
+
+
+def test_a_refused_resume_names_the_setting_that_changed(tmp_path):
+    go(tmp_path, text())
+    with pytest.raises(InputError) as exc:
+        go(tmp_path, text(extra="seed = 7\n"))
+    msg = str(exc.value)
+    assert "(seed: 20240601 -> 7)" in msg and "--fresh" in msg
+    assert "steps" not in msg and "posterior" not in msg  # only what changed is named
+    with pytest.raises(InputError, match=r"\(overrides\.issue_rate: \(unset\) -> 0\.02\)"):
+        go(tmp_path, text().replace("building_block = 5", "building_block = 5\n"
+                                    "issue_rate = 0.02"))
+
+
+def test_folders_written_before_the_parts_were_recorded_get_the_list():
+    assert "one of: steps, seed" in changed_parts(None, {"steps": 4, "seed": 1})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -11,13 +12,13 @@ import pytest
 
 from cli.main import main
 from experiments.experiment import run_experiment
+from experiments.running import provenance
+from experiments.specify import main_job
 from experiments.specify.check import load
 from model.params import PARAMS
+from tests.experiment_helpers import TINY_PARAMS, spec_text
 
-SPEC = ('# a comment that must survive\nname = "prov"\n'
-        'scenarios = ["administrative", "grid_management"]\nreplicates = 2\nsteps = 3\n'
-        'measures = ["participation_rate", "trust_government"]\n'
-        '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n')
+SPEC = '# a comment that must survive\n' + spec_text(replicates=2, steps=3, name="prov")
 
 
 @pytest.fixture
@@ -78,8 +79,12 @@ def test_rerun_refuses_an_existing_experiment_folder(experiment, capsys):
     assert code == 2 and "original folder" in capsys.readouterr().err
 
 
-@pytest.mark.slow
-def test_rerun_reproduces_the_main_job(tmp_path, capsys):
+def test_rerun_reproduces_the_main_job(tmp_path, capsys, monkeypatch):
+    """The built-in spec (no spec file; replicates draw from the shipped posterior), on the
+    tiny community, run serially and reproduced by two worker processes."""
+    real = main_job.main_spec
+    monkeypatch.setattr(main_job, "main_spec",
+                        lambda **kw: real(**kw, overrides=TINY_PARAMS))
     out = tmp_path / "main"
     assert main(["main", "--replicates", "2", "--steps", "3", "--executor", "serial",
                  "--out", str(out)]) == 0
@@ -89,3 +94,62 @@ def test_rerun_reproduces_the_main_job(tmp_path, capsys):
     n = len(json.loads((out / "manifest.json").read_text())["runs"])
     assert f"{n} of {n} runs bit-identical" in text
     assert (tmp_path / "main-rerun" / "report.md").exists()
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                          cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def test_a_dirty_tree_leaves_a_patch_that_rebuilds_it(tmp_path, monkeypatch):
+    """The manifest used to record only that the tree was dirty: now its patch (tracked
+    changes and untracked code files) is kept, and applied to the commit it rebuilds the
+    tree exactly."""
+    repo = tmp_path / "repo"
+    (repo / "model").mkdir(parents=True)
+    (repo / "model" / "rule.py").write_text("RATE = 1\n")
+    (repo / "run.py").write_text("print('hi')\n")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "base")
+    monkeypatch.setattr(provenance, "_ROOT", repo)
+    assert provenance.git_modified() is False and provenance.save_diff(tmp_path, None) is None
+    (repo / "model" / "rule.py").write_text("RATE = 2  # changed, not committed\n")
+    (repo / "model" / "new_rule.py").write_text("NEW = True\n")
+    folder = tmp_path / "exp"
+    folder.mkdir()
+    info = provenance.save_diff(folder, lambda p, t: p.write_text(t))
+    assert info["file"] == "source.diff" and len(info["sha256"]) == 64
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    archive = subprocess.run(["git", "-C", str(repo), "archive", "HEAD"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(clean)], input=archive, check=True)
+    subprocess.run(["git", "apply", str(folder / "source.diff")], cwd=clean, check=True)
+    for name in ("model/rule.py", "model/new_rule.py", "run.py"):
+        assert (clean / name).read_text() == (repo / name).read_text(), name
+
+
+def test_rerun_with_the_original_code_applies_the_patch(experiment, tmp_path, capfd):
+    """`rerun --apply-diff` rebuilds the code (the commit plus the recorded patch) in a
+    scratch folder and reruns there; a patch that does not apply is refused."""
+    man_path = experiment / "manifest.json"
+    man = json.loads(man_path.read_text())
+    probe = ("diff --git a/scripts/rerun_probe.py b/scripts/rerun_probe.py\n"
+             "new file mode 100644\n--- /dev/null\n+++ b/scripts/rerun_probe.py\n"
+             "@@ -0,0 +1 @@\n+PROBE = 1\n")
+    patch = experiment / "source.diff"
+    patch.write_text((patch.read_text() if man.get("git_diff") else "") + probe)
+    man.update(git_modified=True, git_diff={"file": "source.diff"})
+    man_path.write_text(json.dumps(man))
+    code = main(["rerun", str(experiment), "--apply-diff", "--out", str(tmp_path / "again"),
+                 "--executor", "serial"])
+    captured = capfd.readouterr()  # the rerun runs in a child process: read its output too
+    assert code == 0, captured.err
+    assert "rerunning with the original code: commit" in captured.err
+    assert "plus source.diff" in captured.err and "4 of 4 runs bit-identical" in captured.out
+    patch.write_text(probe.replace("/dev/null", "a/scripts/missing.py"))
+    code = main(["rerun", str(experiment), "--apply-diff", "--out", str(tmp_path / "bad"),
+                 "--executor", "serial"])
+    err = capfd.readouterr().err
+    assert code == 2 and "does not apply" in err and not (tmp_path / "bad").exists()

@@ -190,6 +190,9 @@ def test_sigkill_midway_then_continue_equals_uninterrupted(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"{n_before} finished runs kept" in done.stderr
+    history = json.loads((tmp_path / "killed" / "manifest.json").read_text())["history"]
+    assert history[0]["runs_added"] == n_before and history[0]["interrupted"]  # counted
+    assert f"| {n_before} (interrupted) |" in (tmp_path / "killed" / "report.md").read_text()
     run_experiment(loads(cfg.read_text(), str(cfg)), tmp_path / "whole", executor="processes",
                    workers=2, progress=open(os.devnull, "w"), build_report=False)
     killed, whole = Store(tmp_path / "killed").records(), Store(tmp_path / "whole").records()

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import dask
 import pytest
 
 from cli.main import main
@@ -90,9 +91,10 @@ def test_contradictory_options_create_nothing(tmp_path, capsys):
 def test_unreachable_scheduler_creates_nothing(tmp_path, capsys):
     pytest.importorskip("distributed")
     out = tmp_path / "never"
-    code = main(["compare", "--scenarios", "administrative", "--replicates", "1", "--steps",
-                 "2", "--out", str(out), *TINY_SET, "--executor", "dask", "--scheduler",
-                 "tcp://127.0.0.1:9"])
+    with dask.config.set({"governance.scheduler-timeout": "1s"}):
+        code = main(["compare", "--scenarios", "administrative", "--replicates", "1",
+                     "--steps", "2", "--out", str(out), *TINY_SET, "--executor", "dask",
+                     "--scheduler", "tcp://127.0.0.1:9"])
     err = capsys.readouterr().err
     assert code == 2 and "no Dask scheduler answered" in err
     assert not out.exists()

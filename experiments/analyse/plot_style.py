@@ -15,6 +15,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.image as mpimg
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -99,9 +100,17 @@ def text_problems(fig: plt.Figure) -> list[str]:
     return out
 
 
+DPI = 110
+
+
 def save(fig: plt.Figure, path: Path) -> Path:
-    """Save, after making room for any text the layout cut off or stacked."""
+    """Save, after making room for any text the layout cut off or stacked.
+
+    The check draws the figure at the saving resolution; when it finds nothing, that
+    drawing is what is written (one rendering, not two).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    fig.set_dpi(DPI)
     problems = text_problems(fig)
     if problems:
         try:
@@ -109,7 +118,10 @@ def save(fig: plt.Figure, path: Path) -> Path:
         except RuntimeError:  # a colorbar pins the engine: fall back to a tight bbox
             pass
         problems = text_problems(fig)
-    fig.savefig(path, dpi=110, bbox_inches="tight" if problems else None)
+    if problems:
+        fig.savefig(path, dpi=DPI, bbox_inches="tight")
+    else:
+        mpimg.imsave(path, np.asarray(fig.canvas.buffer_rgba()), dpi=DPI)
     if problems:
         problems = [p for p in problems if not p.startswith("clipped")]
     PROBLEMS[str(path)] = problems

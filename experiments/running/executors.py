@@ -189,8 +189,11 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Executor]:
         raise InputError("option '--executor' got 'dask', but Dask is not installed; "
                          "install it with `pip install -e .[cluster]`.") from None
     if scheduler:
-        try:
-            client = Client(scheduler, timeout="10s")
+        import dask
+
+        try:  # how long an unreachable scheduler is waited for: Dask config, default 10 s
+            client = Client(scheduler, timeout=dask.config.get(
+                "governance.scheduler-timeout", "10s"))
         except OSError as exc:
             raise InputError(f"option '--scheduler' got {scheduler!r}, but no Dask scheduler "
                              f"answered there ({exc}); give ADDRESS:PORT of a running "

@@ -229,17 +229,29 @@ class Store:
 
 
 def changed_parts(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
-    """Which run-deciding setting changed, old -> new, in words."""
+    """Which run-deciding setting changed, old -> new, in words (a table by its entries)."""
     if not isinstance(before, dict):  # a folder written before the parts were recorded
         return ("the spec has changed in what decides a run (one of: " + ", ".join(after)
                 + ")")
-    names = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
-    shown = "; ".join(f"{k}: {_short(before.get(k))} -> {_short(after.get(k))}"
-                      for k in names)
-    return f"the spec has changed in what decides a run ({shown})"
+    shown = []
+    for k in dict.fromkeys([*before, *after]):
+        old, new = before.get(k), after.get(k)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            shown += [f"{k}.{e}: {_short(old.get(e, UNSET))} -> {_short(new.get(e, UNSET))}"
+                      for e in dict.fromkeys([*old, *new]) if old.get(e) != new.get(e)]
+        else:
+            shown.append(f"{k}: {_short(old)} -> {_short(new)}")
+    return f"the spec has changed in what decides a run ({'; '.join(shown)})"
+
+
+UNSET = "(unset)"
 
 
 def _short(value: Any) -> str:
+    if value == UNSET:
+        return UNSET
     text = json.dumps(value, sort_keys=True, default=str)
     return text if len(text) <= 80 else text[:77] + "..."
 

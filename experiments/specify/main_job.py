@@ -33,7 +33,8 @@ POSTERIOR = str(Path(__file__).resolve().parents[1] / "calibrations" / "baseline
 
 
 def main_spec(replicates: int = REPLICATES, steps: int = STEPS, seed: int = 20240601,
-              out: str = OUT) -> Spec:
+              out: str = OUT, overrides: dict[str, Any] | None = None) -> Spec:
+    """The main job's spec; `overrides` (e.g. a smaller community) apply to every run."""
     scenarios = [REFERENCE] + [n for n, s in SCENARIOS.items()
                                if s.kind == "mechanism" and n != REFERENCE]
     raw: dict[str, Any] = {
@@ -43,5 +44,6 @@ def main_spec(replicates: int = REPLICATES, steps: int = STEPS, seed: int = 2024
         "scenarios": scenarios, "reference": REFERENCE, "replicates": replicates,
         "steps": steps, "seed": seed, "out": out,
         "outcome": "mean", "warmup": max(0, steps - WINDOW), "posterior": POSTERIOR,
+        "overrides": dict(overrides or {}),
     }
     return from_dict(raw, source="built-in main job")
