@@ -71,6 +71,10 @@ def build(root: str | Path) -> dict[str, Any]:
     manifest["status"] = ("complete" if n_ok >= len(todo) and not failed
                           else "failed" if failed else "partial")
     manifest["warmup_used"] = warmup
+    if a["discovery"]:  # what decided the points of interest, per scenario
+        manifest["discovery"] = {sc: {k: r.get(k) for k in ("threshold", "n", "n_interest",
+                                                             "warning", "note")}
+                                 for sc, r in a["discovery"].items()}
     manifest.setdefault("seeds", {})["bootstrap"] = bootstrap_seed(spec)
     manifest["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
     store.write_manifest(manifest)

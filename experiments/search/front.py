@@ -136,3 +136,18 @@ def verdict(spec: SearchSpec, fresh: list[dict[str, Any]],
                                for m in spec.measures}
         out["base"] = base
     return out
+
+
+def summary(v: dict[str, Any]) -> dict[str, Any]:
+    """The verdict as the manifest keeps it: plain numbers, no per-run values."""
+    def point(e: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if e is None else {"candidate": e["key"], "settings": e["settings"],
+                                       "fresh": e["stats"]}
+
+    return {"measure": v["measure"], "lower_is_better": v["lower_is_better"],
+            "eligible": v["eligible"], "best": point(v["best"]),
+            "winner": None if v["winner"] is None else v["winner"]["key"],
+            "rivals": [{k: r[k] for k in ("candidate", "settings", "diff", "diff_ci_low",
+                                          "diff_ci_high", "p_holm", "beaten")}
+                       for r in v["rivals"]],
+            "base": point(v.get("base")), "against_base": v.get("against_base")}

@@ -133,6 +133,7 @@ def run_search(spec: SearchSpec, out: str | Path | None = None, executor: str = 
         manifest.update(status="complete", candidates=len(ev.log), front=len(table),
                         runs=len(store.records()), constraints=binds,
                         winner=None if verdict["winner"] is None else verdict["winner"]["key"],
+                        verdict=judge.summary(verdict),
                         updated=datetime.now(UTC).isoformat(timespec="seconds"))
         store.write_manifest(manifest)
         write_report(root, spec, manifest, table, cands, figs, verdict, binds)
