@@ -143,6 +143,11 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     if (args.array_tasks or args.batch_option) and not args.submit:
         raise InputError("options '--array-tasks' and '--batch-option' only apply with "
                          "'--submit slurm' or '--submit pbs'.")
+    if (args.submit or args.collect) and (args.executor != "processes" or args.workers
+                                          or args.scheduler):
+        raise InputError("options '--executor', '--workers' and '--scheduler' do not apply "
+                         "to a job array: its tasks run one run at a time each; set the "
+                         "array's size with '--array-tasks'.")
     show = spec.design.type == "scenarios" and len(spec.scenarios) > 1
     if args.submit:
         from experiments.running.array import submit

@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.analyse.discovery import QP_MAX
 from experiments.experiment import run_experiment
 from experiments.running.provenance import code_version, git_commit
 from experiments.running.store import Store
@@ -63,20 +64,14 @@ def extract_discovery(folder: Path) -> dict[str, Any]:
     """Per scenario: the threshold, how many points passed, and PRIM's boxes."""
     man = Store(folder).manifest()
     spec = man["spec"]
-    boxes = (pd.read_csv(folder / "discovery.csv").to_dict("records")
-             if (folder / "discovery.csv").exists() else [])
     out = {"name": spec["name"], "question": spec.get("question", ""),
            "measure": spec["analysis"]["discovery"]["measure"],
            "quantile": spec["analysis"]["discovery"].get("quantile"),
            "factors": list(spec["design"]["ranges"]), "points": spec["design"]["samples"],
            "runs": len(man["runs"]), "status": man["status"], "scenarios": {}}
     for sc, d in man["discovery"].items():
-        out["scenarios"][sc] = {**d, "boxes": [
-            {k: b[k] for k in ("box", "coverage", "density", "mass", "n", "chosen_step",
-                               "limits", "reproduced_in_resamples")}
-            for b in boxes if b["scenario"] == sc]}
         figure = folder / "figures" / f"prim_{sc}.png"
-        out["scenarios"][sc]["figure"] = figure.name if figure.exists() else None
+        out["scenarios"][sc] = {**d, "figure": figure.name if figure.exists() else None}
     return out
 
 
@@ -113,38 +108,50 @@ def _on(settings: dict[str, Any]) -> str:
     return ", ".join(f"`{k}`" for k in on) if on else "none"
 
 
+def _conditions(box: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """The box's limits that chance would rarely draw (quasi-p below QP_MAX)."""
+    return {k: (lo, hi) for k, (lo, hi, qp) in box["limits"].items() if qp < QP_MAX}
+
+
 def render_discovery(d: dict[str, Any]) -> list[str]:
     lines = [f"### Scenario discovery: `{d['name']}`", "", f"**Question.** {d['question']}",
              "", f"**How.** {d['points']} Latin-hypercube points over "
              + ", ".join(f"`{f}`" for f in d["factors"]) + f", one run each per scenario "
              f"({d['runs']} runs); a point is of interest when its {d['measure']} is at or "
-             f"above the scenario's median; PRIM as described above.", "", "**Answer.**", ""]
-    restricted = {}
+             f"above the scenario's median; PRIM as described above. A box's conditions are "
+             f"its limits with a quasi-p below {QP_MAX:g}; its other limits only trim edges.",
+             "", "**Answer.**", ""]
+    named = {}
     for sc, r in d["scenarios"].items():
         head = (f"- `{sc}`: {d['measure']} >= {r['threshold']:.3g} (the median) in "
                 f"{r['n_interest']} of {r['n']} points.")
         if r.get("warning"):
             head += f" Warning: {r['warning']}."
+        named[sc] = set()
         if not r["boxes"]:
             lines.append(head + " PRIM found no box it could tell from chance: no condition "
                          "in these ranges decides it on its own.")
-            restricted[sc] = set()
             continue
         for b in r["boxes"]:
-            head += (f" Box {b['box']}: {b['limits']}; coverage {b['coverage']:.2f}, density "
-                     f"{b['density']:.2f}, mass {b['mass']:.2f}; reproduced in half-samples "
-                     f"(by coverage/by density): {b['reproduced_in_resamples']}.")
+            cond = _conditions(b)
+            named[sc] |= set(cond)
+            stable = ", ".join(f"`{k}` {b['stability'][k][0]:.0f}%/{b['stability'][k][1]:.0f}%"
+                               for k in cond)
+            head += (f" Box {b['box']}: " + " and ".join(
+                f"`{k}` in [{lo:.3g}, {hi:.3g}]" for k, (lo, hi) in cond.items())
+                + f" (coverage {b['coverage']:.2f}, density {b['density']:.2f}, mass "
+                f"{b['mass']:.2f}; restricted in {stable} of half-samples, by coverage/by "
+                "density).")
         lines.append(head)
-        restricted[sc] = {lim.split(" in ")[0].strip() for b in r["boxes"]
-                          for lim in b["limits"].split(";")}
-    if len(restricted) == 2:
-        (a, ra), (b, rb) = restricted.items()
+    if len(named) == 2:
+        (a, ra), (b, rb) = named.items()
         both = sorted(ra & rb)
-        lines += ["", f"The same conditions? Both scenarios' boxes restrict "
-                  f"{', '.join(f'`{x}`' for x in both) or 'nothing in common'}"
-                  + (f"; only `{a}`'s: {', '.join(f'`{x}`' for x in sorted(ra - rb))}"
+        lines += ["", "The same conditions? "
+                  + (f"Both scenarios' boxes rest on {', '.join(f'`{x}`' for x in both)}"
+                     if both else "The two scenarios' boxes share no condition")
+                  + (f"; only `{a}`'s on {', '.join(f'`{x}`' for x in sorted(ra - rb))}"
                      if ra - rb else "")
-                  + (f"; only `{b}`'s: {', '.join(f'`{x}`' for x in sorted(rb - ra))}"
+                  + (f"; only `{b}`'s on {', '.join(f'`{x}`' for x in sorted(rb - ra))}"
                      if rb - ra else "") + "."]
     figs = [r["figure"] for r in d["scenarios"].values() if r["figure"]]
     lines += [""] + [f"![PRIM peeling trajectory](showcase/{f})" for f in figs]

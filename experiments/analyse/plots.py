@@ -232,11 +232,13 @@ def prim_trajectory(trajectories: list[pd.DataFrame], path: Path, title: str) ->
 
 
 def pareto(front: pd.DataFrame, x: str, ys: list[str], path: Path, title: str,
-           targets: dict[str, float]) -> Path:
+           targets: dict[str, float],
+           base: dict[str, dict[str, float]] | None = None) -> Path:
     """Pareto front: each objective against cost, search and fresh-seed values.
 
     Points, not lines: with three or more objectives a 2-D projection of the front is not
-    monotone. A dashed line marks a constraint's bound.
+    monotone. A dashed line marks a constraint's bound; a triangle with 95% CIs both ways
+    the base scenario as it is (`base`: mean and CI per measure, on the fresh seeds).
     """
     fig, axes = grid(len(ys))
     for ax, y in zip(axes, ys, strict=False):
@@ -251,6 +253,13 @@ def pareto(front: pd.DataFrame, x: str, ys: list[str], path: Path, title: str,
             ax.errorbar(f[x + "_fresh"], f[y + "_fresh"], yerr=err, fmt="s", color="0.4",
                         markerfacecolor="white", capsize=3, linestyle="none",
                         label="fresh seeds, 95% CI")
+        if base is not None:
+            bx, by = base[x], base[y]
+            ax.errorbar([bx["mean"]], [by["mean"]], fmt="^", color="black", capsize=3,
+                        markerfacecolor="0.7", markersize=8,
+                        xerr=[[bx["mean"] - bx["ci_low"]], [bx["ci_high"] - bx["mean"]]],
+                        yerr=[[by["mean"] - by["ci_low"]], [by["ci_high"] - by["mean"]]],
+                        label="base scenario as it is (fresh seeds)")
         ax.set_xlabel(label(x))
         ax.set_ylabel(label(y))
     axes[0].legend(fontsize=7)

@@ -129,7 +129,8 @@ def run_search(spec: SearchSpec, out: str | Path | None = None, executor: str = 
             figs.append(plots.pareto(table, x, ys, root / "figures" / "pareto.png",
                                      f"Pareto front of '{spec.name}': search (common random "
                                      "numbers) and fresh seeds",
-                                     {m: b for m, (_, b) in spec.constraints.items()}))
+                                     {m: b for m, (_, b) in spec.constraints.items()},
+                                     None if base["failed"] else base["stats"]))
         manifest.update(status="complete", candidates=len(ev.log), front=len(table),
                         runs=len(store.records()), constraints=binds,
                         winner=None if verdict["winner"] is None else verdict["winner"]["key"],
