@@ -123,7 +123,7 @@ def test_time_series_are_small_multiples_with_legends_outside_the_data(tmp_path,
     plots.timeseries(pd.DataFrame(rows), ["participation_rate", "gov_admin_cost"], scen,
                      tmp_path / "ts.png", reference="administrative", warmup=10)
     fig = captured["ts.png"]
-    axes = [ax for ax in fig.axes if ax.get_visible()]
+    axes = [ax for ax in fig.axes if ax.lines]  # the data panels (legends have their own)
     assert len(axes) == 2 * 3
     drawn = {}
     for ax in axes:
@@ -134,10 +134,11 @@ def test_time_series_are_small_multiples_with_legends_outside_the_data(tmp_path,
     assert all(len(drawn[sc]) == 2 for sc in scen[1:])  # one panel per measure each
     FigureCanvasAgg(fig).draw()  # a closed figure: lay it out again to measure it
     renderer = fig.canvas.get_renderer()
-    for ax in axes[:3]:  # the top row carries the legends
-        legend = ax.get_legend()
-        assert legend is not None
-        assert legend.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    assert len(legends) == 3  # one per column, above the top row's data
+    top = min(ax.get_window_extent(renderer).y1 for ax in axes)
+    for legend in legends:
+        assert legend.get_window_extent(renderer).y0 >= top
     assert axes[0].get_shared_y_axes().joined(axes[0], axes[2])
     assert plot_style.PROBLEMS[str(tmp_path / "ts.png")] == []
 
@@ -154,6 +155,12 @@ def test_text_problems_finds_clipped_and_overlapping_text():
     ax.set_title("an axes title")
     fig.suptitle("a figure title", y=0.95)  # drawn on top of the axes title
     assert any(p.startswith("overlap") for p in plot_style.text_problems(fig))
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(3, 2))  # a legend over the figure's title (as the
+    ax.plot([0, 1], [0, 1], label="a line")  # main report's time series once had)
+    fig.suptitle("a figure title", y=0.98)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, 1.25))
+    assert any("legend 'a line'" in p for p in plot_style.text_problems(fig))
     plt.close(fig)
 
 

@@ -91,12 +91,16 @@ def text_problems(fig: plt.Figure) -> list[str]:
         if ax.get_visible():
             labels += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label,
                        ax.yaxis.label]
-    boxes = [(t, t.get_window_extent(r)) for t in labels
+    boxes = [(repr(t.get_text()[:40]), t.get_window_extent(r)) for t in labels
              if t is not None and t.get_visible() and t.get_text().strip()]
+    legends = [lg for lg in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
+               if lg is not None and lg.get_visible()]
+    boxes += [(f"legend {', '.join(t.get_text() for t in lg.get_texts())[:40]!r}",
+               lg.get_window_extent(r)) for lg in legends]
     for i, (a, ba) in enumerate(boxes):
         for b, bb in boxes[i + 1:]:
             if ba.overlaps(bb):
-                out.append(f"overlap: {a.get_text()[:40]!r} and {b.get_text()[:40]!r}")
+                out.append(f"overlap: {a} and {b}")
     return out
 
 

@@ -39,8 +39,14 @@ def timeseries(ts: pd.DataFrame, measures: list[str], scenarios: list[str], path
     others = [s for s in scenarios if s != ref]
     groups = [others[i:i + PER_PANEL] for i in range(0, len(others), PER_PANEL)] or [[]]
     rows, cols = len(measures), len(groups)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols + 0.8, 2.3 * rows + 1.6),
-                             sharex=True, sharey="row", squeeze=False)
+    legend_h = 0.25 * (max(len(g) for g in groups) + 1) + 0.1  # inches: a line per entry
+    fig = plt.figure(figsize=(3.9 * cols + 0.8, 2.3 * rows + legend_h + 0.9))
+    spec = fig.add_gridspec(rows + 1, cols, height_ratios=[legend_h / 2.3] + [1] * rows)
+    axes = [[fig.add_subplot(spec[r + 1, c]) for c in range(cols)] for r in range(rows)]
+    for r in range(rows):
+        for c in range(cols):
+            axes[r][c].sharex(axes[0][0])
+            axes[r][c].sharey(axes[r][0])
     means = {m: ts.groupby(["scenario", "step"])[m].agg(["mean", "std", "count"])
              for m in measures}
     for r, m in enumerate(measures):
@@ -53,14 +59,15 @@ def timeseries(ts: pd.DataFrame, measures: list[str], scenarios: list[str], path
                             linestyle=TS_STYLES[i % len(TS_STYLES)], linewidth=1.4, label=sc)
             if warmup:
                 ax.axvspan(0, warmup, color="0.93", zorder=0, linewidth=0)
-            if c == 0:
-                ax.set_ylabel(label(m), fontsize=8)
+            ax.set_ylabel(label(m) if c == 0 else "", fontsize=8)
+            ax.tick_params(labelsize=7, labelbottom=r == rows - 1, labelleft=c == 0)
             if r == rows - 1:
                 ax.set_xlabel("week")
-            ax.tick_params(labelsize=7)
-            if r == 0:
-                ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), fontsize=7,
-                          frameon=False, ncol=1, borderaxespad=0)
+    for c in range(cols):  # each column's legend in its own cell above it: never on data
+        key = fig.add_subplot(spec[0, c])
+        key.axis("off")
+        key.legend(*axes[0][c].get_legend_handles_labels(), loc="lower left", fontsize=7,
+                   frameon=False, borderaxespad=0)
     note = " (shaded: warm-up, outside the outcome window)" if warmup else ""
     fig.suptitle(title or f"Time series by scenario: mean and 95% CI band over replicates"
                  f"{note}", fontsize=10)

@@ -1,6 +1,6 @@
 """Calibration configs: one TOML file per calibration, checked before any simulation runs.
 
-Errors follow experiment specs (experiments/spec.py, whose checker is reused): the file, the
+Errors follow experiment specs (experiments/specify/checker.py is shared): the file, the
 line when it can be found, the field, the value and what is allowed, in one paragraph.
 """
 

@@ -178,7 +178,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["model", "experiments.runner"])
+        ctx.set_forkserver_preload(["model", "experiments.running.runner"])
     return ctx
 
 
