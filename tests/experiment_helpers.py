@@ -35,3 +35,14 @@ def assert_same(a: Path, b: Path) -> None:
     """Two experiment folders hold bit-identical runs and time series."""
     for x, y in zip(frames(a), frames(b), strict=True):
         pd.testing.assert_frame_equal(x, y, check_exact=True)
+
+
+def assert_same_records(a: Path, b: Path) -> None:
+    """Two folders hold the same runs, bit for bit (seed, parameters, every time series),
+    read from the run records themselves: no report needs building."""
+    from experiments.rerun import same_run
+    from experiments.running.store import Store
+
+    ra, rb = Store(a).records(), Store(b).records()
+    assert set(ra) == set(rb) and ra
+    assert all(same_run(ra[i], rb[i]) for i in ra)

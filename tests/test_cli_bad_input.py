@@ -8,11 +8,11 @@ import pytest
 
 from cli.main import main
 from experiments.specify.check import load
+from tests.experiment_helpers import TINY as TINY_OVERRIDES
+from tests.experiment_helpers import TINY_SET
 
-TINY = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10",
-        "--set", "building_block=5"]
-GOOD = ('name = "t"\nscenarios = ["administrative"]\nreplicates = 1\nsteps = 2\n'
-        '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n')
+TINY = TINY_SET
+GOOD = 'name = "t"\nscenarios = ["administrative"]\nreplicates = 1\nsteps = 2\n' + TINY_OVERRIDES
 
 
 def compare(out) -> list[str]:

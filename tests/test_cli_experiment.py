@@ -8,14 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from cli.main import main
 from experiments.running import runner
-from experiments.specify import main_job
-from model.scenarios import SCENARIOS
-from tests.experiment_helpers import TINY_PARAMS, TINY_SET, spec_text
+from tests.experiment_helpers import TINY_SET, spec_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = TINY_SET  # the tiny community (tests/experiment_helpers.py)
@@ -79,20 +76,6 @@ def test_report_command_rebuilds(tmp_path, capsys):
     assert main(["report", str(out)]) == 0
     assert (out / "report.md").exists() and (out / "figures" / "outcomes.png").exists()
     assert "complete" in capsys.readouterr().out
-
-
-def test_main_job_compares_every_mechanism_scenario(tmp_path, capsys, monkeypatch):
-    real = main_job.main_spec  # the built-in spec on the tiny community
-    monkeypatch.setattr(main_job, "main_spec",
-                        lambda **kw: real(**kw, overrides=TINY_PARAMS))
-    out = tmp_path / "main"
-    assert main(["main", "--replicates", "2", "--steps", "2", "--executor", "serial",
-                 "--out", str(out)]) == 0
-    comp = pd.read_csv(out / "comparison.csv")
-    mech = {n for n, s in SCENARIOS.items() if s.kind == "mechanism"} - {"administrative"}
-    assert set(comp["scenario"]) == mech
-    assert (comp["reference"] == "administrative").all()
-    assert "each scenario against 'administrative'" in capsys.readouterr().out
 
 
 def test_experiment_params_file_sets_what_the_spec_leaves(tmp_path, capsys):

@@ -20,15 +20,17 @@ from experiments.analyse.stats import ci_bounds, comparison_table, mean_ci, sobo
 from experiments.experiment import run_experiment
 from experiments.specify import main_job
 from experiments.specify.check import load, loads
+from tests.experiment_helpers import TINY
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
 
 
 def spec_text(scenarios=("administrative", "grid_management"), replicates=2, steps=4,
-              extra="") -> str:
+              extra="", measures=("participation_rate", "gov_admin_cost")) -> str:
+    """Two measures (a share and a cost) by default; one where a test needs only one, since
+    each measure adds figures to draw."""
     return (f'name = "a"\nscenarios = {list(scenarios)!r}\nreplicates = {replicates}\n'
-            f'steps = {steps}\nmeasures = ["participation_rate", "gov_admin_cost"]\n'
+            f'steps = {steps}\nmeasures = {list(measures)!r}\n'
             f'{extra}{TINY}').replace("'", '"')
 
 
@@ -240,7 +242,8 @@ def test_rank_deficient_lhs_gets_a_reduced_metamodel_and_a_note(tmp_path, recwar
     extra = ('[design]\ntype = "lhs"\nsamples = 6\n[design.ranges]\n'
              'issue_rate = [0.005, 0.03]\nrc_admin_burden = [0.1, 0.9]\n'
              'social_weight = [0.5, 4.0]\n')
-    run(tmp_path, spec_text(replicates=2, steps=3, extra=extra))
+    run(tmp_path, spec_text(replicates=2, steps=3, extra=extra,
+                            measures=("participation_rate",)))
     meta = pd.read_csv(tmp_path / "metamodel.csv")
     assert set(meta["term"]) == {"const", "issue_rate", "rc_admin_burden", "social_weight"}
     assert (meta["points"] == 6).all() and (meta["df_resid"] == 12 - 4).all()
@@ -270,7 +273,8 @@ def test_a_metamodel_the_design_cannot_identify_is_refused():
 def test_sobol_report_warns_at_small_n(tmp_path):
     extra = ('[design]\ntype = "sobol"\nsamples = 4\n[design.ranges]\n'
              'issue_rate = [0.005, 0.03]\nrc_admin_burden = [0.1, 0.9]\n')
-    run(tmp_path, spec_text(["grid_management"], replicates=1, steps=3, extra=extra))
+    run(tmp_path, spec_text(["grid_management"], replicates=1, steps=3, extra=extra,
+                            measures=("participation_rate",)))
     assert "**Warning:** N = 4 base samples" in (tmp_path / "report.md").read_text()
 
 

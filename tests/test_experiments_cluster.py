@@ -22,7 +22,7 @@ from experiments.experiment import run_experiment
 from experiments.running.array import job_script
 from experiments.running.store import Store
 from experiments.specify.check import loads
-from tests.experiment_helpers import ROOT, assert_same, spec_text
+from tests.experiment_helpers import ROOT, assert_same_records, spec_text
 from tests.test_experiments_storage import descendants
 
 pytest.importorskip("dask_jobqueue")
@@ -75,16 +75,18 @@ def test_job_array_with_a_fake_sbatch_equals_the_serial_executor(tmp_path, capsy
     assert main(["experiment", str(cfg), "--collect", "--out", str(out)]) == 1
     assert "20 run(s) are not on disk yet" in capsys.readouterr().err
     monkeypatch.delenv("FAKE_SBATCH_LOSE")
-    assert main(["experiment", str(cfg), "--submit", "slurm", "--out", str(out)]) == 0
-    assert "submitted 20 runs as job array 4242" in capsys.readouterr().err
+    assert main(["experiment", str(cfg), "--submit", "slurm", "--array-tasks", "1",
+                 "--out", str(out)]) == 0
+    assert "submitted 20 runs as job array 4242 of 1 tasks" in capsys.readouterr().err
     assert main(["experiment", str(cfg), "--collect", "--out", str(out)]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["missing"] == 0
     assert [h["runs_added"] for h in manifest["history"]] == [20, 20]
     assert "job array 4242" in (out / "report.md").read_text()
     spec = loads(cfg.read_text(), str(cfg))
-    run_experiment(spec, tmp_path / "serial", executor="serial", progress=io.StringIO())
-    assert_same(out, tmp_path / "serial")
+    run_experiment(spec, tmp_path / "serial", executor="serial", progress=io.StringIO(),
+                   build_report=False)
+    assert_same_records(out, tmp_path / "serial")
 
 
 def test_collect_says_what_is_missing(tmp_path, capsys, monkeypatch):
@@ -186,7 +188,9 @@ def test_lost_worker_then_resume_equals_uninterrupted(tmp_path):
     assert manifest["executor"]["kind"] == "jobqueue-local"
     spec = loads(cfg.read_text())
     again = io.StringIO()  # the same spec continues (here on this process)
-    run_experiment(spec, tmp_path / "lost", executor="serial", progress=again)
+    run_experiment(spec, tmp_path / "lost", executor="serial", progress=again,
+                   build_report=False)
     assert "finished runs kept" in again.getvalue()
-    run_experiment(spec, tmp_path / "whole", executor="serial", progress=io.StringIO())
-    assert_same(tmp_path / "lost", tmp_path / "whole")
+    run_experiment(spec, tmp_path / "whole", executor="serial", progress=io.StringIO(),
+                   build_report=False)
+    assert_same_records(tmp_path / "lost", tmp_path / "whole")

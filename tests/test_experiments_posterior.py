@@ -19,8 +19,7 @@ from experiments.experiment import run_experiment
 from experiments.specify import designs
 from experiments.specify.check import loads
 from experiments.specify.posterior import load_posterior
-
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
+from tests.experiment_helpers import TINY
 
 
 def write_posterior(path: Path, frame: pd.DataFrame, calibration_id: str | None = "cal-7"):

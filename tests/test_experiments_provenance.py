@@ -16,6 +16,7 @@ from experiments.running import provenance
 from experiments.specify import main_job
 from experiments.specify.check import load
 from model.params import PARAMS
+from model.scenarios import SCENARIOS
 from tests.experiment_helpers import TINY_PARAMS, spec_text
 
 SPEC = '# a comment that must survive\n' + spec_text(replicates=2, steps=3, name="prov")
@@ -79,16 +80,21 @@ def test_rerun_refuses_an_existing_experiment_folder(experiment, capsys):
     assert code == 2 and "original folder" in capsys.readouterr().err
 
 
-def test_rerun_reproduces_the_main_job(tmp_path, capsys, monkeypatch):
+def test_main_job_and_its_rerun(tmp_path, capsys, monkeypatch):
     """The built-in spec (no spec file; replicates draw from the shipped posterior), on the
-    tiny community, run serially and reproduced by two worker processes."""
+    tiny community: it compares every mechanism scenario with the baseline, and two worker
+    processes reproduce it bit for bit."""
     real = main_job.main_spec
     monkeypatch.setattr(main_job, "main_spec",
                         lambda **kw: real(**kw, overrides=TINY_PARAMS))
     out = tmp_path / "main"
     assert main(["main", "--replicates", "2", "--steps", "3", "--executor", "serial",
                  "--out", str(out)]) == 0
-    capsys.readouterr()
+    # the main job compares every mechanism scenario with the administrative baseline
+    comp = pd.read_csv(out / "comparison.csv")
+    mech = {n for n, s in SCENARIOS.items() if s.kind == "mechanism"} - {"administrative"}
+    assert set(comp["scenario"]) == mech and (comp["reference"] == "administrative").all()
+    assert "each scenario against 'administrative'" in capsys.readouterr().out
     assert main(["rerun", str(out), "--executor", "processes", "--workers", "2"]) == 0
     text = capsys.readouterr().out
     n = len(json.loads((out / "manifest.json").read_text())["runs"])

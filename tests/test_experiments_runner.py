@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -21,8 +22,9 @@ from experiments.running.store import Store
 from experiments.specify.check import loads
 from experiments.specify.designs import replicate_seed
 from model.errors import InputError
-from tests.experiment_helpers import ROOT, assert_same, frames
+from tests.experiment_helpers import ROOT, assert_same_records, frames
 from tests.experiment_helpers import spec_text as tiny_spec
+from tests.test_experiments_storage import alive, descendants
 
 
 def spec_text(replicates: int = 2, steps: int = 12, extra: str = "") -> str:
@@ -56,13 +58,12 @@ def test_serial_run_writes_the_whole_folder(tmp_path):
 def test_processes_match_serial_for_any_worker_count(tmp_path):
     spec = loads(spec_text(replicates=3), "t.toml")
     quiet = open(os.devnull, "w")
-    run_experiment(spec, tmp_path / "serial", executor="serial", progress=quiet)
-    run_experiment(spec, tmp_path / "p1", executor="processes", workers=1,
-                          progress=quiet)
-    run_experiment(spec, tmp_path / "p2", executor="processes", workers=2,
-                          progress=quiet)
-    assert_same(tmp_path / "serial", tmp_path / "p1")
-    assert_same(tmp_path / "serial", tmp_path / "p2")
+    for name, kind, workers in (("serial", "serial", None), ("p1", "processes", 1),
+                                ("p2", "processes", 2)):
+        run_experiment(spec, tmp_path / name, executor=kind, workers=workers, progress=quiet,
+                       build_report=False)
+    assert_same_records(tmp_path / "serial", tmp_path / "p1")
+    assert_same_records(tmp_path / "serial", tmp_path / "p2")
 
 
 @pytest.mark.slow
@@ -70,9 +71,11 @@ def test_dask_local_cluster_matches_serial(tmp_path):
     pytest.importorskip("distributed")
     spec = loads(spec_text(replicates=2), "t.toml")
     quiet = open(os.devnull, "w")
-    run_experiment(spec, tmp_path / "serial", executor="serial", progress=quiet)
-    run_experiment(spec, tmp_path / "dask", executor="dask", workers=2, progress=quiet)
-    assert_same(tmp_path / "serial", tmp_path / "dask")
+    run_experiment(spec, tmp_path / "serial", executor="serial", progress=quiet,
+                   build_report=False)
+    run_experiment(spec, tmp_path / "dask", executor="dask", workers=1, progress=quiet,
+                   build_report=False)
+    assert_same_records(tmp_path / "serial", tmp_path / "dask")
 
 
 def test_failing_run_is_isolated(tmp_path, monkeypatch):
@@ -107,9 +110,9 @@ def test_failing_run_is_isolated(tmp_path, monkeypatch):
 def test_resume_skips_finished_runs_and_refuses_a_changed_spec(tmp_path):
     quiet = open(os.devnull, "w")
     spec = loads(spec_text(), "t.toml")
-    run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path, executor="serial", progress=quiet, build_report=False)
     before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*.json")}
-    run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path, executor="serial", progress=quiet, build_report=False)
     after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*.json")}
     assert before == after  # nothing was run again
     changed = loads(spec_text(steps=13), "t.toml")
@@ -140,7 +143,7 @@ def test_report_rebuilds_from_a_partial_folder(tmp_path):
 def test_a_half_written_temp_file_is_ignored(tmp_path):
     quiet = open(os.devnull, "w")
     spec = loads(spec_text(), "t.toml")
-    run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path, executor="serial", progress=quiet, build_report=False)
     (tmp_path / "runs" / ".tmp-abc.json").write_text('{"id": "administr')
     assert len(Store(tmp_path).records()) == 4
 
@@ -149,12 +152,14 @@ def test_sequential_replication_adds_replicates_until_precise(tmp_path):
     quiet = open(os.devnull, "w")
     extra = "[precision]\ntarget = 1e-9\nmax_replicates = 4\nbatch = 1\n"
     spec = loads(spec_text(replicates=2, extra=extra), "t.toml")
-    man = run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    man = run_experiment(spec, tmp_path, executor="serial", progress=quiet,
+                         build_report=False)
     prec = man["precision"]
     assert prec["replicates"] == 4 and prec["met"] is False  # unreachable target: capped
-    assert len(man["runs"]) == 8
+    assert len(Store(tmp_path).records()) == 8
     loose = loads(spec_text(replicates=2, extra=extra.replace("1e-9", "10")), "t.toml")
-    man = run_experiment(loose, tmp_path / "b", executor="serial", progress=quiet)
+    man = run_experiment(loose, tmp_path / "b", executor="serial", progress=quiet,
+                         build_report=False)
     assert man["precision"]["met"] and man["precision"]["replicates"] == 2
     assert all(r["half_width"] <= 10 for r in man["precision"]["half_widths"])
 
@@ -164,7 +169,11 @@ def finished_files(runs_dir: Path) -> list[Path]:
     return [p for p in runs_dir.glob("*.json") if not p.name.startswith(".tmp-")]
 
 
+@pytest.mark.skipif(not Path("/proc").exists(), reason="needs /proc (Linux)")
 def test_sigkill_midway_then_continue_equals_uninterrupted(tmp_path):
+    """SIGKILL to the experiment's process alone: its worker processes die with it (no
+    orphans running on), a half-written record is never read, and the same spec continues
+    to exactly what an uninterrupted run gives."""
     cfg = tmp_path / "t.toml"
     # Long enough (40 runs of 20 steps, about 3 s of work) that the kill lands midway: it
     # comes as soon as 4 runs are on disk.
@@ -181,15 +190,24 @@ def test_sigkill_midway_then_continue_equals_uninterrupted(tmp_path):
         if runs_dir.exists() and len(finished_files(runs_dir)) >= 4:
             break
         time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    workers = descendants(proc.pid)
+    try:
+        assert len(workers) >= 2, "the workers did not start"
+        os.kill(proc.pid, signal.SIGKILL)  # the parent only, not its process group
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(alive(w) for w in workers):
+            time.sleep(0.05)
+        assert not any(alive(w) for w in workers), "workers outlived their parent"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
     n_before = len(finished_files(runs_dir))
     # A write cut off by the kill leaves only a temporary file, which is never read as a run.
     assert 4 <= n_before < total, "the kill must land midway"
-    done = subprocess.run([*cmd, "--out", str(tmp_path / "killed")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert f"{n_before} finished runs kept" in done.stderr
+    err = io.StringIO()  # the same spec continues (here in this process)
+    run_experiment(loads(cfg.read_text(), str(cfg)), tmp_path / "killed", executor="processes",
+                   workers=2, progress=err)
+    assert f"{n_before} finished runs kept" in err.getvalue()
     history = json.loads((tmp_path / "killed" / "manifest.json").read_text())["history"]
     assert history[0]["runs_added"] == n_before and history[0]["interrupted"]  # counted
     assert f"| {n_before} (interrupted) |" in (tmp_path / "killed" / "report.md").read_text()

@@ -21,11 +21,9 @@ from experiments.experiment import run_experiment
 from experiments.running import runner
 from experiments.running.store import FILE_MODE, Store
 from experiments.specify.check import loads
+from tests.experiment_helpers import TINY, TINY_SET
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
-TINY_SET = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10",
-            "--set", "building_block=5"]
 
 
 def spec_text(replicates: int = 2, steps: int = 4, extra: str = "") -> str:
@@ -128,7 +126,7 @@ def descendants(pid: int) -> set[int]:
     return out
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
@@ -138,10 +136,11 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").exists(), reason="needs /proc (Linux)")
-@pytest.mark.parametrize("executor", ["processes", "dask"])
-def test_killing_the_parent_takes_its_workers_down(tmp_path, executor):
-    if executor == "dask":
-        pytest.importorskip("distributed")
+def test_killing_the_parent_takes_its_dask_workers_down(tmp_path):
+    """A local Dask cluster's workers die with the experiment's process (the process
+    pool's do too: test_experiments_runner's SIGKILL test checks them)."""
+    executor = "dask"
+    pytest.importorskip("distributed")
     cfg = tmp_path / "t.toml"
     cfg.write_text(spec_text(replicates=20, steps=300))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -161,9 +160,9 @@ def test_killing_the_parent_takes_its_workers_down(tmp_path, executor):
         os.kill(proc.pid, signal.SIGKILL)  # the parent only, not its process group
         proc.wait()
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        while time.monotonic() < deadline and any(alive(w) for w in workers):
             time.sleep(0.1)
-        assert not any(_alive(w) for w in workers), "workers outlived their parent"
+        assert not any(alive(w) for w in workers), "workers outlived their parent"
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
