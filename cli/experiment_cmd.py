@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=seed_int, default=20240601, help="root seed")
     p.add_argument("--out", type=Path, default=None, help="output folder (default results/main)")
     executor_options(p)
+    no_figures(p)
     p.set_defaults(handler=cmd_main)
 
     p = sub.add_parser("experiment", help="run (or continue) the experiment a TOML spec "
@@ -34,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "calibrated.toml): every run starts from these values; a scenario, the "
                    "spec's [overrides] or its design win (replaces the spec's `params`)")
     executor_options(p)
+    no_figures(p)
     array = p.add_argument_group("job array (no scheduler on the login node)")
     array.add_argument("--submit", choices=("slurm", "pbs"), default=None,
                        help="submit the missing runs as one job array (sbatch / qsub -J) "
@@ -60,7 +62,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default results/compare-A-B-...)")
     executor_options(p)
+    no_figures(p)
     p.set_defaults(handler=cmd_compare)
+
+
+def no_figures(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-figures", dest="figures", action="store_false",
+                   help="write tables and report.md but draw no figures (faster; "
+                   "`run.py report FOLDER` draws them later)")
 
 
 def command_line() -> str:
@@ -73,7 +82,8 @@ def _run(spec, args: argparse.Namespace, out: Path | None, fresh: bool,
 
     root = out if out is not None else spec.output_dir()
     manifest = run_experiment(spec, root, executor=args.executor, workers=args.workers,
-                              scheduler=args.scheduler, fresh=fresh, command=command_line())
+                              scheduler=args.scheduler, fresh=fresh, command=command_line(),
+                              figures=getattr(args, "figures", True))
     return _show(spec, manifest, Path(root), show_comparison)
 
 
@@ -159,7 +169,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         from experiments.experiment import collect
 
         root = args.out if args.out is not None else spec.output_dir()
-        return _show(spec, collect(spec, root, command=command_line()), Path(root), show)
+        return _show(spec, collect(spec, root, command=command_line(), figures=args.figures),
+                     Path(root), show)
     return _run(spec, args, args.out, args.fresh, show_comparison=show)
 
 

@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 from cli.argtypes import executor_options, nonneg_int
-from cli.experiment_cmd import command_line, finish
+from cli.experiment_cmd import command_line, finish, no_figures
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="rebuild tables, figures and report.md of an "
                        "experiment folder without running anything")
     p.add_argument("folder", type=Path)
+    no_figures(p)
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("rerun", help="reproduce an experiment from its manifest.json into a "
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "recorded patch of uncommitted changes (source.diff), rebuilt in a scratch "
                    "folder")
     executor_options(p, fresh=False)
+    no_figures(p)
     p.set_defaults(handler=cmd_rerun)
 
     p = sub.add_parser("array-task", help="one task of a job array (started by the script "
@@ -46,7 +48,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise InputError(f"report folder {str(args.folder)!r} does not exist; give a folder "
                          "written by `run.py experiment`, `compare` or the main job.")
     with Store(args.folder).lock("run.py report " + str(args.folder)):
-        manifest = build(args.folder)
+        manifest = build(args.folder, args.figures)
     print(f"rebuilt {args.folder}/report.md ({manifest['status']}, "
           f"{sum(r['status'] == 'ok' for r in manifest['runs'])} finished runs)")
     return 0
@@ -61,9 +63,11 @@ def cmd_rerun(args: argparse.Namespace) -> int:
             options += ["--workers", str(args.workers)]
         if args.scheduler:
             options += ["--scheduler", args.scheduler]
+        if not args.figures:
+            options.append("--no-figures")
         return rerun_original_code(args.manifest, args.out, options)
     result = rerun(args.manifest, args.out, executor=args.executor, workers=args.workers,
-                   scheduler=args.scheduler, command=command_line())
+                   scheduler=args.scheduler, command=command_line(), figures=args.figures)
     for note in result["notes"]:
         print(f"note: {note}", file=sys.stderr)
     print(f"\nreproduced into {result['out']}/: {result['identical']} of {result['compared']} "

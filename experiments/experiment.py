@@ -36,11 +36,13 @@ from model.errors import InputError
 def run_experiment(spec: Spec, out: str | Path | None = None, executor: str = "processes",
                    workers: int | None = None, scheduler: str | None = None,
                    fresh: bool = False, progress: TextIO | None = None,
-                   build_report: bool = True, command: str = "") -> dict[str, Any]:
+                   build_report: bool = True, command: str = "",
+                   figures: bool = True) -> dict[str, Any]:
     """Run (or continue) `spec` in folder `out`; return the final manifest.
 
     Every check comes first (options, folder, resumability, the executor itself), so a bad
     invocation creates nothing. The manifest's "failed" lists the ids of runs that raised.
+    The report is built unless `build_report` is False; its figures unless `figures` is.
     """
     check_options(executor, workers, scheduler)
     root = check_folder(Path(out) if out is not None else spec.output_dir())
@@ -79,11 +81,12 @@ def run_experiment(spec: Spec, out: str | Path | None = None, executor: str = "p
             bar.close()
             close_session(manifest, store, added)
         if build_report:
-            return build(root)
+            return build(root, figures)
     return store.manifest() or manifest
 
 
-def collect(spec: Spec, out: str | Path | None = None, command: str = "") -> dict[str, Any]:
+def collect(spec: Spec, out: str | Path | None = None, command: str = "",
+            figures: bool = True) -> dict[str, Any]:
     """After a job array: count what its tasks stored, then build tables and report.
 
     Safe at any time (runs still in flight simply are not there yet); the manifest says how
@@ -106,7 +109,7 @@ def collect(spec: Spec, out: str | Path | None = None, command: str = "") -> dic
             last.setdefault("collected", [])
             last["collected"].append({"at": now(), "runs_on_disk": len(store.records())})
         store.write_manifest(manifest)
-        return build(root)
+        return build(root, figures)
 
 
 def precision(spec: Spec, store: Store, reps: int, post: Posterior | None) -> dict[str, Any]:

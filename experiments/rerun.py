@@ -66,7 +66,8 @@ def _target(src: Path, out: str | Path | None) -> Path:
 
 def rerun(manifest_path: str | Path, out: str | Path | None = None,
           executor: str = "processes", workers: int | None = None,
-          scheduler: str | None = None, command: str = "") -> dict[str, Any]:
+          scheduler: str | None = None, command: str = "",
+          figures: bool = True) -> dict[str, Any]:
     """Run the manifest's experiment again into `out`; compare every finished run."""
     src, man = read_manifest(manifest_path)
     if man.get("kind") == "search":
@@ -78,7 +79,7 @@ def rerun(manifest_path: str | Path, out: str | Path | None = None,
     target = _target(src, out)
     notes = _differences(man)
     new_man = run_experiment(spec, target, executor=executor, workers=workers,
-                             scheduler=scheduler, command=command)
+                             scheduler=scheduler, command=command, figures=figures)
     old_runs, new_runs = Store(src).records(), Store(target).records()
     compared, different = 0, []
     for rid, rec in sorted(old_runs.items()):

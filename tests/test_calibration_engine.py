@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = ROOT / "experiments" / "targets" / "china_urban_2010s.toml"
 
 
-def tiny_config(tmp_path: Path, generations: int = 3, pop: int = 10) -> Path:
+def tiny_config(tmp_path: Path, generations: int = 3, pop: int = 10, draws: int = 4) -> Path:
     p = tmp_path / "tiny.toml"
     p.write_text(f"""
 name = "tiny"
@@ -49,7 +49,7 @@ max_generations = {generations}
 max_simulations = 100000
 max_wall_minutes = 30
 min_acceptance_rate = 0.0
-predictive_draws = 4
+predictive_draws = {draws}
 """)
     return p
 
@@ -102,9 +102,9 @@ def test_outputs_and_same_seed_same_posterior_on_any_executor(serial, tmp_path):
 
 
 def test_changed_setup_is_refused_without_fresh(tmp_path):
-    cfg = config.load(tiny_config(tmp_path, generations=1))
+    cfg = config.load(tiny_config(tmp_path, generations=1, draws=0))
     engine.calibrate(cfg, tmp_path / "o", executor="serial", stream=io.StringIO())
-    other = config.load(tiny_config(tmp_path, generations=1, pop=12))
+    other = config.load(tiny_config(tmp_path, generations=1, pop=12, draws=0))
     with pytest.raises(engine.InputError, match="--fresh"):
         engine.calibrate(other, tmp_path / "o", executor="serial", stream=io.StringIO())
     engine.calibrate(other, tmp_path / "o", executor="serial", fresh=True,

@@ -45,7 +45,7 @@ def test_bad_input_exits_2(args, needle, capsys):
 def test_compare_prints_table_and_failed_runs_exit_1(tmp_path, capsys, monkeypatch):
     out = tmp_path / "cmp"
     args = ["compare", "--scenarios", "administrative,grid_management", "--replicates", "2",
-            "--steps", "5", "--executor", "serial", "--out", str(out), *TINY]
+            "--steps", "5", "--executor", "serial", "--no-figures", "--out", str(out), *TINY]
     assert main(args) == 0
     captured = capsys.readouterr()
     assert "grid_management" in captured.out and "95% CI of diff" in captured.out
@@ -68,11 +68,14 @@ def test_compare_prints_table_and_failed_runs_exit_1(tmp_path, capsys, monkeypat
 
 
 def test_report_command_rebuilds(tmp_path, capsys):
+    """`--no-figures` writes tables and report without pictures; `report` draws them."""
     out = tmp_path / "cmp"
     assert main(["compare", "--scenarios", "administrative,grid_management", "--replicates",
-                 "2", "--steps", "4", "--executor", "serial", "--out", str(out), *TINY]) == 0
+                 "2", "--steps", "4", "--executor", "serial", "--no-figures", "--out", str(out),
+                 *TINY]) == 0
+    assert not (out / "figures").exists() and (out / "comparison.csv").exists()
+    assert "Not drawn (`--no-figures`)" in (out / "report.md").read_text()
     (out / "report.md").unlink()
-    (out / "figures" / "outcomes.png").unlink()
     assert main(["report", str(out)]) == 0
     assert (out / "report.md").exists() and (out / "figures" / "outcomes.png").exists()
     assert "complete" in capsys.readouterr().out
@@ -88,7 +91,7 @@ def test_experiment_params_file_sets_what_the_spec_leaves(tmp_path, capsys):
     cfg.write_text(spec_text(replicates=1, steps=2))
     out = tmp_path / "o"
     assert main(["experiment", str(cfg), "--params", str(params), "--executor", "serial",
-                 "--out", str(out)]) == 0
+                 "--no-figures", "--out", str(out)]) == 0
     man = json.loads((out / "manifest.json").read_text())
     assert man["params"]["values"] == {"issue_rate": 0.031, "grid_management": False}
     runs = {r["scenario"]: r for r in man["runs"]}

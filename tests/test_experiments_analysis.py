@@ -34,8 +34,8 @@ def spec_text(scenarios=("administrative", "grid_management"), replicates=2, ste
             f'{extra}{TINY}').replace("'", '"')
 
 
-def run(tmp_path: Path, text: str) -> dict:
-    return run_experiment(loads(text, "a.toml"), tmp_path, executor="serial",
+def run(tmp_path: Path, text: str, figures: bool = True) -> dict:
+    return run_experiment(loads(text, "a.toml"), tmp_path, executor="serial", figures=figures,
                                  progress=io.StringIO())
 
 
@@ -217,7 +217,7 @@ def test_heatmaps_share_one_colour_scale_per_measure(tmp_path, captured):
 
 
 def test_single_scenario_writes_no_empty_comparison(tmp_path):
-    run(tmp_path, spec_text(["administrative"], replicates=2))
+    run(tmp_path, spec_text(["administrative"], replicates=2), figures=False)
     assert not (tmp_path / "comparison.csv").exists()
     assert "One scenario only" in (tmp_path / "report.md").read_text()
 
@@ -243,7 +243,7 @@ def test_rank_deficient_lhs_gets_a_reduced_metamodel_and_a_note(tmp_path, recwar
              'issue_rate = [0.005, 0.03]\nrc_admin_burden = [0.1, 0.9]\n'
              'social_weight = [0.5, 4.0]\n')
     run(tmp_path, spec_text(replicates=2, steps=3, extra=extra,
-                            measures=("participation_rate",)))
+                            measures=("participation_rate",)), figures=False)
     meta = pd.read_csv(tmp_path / "metamodel.csv")
     assert set(meta["term"]) == {"const", "issue_rate", "rc_admin_burden", "social_weight"}
     assert (meta["points"] == 6).all() and (meta["df_resid"] == 12 - 4).all()
@@ -274,7 +274,7 @@ def test_sobol_report_warns_at_small_n(tmp_path):
     extra = ('[design]\ntype = "sobol"\nsamples = 4\n[design.ranges]\n'
              'issue_rate = [0.005, 0.03]\nrc_admin_burden = [0.1, 0.9]\n')
     run(tmp_path, spec_text(["grid_management"], replicates=1, steps=3, extra=extra,
-                            measures=("participation_rate",)))
+                            measures=("participation_rate",)), figures=False)
     assert "**Warning:** N = 4 base samples" in (tmp_path / "report.md").read_text()
 
 

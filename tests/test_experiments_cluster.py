@@ -72,13 +72,13 @@ def test_job_array_with_a_fake_sbatch_equals_the_serial_executor(tmp_path, capsy
     script = next((out / "array").glob("submission-*.slurm.sh")).read_text()
     assert "#SBATCH --array=0-1" in script and "array-task" in script
     assert len(Store(out).finished_ids()) == 20  # task 1's slice was lost
-    assert main(["experiment", str(cfg), "--collect", "--out", str(out)]) == 1
+    assert main(["experiment", str(cfg), "--collect", "--no-figures", "--out", str(out)]) == 1
     assert "20 run(s) are not on disk yet" in capsys.readouterr().err
     monkeypatch.delenv("FAKE_SBATCH_LOSE")
     assert main(["experiment", str(cfg), "--submit", "slurm", "--array-tasks", "1",
                  "--out", str(out)]) == 0
     assert "submitted 20 runs as job array 4242 of 1 tasks" in capsys.readouterr().err
-    assert main(["experiment", str(cfg), "--collect", "--out", str(out)]) == 0
+    assert main(["experiment", str(cfg), "--collect", "--no-figures", "--out", str(out)]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["missing"] == 0
     assert [h["runs_added"] for h in manifest["history"]] == [20, 20]

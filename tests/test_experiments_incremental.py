@@ -22,7 +22,7 @@ def text(scenarios='["administrative", "grid_management"]', replicates=2,
 
 
 def go(tmp_path, t):
-    return run_experiment(loads(t, "i.toml"), tmp_path, executor="serial",
+    return run_experiment(loads(t, "i.toml"), tmp_path, executor="serial", figures=False,
                                  progress=io.StringIO())
 
 

@@ -74,7 +74,7 @@ def test_draws_follow_the_weights():
 
 def test_experiment_records_and_reports_the_posterior(tmp_path, posterior):
     out = tmp_path / "o"
-    man = run_experiment(loads(spec(posterior), "p.toml"), out, executor="serial",
+    man = run_experiment(loads(spec(posterior), "p.toml"), out, executor="serial", figures=False,
                                 progress=io.StringIO())
     post = man["posterior"]
     assert post["calibration_id"] == "cal-7" and len(post["sha256"]) == 64
@@ -96,7 +96,7 @@ def test_overrides_win_over_the_draw_and_the_report_says_so(tmp_path, posterior)
     out = tmp_path / "o"
     text = spec(posterior, replicates=2).replace("building_block = 5\n",
                                                  "building_block = 5\nissue_rate = 0.015\n")
-    man = run_experiment(loads(text, "p.toml"), out, executor="serial",
+    man = run_experiment(loads(text, "p.toml"), out, executor="serial", figures=False,
                                 progress=io.StringIO())
     assert all(r["params"]["issue_rate"] == 0.015 for r in man["runs"])
     assert {r["params"]["initial_trust_government"] for r in man["runs"]} <= {0.3, 0.4, 0.6}
@@ -136,10 +136,10 @@ def test_a_particle_that_breaks_the_community_is_refused(tmp_path, capsys):
 def test_rerun_uses_the_folder_copy_of_the_posterior(tmp_path, posterior, capsys):
     out = tmp_path / "o"
     run_experiment(loads(spec(posterior, replicates=2), "p.toml"), out,
-                          executor="serial", progress=io.StringIO())
+                   executor="serial", progress=io.StringIO(), figures=False)
     posterior.unlink()  # the original moved away: the copy in the folder is enough
-    assert main(["rerun", str(out), "--out", str(tmp_path / "again"), "--executor",
-                 "serial"]) == 0
+    assert main(["rerun", str(out), "--out", str(tmp_path / "again"), "--no-figures",
+                 "--executor", "serial"]) == 0
     assert "4 of 4 runs bit-identical" in capsys.readouterr().out
 
 

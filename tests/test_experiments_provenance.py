@@ -27,7 +27,7 @@ def experiment(tmp_path) -> Path:
     cfg = tmp_path / "prov.toml"
     cfg.write_text(SPEC)
     out = tmp_path / "prov"
-    run_experiment(load(cfg), out, executor="serial", progress=io.StringIO())
+    run_experiment(load(cfg), out, executor="serial", progress=io.StringIO(), figures=False)
     return out
 
 
@@ -50,7 +50,7 @@ def test_manifest_holds_everything_needed(experiment):
 
 def test_rerun_reproduces_bit_for_bit(experiment, tmp_path, capsys):
     new = tmp_path / "again"
-    code = main(["rerun", str(experiment / "manifest.json"), "--out", str(new),
+    code = main(["rerun", str(experiment / "manifest.json"), "--out", str(new), "--no-figures",
                  "--executor", "serial"])
     out = capsys.readouterr().out
     assert code == 0
@@ -67,7 +67,7 @@ def test_rerun_notices_a_difference(experiment, tmp_path, capsys):
     rec = json.loads(path.read_text())
     rec["timeseries"]["trust_government"][-1] += 1e-12  # one bit-level change
     path.write_text(json.dumps(rec))
-    code = main(["rerun", str(experiment), "--out", str(tmp_path / "again"),
+    code = main(["rerun", str(experiment), "--out", str(tmp_path / "again"), "--no-figures",
                  "--executor", "serial"])
     captured = capsys.readouterr()
     assert code == 1
@@ -89,13 +89,14 @@ def test_main_job_and_its_rerun(tmp_path, capsys, monkeypatch):
                         lambda **kw: real(**kw, overrides=TINY_PARAMS))
     out = tmp_path / "main"
     assert main(["main", "--replicates", "2", "--steps", "3", "--executor", "serial",
-                 "--out", str(out)]) == 0
+                 "--no-figures", "--out", str(out)]) == 0
     # the main job compares every mechanism scenario with the administrative baseline
     comp = pd.read_csv(out / "comparison.csv")
     mech = {n for n, s in SCENARIOS.items() if s.kind == "mechanism"} - {"administrative"}
     assert set(comp["scenario"]) == mech and (comp["reference"] == "administrative").all()
     assert "each scenario against 'administrative'" in capsys.readouterr().out
-    assert main(["rerun", str(out), "--executor", "processes", "--workers", "2"]) == 0
+    assert main(["rerun", str(out), "--executor", "processes", "--workers", "2",
+                 "--no-figures"]) == 0
     text = capsys.readouterr().out
     n = len(json.loads((out / "manifest.json").read_text())["runs"])
     assert f"{n} of {n} runs bit-identical" in text
@@ -149,7 +150,7 @@ def test_rerun_with_the_original_code_applies_the_patch(experiment, tmp_path, ca
     man.update(git_modified=True, git_diff={"file": "source.diff"})
     man_path.write_text(json.dumps(man))
     code = main(["rerun", str(experiment), "--apply-diff", "--out", str(tmp_path / "again"),
-                 "--executor", "serial"])
+                 "--executor", "serial", "--no-figures"])
     captured = capfd.readouterr()  # the rerun runs in a child process: read its output too
     assert code == 0, captured.err
     assert "rerunning with the original code: commit" in captured.err

@@ -88,7 +88,7 @@ def test_failing_run_is_isolated(tmp_path, monkeypatch):
 
     monkeypatch.setattr(runner.GovernanceModel, "from_scenario", flaky)
     spec = loads(spec_text(replicates=3), "t.toml")
-    man = run_experiment(spec, tmp_path, executor="serial",
+    man = run_experiment(spec, tmp_path, executor="serial", figures=False,
                                 progress=open(os.devnull, "w"))
     assert man["failed"] == ["grid_management__p00000__r0001"]
     assert man["status"] == "failed"
@@ -102,7 +102,7 @@ def test_failing_run_is_isolated(tmp_path, monkeypatch):
     assert (comp["n_pairs"] == 2).all()
     # the same command again retries the failed run only (now it succeeds)
     monkeypatch.setattr(runner.GovernanceModel, "from_scenario", real)
-    man = run_experiment(spec, tmp_path, executor="serial",
+    man = run_experiment(spec, tmp_path, executor="serial", figures=False,
                                 progress=open(os.devnull, "w"))
     assert man["status"] == "complete" and not man["failed"]
 
@@ -119,7 +119,7 @@ def test_resume_skips_finished_runs_and_refuses_a_changed_spec(tmp_path):
     with pytest.raises(InputError, match=r"spec has changed.*--fresh"):
         run_experiment(changed, tmp_path, executor="serial", progress=quiet)
     man = run_experiment(changed, tmp_path, executor="serial", progress=quiet,
-                                fresh=True)
+                         fresh=True, figures=False)
     assert man["status"] == "complete"
     assert len(pd.read_parquet(tmp_path / "timeseries.parquet")) == 4 * 14
 
@@ -127,12 +127,12 @@ def test_resume_skips_finished_runs_and_refuses_a_changed_spec(tmp_path):
 def test_report_rebuilds_from_a_partial_folder(tmp_path):
     quiet = open(os.devnull, "w")
     spec = loads(spec_text(replicates=3), "t.toml")
-    run_experiment(spec, tmp_path, executor="serial", progress=quiet)
+    run_experiment(spec, tmp_path, executor="serial", progress=quiet, figures=False)
     for p in list((tmp_path / "runs").glob("*r0002.json")):
         p.unlink()
     for name in ("runs.parquet", "summary.csv", "report.md"):
         (tmp_path / name).unlink()
-    man = build(tmp_path)
+    man = build(tmp_path, figures=False)
     assert man["status"] == "partial"
     assert len(pd.read_parquet(tmp_path / "runs.parquet")) == 4
     assert "partial" in (tmp_path / "report.md").read_text()
@@ -206,7 +206,7 @@ def test_sigkill_midway_then_continue_equals_uninterrupted(tmp_path):
     assert 4 <= n_before < total, "the kill must land midway"
     err = io.StringIO()  # the same spec continues (here in this process)
     run_experiment(loads(cfg.read_text(), str(cfg)), tmp_path / "killed", executor="processes",
-                   workers=2, progress=err)
+                   workers=2, progress=err, figures=False)
     assert f"{n_before} finished runs kept" in err.getvalue()
     history = json.loads((tmp_path / "killed" / "manifest.json").read_text())["history"]
     assert history[0]["runs_added"] == n_before and history[0]["interrupted"]  # counted

@@ -42,7 +42,7 @@ def test_extraction_and_rendering_on_tiny_runs(tmp_path):
            '[analysis]\ndiscovery = { measure = "participation_rate", quantile = 0.5 }\n')
     text = 'question = "Where?"\n' + spec_text(1, 6, lhs, name="disc")
     run_experiment(loads(text, "d.toml"), tmp_path / "disc", executor="serial",
-                   progress=io.StringIO())
+                   progress=io.StringIO(), figures=False)
     search = search_from_dict({
         "name": "srch", "question": "Cheapest?", "replicates": 2, "fresh_replicates": 3,
         "steps": 4, "warmup": 1, "overrides": TINY_PARAMS,

@@ -45,7 +45,7 @@ def test_serial_runs_are_written_one_by_one(tmp_path, monkeypatch):
     monkeypatch.setattr(runner.GovernanceModel, "from_scenario", spy)
     err = io.StringIO()
     run_experiment(loads(spec_text(replicates=3), "t.toml"), tmp_path,
-                          executor="serial", progress=err)
+                   executor="serial", progress=err, figures=False)
     assert seen == list(range(6))
     lines = [ln for ln in err.getvalue().splitlines() if ln.startswith("runs:")]
     # progress: the first line announces the work before any is done, the last has none left
@@ -100,7 +100,7 @@ def test_unreachable_scheduler_creates_nothing(tmp_path, capsys):
 
 def test_provenance_files_are_readable_like_the_rest(tmp_path):
     run_experiment(loads(spec_text(replicates=1, steps=2), "t.toml"), tmp_path,
-                          executor="serial", progress=io.StringIO())
+                   executor="serial", progress=io.StringIO(), figures=False)
     files = [tmp_path / "manifest.json", tmp_path / "spec.toml",
              *(tmp_path / "runs").glob("*.json")]
     for f in files:

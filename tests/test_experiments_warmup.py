@@ -65,7 +65,7 @@ def test_steady_needs_mser5_to_agree():
 
 def test_auto_warmup_is_used_and_reported(tmp_path):
     text = spec_text(2, 40, 'outcome = "mean"\nwarmup = "auto"\n', name="w")
-    man = run_experiment(loads(text, "w.toml"), tmp_path, executor="serial",
+    man = run_experiment(loads(text, "w.toml"), tmp_path, executor="serial", figures=False,
                                 progress=io.StringIO())
     w = man["warmup_used"]
     assert 0 <= w < 40 and w % 5 == 0

@@ -25,8 +25,11 @@ from experiments.specify.posterior import load_posterior
 from model.errors import InputError
 
 
-def build(root: str | Path) -> dict[str, Any]:
-    """Write runs.parquet, timeseries.parquet, the CSV tables, figures and report.md."""
+def build(root: str | Path, figures: bool = True) -> dict[str, Any]:
+    """Write runs.parquet, timeseries.parquet, the CSV tables, figures and report.md.
+
+    `figures=False` writes everything but the figures (`--no-figures`).
+    """
     store = Store(root)
     manifest = store.manifest()
     if manifest is None:
@@ -47,7 +50,7 @@ def build(root: str | Path) -> dict[str, Any]:
     ts = timeseries_frame(records)
     runs.to_parquet(root / "runs.parquet", index=False)
     ts.to_parquet(root / "timeseries.parquet", index=False)
-    a = analyse(spec, runs, ts, warmup, root)
+    a = analyse(spec, runs, ts, warmup, root, figures)
     for name, key in TABLES.items():
         path, frame = root / name, a[key]
         if frame.empty:  # no 1-byte files: a table that does not apply is not written

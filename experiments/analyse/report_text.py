@@ -37,7 +37,7 @@ def write_report(root: Path, spec: Spec, manifest: dict[str, Any], a: dict[str, 
     lines += sections.sensitivity(spec, manifest, a)
     if spec.analysis.discovery is not None:
         lines += sections.discovery(spec, a)
-    lines += _figures(root, a["figures"])
+    lines += _figures(root, a["figures"], a.get("drawn", True))
     (root / "report.md").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -107,7 +107,10 @@ def _summary(spec: Spec, summary: Any) -> list[str]:
             ""]
 
 
-def _figures(root: Path, figures: list[Path]) -> list[str]:
+def _figures(root: Path, figures: list[Path], drawn: bool = True) -> list[str]:
+    if not drawn:
+        return ["## Figures", "", "Not drawn (`--no-figures`); `run.py report FOLDER` draws "
+                "them from the stored runs.", ""]
     if not figures:
         return []
     lines = ["## Figures", ""]

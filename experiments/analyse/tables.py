@@ -41,12 +41,13 @@ TABLES = {"summary.csv": "summary", "comparison.csv": "comparison",
           "sign_stability.csv": "signs"}
 
 
-def analyse(spec: Spec, runs: pd.DataFrame, ts: pd.DataFrame, warmup: int,
-            root: Path) -> dict[str, Any]:
-    """Every table and figure the design calls for, with notes and warnings."""
+def analyse(spec: Spec, runs: pd.DataFrame, ts: pd.DataFrame, warmup: int, root: Path,
+            figures: bool = True) -> dict[str, Any]:
+    """Every table the design calls for, with notes and warnings; then its figures, unless
+    `figures` is False (tables and report only: faster where nobody looks at pictures)."""
     empty = pd.DataFrame()
     a: dict[str, Any] = {k: empty for k in (*TABLES.values(), "mser")}
-    a.update(figures=[], warnings=[], discovery={}, meta_notes=[])
+    a.update(figures=[], warnings=[], discovery={}, meta_notes=[], drawn=figures)
     measures = list(spec.measures)
     d = spec.design
     factors = list(d.factors) + list(d.ranges)
@@ -60,40 +61,52 @@ def analyse(spec: Spec, runs: pd.DataFrame, ts: pd.DataFrame, warmup: int,
         a["comparison"] = _comparison(spec, ok, measures)
         if spec.posterior:
             a["signs"] = sign_stability(ok, measures, spec.reference)
-    fig_dir = root / "figures"
     if not ts.empty:
         a["mser"] = mser_table(ts, measures, scen)
         window_start = warmup if spec.outcome == "mean" else max(spec.steps - 52, 0)
         a["steady"] = steady_state(ts, measures, scen, window_start, a["mser"])
-        a["figures"].append(plots.timeseries(ts, measures, scen, fig_dir / "timeseries.png",
-                                             reference=spec.reference,
-                                             warmup=warmup if spec.outcome == "mean" else 0))
-    if not a["comparison"].empty and d.type == "scenarios":
-        a["figures"].append(plots.outcomes(a["comparison"], measures, scen, spec.reference,
-                                           fig_dir / "outcomes.png"))
-    if d.type == "factorial" and len(d.factors) == 1:
-        a["figures"].append(plots.sweep(a["summary"], next(iter(d.factors)), measures, scen,
-                                        fig_dir / "sweep.png"))
-    if d.type == "factorial" and len(d.factors) == 2:
-        a["figures"] += design_figures.heatmaps(spec, a["summary"], a["comparison"], scen,
-                                                fig_dir)
-    if d.type in ("factorial", "lhs") and factors:
-        a["figures"] += design_figures.effects(spec, ok, scen, fig_dir)
-        if spec.analysis.metamodel:
-            a["meta"], a["meta_notes"] = metamodel(ok, factor_levels(d), measures, scen,
-                                                   spec.analysis.interactions)
-    sens = _sensitivity(spec, ok, measures)
-    if not sens.empty:
-        a["sens"] = sens
-        if d.type == "sobol":
-            a["warnings"] += sobol_warnings(sens, d.samples)
-        for m in measures:
-            for sc in scen:
-                a["figures"].append(plots.sensitivity(
-                    sens, d.type, m, fig_dir / f"sensitivity_{m}_{sc}.png", scenario=sc))
+    if d.type in ("factorial", "lhs") and factors and spec.analysis.metamodel:
+        a["meta"], a["meta_notes"] = metamodel(ok, factor_levels(d), measures, scen,
+                                               spec.analysis.interactions)
+    a["sens"] = _sensitivity(spec, ok, measures)
+    if d.type == "sobol" and not a["sens"].empty:
+        a["warnings"] += sobol_warnings(a["sens"], d.samples)
     if spec.analysis.discovery is not None:
-        _discovery(spec, ok, scen, fig_dir, a)
+        _discovery(spec, ok, scen, a)
+    if figures:
+        a["figures"] = draw(spec, a, ok, ts, scen, warmup, root / "figures")
     return a
+
+
+def draw(spec: Spec, a: dict[str, Any], ok: pd.DataFrame, ts: pd.DataFrame,
+         scen: list[str], warmup: int, fig_dir: Path) -> list[Path]:
+    """The figures of the tables in `a`."""
+    d, measures, out = spec.design, list(spec.measures), []
+    if not ts.empty:
+        out.append(plots.timeseries(ts, measures, scen, fig_dir / "timeseries.png",
+                                    reference=spec.reference,
+                                    warmup=warmup if spec.outcome == "mean" else 0))
+    if not a["comparison"].empty and d.type == "scenarios":
+        out.append(plots.outcomes(a["comparison"], measures, scen, spec.reference,
+                                  fig_dir / "outcomes.png"))
+    if d.type == "factorial" and len(d.factors) == 1:
+        out.append(plots.sweep(a["summary"], next(iter(d.factors)), measures, scen,
+                               fig_dir / "sweep.png"))
+    if d.type == "factorial" and len(d.factors) == 2:
+        out += design_figures.heatmaps(spec, a["summary"], a["comparison"], scen, fig_dir)
+    if d.type in ("factorial", "lhs") and (d.factors or d.ranges):
+        out += design_figures.effects(spec, ok, scen, fig_dir)
+    if not a["sens"].empty:
+        out += [plots.sensitivity(a["sens"], d.type, m, fig_dir / f"sensitivity_{m}_{sc}.png",
+                                  scenario=sc) for m in measures for sc in scen]
+    disc = spec.analysis.discovery
+    for sc, res in a["discovery"].items():
+        if res["trajectories"]:
+            out.append(plots.prim_trajectory(
+                res["trajectories"], fig_dir / f"prim_{sc}.png",
+                f"PRIM peeling trajectory, {sc}: {disc.measure} "
+                f"{'>=' if disc.above else '<'} {res['threshold']:.4g}"))
+    return out
 
 
 def _comparison(spec: Spec, ok: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
@@ -113,8 +126,7 @@ def _comparison(spec: Spec, ok: pd.DataFrame, measures: list[str]) -> pd.DataFra
     return comparison_table(per_point, measures, spec.reference).drop(columns="point")
 
 
-def _discovery(spec: Spec, ok: pd.DataFrame, scen: list[str], fig_dir: Path,
-               a: dict[str, Any]) -> None:
+def _discovery(spec: Spec, ok: pd.DataFrame, scen: list[str], a: dict[str, Any]) -> None:
     """PRIM per scenario on the design points' replicate means, after checking that the
     threshold splits the points."""
     disc = spec.analysis.discovery
@@ -131,11 +143,6 @@ def _discovery(spec: Spec, ok: pd.DataFrame, scen: list[str], fig_dir: Path,
         a["discovery"][sc] = res
         boxes.append(boxes_frame(res, sc))
         trajs.append(trajectories_frame(res, sc))
-        if res["trajectories"]:
-            a["figures"].append(plots.prim_trajectory(
-                res["trajectories"], fig_dir / f"prim_{sc}.png",
-                f"PRIM peeling trajectory, {sc}: {disc.measure} "
-                f"{'>=' if disc.above else '<'} {thr:.4g}"))
     boxes = [f for f in boxes if not f.empty]
     trajs = [f for f in trajs if not f.empty]
     a["boxes"] = pd.concat(boxes, ignore_index=True) if boxes else pd.DataFrame()
