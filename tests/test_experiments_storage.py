@@ -126,6 +126,18 @@ def descendants(pid: int) -> set[int]:
     return out
 
 
+def kill_parent_only(proc: subprocess.Popen) -> None:
+    """SIGKILL to the experiment's process, not its group: its workers must die with it."""
+    workers = descendants(proc.pid)
+    assert len(workers) >= 2, "the workers did not start"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not any(alive(w) for w in workers), "workers outlived their parent"
+
+
 def alive(pid: int) -> bool:
     try:
         state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -155,14 +167,7 @@ def test_killing_the_parent_takes_its_dask_workers_down(tmp_path):
         while time.monotonic() < deadline and not (
                 runs.exists() and len(list(runs.glob("[!.]*.json"))) >= 2):
             time.sleep(0.1)
-        workers = descendants(proc.pid)
-        assert len(workers) >= 2, "the workers did not start"
-        os.kill(proc.pid, signal.SIGKILL)  # the parent only, not its process group
-        proc.wait()
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and any(alive(w) for w in workers):
-            time.sleep(0.1)
-        assert not any(alive(w) for w in workers), "workers outlived their parent"
+        kill_parent_only(proc)
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
