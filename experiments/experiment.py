@@ -15,18 +15,18 @@ from typing import Any, TextIO
 from experiments.analyse.frames import current_records, runs_frame
 from experiments.analyse.report import build
 from experiments.analyse.stats import precision_status
+from experiments.running.array import count_submissions
 from experiments.running.executors import check_options, make_executor
 from experiments.running.manifest import (
     close_session,
     count_killed_sessions,
-    now,
     replicates_used,
     start_session,
 )
 from experiments.running.progress import Progress
 from experiments.running.provenance import code_version
 from experiments.running.runner import run_all
-from experiments.running.store import Store, check_folder
+from experiments.running.store import Store, check_folder, now
 from experiments.specify.designs import tasks
 from experiments.specify.posterior import Posterior, load_posterior
 from experiments.specify.spec import Spec
@@ -103,7 +103,8 @@ def collect(spec: Spec, out: str | Path | None = None, command: str = "",
     store.check_resume(spec.runs_key(_sha(post)), spec.runs_key_parts(_sha(post)),
                        code_version(), False)
     with store.lock(command):
-        manifest["history"] = count_killed_sessions(manifest.get("history", []), store)
+        manifest["history"] = count_submissions(
+            count_killed_sessions(manifest.get("history", []), store), store)
         last = manifest["history"][-1] if manifest["history"] else {}
         if last.get("submitted"):
             last.setdefault("collected", [])

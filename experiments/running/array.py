@@ -77,7 +77,8 @@ def submit(spec: Spec, out: str | Path | None, kind: str, n_tasks: int | None = 
         write_text_atomic(script, job_script(kind, spec.name, root, name, n))
         session = manifest["history"][-1]
         session["submitted"] = {"kind": kind, "tasks": n, "runs": len(todo),
-                                "script": str(script.relative_to(root)), "job": None}
+                                "submission": name, "script": str(script.relative_to(root)),
+                                "job": None}
         store.write_manifest(manifest)
         args = [submit_cmd, *batch_options, str(script)]
         res = subprocess.run(args, capture_output=True, text=True, timeout=600)
@@ -96,6 +97,25 @@ def submit(spec: Spec, out: str | Path | None, kind: str, n_tasks: int | None = 
           f"tasks ({script}); when it has finished, build the report with `run.py experiment "
           f"SPEC --collect` (run it any time: it reports what is done)", file=stream)
     return manifest
+
+
+def count_submissions(history: list[dict[str, Any]], store: Store) -> list[dict[str, Any]]:
+    """Each job array's runs made so far: the runs it submitted that are on disk, started
+    after it was submitted and before the next session began (a run submitted again later
+    counts for the later array)."""
+    out = [dict(h) for h in history]
+    records = store.records()
+    for k, h in enumerate(out):
+        sub = h.get("submitted") or {}
+        path = store.root / ARRAY_DIR / f"{sub.get('submission')}.json"
+        if sub.get("error") or not path.is_file():
+            continue
+        ids = json.loads(path.read_text(encoding="utf-8"))["ids"]
+        hi = out[k + 1]["started"] if k + 1 < len(out) else None
+        started = [records[i].get("started") or "" for i in ids if i in records]
+        h["runs_added"] = sum(1 for s in started
+                              if s >= h["started"] and (hi is None or s < hi))
+    return out
 
 
 def job_script(kind: str, name: str, root: Path, submission: str, n: int) -> str:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from experiments.running.provenance import code_provenance, save_diff
-from experiments.running.store import SPEC_COPY, Store, write_text_atomic
+from experiments.running.store import SPEC_COPY, Store, now, write_text_atomic
 from experiments.specify.check import from_dict
 from experiments.specify.designs import BOOTSTRAP_SEED_NOTE, bootstrap_seed, design_seed
 from experiments.specify.posterior import Posterior
@@ -27,10 +26,6 @@ from model.params import DEFAULTS_CALIBRATION
 
 POSTERIOR_COPY = "posterior.parquet"
 PARAMS_COPY = "params.toml"
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def spec_of(root: Path, manifest: dict[str, Any]) -> Spec:
@@ -92,14 +87,13 @@ def close_session(manifest: dict[str, Any], store: Store, added: int) -> None:
 
 
 def count_killed_sessions(history: list[dict[str, Any]], store: Store) -> list[dict[str, Any]]:
-    """Sessions that never finished (killed), and job arrays still growing: count their
-    runs from the runs' start times.
+    """Sessions that never finished (killed): count their runs from the runs' start times.
 
     A run belongs to the session that started before it and after the previous one did.
+    (Job arrays are counted by what they submitted: running.array.count_submissions.)
     """
     open_ = [i for i, h in enumerate(history)
-             if "runs_added" not in h or (h.get("submitted") and not h["submitted"].get(
-                 "error"))]
+             if "runs_added" not in h and not h.get("submitted")]
     if not open_:
         return history
     started = sorted(r.get("started") or "" for r in store.records().values())
@@ -107,10 +101,8 @@ def count_killed_sessions(history: list[dict[str, Any]], store: Store) -> list[d
     for i in open_:
         lo = out[i].get("started") or ""
         hi = out[i + 1].get("started") if i + 1 < len(out) else None
-        n = sum(1 for s in started if s >= lo and (hi is None or s < hi))
-        out[i]["runs_added"] = n
-        if not out[i].get("submitted"):  # a job array's session ends at --collect
-            out[i]["interrupted"] = True
+        out[i]["runs_added"] = sum(1 for s in started if s >= lo and (hi is None or s < hi))
+        out[i]["interrupted"] = True
     return out
 
 

@@ -12,12 +12,11 @@ import time
 import traceback
 from concurrent.futures import Executor
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from experiments.running.executors import completed
 from experiments.running.progress import Progress
-from experiments.running.store import Store
+from experiments.running.store import Store, now
 from experiments.specify.designs import Task
 from experiments.specify.outcome import outcome_values
 from model import GovernanceModel
@@ -27,7 +26,7 @@ IDENTITY = ("id", "scenario", "point", "replicate", "seed", "overrides", "design
 
 def execute(task: Task) -> dict[str, Any]:
     """Run one task and return its record; errors are recorded, never raised."""
-    started = datetime.now(UTC).isoformat(timespec="seconds")
+    started = now()
     t0 = time.perf_counter()
     rec: dict[str, Any] = {
         "id": task.id, "scenario": task.scenario, "point": task.point,

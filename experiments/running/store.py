@@ -92,6 +92,12 @@ def check_folder(root: str | Path, option: str = "--out") -> Path:
     return root
 
 
+def now() -> str:
+    """A session's and a run's start, to the millisecond: runs are told apart by session
+    from these, and a whole small session can fit in one second."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
 class FolderBusy(InputError):
     """Another process holds the folder's lock."""
 
