@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from model import GovernanceModel
 from tests.conftest import SMALL, mean_over_seeds
 
 BASE = {"rc_admin_burden": 0.7}
+# One worker runs this file, so the baseline runs every comparison shares are made once.
+pytestmark = pytest.mark.xdist_group("mechanisms_core")
 
 
 def compare(column: str, **mechanism) -> tuple[float, float]:
