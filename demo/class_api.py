@@ -46,7 +46,6 @@ class ClassState:
             return hit
         with session.lock:
             data = frame(session, charts)
-            data["players"] = sorted(session.steer)
         out = json.dumps(data).encode()
         with self._lock:
             self._cache = {key: out}  # one week is asked for at a time
