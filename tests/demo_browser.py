@@ -117,7 +117,8 @@ class Shared:
             from playwright.sync_api import sync_playwright
 
             self._stack = ExitStack()
-            self.url, self.proc = self._stack.enter_context(demo_server(tmp / "server.log"))
+            self.log_path = tmp / "server.log"
+            self.url, self.proc = self._stack.enter_context(demo_server(self.log_path))
             pw = self._stack.enter_context(sync_playwright())
             self.browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             self._stack.callback(self.browser.close)
