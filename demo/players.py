@@ -23,7 +23,7 @@ import numpy as np
 
 from demo import roles
 from demo.api import Refused
-from demo.steering import COMMITTEE_SEATS
+from demo.steering import COMMITTEE_SEATS, Steering
 from model.services import KINDS, STAGES
 
 if TYPE_CHECKING:
@@ -184,13 +184,30 @@ def view(session: Session, player: Player) -> dict[str, Any]:
     }
 
 
+def seat_row(model: GovernanceModel, steering: Steering, player: Player) -> dict[str, Any]:
+    """One player's row in the teacher's table: the seat, the choice, what it got."""
+    if player.role == "household":
+        pop, h = model.population, player.seat
+        return {"household": h, "situation": int(pop.situation[h]),
+                "choice": steering.households.get(h, -1), "rung": int(pop.level[h])}
+    if player.role == "committee":
+        rc = model.committee
+        own = steering.committee.get(player.client)
+        share = None if own is None else [roles.rounded(v / sum(own)) for v in own]
+        return {"choice": share, "visits": roles.rounded(rc.visits),
+                "places": roles.rounded(rc.places)}
+    view = roles.grid_view(model, steering, steering, player.seat)
+    return {"grid": player.seat, "choice": view["choice"], "used": view["used"],
+            "patrol": view["patrol"]}
+
+
 def summary(session: Session) -> dict[str, Any]:
     """The teacher's table: each player's seat, choice and what it got, and the class's
     households against the model's households of the same life situation."""
     players = list(session.players.by_client.values()) if session.players else []
     model = session.room.runs[0][1]
     pop = model.population
-    rows = [{"name": p.name, "role": p.role, **roles.seat_row(model, session.steering, p)}
+    rows = [{"name": p.name, "role": p.role, **seat_row(model, session.steering, p)}
             for p in players if session.players.of(session, p.client) is not None]
     mask = np.zeros(pop.n, dtype=bool)
     mask[[r["household"] for r in rows if r["role"] == "household"]] = True

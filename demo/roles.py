@@ -1,5 +1,5 @@
-"""What the phone of a student on the residents' committee or in a grid worker's place shows,
-and each player's row in the teacher's table (participatory mode, demo.players).
+"""What the phone of a student on the residents' committee or in a grid worker's place shows
+(participatory mode, demo.players).
 
 Everything is read from the class run after the last step: the time the model gave the
 committee or the worker, what the players' split made of it (councils, visits, places;
@@ -11,17 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from demo.steering import COMMITTEE_SEATS, Steering
 from model.services import GRID, RC
 
 if TYPE_CHECKING:
-    from demo.players import Player
     from model import GovernanceModel
 
 
-def _r(value: float) -> float:
+def rounded(value: float) -> float:
+    """Two decimals: what a phone shows."""
     return round(float(value), 2)
 
 
@@ -36,7 +34,7 @@ def _taken(model: GovernanceModel, kind: str, source: str) -> int:
 
 
 def _split(split: tuple[float, ...] | None) -> list[float] | None:
-    return None if split is None else [_r(v) for v in split]
+    return None if split is None else [rounded(v) for v in split]
 
 
 def committee_view(model: GovernanceModel, steering: Steering, applied: Steering,
@@ -49,16 +47,17 @@ def committee_view(model: GovernanceModel, steering: Steering, applied: Steering
     own = steering.committee.get(client)
     return {
         "members": len(steering.committee), "seats": COMMITTEE_SEATS,
-        "choice": None if own is None else [_r(v) for v in own],
+        "choice": None if own is None else [rounded(v) for v in own],
         "split": _split(steering.committee_split()),
         "applied": _split(applied.committee_split()),
-        "rule": [1.0, _r(p["rc_outreach_share"]), _r(1 - p["rc_outreach_share"])],
+        "rule": [1.0, rounded(p["rc_outreach_share"]), rounded(1 - p["rc_outreach_share"])],
         "channels": channels,
-        "capacity": _r(rc.capacity()), "free_slots": _r(rc.free_slots),
-        "council_need": _r(p["council_slots_per_grid"] * c.n_grids if channels else 0.0),
-        "council_seats": _r(rc.council_seats), "council_taken": _taken(model, "roles", "council"),
-        "visits": _r(rc.visits), "households": int(model.population.n),
-        "places": _r(rc.places), "places_taken": _taken(model, "places", "committee"),
+        "capacity": rounded(rc.capacity()), "free_slots": rounded(rc.free_slots),
+        "council_need": rounded(p["council_slots_per_grid"] * c.n_grids if channels else 0.0),
+        "council_seats": rounded(rc.council_seats),
+        "council_taken": _taken(model, "roles", "council"),
+        "visits": rounded(rc.visits), "households": int(model.population.n),
+        "places": rounded(rc.places), "places_taken": _taken(model, "places", "committee"),
         "settled": int(model.current.get("resolved_by_rc", 0)),
         "waiting": int(((book.stage == RC) & ~book.closed).sum()),
     }
@@ -76,25 +75,9 @@ def grid_view(model: GovernanceModel, steering: Steering, applied: Steering,
     return {
         "grid": grid, "active": active,
         "choice": steering.grids.get(grid), "applied": applied.grids.get(grid),
-        "capacity": _r(model.grid_workers[grid].capacity()) if active else 0.0,
-        "used": _r(used), "patrol": _r(handler.free_share[grid]) if active else 0.0,
+        "capacity": rounded(model.grid_workers[grid].capacity()) if active else 0.0,
+        "used": rounded(used), "patrol": rounded(handler.free_share[grid]) if active else 0.0,
         "households": int((c.grid_of == grid).sum()),
         "waiting": int((of_grid & (book.stage == GRID) & ~book.closed & book.known).sum()),
         "hidden": int((of_grid & ~book.closed & ~book.known).sum()),
     }
-
-
-def seat_row(model: GovernanceModel, steering: Steering, player: Player) -> dict[str, Any]:
-    """One player's row in the teacher's table: the seat, the choice, what it got."""
-    if player.role == "household":
-        pop, h = model.population, player.seat
-        return {"household": h, "situation": int(pop.situation[h]),
-                "choice": steering.households.get(h, -1), "rung": int(pop.level[h])}
-    if player.role == "committee":
-        rc = model.committee
-        own = steering.committee.get(player.client)
-        return {"choice": None if own is None else [_r(v) for v in np.asarray(own) / sum(own)],
-                "visits": _r(rc.visits), "places": _r(rc.places)}
-    view = grid_view(model, steering, steering, player.seat)
-    return {"grid": player.seat, "choice": view["choice"], "used": view["used"],
-            "patrol": view["patrol"]}
