@@ -75,6 +75,10 @@ class ResidentsCommittee(mesa.Agent):
         self.places = 0.0  # places at activities offered this week
         self.council_seats = 0.0
         self.visits = 0.0  # households visited this week
+        # A player's split of the free time (the classroom demo's participatory mode):
+        # (share the councils may take, share of the rest for visits). None in every
+        # experiment: the rule, (1, rc_outreach_share). See `offer` and docs/ODD.md 7.8.
+        self.steer: tuple[float, float] | None = None
         # Its own stream: opening or closing the visits leaves every other draw alone, so
         # comparisons with and without them stay paired.
         self._visit_rng = model.stream("committee visits")
@@ -94,23 +98,25 @@ class ResidentsCommittee(mesa.Agent):
         Councils first (under resident channels); of what is left, rc_outreach_share goes
         to home visits (visits = slots * rc_visits_per_slot, spread evenly over the grids,
         households picked at random) and the rest to activities: per management grid,
-        places = slots * rc_places_per_slot.
+        places = slots * rc_places_per_slot. A player on the committee (`steer`) sets the
+        two shares instead; the time, the councils' need and the yields stay the model's.
         """
         m, p = self.model, self.model.params
         c = m.community
+        council_share, outreach = self.steer or (1.0, p["rc_outreach_share"])
         used = float(m.service_handlers[RC].used.sum())
         free = max(0.0, self.capacity() - used)
         self.free_slots = free
         self.council_seats = 0.0
         if m.mechanisms["resident_channels"] and p["council_slots_per_grid"] > 0:
             need = p["council_slots_per_grid"] * c.n_grids
-            run = min(1.0, free / need)
+            run = min(1.0, free * council_share / need)
             free -= run * need
             self.council_seats = run * p["council_seats_per_grid"] * c.n_grids
             m.population.offers.add_roles(
                 "council", c.grid_of, np.full(c.n_grids, self.council_seats / c.n_grids))
-        self.visit(free * p["rc_outreach_share"] * p["rc_visits_per_slot"])
-        free *= 1.0 - p["rc_outreach_share"]
+        self.visit(free * outreach * p["rc_visits_per_slot"])
+        free *= 1.0 - outreach
         self.places = free * p["rc_places_per_slot"]
         m.population.offers.add_places("committee", c.grid_of,
                                        np.full(c.n_grids, self.places / c.n_grids))

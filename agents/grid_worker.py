@@ -77,6 +77,10 @@ class GridHandler(Handler):
     def __init__(self, model) -> None:
         super().__init__(model)
         self.free_share = np.ones(model.community.n_grids)  # of each worker's time, for patrol
+        # Per grid, the most of its worker's time that issues may take; a player (the
+        # classroom demo) keeps the rest for patrol. None in every experiment: the rule,
+        # issues first. See docs/ODD.md 7.9.
+        self.steer: np.ndarray | None = None
 
     def groups(self, idx: np.ndarray) -> np.ndarray:
         if not self.model.grid_workers:
@@ -84,7 +88,8 @@ class GridHandler(Handler):
         return self.model.community.grid_of[self.model.issues.household[idx]]
 
     def capacity(self) -> np.ndarray:
-        return np.full(self.model.community.n_grids, worker_capacity(self.model))
+        cap = np.full(self.model.community.n_grids, worker_capacity(self.model))
+        return cap if self.steer is None else cap * self.steer
 
     def review(self) -> None:
         """After handling, what time each worker has left goes to patrolling next step."""

@@ -13,6 +13,7 @@ from demo import i18n, lessons
 from demo.api import charts_field, int_field, lang_field, session_of, week_field
 from demo.export import export_png
 from demo.seeds import (
+    CORES,
     DEFAULT_SEEDS,
     DEFAULT_WEEKS,
     SeedJob,
@@ -55,6 +56,7 @@ def seeds_status(body: dict[str, Any]) -> dict[str, Any]:
                            "lesson": job.lesson}
     if not job.finished:
         out["state"] = "running"
+        out["queued"] = CORES.place(job)  # waiting for a free core: its place in the line
         return out
     out["state"] = "failed" if job.error else "done"
     if not job.error:

@@ -19,6 +19,7 @@ from demo.api import (
 )
 from demo.config import (
     SIZE_RANGE,
+    STUDENT_MAX_SIZE,
     DemoConfig,
     choice_params,
     default_scenario,
@@ -26,6 +27,7 @@ from demo.config import (
     size_choices,
     slider_params,
     slider_step,
+    student_copy,
     switch_params,
     to_state,
 )
@@ -57,6 +59,7 @@ def meta(body: dict[str, Any]) -> dict[str, Any]:
         return d
 
     client = body.get("_client")
+    largest = STUDENT_MAX_SIZE if _student(body) else SIZE_RANGE[1]
     return {
         "lang": lang, "text": cat, "languages": list(i18n.LANGUAGES),
         "switches": [describe(p) for p in switch_params()],
@@ -66,7 +69,7 @@ def meta(body: dict[str, Any]) -> dict[str, Any]:
                        "description": i18n.scenario_description(lang, n, s.description),
                        "presets": {k: v for k, v in scenario_params(n).items()
                                    if k in PARAMS and PARAMS[k].main},
-                       "sizes": size_choices(n),
+                       "sizes": size_choices(n, largest),
                        "size": scenario_params(n)["width"]}
                       for n, s in SCENARIOS.items()],
         # The picker groups scenarios by kind, in the order kinds first appear.
@@ -77,7 +80,7 @@ def meta(body: dict[str, Any]) -> dict[str, Any]:
                       "meaning": cat.get(f"measure_meaning.{n}", m.meaning)}
                      for n, m in MEASURES.items()],
         "default_charts": list(DEFAULT_CHARTS), "stages": list(STAGES),
-        "mechanisms": MECHANISMS, "size_range": list(SIZE_RANGE),
+        "mechanisms": MECHANISMS, "size_range": [SIZE_RANGE[0], largest],
         "lessons": lessons.catalogue(lang),
         "seeds": DEFAULT_SEEDS, "seed_weeks": DEFAULT_WEEKS,
         "role": client.role if client is not None else "teacher",
@@ -85,15 +88,21 @@ def meta(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _config(body: dict[str, Any]) -> DemoConfig:
+def _student(body: dict[str, Any]) -> bool:
+    client = body.get("_client")
+    return client is not None and client.role == "student"
+
+
+def _config(body: dict[str, Any], opening: bool = False) -> DemoConfig:
     state = body.get("state") or {}
     if not isinstance(state, dict):
         raise InputError("field 'state' must be an object")
-    return from_state(state)
+    cfg = from_state(state)
+    return student_copy(cfg, opening) if _student(body) else cfg
 
 
 def open_session(body: dict[str, Any]) -> dict[str, Any]:
-    cfg = _config(body)
+    cfg = _config(body, opening=True)
     week = int_field(body, "week", 0, 0, 5200)
     charts = charts_field(body)
     client = body.get("_client")

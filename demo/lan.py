@@ -37,8 +37,8 @@ MAX_STUDENTS = 60
 RATE = 25.0  # requests a second per client, sustained (the page sends ~7 a second in play)
 BURST = 60.0
 MAX_WRONG = 5  # wrong join codes a minute from one address
-OPEN_PATHS = ("/join", "/api/class/join", "/static/join.js", "/static/app.css",
-              "/favicon.ico")
+OPEN_PATHS = ("/join", "/api/class/join", "/api/class/words", "/static/join.js",
+              "/static/phone.js", "/static/app.css", "/favicon.ico")
 
 
 def join_code() -> str:

@@ -91,6 +91,7 @@ def routes() -> list[Any]:
         Route("/api/export/picture.png", api(d.png_file), methods=["GET"]),
         Route("/api/class/join", c.join, methods=post),
         Route("/api/class/info", api(c.info), methods=both),
+        Route("/api/class/words", api(c.words), methods=both),
         Route("/api/class/follow", api(c.follow), methods=both),
         Route("/api/class/teacher/qr.svg", api(c.qr_svg), methods=["GET"]),
         Route("/api/class/teacher/run", api(c.make_class_run), methods=post),

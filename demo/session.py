@@ -20,6 +20,7 @@ from typing import Any
 from demo.classroom import Classroom
 from demo.config import DemoConfig
 from demo.snapshot import Snapshot, take
+from demo.steering import Steering
 
 # A tab silent this long is gone. The page pings every 3 s and says goodbye when closed;
 # browsers slow the timers of hidden tabs to one a minute, so this must be longer than that.
@@ -58,9 +59,9 @@ class Session:
         self.charts: dict[Any, Any] = {}  # chart figures kept between frames
         self.seeds: Any = None  # the last "run 10 seeds" job (demo.seeds.SeedJob)
         self.owner = ""  # the classroom client that opened it ("" outside classroom mode)
-        # Students' households in the left run: {household: rung wanted, -1 = the rule}.
+        # The players' choices for the left run (households, committee, grid workers).
         # Kept across resets: a changed setting keeps the class in the game.
-        self.steer: dict[int, int] = {}
+        self.steering = Steering()
         self.players: Any = None  # the class's players when this is the class run
         self.reset(config)
 
@@ -70,8 +71,7 @@ class Session:
         self.config = config
         self.room = room
         self.records = [RunRecord(label) for label, _ in room.runs]
-        n = room.runs[0][1].population.n
-        self.steer = {h: c for h, c in getattr(self, "steer", {}).items() if h < n}
+        self.steering.fit(room.runs[0][1])
         self.charts.clear()
         self._snap()
 
@@ -93,7 +93,7 @@ class Session:
         start = time.perf_counter()
         done = 0
         while self.week < MAX_WEEKS:
-            self.room.step(self.steer)
+            self.room.step(self.steering)
             self._snap()
             done += 1
             if budget is None and done >= steps:
@@ -104,7 +104,7 @@ class Session:
 
     def run_to(self, week: int) -> None:
         while self.week < min(week, MAX_WEEKS):
-            self.room.step(self.steer)
+            self.room.step(self.steering)
             self._snap()
 
     def household_index(self, run: int, x: int, y: int) -> int | None:

@@ -1,12 +1,16 @@
 """A household steered by a player (`Population.steer`) follows the player's choice and takes
-places and roles by exactly the rules of every other household (docs/ODD.md 7.5.2)."""
+places and roles by exactly the rules of every other household (docs/ODD.md 7.5.2); a player
+on the committee or in a grid worker's place splits the time the model gives them, by the
+same capacities and yields (`ResidentsCommittee.steer`, `GridHandler.steer`; 7.8, 7.9)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from agents.grid_worker import worker_capacity
 from model import GovernanceModel
+from model.services import GRID
 
 TINY = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
 
@@ -92,3 +96,71 @@ def test_rung_three_needs_a_role_and_falls_back_to_a_place(model) -> None:
     _one_pool(model, "roles", np.array([h]), 1)
     pop.decide(np.random.default_rng(1))
     assert pop.level[h] == 3 and pop.offers.role_of[h] == 0
+
+
+# --- players in the institutions' places: the committee's and a grid worker's time split ----
+
+def test_the_rules_own_split_given_as_a_players_changes_nothing() -> None:
+    """A player who chooses what the rule would do leaves the run bit-identical."""
+    a = GovernanceModel.from_scenario("collaborative", rng=9, **TINY)
+    b = GovernanceModel.from_scenario("collaborative", rng=9, **TINY)
+    b.committee.steer = (1.0, b.params["rc_outreach_share"])
+    b.service_handlers[GRID].steer = np.ones(b.community.n_grids)
+    a.run(4)
+    b.run(4)
+    assert np.array_equal(a.population.level, b.population.level)
+    assert a.current == b.current
+
+
+def _paired(scenario: str = "collaborative", **kw) -> tuple[GovernanceModel, GovernanceModel]:
+    a = GovernanceModel.from_scenario(scenario, rng=5, **TINY, **kw)
+    b = GovernanceModel.from_scenario(scenario, rng=5, **TINY, **kw)
+    a.run(3)
+    b.run(3)
+    return a, b
+
+
+def test_a_committee_player_splits_the_free_time_the_model_gives_it() -> None:
+    """The week's free time is the model's; the player's split only divides it: more time
+    for visits is less for activities, by the same yields per slot (docs/ODD.md 7.8)."""
+    rule, player = _paired()
+    p = rule.params
+    assert rule.mechanisms["resident_channels"]
+    player.committee.steer = (1.0, 0.8)
+    rule.step()
+    player.step()
+    r, q = rule.committee, player.committee
+    assert q.free_slots == r.free_slots > 0  # issues came first, as for everyone
+    assert q.council_seats == r.council_seats  # the councils still take what they need
+    rest = r.places / p["rc_places_per_slot"] / (1 - p["rc_outreach_share"])
+    assert q.visits == pytest.approx(rest * 0.8 * p["rc_visits_per_slot"])
+    assert q.places == pytest.approx(rest * 0.2 * p["rc_places_per_slot"])
+    assert q.visits > r.visits and q.places < r.places
+
+
+def test_a_committee_player_who_gives_councils_nothing_runs_none() -> None:
+    rule, player = _paired()
+    player.committee.steer = (0.0, rule.params["rc_outreach_share"])
+    rule.step()
+    player.step()
+    assert rule.committee.council_seats > 0 and player.committee.council_seats == 0
+    assert player.committee.places > rule.committee.places  # the councils' time is free
+
+
+def test_a_grid_worker_player_keeps_time_for_patrol() -> None:
+    """A busy worker told to give issues at most a quarter of its time takes fewer issues and
+    patrols more: the capacity and the patrol rule are the model's (docs/ODD.md 7.9)."""
+    rule, player = _paired("grid_management", staff_capacity=6.0)
+    handler = player.service_handlers[GRID]
+    handler.steer = np.full(player.community.n_grids, 0.25)
+    settled = {"rule": 0, "player": 0}
+    found = {"rule": 0, "player": 0}
+    for _ in range(6):
+        for name, m in (("rule", rule), ("player", player)):
+            m.step()
+            settled[name] += m.current["resolved_by_grid"]
+            found[name] += m.current["issues_detected"]
+        cap = worker_capacity(player)
+        assert (handler.used <= np.ceil(0.25 * cap)).all()
+        assert (handler.free_share >= 1 - np.ceil(0.25 * cap) / cap - 1e-12).all()
+    assert settled["player"] < settled["rule"] and found["player"] > found["rule"]

@@ -181,3 +181,28 @@ def test_handlers_answer_and_refuse_bad_input_without_changing_the_run() -> None
         server.store.close(sid)
     with pytest.raises(server.Gone):
         server.step({"sid": sid})
+
+
+def test_a_students_own_copy_is_at_most_the_classroom_size() -> None:
+    """In classroom mode a student's copy is at most STUDENT_MAX_SIZE a side (memory): a
+    larger shared link opens at that size, a change to a larger one is refused by name; the
+    teacher's copies are not limited."""
+    from types import SimpleNamespace
+
+    from demo.config import STUDENT_MAX_SIZE
+
+    student = SimpleNamespace(id="s", role="student")
+    sizes = server.meta({"lang": "en", "_client": student})["scenarios"][0]["sizes"]
+    assert max(sizes) == STUDENT_MAX_SIZE
+    assert max(server.meta({"lang": "en"})["scenarios"][0]["sizes"]) > STUDENT_MAX_SIZE
+    big = {"scenario": "administrative", "size": 120}
+    opened = server.open_session({"state": big, "_client": student})
+    sid = opened["sid"]
+    try:
+        assert opened["state"]["size"] == STUDENT_MAX_SIZE
+        assert opened["runs"][0]["width"] == STUDENT_MAX_SIZE
+        with pytest.raises(InputError, match="field 'size' got 120"):
+            server.configure({"sid": sid, "state": big, "_client": student})
+        assert server.store.get(sid).config.size == STUDENT_MAX_SIZE  # unchanged
+    finally:
+        server.store.close(sid)

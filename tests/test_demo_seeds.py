@@ -108,3 +108,46 @@ def test_each_lesson_changes_one_thing_or_says_it_changes_the_whole() -> None:
         else:
             assert len(switched) <= 1, (ls.number, switched)
             assert text.startswith(("one switch", "one pathway", "only the timing"))
+
+
+def test_seed_jobs_take_turns_on_the_cores_in_arrival_order() -> None:
+    """With one core, a second and a third job wait in line, in order, until the first
+    finishes; a cancelled job leaves the line without running."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from demo.seeds import Cancelled, Cores
+
+    cores = Cores(1)
+    jobs = [SimpleNamespace(cancelled=threading.Event()) for _ in range(4)]
+    ran: list[int] = []
+    release = threading.Event()
+
+    def work(k: int) -> None:
+        try:
+            with cores.turn(jobs[k]):
+                ran.append(k)
+                if k == 0:
+                    release.wait(10)
+        except Cancelled:
+            ran.append(-k)
+
+    threads = [threading.Thread(target=work, args=(0,))]
+    threads[0].start()
+    while not ran:
+        time.sleep(0.01)
+    for k in (1, 2, 3):
+        threads.append(threading.Thread(target=work, args=(k,)))
+        threads[-1].start()
+        while cores.place(jobs[k]) != k:
+            time.sleep(0.01)
+    assert [cores.place(j) for j in jobs] == [0, 1, 2, 3]  # the first runs, three wait
+    jobs[2].cancelled.set()
+    while cores.place(jobs[2]):
+        time.sleep(0.01)
+    assert cores.place(jobs[3]) == 2
+    release.set()
+    for th in threads:
+        th.join(10)
+    assert ran == [0, -2, 1, 3]

@@ -53,18 +53,11 @@ async function loop(id) {  // one loop at a time: a loop from before a pause end
 }
 
 // --- explanations ----------------------------------------------------------------------------
-async function household(run, x, y) {
-  try {
-    const data = await post("/api/household", { run, x, y });
-    openDialog(data.html);
-  } catch (err) { if (!err.reopened) setStatus(err.message); }
+async function explain(path, body) {  // a "why" panel: a household's or an institution's
+  try { openDialog((await post(path, body)).html); } catch (err) { if (!err.reopened) setStatus(err.message); }
 }
-async function institution(run, kind, id) {
-  try {
-    const data = await post("/api/institution", { run, kind, id });
-    openDialog(data.html);
-  } catch (err) { if (!err.reopened) setStatus(err.message); }
-}
+function household(run, x, y) { return explain("/api/household", { run, x, y }); }
+function institution(run, kind, id) { return explain("/api/institution", { run, kind, id }); }
 function openDialog(html) {
   const body = $("explain-body");
   body.innerHTML = html;
@@ -98,7 +91,8 @@ function pollSeeds() {
     try { st = await send("/api/seeds/status", {}); } catch (err) { return; }
     const answerBox = document.querySelector("#lesson-panel .answer");
     if (st.state === "running") {
-      const msg = t("ui.seeds_running", { done: st.done, total: st.total, eta: st.eta === null ? "?" : st.eta });
+      const msg = st.queued ? t("ui.seeds_queued", { n: st.queued })
+        : t("ui.seeds_running", { done: st.done, total: st.total, eta: st.eta === null ? "?" : st.eta });
       (st.lesson && answerBox ? answerBox : $("seeds-status")).textContent = msg;
       pollSeeds();
       return;

@@ -29,13 +29,24 @@ async function classPoll() {
   S.classTimer = setTimeout(classPoll, 2000);
 }
 
+const pct = (x) => Math.round(100 * x) + "%";
+function playerCells(p) {  // a player's part, choice and what it got, by role (demo/roles.py)
+  if (p.role === "committee") {
+    const c = p.choice ? t("ui.class_choice_split", { c: pct(p.choice[0]), v: pct(p.choice[1]), a: pct(p.choice[2]) }) : t("choice.-1");
+    return [t("ui.class_role_committee"), c, t("ui.class_got_committee", { visits: fmt(p.visits), places: fmt(p.places) })];
+  }
+  if (p.role === "grid") {
+    const c = p.choice === null ? t("choice.-1") : t("ui.class_choice_share", { x: pct(p.choice) });
+    return [t("ui.class_role_grid", { g: p.grid + 1 }), c, t("ui.class_got_grid", { used: fmt(p.used), patrol: pct(p.patrol) })];
+  }
+  return [t("situation." + p.situation), t("choice." + p.choice), t("rung." + p.rung)];
+}
+
 function classTable(sum) {
-  const rung = (r) => t("rung." + r);
-  const choice = (c) => t("choice." + c);
   const players = el("table", {}, el("thead", {}, el("tr", {}, ...["ui.class_col_player", "ui.class_col_kind", "ui.class_col_choice", "ui.class_col_rung"]
     .map((k) => el("th", { scope: "col", text: t(k) })))),
   el("tbody", {}, ...sum.players.map((p) => el("tr", {}, el("th", { scope: "row", text: p.name }),
-    el("td", { text: t("situation." + p.situation) }), el("td", { text: choice(p.choice) }), el("td", { text: rung(p.rung) })))));
+    ...playerCells(p).map((text) => el("td", { text }))))));
   const kinds = el("table", {}, el("caption", { text: t("ui.class_table") }),
     el("thead", {}, el("tr", {}, ...["ui.class_col_kind", "ui.class_col_class", "ui.class_col_model"].map((k) => el("th", { scope: "col", text: t(k) })))),
     el("tbody", {}, ...sum.kinds.map((k) => el("tr", {}, el("th", { scope: "row", text: t("situation." + k.situation) }),

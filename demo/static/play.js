@@ -1,25 +1,13 @@
-// Participatory mode on a phone: one household of the class run, its free hours, issues and
-// the offers around it, and the rung it wants next week (demo/players.py). The choice enters
-// the model as Population.steer; what it gets follows the model's rules.
+// Participatory mode on a phone (demo/players.py): a household (its free hours, issues and the
+// offers around it, and the rung it wants next week), a member of the residents' committee
+// (its free staff time, what it became, and the split proposed for next week) or a grid worker
+// (its capacity, the issues it took, its patrol, and the most of its time issues may take).
+// Choices enter the model through its hooks (demo/steering.py); what they get follows the
+// model's rules.
 "use strict";
-const $ = (id) => document.getElementById(id);
-const lang = new URLSearchParams(location.search).get("lang") === "zh" ||
-  (!location.search.includes("lang=en") && (navigator.language || "").startsWith("zh")) ? "zh" : "en";
-let T = {};
-const t = (k, v) => { let s = T[k] || k; for (const [a, b] of Object.entries(v || {})) s = s.split("{" + a + "}").join(b); return s; };
-const li = (text) => { const e = document.createElement("li"); e.textContent = text; return e; };
+const ROLE_SECTIONS = { household: "me", committee: "committee", grid: "grid" };
 
-async function call(path, body) {
-  const res = await fetch(path + "?lang=" + lang, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ lang, ...body }) });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw Object.assign(new Error(data.error || res.statusText), { status: res.status });
-  return data;
-}
-function show(v) {
-  $("start").hidden = true;
-  $("me").hidden = false;
-  $("error").hidden = true;
-  $("week").textContent = t("play.week", { week: v.week });
+function showHousehold(v) {
   $("you").textContent = t("play.you", { i: v.household, x: v.x, y: v.y, situation: t("situation." + v.situation) });
   $("rung").textContent = t("play.rung", { rung: t("rung." + v.rung) });
   $("result").textContent = v.week > 0 && v.applied >= -1 ? t("play.result", { choice: t("choice." + v.applied), rung: t("rung." + v.rung) })
@@ -33,33 +21,89 @@ function show(v) {
   $("state").textContent = t("play.fatigue", { f: v.fatigue.toFixed(2), t: v.trust_government.toFixed(2) });
   $("chosen").textContent = t("play.chosen", { choice: t("choice." + v.choice) });
   document.querySelectorAll("#choices button").forEach((b) => b.setAttribute("aria-pressed", String(+b.dataset.choice === v.choice)));
-  document.body.dataset.week = v.week;
   document.body.dataset.rung = v.rung;
   document.body.dataset.choice = v.choice;
 }
+
+const whole = (x) => String(Math.round(x));  // counts: a place, a visit, a seat
+const one = (x) => (+x).toFixed(1);  // capacities and free time, in issues
+const split = (s) => ({ c: pct(s[0]), v: pct(s[1]), a: pct(s[2]) });
+function rcLabels() {
+  const [c, v, a] = ["council", "visits", "activities"].map((k) => +$("rc-" + k).value);
+  const sum = c + v + a || 1;
+  $("rc-council-label").textContent = t("play.rc.council_label", { x: pct(c / sum) });
+  $("rc-visits-label").textContent = t("play.rc.visits_label", { x: pct(v / sum) });
+  $("rc-activities-label").textContent = t("play.rc.activities_label", { x: pct(a / sum) });
+}
+function showCommittee(v) {
+  $("rc-you").textContent = t("play.rc.you", { n: v.members, seats: v.seats });
+  $("rc-time").textContent = t("play.rc.time", { capacity: one(v.capacity), free: one(v.free_slots) });
+  $("rc-went").replaceChildren(
+    li(v.channels ? t("play.rc.council", { seats: whole(v.council_seats), taken: v.council_taken, need: one(v.council_need) }) : t("play.rc.no_council")),
+    li(t("play.rc.visits", { visits: whole(v.visits), n: v.households })),
+    li(t("play.rc.places", { places: whole(v.places), taken: v.places_taken })));
+  $("rc-issues").textContent = t("play.rc.issues", { settled: v.settled, waiting: v.waiting });
+  $("rc-result").textContent = v.week === 0 ? "" : v.applied ? t("play.rc.result", split(v.applied)) : t("play.rc.result_rule", { v: pct(v.rule[1]) });
+  const own = v.choice ? t("play.rc.chosen", split(v.choice.map((x) => x / v.choice.reduce((p, q) => p + q, 0)))) : t("play.rc.chosen_rule");
+  $("rc-chosen").textContent = own + " " + (v.split ? t("play.rc.mean", split(v.split)) : t("play.rc.mean_rule"));
+  document.body.dataset.visits = v.visits;
+  document.body.dataset.places = v.places;
+  document.body.dataset.freeSlots = v.free_slots;
+  document.body.dataset.choice = v.choice ? v.choice.join(",") : "rule";
+}
+
+function gwLabel() {
+  const x = +$("gw-share").value / 100;
+  $("gw-share-label").textContent = t("play.gw.share_label", { x: pct(x), y: pct(1 - x) });
+}
+function showGrid(v) {
+  $("gw-you").textContent = t("play.gw.you", { g: v.grid + 1, n: v.households });
+  $("gw-time").textContent = v.active ? t("play.gw.time", { capacity: one(v.capacity), used: whole(v.used), patrol: pct(v.patrol) }) : t("play.gw.off");
+  $("gw-issues").textContent = v.active ? t("play.gw.issues", { waiting: v.waiting, hidden: v.hidden }) : "";
+  $("gw-result").textContent = v.week === 0 ? "" : v.applied === null ? t("play.gw.result_rule") : t("play.gw.result", { share: pct(v.applied) });
+  $("gw-chosen").textContent = v.choice === null ? t("play.gw.chosen_rule") : t("play.gw.chosen", { share: pct(v.choice) });
+  document.body.dataset.patrol = v.patrol;
+  document.body.dataset.used = v.used;
+  document.body.dataset.choice = v.choice === null ? "rule" : v.choice;
+}
+
+function show(v) {
+  $("start").hidden = true;
+  $("error").hidden = true;
+  $("week").hidden = false;
+  $("week").textContent = t("play.week", { week: v.week });
+  for (const [role, id] of Object.entries(ROLE_SECTIONS)) $(id).hidden = role !== v.role;
+  ({ household: showHousehold, committee: showCommittee, grid: showGrid })[v.role](v);
+  document.body.dataset.role = v.role;
+  document.body.dataset.week = v.week;
+}
 function fail(err) { $("error").textContent = err.message; $("error").hidden = false; }
+async function choose(body) { try { show(await call("/api/play/choose", body)); } catch (err) { fail(err); } }
 async function poll() {
   try { show(await call("/api/play/state", {})); } catch (err) { if (err.status !== 409) fail(err); }
   setTimeout(poll, 1500);
 }
 async function start() {
-  const meta = await (await fetch("/api/meta?lang=" + lang)).json();
-  T = meta.text;
-  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  await loadWords("/api/meta");
   document.title = t("play.title");
-  $("title").textContent = t("play.title");
-  $("name-label").textContent = t("play.name");
-  $("take").textContent = t("play.start");
-  for (const [id, key] of [["issues-h", "play.issues"], ["places-h", "play.places"], ["roles-h", "play.roles"], ["choose-h", "play.choose"]]) $(id).textContent = t(key);
   for (const c of [1, 2, 3, 0, -1]) {
     const b = document.createElement("button");
     b.type = "button"; b.className = "big choice"; b.dataset.choice = c; b.textContent = t("choice." + c);
-    b.addEventListener("click", async () => { try { show(await call("/api/play/choose", { choice: c })); } catch (err) { fail(err); } });
+    b.addEventListener("click", () => choose({ choice: c }));
     $("choices").append(b);
   }
+  ["council", "visits", "activities"].forEach((k) => $("rc-" + k).addEventListener("input", rcLabels));
+  rcLabels();
+  $("rc-propose").addEventListener("click", () => choose({ split: ["council", "visits", "activities"].map((k) => +$("rc-" + k).value) }));
+  $("rc-rule").addEventListener("click", () => choose({ split: null }));
+  $("gw-share").addEventListener("input", gwLabel);
+  gwLabel();
+  $("gw-propose").addEventListener("click", () => choose({ share: +$("gw-share").value / 100 }));
+  $("gw-rule").addEventListener("click", () => choose({ share: null }));
   $("start").addEventListener("submit", async (e) => {
     e.preventDefault();
-    try { show(await call("/api/play/join", { name: $("name").value })); poll(); } catch (err) { fail(err); }
+    const role = document.querySelector("input[name=role]:checked").value;
+    try { show(await call("/api/play/join", { name: $("name").value, role })); poll(); } catch (err) { fail(err); }
   });
   try { show(await call("/api/play/state", {})); poll(); } catch (err) { /* not yet playing */ }
   document.body.dataset.ready = "true";
