@@ -62,9 +62,8 @@ def blocks_for(size: int) -> tuple[int, int]:
 
 def scenario_params(size: int) -> tuple[str, dict[str, Any]]:
     """`collaborative` if it is registered, else every mechanism on with a heavy admin load."""
-    from model.params import MECHANISMS
-    from model.scenarios import SCENARIOS
-    from model.scenarios import scenario_params as preset
+    from governance import MECHANISMS, SCENARIOS
+    from governance import scenario_params as preset
 
     grid, building = blocks_for(size)
     space = {"width": size, "height": size, "grid_block": grid, "building_block": building}
@@ -92,7 +91,7 @@ def peak_rss() -> dict[str, int]:
 def child_size(size: int, steps: int, seed: int) -> dict[str, Any]:
     """Start-up, step speed and peak memory of one community size."""
     t_import = time.perf_counter()
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
     imported = time.perf_counter() - t_import
     rss_after_import = peak_rss()["ru_maxrss_bytes"]
@@ -149,7 +148,7 @@ def child_schelling(size: int, density: float, steps: int, seed: int) -> dict[st
 
 def run_one(seed: int, size: int, steps: int) -> float:
     """One run of a sweep: build, run, read the last row (what a real experiment keeps)."""
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
     _, params = scenario_params(size)
     model = GovernanceModel(rng=seed, **params)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from demo.closures import ClosedIssues
 from demo.config import DemoConfig
-from model import GovernanceModel
+from governance import GovernanceModel
 
 
 class Classroom:

@@ -16,9 +16,7 @@ from typing import Any
 from demo import i18n
 from demo.config import DemoConfig
 from demo.seeds import SeedJob
-from model.measures import MEASURES
-from model.params import MECHANISMS
-from model.scenarios import SCENARIOS
+from governance import MEASURES, MECHANISMS, SCENARIOS
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,9 @@ from demo.export import export_png
 from demo.frames import DEFAULT_CHARTS, check_charts, frame
 from demo.seeds import DEFAULT_SEEDS, DEFAULT_WEEKS, SeedJob, spec_toml, switch_edits_dropped
 from demo.session import Session, SessionStore
+from governance import MEASURES, MECHANISMS, PARAMS, SCENARIOS, scenario_params
 from model import InputError
-from model.measures import MEASURES
-from model.params import MECHANISMS, PARAMS
-from model.scenarios import SCENARIOS, scenario_params
-from model.services import STAGES
+from model.issues import STAGES
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("demo")

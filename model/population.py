@@ -15,6 +15,7 @@ import numpy as np
 
 from model.community import Community, moore_sum
 from model.offers import Offers, allocate
+from model.params import CoreParams
 
 LEVELS = 4
 RUNGS = (1, 2, 3)
@@ -33,7 +34,8 @@ def _rows(x: np.ndarray, who: np.ndarray | None) -> np.ndarray:
 class Population:
     """State of every household, one array per variable (index = household id)."""
 
-    def __init__(self, community: Community, params: dict, rng: np.random.Generator) -> None:
+    def __init__(self, community: Community, params: CoreParams,
+                 rng: np.random.Generator) -> None:
         n = community.n
         self.community, self.p, self.n = community, params, n
         self.level = np.zeros(n, dtype=np.int8)
@@ -74,7 +76,7 @@ class Population:
         self._table[0], self._table[LEVELS] = np.inf, -np.inf
         self._cols = np.arange(n, dtype=np.intp)
         # Running share of each grid's closed, known issues that were answered (word of mouth).
-        self.grid_record = np.full(community.n_grids, params["initial_trust_government"])
+        self.grid_record = np.full(community.n_grids, params.initial_trust_government)
 
     # --- who the households are ------------------------------------------------------------
     def draw_traits(self, who: np.ndarray, rng: np.random.Generator) -> None:
@@ -88,35 +90,35 @@ class Population:
         """
         p, k = self.p, len(who)
         u = rng.random(k)
-        situation = np.where(u < p["share_retired"], RETIRED,
-                             np.where(u < p["share_retired"] + p["share_caring"], CARING,
+        situation = np.where(u < p.share_retired, RETIRED,
+                             np.where(u < p.share_retired + p.share_caring, CARING,
                                       WORKING))
-        mean = np.array([p["hours_working"], p["hours_retired"], p["hours_caring"]])[situation]
-        sd = p["hours_spread"]
+        mean = np.array([p.hours_working, p.hours_retired, p.hours_caring])[situation]
+        sd = p.hours_spread
         self.hours[who] = mean * np.exp(rng.normal(-0.5 * sd * sd, sd, k))
         self.situation[who] = situation
-        self.cost_shift[who] = rng.normal(0.0, p["cost_sd"], k)
-        self.threshold[who] = np.clip(rng.normal(p["threshold_mean"], p["threshold_sd"], k),
+        self.cost_shift[who] = rng.normal(0.0, p.cost_sd, k)
+        self.threshold[who] = np.clip(rng.normal(p.threshold_mean, p.threshold_sd, k),
                                       0.0, 1.0)
 
     def draw_start(self, who: np.ndarray, rng: np.random.Generator) -> None:
         """State of a household at the start (or a newcomer): attitudes, not yet involved."""
         p, k = self.p, len(who)
-        sd = p["trust_sd"]
+        sd = p.trust_sd
 
         def around(mean: float) -> np.ndarray:
             return np.clip(rng.normal(mean, sd, k), 0.0, 1.0)
 
-        self.trust_gov[who] = around(p["initial_trust_government"])
-        self.trust_nbr[who] = around(p["initial_trust_neighbors"])
-        self.efficacy[who] = around(p["initial_efficacy"])
-        self.satisfaction[who] = around(p["initial_satisfaction"])
-        self.civic[who] = around(p["initial_civic"])
+        self.trust_gov[who] = around(p.initial_trust_government)
+        self.trust_nbr[who] = around(p.initial_trust_neighbors)
+        self.efficacy[who] = around(p.initial_efficacy)
+        self.satisfaction[who] = around(p.initial_satisfaction)
+        self.civic[who] = around(p.initial_civic)
         self.fatigue[who] = 0.0
         self.concern[who] = 0.0
         self.invited[who] = 0.0
         self.tenure[who] = 0
-        active = rng.random(k) < p["initial_participation"]
+        active = rng.random(k) < p.initial_participation
         self.level[who] = active.astype(np.int8)
 
     # --- views ---------------------------------------------------------------------------
@@ -149,12 +151,12 @@ class Population:
         """
         c = self.community
         part = np.bincount(c.building_of, weights=self.level >= 2, minlength=c.n_buildings)
-        return np.floor(part / self.p["self_group_size"])
+        return np.floor(part / self.p.self_group_size)
 
     def scope_share_at_least(self, rung: int) -> np.ndarray:
         """Per household: share of its influence scope standing on `rung` or above."""
         on = self.level >= rung
-        scope = self.p["influence_scope"]
+        scope = self.p.influence_scope
         c = self.community
         if scope == "global":
             return np.full(self.n, on.mean())
@@ -200,33 +202,33 @@ class Population:
         total = self.hours_needed()
         for r in RUNGS:
             row = table[r]
-            np.multiply(_rows(social[r], who), p["social_weight"], out=row, casting="same_kind")
+            np.multiply(_rows(social[r], who), p.social_weight, out=row, casting="same_kind")
             row += base
-            row -= np.float32(p[("cost_voice", "cost_guided", "cost_self")[r - 1]])
+            row -= np.float32((p.cost_voice, p.cost_guided, p.cost_self)[r - 1])
             need = self.rung_hours[r]
             if need > 0:  # the share of free hours this rung adds to the one below
                 np.multiply(inv_free, need, out=share, casting="same_kind")
-                share *= np.float32(p["time_weight"])
+                share *= np.float32(p.time_weight)
                 row -= share
             if total[r] > 0:
                 np.putmask(row, free < total[r], -np.inf)  # not enough hours this week
-            if r == 2 and p["invitation_saving"] > 0:  # an invitation is information
-                row += (p["invitation_saving"] * p["cost_guided"]
+            if r == 2 and p.invitation_saving > 0:  # an invitation is information
+                row += (p.invitation_saving * p.cost_guided
                         * _rows(self.invited, who)).astype(np.float32)
             if r == 1:  # voice is worth its time to those with something to raise
-                row += (p["concern_weight"] * _rows(self.concern, who)).astype(np.float32)
+                row += (p.concern_weight * _rows(self.concern, who)).astype(np.float32)
                 # what rungs 2 and 3 add in common
-                base += (p["neighbor_trust_weight"] * _rows(self.trust_nbr, who)
-                         + p["party_duty"] * _rows(self.party, who)).astype(np.float32)
+                base += (p.neighbor_trust_weight * _rows(self.trust_nbr, who)
+                         + p.party_duty * _rows(self.party, who)).astype(np.float32)
         return table
 
     def common_utility(self, who: np.ndarray | None = None) -> np.ndarray:
         """The part of every rung's utility that does not depend on the rung (float32)."""
         p = self.p
-        out = p["trust_weight"] * _rows(self.trust_gov, who)
-        out += p["efficacy_weight"] * _rows(self.efficacy, who)
-        out += p["civic_weight"] * _rows(self.civic, who)
-        out -= p["fatigue_weight"] * _rows(self.fatigue, who)
+        out = p.trust_weight * _rows(self.trust_gov, who)
+        out += p.efficacy_weight * _rows(self.efficacy, who)
+        out += p.civic_weight * _rows(self.civic, who)
+        out -= p.fatigue_weight * _rows(self.fatigue, who)
         out -= _rows(self.cost_shift, who)
         return out.astype(np.float32)
 
@@ -263,7 +265,7 @@ class Population:
         np.exp(down, out=down)
         stay = np.exp(-top)
         total = up + down + stay
-        rate = np.float32(self.p["adjustment_rate"] if rate is None else rate)
+        rate = np.float32(self.p.adjustment_rate if rate is None else rate)
         up *= rate / total
         down *= rate / total
         up[forced] = 0.0
@@ -283,7 +285,7 @@ class Population:
         a household that wants them and finds none stands one rung lower.
         """
         self.feel_concerns()
-        rate = self.p["adjustment_rate"]
+        rate = self.p.adjustment_rate
         social = {r: self.scope_share_at_least(r) for r in RUNGS}
         free = self.free_hours()
         u = rng.random(self.n, dtype=np.float32)
@@ -298,7 +300,7 @@ class Population:
         want = self.level.copy()
         want[who] += v < up
         want[who] -= ((v >= up) & (v < up + down)) | forced[who]
-        if self.p["decision_rule"] == "threshold":
+        if self.p.decision_rule == "threshold":
             # Granovetter (1978), the docking rule: active next step exactly when the
             # active share one sees now reaches one's threshold; the logit rule only moves
             # active households between rungs 1-3.
@@ -312,7 +314,7 @@ class Population:
         closed the concern fades (c <- c (1 - concern_fade)). Voice (rung 1) is worth its
         time mostly to those with a concern (Hirschman 1970), so how many voice follows
         from how many have issues, not only from what voicing costs."""
-        self.concern *= 1.0 - self.p["concern_fade"]
+        self.concern *= 1.0 - self.p.concern_fade
         self.concern[self.open_issues > 0] = 1.0
 
     def invite(self, who: np.ndarray) -> None:
@@ -323,7 +325,7 @@ class Population:
         and where, and that someone expects one. It saves part of the cost of guided
         participation (rung 2), and is forgotten at `invitation_fade` a week.
         """
-        self.invited *= 1.0 - self.p["invitation_fade"]
+        self.invited *= 1.0 - self.p.invitation_fade
         self.invited[who] = 1.0
 
     def take_up(self, want: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -352,8 +354,8 @@ class Population:
         used = self.hours_needed()[self.level.astype(np.intp)]
         own = self.hours + self.extra_hours
         load = np.divide(used, own, out=np.zeros(self.n), where=own > 0)
-        self.fatigue *= 1.0 - p["fatigue_recovery"]
-        self.fatigue += p["fatigue_rate"] * np.minimum(load, 1.0)
+        self.fatigue *= 1.0 - p.fatigue_recovery
+        self.fatigue += p.fatigue_rate * np.minimum(load, 1.0)
         np.minimum(self.fatigue, 1.0, out=self.fatigue)
 
     def learn(self) -> None:
@@ -365,9 +367,9 @@ class Population:
         c <- c * (1 - gain[rung]) * (1 - fade) + gain[rung] (gain[0] = 0): a household on
         rung r settles near gain / (gain + fade), below 1, and one on rung 0 forgets.
         """
-        rate = self.p["civic_learning"]
+        rate = self.p.civic_learning
         gain = 1.0 - (1.0 - rate) ** np.arange(LEVELS)
-        keep = (1.0 - gain) * (1.0 - self.p["civic_fade"])
+        keep = (1.0 - gain) * (1.0 - self.p.civic_fade)
         rung = self.level.astype(np.intp)  # numpy gathers by int8 indices are 2x slower
         self.civic *= keep[rung]
         self.civic += gain[rung]
@@ -384,7 +386,7 @@ class Population:
         active = self.level >= 2
         per = np.bincount(c.building_of, weights=active, minlength=c.n_buildings)
         share = (per / c.building_size)[c.building_of]
-        self.trust_nbr += self.p["neighbour_trust_rate"] * active * share * (1.0 - self.trust_nbr)
+        self.trust_nbr += self.p.neighbour_trust_rate * active * share * (1.0 - self.trust_nbr)
 
     def turnover(self, rng: np.random.Generator) -> np.ndarray:
         """Households move out at an annual rate; newcomers arrive with fresh traits.
@@ -396,7 +398,7 @@ class Population:
         attitudes drawn as at the start, on rung 0 and not yet in touch with anyone.
         Returns the ids replaced (actors drop them from their rolls).
         """
-        annual = self.p["move_out_rate"]
+        annual = self.p.move_out_rate
         self.tenure += 1
         if annual <= 0:
             self.moved_out = 0
@@ -432,10 +434,10 @@ class Population:
         def fall(x: np.ndarray, rate: float, k: np.ndarray) -> np.ndarray:
             return x * (1.0 - rate) ** k
 
-        rate, g, lo, e = (p["satisfaction_rate"], p["trust_gain"], p["trust_loss"],
-                          p["efficacy_rate"])
+        rate, g, lo, e = (p.satisfaction_rate, p.trust_gain, p.trust_loss,
+                          p.efficacy_rate)
         sat = fall(rise(self.satisfaction[h], rate, n("resolved")), rate, n("failed"))
-        self.satisfaction[h] = fall(sat, p["waiting_dissatisfaction"] * rate,
+        self.satisfaction[h] = fall(sat, p.waiting_dissatisfaction * rate,
                                     n("waiting_unknown"))
         self.trust_gov[h] = fall(rise(self.trust_gov[h], g, n("public_resolved")), lo,
                                  n("known_failed"))
@@ -445,7 +447,7 @@ class Population:
                                 n("voiced_failed"))
         # Effort that went unanswered wears one down (drop-out after unanswered effort).
         self.fatigue[h] = np.minimum(1.0, self.fatigue[h]
-                                     + p["fatigue_unanswered"] * n("voiced_failed"))
+                                     + p.fatigue_unanswered * n("voiced_failed"))
         self.hear_from_neighbours(h, n("public_resolved"), n("known_failed"))
 
     def hear_from_neighbours(self, households: np.ndarray, resolved: np.ndarray,
@@ -464,13 +466,13 @@ class Population:
         res_g = np.bincount(grid, weights=resolved, minlength=c.n_grids)
         closed = res_g + np.bincount(grid, weights=failed, minlength=c.n_grids)
         seen = closed > 0
-        self.grid_record[seen] += p["record_memory"] * (res_g[seen] / closed[seen]
+        self.grid_record[seen] += p.record_memory * (res_g[seen] / closed[seen]
                                                         - self.grid_record[seen])
         gap = self.grid_record[c.grid_of]
         gap -= self.trust_gov
         # Speed by (direction, rung): a table of eight, looked up once per household.
-        speed = p["word_of_mouth"] * (1.0 + np.arange(LEVELS))
-        down = p["trust_loss"] / p["trust_gain"] if p["trust_gain"] > 0 else 1.0
+        speed = p.word_of_mouth * (1.0 + np.arange(LEVELS))
+        down = p.trust_loss / p.trust_gain if p.trust_gain > 0 else 1.0
         table = np.clip(np.concatenate([speed * down, speed]), 0.0, 1.0)
         key = (gap > 0).astype(np.intp)
         key *= LEVELS

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import GovernanceModel
+from governance import GovernanceModel
 from model.population import RUNGS
 from tests.conftest import SMALL
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from model.params import MECHANISMS
+from governance import MECHANISMS
 from tests.demo_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,

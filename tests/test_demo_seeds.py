@@ -11,7 +11,7 @@ from demo import lessons
 from demo.config import DemoConfig
 from demo.seeds import SeedJob, spec_dict, spec_toml, switch_edits_dropped, verdict
 from experiments import spec as spec_mod
-from model.scenarios import SCENARIOS
+from governance import SCENARIOS
 
 
 def config(**kw) -> DemoConfig:
