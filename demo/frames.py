@@ -112,6 +112,10 @@ def frame(session: Session, charts: list[str], week: int | None = None,
                          for n in charts if n != "ladder"},
             "ladder": [rec.rows[snap.week][m] for m in LADDER],
         })
+    if session.steer:  # the class's households (participatory mode), circled on the left map
+        c = session.room.runs[0][1].community
+        h = sorted(session.steer)
+        runs[0]["players"] = [[int(c.x[i]), int(c.y[i])] for i in h]
     images = [chart_data(session, n) for n in charts]
     oldest = min(next(iter(rec.snaps)) for rec in session.records)
     return {"week": shown, "latest": latest, "oldest": oldest, "runs": runs, "charts": images,

@@ -116,6 +116,7 @@ class SeedJob:
     def __init__(self, cfg: DemoConfig, seeds: int = DEFAULT_SEEDS, weeks: int = DEFAULT_WEEKS,
                  measures: list[str] | None = None) -> None:
         self.cfg = cfg
+        self.lesson: int | None = None  # set when the job answers a lesson
         self.raw = spec_dict(cfg, seeds, weeks, measures or ["participation_rate"])
         self.spec = spec_mod.from_dict(self.raw, source="demo setting")
         self.done, self.total = 0, seeds * len(self.spec.scenarios)

@@ -71,6 +71,8 @@ class Population:
         self.rung_hours = np.zeros(LEVELS)
         self.offers = Offers(n)
         self.last_move = np.zeros(n, dtype=np.int8)  # -1 fell, 0 stayed, +1 climbed
+        # The rung a human player wants for a household this week (-1: the rule decides).
+        self.steer = np.full(n, -1, dtype=np.int8)
         self.moved_out = 0  # households replaced this step
         self._table = np.empty((LEVELS + 1, n), dtype=np.float32)  # rung utilities, reused
         self._table[0], self._table[LEVELS] = np.inf, -np.inf
@@ -283,6 +285,10 @@ class Population:
         `adjustment_rate` of them. Then the rung must be had: rung 3 needs a role and rung
         2 a place at an activity, offered this week by the institutions (model/offers.py);
         a household that wants them and finds none stands one rung lower.
+
+        A household a human player steers (`steer` >= 0, the classroom's participatory
+        mode) wants the player's rung instead, or the highest rung below it that its free
+        hours cover; it then takes places and roles by the same take-up as everyone else.
         """
         self.feel_concerns()
         rate = self.p.adjustment_rate
@@ -307,6 +313,12 @@ class Population:
             active = social[1] >= self.threshold
             want = np.where(active, np.clip(np.maximum(want, 1), 1, 3), 0)
         want = np.clip(want, 0, 3).astype(np.int8)
+        steered = np.flatnonzero(self.steer >= 0)
+        if len(steered):  # the same hours limit as the rule's -inf: no rung beyond F
+            rungs = np.arange(LEVELS)
+            fits = (self.hours_needed() <= free[steered, None]) | (rungs == 0)
+            fits &= rungs <= self.steer[steered, None]
+            want[steered] = (fits * rungs).max(axis=1)
         self.level = self.take_up(want, rng)
 
     def feel_concerns(self) -> None:

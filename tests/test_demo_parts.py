@@ -171,7 +171,11 @@ def test_handlers_answer_and_refuse_bad_input_without_changing_the_run() -> None
         meta = server.meta({"lang": "en"})
         assert {s["name"] for s in meta["switches"]} >= set(MECHANISMS)
         csv_text = server.csv_file({"sid": sid}).body.decode()
-        assert len(csv_text.strip().splitlines()) == 1 + 4  # header + weeks 0..3
+        lines = csv_text.strip().splitlines()
+        assert len(lines) == 2 + 4  # headers (words, code names) + weeks 0..3
+        assert lines[1].startswith("run,scenario,seed,week,share_inactive")
+        zh = server.csv_file({"sid": sid, "lang": "zh"}).body.decode().splitlines()
+        assert zh[0].startswith("\ufeff运行,情景,种子,周,") and zh[1] == lines[1]
     finally:
         server.store.close(sid)
     with pytest.raises(server.Gone):

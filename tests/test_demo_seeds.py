@@ -60,22 +60,31 @@ def test_seed_job_runs_through_the_runner_and_gives_bands_and_paired_ci() -> Non
 
 
 @pytest.mark.slow
-def test_lesson_answer_is_worded_from_a_run() -> None:
-    lesson = lessons.LESSONS[0]
+def test_lesson_answer_is_computed_from_a_run_in_points_with_marks() -> None:
+    """Every number of the answer comes from the paired runs: the difference in points of
+    100 for shares, each run's mean for the chart's marks, and how sure it is."""
+    lesson = lessons.LESSONS[1]  # Party leadership alone against the baseline: all shares
     job = lessons.answer_job(lesson, seed=5, size=20, seeds=3, weeks=8)
     job.start().thread.join(timeout=240)
     assert job.finished and not job.error, job.error
-    lines = lessons.answer_text("en", job)
-    assert "3 paired seeds" in lines[0] and len(lines) == 1 + len(lesson.answer_measures())
+    out = lessons.answer("en", job)
+    assert "3 paired seeds" in out["intro"] and "weeks 4–8" in out["intro"]
+    assert "parameter uncertainty is not yet included" in out["sure"]
     table = {r["measure"]: r for r in job.table()}
-    for line, m in zip(lines[1:], lesson.answer_measures(), strict=True):
-        d = table[m]["diff"]
-        assert f"{d['mean']:.3g}" in line  # the number comes from this run
-    assert lessons.answer_text("zh", job)[0].startswith("在3对种子中")
+    assert [m["measure"] for m in out["marks"]] == lesson.answer_measures()
+    for line, mark in zip(out["lines"], out["marks"], strict=True):
+        d = table[mark["measure"]]["diff"]
+        assert "percentage points" in line
+        assert mark["left"] == table[mark["measure"]]["means"][0]["mean"]
+        assert mark["right"] == table[mark["measure"]]["means"][1]["mean"]
+        shown = float(mark["label"].split(" ")[0].replace("−", "-"))
+        assert shown == pytest.approx(100 * d["mean"], abs=0.051)
+    zh = lessons.answer("zh", job)
+    assert zh["intro"].startswith("在3对种子中") and "个百分点" in zh["lines"][0]
 
 
 def test_lessons_follow_the_article_and_their_presets_exist() -> None:
-    assert [ls.number for ls in lessons.LESSONS] == [1, 2, 3, 4]
+    assert [ls.number for ls in lessons.LESSONS] == [1, 2, 3, 4, 5, 6]
     for ls in lessons.LESSONS:
         assert ls.available() and ls.left in SCENARIOS and ls.right in SCENARIOS
         cfg = ls.config(seed=1)
@@ -83,3 +92,18 @@ def test_lessons_follow_the_article_and_their_presets_exist() -> None:
         texts = lessons.lesson_texts(ls, "zh")
         assert "{" not in "".join(texts.values())
     assert lessons.phase_weeks("staged_rollout") != "—"
+    assert lessons.phase_weeks("staged_rollout", "zh") == "第27周和第53周"
+
+
+def test_each_lesson_changes_one_thing_or_says_it_changes_the_whole() -> None:
+    from governance import MECHANISMS, scenario_params
+
+    for ls in lessons.LESSONS:
+        a, b = scenario_params(ls.left), scenario_params(ls.right)
+        switched = [k for k in MECHANISMS if a[k] != b[k]]
+        text = lessons.changed(ls, "en")
+        if ls.number == 6:  # the article's claim about the whole programme
+            assert "whole programme" in text
+        else:
+            assert len(switched) <= 1, (ls.number, switched)
+            assert text.startswith(("one switch", "one pathway", "only the timing"))
