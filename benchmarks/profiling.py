@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench import scenario_params
+from workload import scenario_params
 
 
 def _hot(session, top: int = 15) -> list[dict[str, Any]]:

@@ -127,7 +127,7 @@ def probe_model(size: int) -> dict[str, Any]:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench import scenario_params
+    from workload import scenario_params
 
     from governance import GovernanceModel
 

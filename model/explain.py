@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from model.decision import RUNGS
 from model.issues import KINDS, STAGES
-from model.population import RUNGS
 from model.ports import Model
 
 

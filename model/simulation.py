@@ -134,6 +134,7 @@ class CommunityModel(mesa.Model):
         detectors: list[Detector] = []
         sources: list[IssueSource] = []
         faces: dict[str, object] = {}
+        self.shown: dict[str, str] = {}  # attribute an actor shows -> that actor's name
         taken = [False] * len(STAGES)
         for actor in house.actors:
             parts: Parts = actor.install(self, **{n: faces[n] for n in actor.needs})
@@ -142,6 +143,7 @@ class CommunityModel(mesa.Model):
                 if hasattr(self, name):
                     raise ValueError(f"actor {actor.name!r} shows {name!r}, which is taken")
                 setattr(self, name, value)
+                self.shown[name] = actor.name
             for handler in parts.handlers:
                 if taken[handler.stage]:
                     raise ValueError(f"two actors handle stage {STAGES[handler.stage]!r}")
@@ -213,6 +215,11 @@ class CommunityModel(mesa.Model):
         for saving in self._voice:
             factor *= 1.0 - saving()
         return factor
+
+    def pay_public(self, amount: float) -> None:
+        """Public money paid this week outside issue handling (grants, rewards, contracts):
+        part of the public cost (`gov_admin_cost`) and of the cost per resolved issue."""
+        self.tally["public_payments"] += amount
 
     # --- the step ---------------------------------------------------------------------------
     @property

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from governance import GovernanceModel
-from model.population import RUNGS
+from model.decision import RUNGS
 from tests.conftest import SMALL
 
 

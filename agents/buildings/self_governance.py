@@ -12,8 +12,8 @@ import numpy as np
 
 from agents.buildings.agent import BuildingCommittee, elect
 from agents.buildings.params import BuildingParams
+from model.decision import LEVELS
 from model.issues import BUILDING, IS_NEIGHBOURS_MATTER
-from model.population import LEVELS
 from model.ports import Handler, Model
 
 MECHANISM = "building_autonomy"

@@ -134,7 +134,7 @@ class OrgSector(Instruments):
         total = float(amounts.sum())
         self.ledger.credit(source, total)
         if source in PUBLIC_SOURCES:
-            self.model.tally["public_payments"] += total
+            self.model.pay_public(total)
 
     def charge(self, amounts: np.ndarray, use: str) -> None:
         """Money out of every organisation (one amount per row)."""
