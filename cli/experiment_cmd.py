@@ -124,7 +124,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from experiments import main_job
     from experiments.spec import from_dict
-    from model.params import parse_assignments
+    from governance import parse_assignments
 
     names = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     overrides = parse_assignments(args.set)

@@ -8,8 +8,8 @@ import textwrap
 from pathlib import Path
 
 from cli.argtypes import seed_int, steps_int
-from model.params import DEFAULTS_CALIBRATION, GROUPS, PARAMS, parse_assignments
-from model.scenarios import SCENARIOS, scenario_params
+from governance import GROUPS, PARAMS, SCENARIOS, parse_assignments, scenario_params
+from model.params import DEFAULTS_CALIBRATION
 
 DEFAULT_STEPS = 156  # three years of weeks
 
@@ -72,8 +72,8 @@ def load_params_file(path: Path) -> tuple[dict, str | None]:
     """The [params] table of a TOML file, checked, and its calibration_id (if any)."""
     import tomllib
 
+    from governance import validate
     from model.errors import InputError
-    from model.params import validate
 
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from demo.closures import ClosedIssues
 from demo.config import DemoConfig
 from demo.steering import Steering
-from model import GovernanceModel
+from governance import GovernanceModel
 
 
 class Classroom:

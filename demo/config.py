@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from model import InputError  # importing the model registers every actor's scenarios
-from model.params import MECHANISMS, PARAMS, Param
-from model.scenarios import SCENARIOS, scenario_params
+from governance import MECHANISMS, PARAMS, SCENARIOS, scenario_params
+from model import InputError
+from model.schema import Param
 
 DEFAULT_SEED = 42
 SIZE_RANGE = (20, 200)  # community sides the demo offers (households per side)

@@ -21,7 +21,7 @@ from demo.seeds import (
     spec_toml,
     switch_edits_dropped,
 )
-from model.measures import MEASURES
+from governance import MEASURES
 
 
 def seeds_start(body: dict[str, Any]) -> dict[str, Any]:

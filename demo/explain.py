@@ -16,10 +16,10 @@ import numpy as np
 
 from demo import i18n
 from demo.closures import COLUMNS, ClosedIssues, is_settled
-from model.services import KINDS, STAGES
+from model.issues import KINDS, STAGES
 
 if TYPE_CHECKING:
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
 # Stage of the service loop each institution handles issues at.
 STAGE_OF = {"BuildingCommittee": "building", "SocialOrganization": "org",

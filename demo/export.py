@@ -20,7 +20,7 @@ from demo.charts import LadderChart, LineChart
 from demo.export_panels import chain_rows, draw_chain, draw_strip, strip_lines
 from demo.frames import frame, is_share, ladder_shares, series
 from demo.session import Session
-from model.measures import MEASURES
+from governance import MEASURES
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC",
              "SimHei", "Microsoft YaHei", "PingFang SC")

@@ -15,8 +15,8 @@ import numpy as np
 from demo.charts import LADDER, Series
 from demo.mapimage import map_png
 from demo.session import Session
+from governance import MEASURES
 from model import InputError
-from model.measures import MEASURES
 
 DEFAULT_CHARTS = ("ladder", "participation_rate", "trust_government",
                   "share_resolved_below_government", "gov_admin_cost")

@@ -34,11 +34,9 @@ from demo.config import (
 from demo.frames import DEFAULT_CHARTS, frame
 from demo.seeds import DEFAULT_SEEDS, DEFAULT_WEEKS
 from demo.session import Session
+from governance import MEASURES, MECHANISMS, PARAMS, SCENARIOS, scenario_params
 from model import InputError
-from model.measures import MEASURES
-from model.params import MECHANISMS, PARAMS
-from model.scenarios import SCENARIOS, scenario_params
-from model.services import STAGES
+from model.issues import STAGES
 
 
 def meta(body: dict[str, Any]) -> dict[str, Any]:

@@ -18,9 +18,7 @@ from typing import Any
 from demo import i18n
 from demo.config import DemoConfig
 from demo.seeds import SeedJob
-from model.measures import MEASURES
-from model.params import MECHANISMS
-from model.scenarios import SCENARIOS, scenario_params
+from governance import MEASURES, MECHANISMS, SCENARIOS, scenario_params
 
 # Measures on a 0-1 scale are answered in points of 100 (percentage points for shares).
 HUNDRED = ("share", "0-1")

@@ -24,11 +24,11 @@ import numpy as np
 from demo import roles
 from demo.api import Refused
 from demo.steering import COMMITTEE_SEATS, Steering
-from model.services import KINDS, STAGES
+from model.issues import KINDS, STAGES
 
 if TYPE_CHECKING:
     from demo.session import Session
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
 CHOICES = (-1, 0, 1, 2, 3)
 ROLES = ("household", "committee", "grid")

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from demo.steering import COMMITTEE_SEATS, Steering
-from model.services import GRID, RC
+from model.issues import GRID, RC
 
 if TYPE_CHECKING:
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
 
 def rounded(value: float) -> float:

@@ -29,8 +29,7 @@ from demo.config import DemoConfig
 from experiments import runner, stats
 from experiments import spec as spec_mod
 from experiments.store import Store
-from model.measures import MEASURES
-from model.params import PARAMS
+from governance import MEASURES, PARAMS
 
 DEFAULT_SEEDS = 10
 DEFAULT_WEEKS = 104

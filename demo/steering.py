@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.services import GRID
+from model.issues import GRID
 
 if TYPE_CHECKING:
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
 # A residents' committee has five to nine members (Organic Law of Urban Residents'
 # Committees, art. 7): at most this many students sit on it.

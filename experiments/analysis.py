@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.params import PARAMS
+from governance import PARAMS
 
 
 def _numeric(values: list[Any]) -> bool:

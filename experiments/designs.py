@@ -18,7 +18,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from experiments.spec import Spec
-from model.params import PARAMS
+from governance import PARAMS
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def tasks(spec: Spec, replicates: range | None = None, posterior: Any = None) ->
     replicate r draws one particle, used by all its scenarios and design points; what a
     scenario, the spec's overrides or the design sets wins over the draw.
     """
-    from model.scenarios import get as get_scenario
+    from governance import get_scenario
 
     replicates = range(spec.replicates) if replicates is None else replicates
     if spec.posterior and posterior is None:

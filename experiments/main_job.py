@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.spec import Spec, from_dict
-from model.scenarios import SCENARIOS
+from governance import SCENARIOS
 
 REFERENCE = "administrative"
 REPLICATES = 6

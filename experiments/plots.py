@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.stats import ci_bounds, is_share
-from model.measures import MEASURES
-from model.params import PARAMS
+from governance import MEASURES, PARAMS
 
 STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 2)), (0, (8, 2)),
           (0, (3, 1, 1, 1, 1, 1)))

@@ -28,8 +28,7 @@ from experiments.posterior import load_posterior
 from experiments.provenance import code_provenance, code_version
 from experiments.spec import Spec
 from experiments.store import SPEC_COPY, Store, check_folder, write_text_atomic
-from model import GovernanceModel
-from model.measures import MEASURES
+from governance import MEASURES, GovernanceModel
 from model.params import DEFAULTS_CALIBRATION
 
 

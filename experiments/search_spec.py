@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from experiments.spec import _Checker, read_toml
+from governance import MECHANISMS, PARAMS, get_scenario, validate
 from model.errors import InputError
-from model.params import MECHANISMS, PARAMS, validate
-from model.scenarios import get as get_scenario
 
 TOP = {
     "name": "search name (letters, digits, '-', '_'); names the output folder",

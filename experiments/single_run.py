@@ -15,8 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from model import GovernanceModel
-from model.measures import MEASURES
+from governance import MEASURES, GovernanceModel
 
 LADDER = (("share_inactive", "inactive", ""), ("share_voice", "voice", "//"),
           ("share_guided", "guided participation", ".."), ("share_self_governing",

@@ -17,10 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from governance import MEASURES, MECHANISMS, PARAMS, get_scenario, validate
 from model.errors import InputError
-from model.measures import MEASURES
-from model.params import MECHANISMS, PARAMS, validate
-from model.scenarios import get as get_scenario
 
 DESIGN_TYPES = ("scenarios", "factorial", "lhs", "sobol", "morris")
 OUTCOMES = ("final", "mean")

@@ -23,7 +23,7 @@ BOUNDED_UNITS = ("share", "0-1")
 
 def is_share(measure: str) -> bool:
     """Measures bounded by 0 and 1, whose CIs must stay inside those bounds."""
-    from model.measures import MEASURES
+    from governance import MEASURES
 
     m = MEASURES.get(measure)
     return m is not None and m.unit in BOUNDED_UNITS

@@ -9,22 +9,18 @@ reads them.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from model.population import RUNGS
-from model.services import KINDS, STAGES
-
-if TYPE_CHECKING:
-    from model.governance import GovernanceModel
-
-_COST = ("cost_voice", "cost_guided", "cost_self")
+from model.decision import RUNGS
+from model.issues import KINDS, STAGES
+from model.ports import Model
 
 
-def rung_terms(m: GovernanceModel, i: int) -> list[tuple[str, list[float]]]:
+def rung_terms(m: Model, i: int) -> list[tuple[str, list[float]]]:
     """(term, [value on rung 1, 2, 3]) for household i as it would decide now."""
-    p, pop = m.params, m.population
+    p, pop = m.p, m.population
     free = float(pop.free_hours()[i])
     social = [float(pop.scope_share_at_least(r)[i]) for r in RUNGS]
     both = [0.0, 1.0, 1.0]  # terms that only rungs 2 and 3 carry
@@ -41,22 +37,22 @@ def rung_terms(m: GovernanceModel, i: int) -> list[tuple[str, list[float]]]:
         elif need <= 0:
             time.append(0.0)
         else:
-            time.append(-p["time_weight"] * need / free)
+            time.append(-p.time_weight * need / free)
     return [
-        ("neighbours already on the rung", [p["social_weight"] * s for s in social]),
-        ("trust in government", same(p["trust_weight"] * float(pop.trust_gov[i]))),
-        ("efficacy", same(p["efficacy_weight"] * float(pop.efficacy[i]))),
-        ("civic consciousness", same(p["civic_weight"] * float(pop.civic[i]))),
-        ("fatigue", same(-p["fatigue_weight"] * float(pop.fatigue[i]))),
+        ("neighbours already on the rung", [p.social_weight * s for s in social]),
+        ("trust in government", same(p.trust_weight * float(pop.trust_gov[i]))),
+        ("efficacy", same(p.efficacy_weight * float(pop.efficacy[i]))),
+        ("civic consciousness", same(p.civic_weight * float(pop.civic[i]))),
+        ("fatigue", same(-p.fatigue_weight * float(pop.fatigue[i]))),
         ("personal cost", same(-float(pop.cost_shift[i]))),
-        ("something to raise", [p["concern_weight"] * float(pop.concern[i]), 0.0, 0.0]),
-        ("cost of the rung", [-p[c] for c in _COST]),
-        ("invited to take part", [0.0, p["invitation_saving"] * p["cost_guided"]
+        ("something to raise", [p.concern_weight * float(pop.concern[i]), 0.0, 0.0]),
+        ("cost of the rung", [-p.cost_voice, -p.cost_guided, -p.cost_self]),
+        ("invited to take part", [0.0, p.invitation_saving * p.cost_guided
                                   * float(pop.invited[i]), 0.0]),
         ("share of free hours", time),
-        ("trust in neighbours", [b * p["neighbor_trust_weight"] * float(pop.trust_nbr[i])
+        ("trust in neighbours", [b * p.neighbor_trust_weight * float(pop.trust_nbr[i])
                                  for b in both]),
-        ("Party member's duty", [b * p["party_duty"] * float(pop.party[i]) for b in both]),
+        ("Party member's duty", [b * p.party_duty * float(pop.party[i]) for b in both]),
     ]
 
 
@@ -73,7 +69,7 @@ def odds(utility: list[float], rung: int, rate: float) -> tuple[float, float]:
     return rate * e_up / total, rate * e_down / total
 
 
-def explain_household(m: GovernanceModel, i: int) -> dict[str, Any]:
+def explain_household(m: Model, i: int) -> dict[str, Any]:
     """State, decision terms, odds, constraints and issues of household i."""
     pop = m.population
     if not 0 <= i < pop.n:
@@ -81,7 +77,7 @@ def explain_household(m: GovernanceModel, i: int) -> dict[str, Any]:
     terms = rung_terms(m, i)
     utility = [sum(values[k] for _, values in terms) for k in range(3)]
     rung = int(pop.level[i])
-    p_climb, p_fall = odds(utility, rung, m.params["adjustment_rate"])
+    p_climb, p_fall = odds(utility, rung, m.p.adjustment_rate)
     o = pop.offers
     place = int(o.place_of[i])
     role = int(o.role_of[i])

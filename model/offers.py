@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.services import group_order, integer_capacity, ranks_within_groups
+from model.queues import group_order, integer_capacity, ranks_within_groups
 
 
 @dataclass

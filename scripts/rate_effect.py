@@ -14,7 +14,7 @@ COLS = ("share_inactive", "share_voice", "share_guided", "share_self_governing")
 
 
 def shares(args: tuple[float, int]) -> list[float]:
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
     rate, seed = args
     m = GovernanceModel.from_scenario("collaborative", rng=seed, adjustment_rate=rate,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import GovernanceModel
+from governance import GovernanceModel
 
 SMALL = {"width": 40, "height": 40, "grid_block": 20, "building_block": 5}
 TINY = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}

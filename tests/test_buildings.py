@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agents.buildings import BuildingCommittee, building_centre
-from model import GovernanceModel, services
+from governance import SCENARIOS, GovernanceModel
+from model import issues
 from model.measures import assert_valid
-from model.scenarios import SCENARIOS
 
 SMALL = dict(width=40, height=40, grid_block=20, building_block=5)
 SEEDS = range(5)
@@ -93,7 +93,7 @@ def test_trust_grows_inside_committee_buildings():
 
 def test_handler_takes_only_its_buildings_local_kinds():
     m = run(30, 2, "party_led")
-    gov, handler = m.buildings, m.service_handlers[services.BUILDING]
+    gov, handler = m.buildings, m.service_handlers[issues.BUILDING]
     assert gov.committees
     book = m.issues
     n = 400
@@ -103,7 +103,7 @@ def test_handler_takes_only_its_buildings_local_kinds():
     idx = np.arange(len(book) - n, len(book))
     group = handler.groups(idx)
     building = m.community.building_of[book.household[idx]]
-    local = np.isin(book.kind[idx], (services.BUILDING_MATTER, services.NEIGHBOUR_DISPUTE))
+    local = np.isin(book.kind[idx], (issues.BUILDING_MATTER, issues.NEIGHBOUR_DISPUTE))
     taken = local & gov.has_committee()[building]
     assert np.array_equal(group >= 0, taken)
     assert np.array_equal(group[taken], building[taken])

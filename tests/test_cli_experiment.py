@@ -11,7 +11,7 @@ import pytest
 
 from cli.main import main
 from experiments import runner
-from model.scenarios import SCENARIOS
+from governance import SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10",

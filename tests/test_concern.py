@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import GovernanceModel
+from governance import GovernanceModel
 from tests.conftest import SMALL, TINY
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import GovernanceModel
-from model.population import RUNGS
+from governance import GovernanceModel
+from model.decision import RUNGS
 from tests.conftest import SMALL
 
 

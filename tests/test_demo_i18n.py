@@ -16,12 +16,8 @@ from demo import i18n
 from demo.config import controlled
 from demo.lessons import LESSONS
 from demo.snapshot import CENTRAL, LOCATED
-from model import GovernanceModel
-from model.measures import MEASURES
-from model.params import PARAMS
-from model.pathways import PATHWAYS
-from model.scenarios import SCENARIOS
-from model.services import KINDS, STAGES
+from governance import MEASURES, PARAMS, PATHWAYS, SCENARIOS, GovernanceModel
+from model.issues import KINDS, STAGES
 
 DEMO = Path(__file__).resolve().parent.parent / "demo"
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.grid_worker import worker_capacity
-from model import GovernanceModel
-from model.services import GRID
+from governance import GovernanceModel
+from model.issues import GRID
 
 TINY = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
 
@@ -160,7 +159,7 @@ def test_a_grid_worker_player_keeps_time_for_patrol() -> None:
             m.step()
             settled[name] += m.current["resolved_by_grid"]
             found[name] += m.current["issues_detected"]
-        cap = worker_capacity(player)
+        cap = handler.management.worker_capacity()
         assert (handler.used <= np.ceil(0.25 * cap)).all()
         assert (handler.free_share >= 1 - np.ceil(0.25 * cap) / cap - 1e-12).all()
     assert settled["player"] < settled["rule"] and found["player"] > found["rule"]

@@ -27,9 +27,8 @@ from demo.frames import frame
 from demo.mapimage import PALETTE, cell_pixels, map_png
 from demo.session import Session, SessionStore
 from demo.snapshot import take
+from governance import MECHANISMS, PARAMS, SCENARIOS
 from model.errors import InputError
-from model.params import MECHANISMS, PARAMS
-from model.scenarios import SCENARIOS
 
 SMALL = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
 

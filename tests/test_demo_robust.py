@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from model.params import MECHANISMS
+from governance import MECHANISMS
 from tests.demo_browser import SHARED, cpu_seconds, health, open_page, wait_for, week
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]

@@ -13,7 +13,7 @@ from demo import class_api, server
 from demo.api import Refused
 from demo.steering import COMMITTEE_SEATS, Steering, committee_shares
 from model import InputError
-from model.services import GRID
+from model.issues import GRID
 
 
 def student(name: str) -> SimpleNamespace:

@@ -11,7 +11,7 @@ from demo import lessons
 from demo.config import DemoConfig
 from demo.seeds import SeedJob, spec_dict, spec_toml, switch_edits_dropped, verdict
 from experiments import spec as spec_mod
-from model.scenarios import SCENARIOS
+from governance import SCENARIOS
 
 
 def config(**kw) -> DemoConfig:
@@ -96,8 +96,7 @@ def test_lessons_follow_the_article_and_their_presets_exist() -> None:
 
 
 def test_each_lesson_changes_one_thing_or_says_it_changes_the_whole() -> None:
-    from model.params import MECHANISMS
-    from model.scenarios import scenario_params
+    from governance import MECHANISMS, scenario_params
 
     for ls in lessons.LESSONS:
         a, b = scenario_params(ls.left), scenario_params(ls.right)

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from model import GovernanceModel
+from governance import GovernanceModel
 
 W, C = 8.0, 3.5  # beta*J = 2 > 1: two branches; beta*h = 0.25
 BINARY = {

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import GovernanceModel
+from governance import SCENARIOS, GovernanceModel
 from model.measures import assert_valid
-from model.scenarios import SCENARIOS
 from tests.conftest import SMALL, TINY
 
 BASE = {**SMALL, "rc_admin_burden": 0.7}

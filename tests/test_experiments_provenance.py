@@ -12,7 +12,7 @@ import pytest
 from cli.main import main
 from experiments import runner
 from experiments.spec import load
-from model.params import PARAMS
+from governance import PARAMS
 
 SPEC = ('# a comment that must survive\nname = "prov"\n'
         'scenarios = ["administrative", "grid_management"]\nreplicates = 2\nsteps = 3\n'

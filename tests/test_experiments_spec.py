@@ -11,8 +11,8 @@ from hypothesis import strategies as hs
 
 from experiments import designs
 from experiments.spec import SpecError, load, loads
+from governance import SCENARIOS
 from model.errors import InputError
-from model.scenarios import SCENARIOS
 
 # Calibration configs (calibrate_*.toml) are read by `run.py calibrate`, not as experiments.
 CONFIGS = sorted(p for p in (Path(__file__).parent.parent / "experiments" / "configs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import GovernanceModel
+from governance import GovernanceModel
 from tests.conftest import SMALL, mean_over_seeds
 
 BASE = {"rc_admin_burden": 0.7}

@@ -7,9 +7,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import GovernanceModel
-from model.measures import MEASURES
-from model.params import MECHANISMS, PARAMS
+from governance import MEASURES, MECHANISMS, PARAMS, GovernanceModel
 from tests.conftest import TINY, run_model
 
 SHARES = ["share_inactive", "share_voice", "share_guided", "share_self_governing"]
@@ -126,7 +124,7 @@ def test_same_seed_builds_same_community_in_every_scenario():
 
 
 def test_resident_agents_are_views_on_the_arrays():
-    from agents.resident import Resident
+    from model.resident import Resident
 
     model = GovernanceModel(rng=1, **TINY)
     residents = model.agents_by_type[Resident]

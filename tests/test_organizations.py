@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agents.organizations import SocialOrganization
-from model import GovernanceModel
+from governance import GovernanceModel
 from model.measures import assert_valid
 from tests.conftest import SMALL
 
@@ -161,7 +161,7 @@ def test_public_money_to_organisations_is_government_spending():
     m = GovernanceModel.from_scenario("social_collaboration", rng=4, **SMALL)
     for _ in range(60):
         m.step()
-        assert m.org_ledger.public_this_step() == pytest.approx(m.government.spent)
+        assert m.org_ledger.public_this_step() == pytest.approx(m.tally["public_payments"])
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -202,12 +202,12 @@ def test_invariants_over_random_parameters(seed, mech, grant, fixed, founding, f
         assert np.isfinite(t["funds"]).all()
         scale = 1.0 + sum(m.org_ledger.received.values())
         assert abs(m.org_ledger.balance_error(m.org_sector.held())) < 1e-9 * scale
-        assert m.org_ledger.public_this_step() <= m.government.spent + 1e-9 * scale
+        assert m.org_ledger.public_this_step() <= m.tally["public_payments"] + 1e-9 * scale
 
 
 def brute_reach(sec):
     """owner, nearest and overlap straight from their definitions (organisations x cells)."""
-    from model import services as svc
+    from model import issues as svc
 
     t, c = sec.table, sec.model.community
     d = np.maximum(np.abs(t["x"][:, None] - c.x[None, :]),
@@ -241,7 +241,7 @@ def test_reach_maps_match_brute_force():
     m = GovernanceModel.from_scenario("social_collaboration", rng=4, width=40, height=40,
                                       grid_block=20, building_block=5)
     m.run(30)
-    sec = next(s for s in m.submodels if type(s).__name__ == "OrgSector")
+    sec = m.org_sector
     sec.rebuild_maps()
     assert len(sec) > 0
     assert_reach_is_brute(sec)
@@ -267,9 +267,10 @@ def test_reach_maps_kept_up_to_date_equal_a_rebuild_every_step(scenario, width, 
     def checked_sync():  # the step's own sync (in prepare), with its natural batch of changes
         sync()
         owner, nearest, overlap = brute_reach(sec)
-        assert np.array_equal(sec._rows(sec._owner_id), owner)
-        assert np.array_equal(sec._rows(sec._nearest_id), nearest)
-        assert np.array_equal(sec._fresh_overlap(), overlap)
+        reach = sec.reach
+        assert np.array_equal(reach.rows(reach.owner_id), owner)
+        assert np.array_equal(reach.rows(reach.nearest_id), nearest)
+        assert np.array_equal(reach.overlap(), overlap)
         checks.append(len(sec))
 
     sec.sync_maps = checked_sync

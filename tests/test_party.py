@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from agents.party import PartyBranch, PartyCommittee
-from model import GovernanceModel
+from governance import SCENARIOS, GovernanceModel
 from model.measures import assert_valid
-from model.scenarios import SCENARIOS
 
 SMALL = dict(width=40, height=40, grid_block=20, building_block=5)
 SEEDS = range(5)

@@ -11,9 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model import GovernanceModel
-from model.params import MECHANISMS
-from model.pathways import PATHWAYS
+from governance import MECHANISMS, PATHWAYS, GovernanceModel
 from tests.conftest import SMALL, TINY
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import GovernanceModel
-from model.scenarios import SCENARIOS
-from model.scenarios_combined import STAGES
+from governance import SCENARIOS, GovernanceModel
+from governance.presets import STAGES
 from tests.conftest import SMALL, TINY, mean_over_seeds
 
 
@@ -28,7 +27,7 @@ def test_scenarios_have_one_line_texts():
         assert s.kind in ("mechanism", "growth", "single", "pathway")
     kinds = {s.kind for s in SCENARIOS.values()}
     assert kinds == {"mechanism", "growth", "single", "pathway"}
-    from model.params import MECHANISMS
+    from governance import MECHANISMS
 
     singles = {s.name for s in SCENARIOS.values() if s.kind == "single"}
     assert singles == {f"only_{m}" for m in MECHANISMS}

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import GovernanceModel
-from model.params import PARAMS, validate
+from governance import PARAMS, GovernanceModel, validate
 from tests.conftest import TINY
 
 

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from experiments.studies import STUDIES, docblocks, record
+from experiments.studies import fingerprint as fingerprint_mod
 from experiments.studies.effects import classify, paired_effect
 from experiments.studies.fingerprint import model_fingerprint
-from model import params as params_mod
 
 
 def _refresh(name: str) -> str:
@@ -60,8 +60,9 @@ def test_the_fingerprint_follows_behaviour_not_text(monkeypatch):
     first = model_fingerprint()
     model_fingerprint.cache_clear()
     assert model_fingerprint() == first
-    p = params_mod.PARAMS["issue_rate"]
-    monkeypatch.setitem(params_mod.PARAMS, "issue_rate", replace(p, default=p.default * 1.5))
+    params = dict(fingerprint_mod.PARAMS)  # the registries are frozen: change a copy
+    params["issue_rate"] = replace(params["issue_rate"], default=params["issue_rate"].default * 1.5)
+    monkeypatch.setattr(fingerprint_mod, "PARAMS", params)
     model_fingerprint.cache_clear()
     try:
         assert model_fingerprint() != first

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import GovernanceModel
+from governance import GovernanceModel
 from model.community import moore_sum
 from tests.conftest import SMALL
 

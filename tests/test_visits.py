@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model import GovernanceModel
+from governance import GovernanceModel
 from tests.conftest import SMALL, TINY
 
 

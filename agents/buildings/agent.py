@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
-from model.services import group_order, ranks_within_groups
+from model.queues import group_order, ranks_within_groups
 
 
 def building_centre(community, building_id: int) -> tuple[int, int]:

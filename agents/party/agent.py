@@ -14,11 +14,14 @@ import mesa
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
+from agents.party.params import PartyParams
+from model.ports import Model
+
 
 class PartyBranch(FixedAgent):
     """A branch (黨支部) in one management grid, based at the grid's centre."""
 
-    def __init__(self, model, grid_id: int, members: int) -> None:
+    def __init__(self, model: Model[PartyParams], grid_id: int, members: int) -> None:
         super().__init__(model)
         self.grid_id = grid_id
         self.cell = model.community.grid[model.community.centre_of_grid(grid_id)]
@@ -34,7 +37,9 @@ class PartyCommittee(mesa.Agent):
     and their only state is who belongs and whether one of them takes part.
     """
 
-    def __init__(self, model, members: np.ndarray) -> None:
+    model: Model[PartyParams]
+
+    def __init__(self, model: Model[PartyParams], members: np.ndarray) -> None:
         super().__init__(model)
         c = model.community
         self.members = members  # household ids of Party members (fixed for the run)
@@ -57,7 +62,7 @@ class PartyCommittee(mesa.Agent):
         if self.organised:
             return
         self.organised = True
-        need = self.model.params["party_branch_min"]
+        need = self.model.p.party_branch_min
         self.has_branch = self.grid_size >= need
         self.branches = [PartyBranch(self.model, int(g), int(self.grid_size[g]))
                          for g in np.flatnonzero(self.has_branch)]
@@ -94,7 +99,7 @@ class PartyCommittee(mesa.Agent):
         proportion to how much of the community its groups actually reach.
         """
         self.update_coverage()
-        gain = self.model.params["party_meeting_gain"]
+        gain = self.model.p.party_meeting_gain
         self.coordination += gain * self.coverage * (1.0 - self.coordination)
         self.meetings += 1
         for b in self.branches:
@@ -102,7 +107,7 @@ class PartyCommittee(mesa.Agent):
 
     def drift(self) -> None:
         """Between meetings handlers drift apart: c <- c * (1 - decay) every step."""
-        self.coordination *= 1.0 - self.model.params["coordination_decay"]
+        self.coordination *= 1.0 - self.model.p.coordination_decay
 
     def refresh_members(self) -> None:
         """Households moved: the roll is re-read from the population (members move too)."""
@@ -120,13 +125,13 @@ class PartyCommittee(mesa.Agent):
         >= 2) there: members organise, neighbours attend. Roles: each organised member may
         hold one of its building group's `party_group_roles` duties (roles only they can take).
         """
-        m, p = self.model, self.model.params
+        m, p = self.model, self.model.p
         c, pop, offers = m.community, m.population, m.population.offers
         leading = self.organised_at_least(2)
         per_grid = np.bincount(c.grid_of[leading], minlength=c.n_grids)
         offers.add_places("party_branch", c.grid_of,
-                          p["party_places_per_member"] * per_grid * self.has_branch)
+                          p.party_places_per_member * per_grid * self.has_branch)
         pool = np.full(pop.n, -1, dtype=np.intp)
         pool[self.organised_ids] = c.building_of[self.organised_ids]
         members = np.bincount(c.building_of[self.organised_ids], minlength=c.n_buildings)
-        offers.add_roles("party_group", pool, np.minimum(members, p["party_group_roles"]))
+        offers.add_roles("party_group", pool, np.minimum(members, p.party_group_roles))

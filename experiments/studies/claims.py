@@ -14,7 +14,7 @@ from typing import Any
 
 from experiments.studies.effects import VERDICTS, fmt, paired_effect, sesoi
 from experiments.studies.runs import Run, differences, paired
-from model.measures import MEASURES as CATALOGUE
+from governance import MEASURES as CATALOGUE
 
 NAME = "claims"
 QUESTION = ("Which of the article's claims hold in the model with an effect that matters, "

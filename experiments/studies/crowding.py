@@ -21,7 +21,7 @@ from typing import Any
 
 from experiments.studies.effects import VERDICTS, fmt, paired_effect, sesoi
 from experiments.studies.runs import Run, differences, paired
-from model.scenarios import SCENARIOS, scenario_params
+from governance import SCENARIOS, scenario_params
 
 NAME = "crowding"
 QUESTION = ("Does a heavier administrative burden on the residents' committee lower "

@@ -17,9 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from model import GovernanceModel
-from model.params import PARAMS
-from model.scenarios import SCENARIOS, scenario_params
+from governance import PARAMS, SCENARIOS, GovernanceModel, scenario_params
 
 TINY = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
 # Presets whose runs together switch on every mechanism, phase one in, and use both rules.

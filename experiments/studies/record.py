@@ -7,6 +7,7 @@ stale results, so the numbers the docs quote always come from the model as it is
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -26,13 +27,40 @@ def path_of(name: str) -> Path:
 
 
 def study_hash(module: ModuleType) -> str:
-    """Hash of the study's own module and of the shared code every study uses."""
+    """Hash of the study's own code and of the shared code every study uses.
+
+    The code, not the text: imports and docstrings are left out, so moving a module (a
+    refactor) leaves a stored result valid while any change to what is computed does not.
+    """
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for path in [Path(module.__file__ or ""), *(here / n for n in _SHARED)]:
         h.update(path.name.encode())
-        h.update(path.read_bytes())
+        h.update(_code_of(path.read_text(encoding="utf-8")).encode())
     return h.hexdigest()[:12]
+
+
+def _code_of(source: str) -> str:
+    """The module's syntax tree without imports and docstrings, as text."""
+    tree = ast.parse(source)
+
+    def strip(body: list[ast.stmt]) -> list[ast.stmt]:
+        out = []
+        for i, node in enumerate(body):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            if (i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)):
+                continue  # a docstring
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(node, field, None)
+                if isinstance(inner, list):
+                    setattr(node, field, strip(inner))
+            out.append(node)
+        return out
+
+    tree.body = strip(tree.body)
+    return ast.dump(tree, annotate_fields=False)
 
 
 def save(name: str, result: dict[str, Any], *, fingerprint: str, code: str, runs: int,

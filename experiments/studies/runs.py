@@ -19,6 +19,7 @@ from experiments.designs import tasks
 from experiments.runner import run_experiment
 from experiments.spec import Spec, from_dict
 from experiments.store import Store
+from experiments.studies.fingerprint import model_fingerprint
 from model.errors import InputError
 
 WORK = Path("results") / "studies"
@@ -54,13 +55,42 @@ def execute(study: str, raw: dict[str, Any], measures: list[str], workers: int,
     executor = "serial" if workers <= 1 else "processes"
     kwargs = dict(executor=executor, workers=None if workers <= 1 else workers,
                   build_report=False, progress=progress, command=f"studies {study}")
+    marker = out / FINGERPRINT_FILE
+    fingerprint = model_fingerprint()
     try:
         run_experiment(spec, out, **kwargs)
     except InputError as exc:
         if "cannot resume" not in str(exc):
             raise
-        run_experiment(spec, out, fresh=True, **kwargs)
+        same_model = marker.exists() and marker.read_text().strip() == fingerprint
+        if same_model and _only_code_changed(str(exc)):
+            # Other source, the same behaviour (a refactor keeps the fingerprint): the
+            # runs are still this model's runs.
+            _adopt_code_version(out)
+            run_experiment(spec, out, **kwargs)
+        else:
+            run_experiment(spec, out, fresh=True, **kwargs)
+    marker.write_text(fingerprint + "\n")
     return load_runs(spec, out, measures)
+
+
+FINGERPRINT_FILE = "model_fingerprint.txt"
+
+
+def _only_code_changed(message: str) -> bool:
+    return "model code has changed" in message and "spec has changed" not in message
+
+
+def _adopt_code_version(out: Path) -> None:
+    """Record the current model code in the folder's manifest (the runs are valid for it:
+    the fingerprint is the same)."""
+    from experiments.provenance import code_version
+
+    store = Store(out)
+    manifest = store.manifest()
+    if manifest is not None:
+        manifest["code_version"] = code_version()
+        store.write_manifest(manifest)
 
 
 def load_runs(spec: Spec, out: Path, measures: list[str]) -> list[Run]:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from experiments.studies.runs import Run
-from model.measures import MEASURES as CATALOGUE
+from governance import MEASURES as CATALOGUE
 
 NAME = "settle"
 QUESTION = "Is week 0 settled, and how much does the baseline drift over eight years?"
