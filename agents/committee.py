@@ -1,17 +1,19 @@
 """The residents' committee (居委會) and its workstation staff (article A2, A2b, B3, C1).
 
 Summary of rule: the committee's staff time, less the administrative work government
-pushes down to it, goes first to issues; whatever is left organises residents: activities
-with places (guided participation) and, with resident channels on, consultation councils
-whose seats are roles (self-governance); and a share of it goes door to door, inviting
-households to take part (publicity and mobilisation, C1a; being asked is what most
-participants were). So a committee that drowns in paperwork organises nobody, whatever the
-reason its time is short (crowding-out, A2b), and one with time to spare organises
+pushes down to it, goes first to issues; whatever is left organises residents: with
+resident channels on, consultation councils whose seats are roles (self-governance);
+answers to residents' suggestions on community affairs (speaking up, rung 1); a share goes
+door to door, inviting every resident of the households visited to take part (publicity
+and mobilisation, C1a; being asked is what most participants were); the rest runs
+activities with places (guided participation). So a committee that drowns in paperwork
+organises nobody, whatever the reason its time is short (crowding-out, A2b), and one with time to spare organises
 whatever the reason its time is free. Under grid management a share of its staff become
 the grid workers (agents/grid_worker.py).
 
 Claims: A2 (the committee's staff), A2b (administrative burden crowds out organising), B3
-(resident channels and councils), C1(a, c) (visits: publicity and mobilisation).
+(resident channels, councils, answers to suggestions), C1(a, b, c) (visits: publicity and
+mobilisation; answers: consultation).
 """
 
 from __future__ import annotations
@@ -55,8 +57,21 @@ class CommitteeParams(CoreParams):
         low=0, high=100, unit="cost units", source="rationale")
     grid_staff_share: float = param(
         0.7, "share of the committee's staff who become grid workers under grid management "
-        "(total staff is the same with or without grids)", article="A2c", low=0, high=1,
-        source="rationale")
+        "when grid_staffing = 'from_committee' (total staff is the same with or without "
+        "grids)", article="A2c", low=0, high=1,
+        source="rationale: grid work takes most of a community's workers where grids are "
+               "relabelled committees (Pei 2021)")
+    rc_reply_share: float = param(
+        0.2, "share of the committee's free staff time (after issues and councils) spent "
+        "answering residents' suggestions on community affairs", article="B3, C1b", low=0,
+        high=1,
+        source="rationale: consultation work (协商议事) is a standing duty of committees "
+               "(Organic Law art. 3); free in calibration")
+    rc_replies_per_slot: float = param(
+        4.0, "suggestions the committee can answer per issue slot of staff time",
+        article="B3", low=0, high=100, unit="suggestions/slot",
+        source="rationale: an issue slot is about 1.5 staff hours; a reply, with looking "
+               "into the matter, about 20 minutes")
     rc_places_per_slot: float = param(
         11.3, "places at activities the committee offers per unused issue slot of staff time "
         "(an activity for twenty takes a few staff hours)", article="A2b, B3", low=0, high=100,
@@ -94,7 +109,7 @@ MECHANISMS = (
 
 PATHWAYS = (
     Pathway("cheaper_voice_channels", "resident_channels",
-            "channels cut the time and chance-cost of voicing",
+            "channels cut the time of speaking up and the chance-cost of reporting",
             {"channel_voice_saving": 0.0}),
     Pathway("council_roles", "resident_channels",
             "consultation councils' seats are roles (committee time permitting)",
@@ -102,8 +117,11 @@ PATHWAYS = (
     Pathway("committee_activities", "residents' committee",
             "free committee time becomes places at activities", {"rc_places_per_slot": 0.0}),
     Pathway("committee_visits", "residents' committee",
-            "free committee time goes door to door, inviting households to take part",
+            "free committee time goes door to door, inviting residents to take part",
             {"rc_visits_per_slot": 0.0}),
+    Pathway("committee_replies", "residents' committee",
+            "free committee time answers residents' suggestions on community affairs",
+            {"rc_replies_per_slot": 0.0}),
 )
 
 
@@ -153,11 +171,13 @@ class ResidentsCommittee(mesa.Agent):
     def offer(self, now: int) -> None:
         """Staff time left after this week's issues organises residents (A2b, B3).
 
-        Councils first (under resident channels); of what is left, rc_outreach_share goes
-        to home visits (visits = slots * rc_visits_per_slot, spread evenly over the grids,
-        households picked at random) and the rest to activities: per management grid,
-        places = slots * rc_places_per_slot. A player on the committee (`steer`) sets the
-        two shares instead; the time, the councils' need and the yields stay the model's.
+        Councils first (under resident channels); of what is left, rc_reply_share answers
+        suggestions (rc_replies_per_slot each), rc_outreach_share of the rest goes to home
+        visits (visits = slots * rc_visits_per_slot, households picked at random, every
+        resident of a visited household invited) and the rest to activities: per
+        management grid, places = slots * rc_places_per_slot. A player on the committee
+        (`steer`) sets the council and visit shares instead; the time, the councils' need
+        and the yields stay the model's.
         """
         m, p = self.model, self.model.p
         c = m.community
@@ -173,6 +193,9 @@ class ResidentsCommittee(mesa.Agent):
             self.council_seats = run * p.council_seats_per_grid * c.n_grids
             m.population.offers.add_roles(
                 "council", c.grid_of, np.full(c.n_grids, self.council_seats / c.n_grids))
+        replying = free * p.rc_reply_share
+        m.population.reply_capacity += replying * p.rc_replies_per_slot
+        free -= replying
         self.visit(free * outreach * p.rc_visits_per_slot)
         free *= 1.0 - outreach
         self.places = free * p.rc_places_per_slot
@@ -180,13 +203,14 @@ class ResidentsCommittee(mesa.Agent):
                                        np.full(c.n_grids, self.places / c.n_grids))
 
     def visit(self, visits: float) -> None:
-        """Each household is visited this week with chance visits / households (at most 1)."""
+        """Each household is visited this week with chance visits / households (at most 1);
+        its residents are invited."""
         pop = self.model.population
-        self.visits = min(visits, float(pop.n))
-        chance = self.visits / pop.n
-        who = (np.flatnonzero(self._visit_rng.random(pop.n) < chance) if chance > 0
-               else np.zeros(0, dtype=np.intp))
-        pop.invite(who)
+        self.visits = min(visits, float(pop.households))
+        chance = self.visits / pop.households
+        who = (np.flatnonzero(self._visit_rng.random(pop.households) < chance)
+               if chance > 0 else np.zeros(0, dtype=np.intp))
+        pop.invite(pop.residents_of(who))
 
     def voice_saving(self) -> float:
         m = self.model

@@ -23,6 +23,8 @@ from model.pathways import Pathway
 from model.ports import Model, ServiceLine
 from model.schema import Mechanism, param, section
 
+RESIDENTS_PER_UNIT = 1000.0  # platform_replies is per 1,000 residents
+
 
 @section("services")
 class AdministrativeBurden(CoreParams):
@@ -30,10 +32,12 @@ class AdministrativeBurden(CoreParams):
     service line, listed with the core's service parameters."""
 
     rc_admin_burden: float = param(
-        0.5, "share of committee and grid-worker capacity eaten by administrative tasks "
-        "pushed down from above", article="A2b", low=0, high=1, main=True,
-        source="rationale; surveys of community workers report most time on administrative "
-               "tasks")
+        0.7, "share of committee and grid-worker capacity eaten by administrative tasks "
+        "pushed down from above (the baseline's value; rc_deadministration removes part of "
+        "it)", article="A2b", low=0, high=1, main=True,
+        source="rationale: reports on community workers commonly put administrative tasks "
+               "pushed down from above at most of their time (the reason for the 2015 减负 "
+               "notices); not a measured share, free in calibration")
     deadministration_relief: float = param(
         0.7, "share of the administrative burden removed by rc_deadministration", article="A2b",
         low=0, high=1, source="rationale")
@@ -61,15 +65,22 @@ class GovernmentParams(AdministrativeBurden):
         0.2, "misrouting left under responsibility lists (times misroute_prob)", article="A1a",
         low=0, high=1, source="rationale")
     platform_detection: float = param(
-        0.05, "weekly chance the information platform brings an unvoiced issue to light (on "
+        0.05, "weekly chance the information platform brings an unreported issue to light (on "
         "top of base_detection)", article="A1b", low=0, high=1, unit="1/week",
         source="rationale")
     platform_loss_factor: float = param(
         0.5, "loss between handlers left with the platform (times loss_prob)", article="A1b",
         low=0, high=1, source="rationale")
     platform_voice_saving: float = param(
-        0.5, "share of the time and chance-cost of voicing saved by one-stop voicing on the "
-        "platform", article="A1b", low=0, high=1, source="rationale")
+        0.5, "share of the time of speaking up and the chance-cost of reporting saved by "
+        "one-stop channels on the platform", article="A1b", low=0, high=1,
+        source="rationale")
+    platform_replies: float = param(
+        0.5, "suggestions on community affairs the platform's departments answer per 1,000 "
+        "residents a week (routed to whoever is responsible)", article="A1b, B3", low=0,
+        high=100, unit="suggestions/1000 residents/week",
+        source="rationale: suggestions are 0.6-2.2% of 12345 hotline requests (Tangshan Nov "
+               "2024; Yichun May 2023; Sichuan Jul 2024) and are answered with them")
     platform_delay_saving: int = param(
         1, "weeks the platform saves on central handling and on each hand-over", article="A1b",
         low=0, high=52, unit="weeks", source="rationale")
@@ -89,10 +100,13 @@ MECHANISMS = (
 
 PATHWAYS = (
     Pathway("cheaper_voice_platform", "info_platform",
-            "one-stop voicing on the platform costs less time and chance",
+            "one-stop speaking up and reporting on the platform cost less time and chance",
             {"platform_voice_saving": 0.0}),
     Pathway("platform_detection", "info_platform",
-            "the platform brings unvoiced issues to light", {"platform_detection": 0.0}),
+            "the platform brings unreported problems to light", {"platform_detection": 0.0}),
+    Pathway("platform_replies", "info_platform",
+            "suggestions routed by the platform are answered by the departments responsible",
+            {"platform_replies": 0.0}),
     Pathway("platform_handovers", "info_platform",
             "fewer issues lost, faster handling and hand-overs",
             {"platform_loss_factor": 1.0, "platform_delay_saving": 0}),
@@ -115,7 +129,7 @@ class Government(mesa.Agent):
     model: Model[GovernmentParams]
 
     def capacity(self) -> float:
-        return self.model.p.gov_capacity * self.model.population.n
+        return self.model.p.gov_capacity * self.model.population.households
 
     def admin_burden(self) -> float:
         """Share of the committee's time taken by tasks pushed down from above (A2b)."""
@@ -154,6 +168,12 @@ class Reforms(ServiceLine):
     def voice_saving(self) -> float:
         return self.model.p.platform_voice_saving if self._on("info_platform") else 0.0
 
+    def prepare(self, now: int) -> None:
+        """The platform's departments stand ready to answer suggestions routed to them."""
+        if self._on("info_platform"):
+            pop = self.model.population
+            pop.reply_capacity += self.model.p.platform_replies * pop.n / RESIDENTS_PER_UNIT
+
 
 class GovernmentHandler(CentralHandler):
     """Street office and district departments: can settle anything, slowly and dearly."""
@@ -176,7 +196,8 @@ def install(model: Model[GovernmentParams]) -> Parts:
     reforms = Reforms(model)
     return Parts(face=government, public={"government": government},
                  handlers=(GovernmentHandler(model, government.capacity),), line=reforms,
-                 detect=reforms.detection, voice_saving=reforms.voice_saving)
+                 detect=reforms.detection, voice_saving=reforms.voice_saving,
+                 prepare=reforms.prepare)
 
 
 ACTOR = Actor("government", install, params=(AdministrativeBurden, GovernmentParams),

@@ -1,9 +1,11 @@
 """Grid workers (網格員): one per management grid, fully responsible for it (article A2c).
 
-Summary of rule: grid management seconds a share of the committee's staff into the grids,
-one worker per grid. A worker handles the grid's issues first and patrols with whatever
-time is left, finding unvoiced issues; the administrative items integrated in the grid
-weigh less on workers than on the committee.
+Summary of rule: grid management puts one worker in each grid: seconded from the
+committee's staff (`grid_staffing = "from_committee"`, as most localities did) or hired in
+addition (`"added"`, as wealthy districts did). A worker handles the grid's issues first
+and patrols with whatever time is left, finding unreported problems; before a
+residents'-committee election it canvasses voters with that time; the administrative items
+integrated in the grid weigh less on workers than on the committee.
 
 Claims: A2c (grid management: patrol, local handling, integrated administrative items).
 """
@@ -53,6 +55,30 @@ class GridParams(CoreParams):
     cost_grid: float = param(
         1.0, "public cost of one issue handled by a grid worker", group="costs", low=0,
         high=100, unit="cost units", source="rationale")
+    grid_staffing: str = param(
+        "from_committee", "how grid workers are staffed: 'from_committee' (grid_staff_share "
+        "of the committee's staff become grid workers; total staff unchanged) or 'added' "
+        "(hired in addition, each with grid_worker_capacity)", article="A2c",
+        choices=("from_committee", "added"),
+        source="Pei 2021 (China Leadership Monitor): most localities turned existing "
+               "neighbourhood committees into grids ('relabeled'); wealthy districts hired "
+               "full-time grid workers in addition (Yuhang, Hangzhou: 1,581 full-time grid "
+               "workers for 1,468 grids, HK01 2022). Which holds decides grid management's "
+               "effect on participation: a documented choice (docs/ODD.md section 9)")
+    grid_worker_capacity: float = param(
+        25.0, "issues a grid worker hired in addition to the committee (grid_staffing = "
+        "'added') could handle per week with no administrative burden", article="A2c", low=0,
+        high=1000, unit="issues/worker/week",
+        source="rationale: one full-time worker per grid (Yuhang: 1,581 full-time workers for "
+               "1,468 grids, HK01 2022) with the committee staff's time per issue: "
+               "staff_capacity per grid is the work of about 1.8 workers (18 community "
+               "workers per 10,000 residents, about 1,000 residents per grid)")
+    grid_canvass_per_week: float = param(
+        20.0, "households a grid worker with all its time free visits per week before a "
+        "residents'-committee election (mobilising voters)", article="A2c", low=0, high=1000,
+        unit="households/week",
+        source="rationale: a grid worker knows every household of a grid of about 300 and is "
+               "tasked with election work")
 
 
 MECHANISMS = (
@@ -63,7 +89,10 @@ MECHANISMS = (
 
 PATHWAYS = (
     Pathway("grid_patrol", "grid_management",
-            "grid workers with free time find unvoiced issues", {"patrol_rate": 0.0}),
+            "grid workers with free time find unreported problems", {"patrol_rate": 0.0}),
+    Pathway("grid_canvass", "grid_management",
+            "grid workers with free time canvass voters before committee elections",
+            {"grid_canvass_per_week": 0.0}),
 )
 
 
@@ -146,17 +175,32 @@ class GridManagement:
         """Issues per week of each grid worker; admin items integrated in the grid cost less
         (A2c).
 
-        Every worker has the same share of the committee's staff, so one number serves all
-        of them: the service loop needs it for every grid at once.
+        Seconded from the committee, every worker has an equal part of its seconded staff;
+        hired in addition, each has grid_worker_capacity. One number serves all of them:
+        the service loop needs it for every grid at once.
         """
-        burden = self.committee.burden * (1.0 - self.model.p.grid_integration)
+        p = self.model.p
+        burden = self.committee.burden * (1.0 - p.grid_integration)
+        if p.grid_staffing == "added":
+            return p.grid_worker_capacity * (1.0 - burden)
         return (self.committee.seconded_capacity() / max(len(self.workers), 1)
                 * (1.0 - burden))
+
+    def canvass_chance(self) -> np.ndarray | None:
+        """Per household, the chance a grid worker canvasses it this week before an election:
+        grid_canvass_per_week times the share of its worker's time free, over the grid's
+        households (None before grids exist)."""
+        if not self.workers:
+            return None
+        c = self.model.community
+        per_grid = self.model.p.grid_canvass_per_week * self.handler.free_share
+        return np.minimum(per_grid / c.grid_size, 1.0)[c.grid_of]
 
     def switch_on(self, name: str) -> None:
         m = self.model
         if name == "grid_management" and not self.workers:
-            self.committee.second_staff()
+            if m.p.grid_staffing == "from_committee":
+                self.committee.second_staff()
             self.workers.extend(GridWorker(m, g, self) for g in range(m.community.n_grids))
 
     def act(self, now: int) -> None:

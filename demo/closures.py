@@ -16,7 +16,7 @@ import numpy as np
 if TYPE_CHECKING:
     from governance import GovernanceModel
 
-COLUMNS = ("household", "kind", "stage", "handler", "created", "done_at", "known", "voiced")
+COLUMNS = ("household", "kind", "stage", "handler", "created", "done_at", "known", "reported")
 
 
 class ClosedIssues:

@@ -89,7 +89,7 @@ def household_issues(m: GovernanceModel, i: int, closed: ClosedIssues | None = N
             where = handler if status == "settled" else int(cols["stage"][r])
             out.append({"kind": KINDS[int(cols["kind"][r])], "stage": STAGES[where],
                         "age": int(now - cols["created"][r]), "known": bool(cols["known"][r]),
-                        "voiced": bool(cols["voiced"][r]),
+                        "reported": bool(cols["reported"][r]),
                         "status": status})
     return out
 
@@ -102,7 +102,7 @@ def render_issues(issues: list[dict[str, Any]], lang: str) -> str:
                                               "ui.col_known", "ui.col_voiced", "ui.col_status")]
     rows = [[_label(lang, "kind", str(s["kind"])), _label(lang, "stage", str(s["stage"])),
              _num(s["age"]), escape(yes if s["known"] else no),
-             escape(yes if s["voiced"] else no), _label(lang, "status", str(s["status"]))]
+             escape(yes if s["reported"] else no), _label(lang, "status", str(s["status"]))]
             for s in issues]
     return _table(head, rows)
 

@@ -11,9 +11,19 @@ benchmarks) reads the registries from here:
 
 from __future__ import annotations
 
-from agents import buildings, committee, enterprises, government, grid_worker, organizations, party
+from agents import (
+    buildings,
+    committee,
+    elections,
+    enterprises,
+    government,
+    grid_worker,
+    organizations,
+    party,
+)
 from agents.buildings import BuildingSelfGovernance
 from agents.committee import ResidentsCommittee
+from agents.elections import Elections
 from agents.enterprises import Enterprise, EnterpriseSector
 from agents.government import Government
 from agents.grid_worker import GridWorker
@@ -24,7 +34,7 @@ from model.house import assemble
 from model.simulation import CommunityModel
 
 ACTORS = (government.ACTOR, committee.ACTOR, grid_worker.ACTOR, party.ACTOR, buildings.ACTOR,
-          organizations.ACTOR, enterprises.ACTOR)
+          organizations.ACTOR, enterprises.ACTOR, elections.ACTOR)
 
 # The article's programme, in the order the schema and every table list its switches.
 PROGRAMME = ("responsibility_list", "info_platform", "grid_management", "rc_deadministration",
@@ -80,6 +90,7 @@ class GovernanceModel(CommunityModel):
     org_ledger: OrgLedger
     enterprise_sector: EnterpriseSector
     enterprises: list[Enterprise]
+    elections: Elections
 
 
 __all__ = ["ACTORS", "GROUPS", "HOUSE", "MEASURES", "MECHANISMS", "PARAMS", "PATHWAYS",

@@ -22,12 +22,12 @@ CAPACITIES = MeasureList()
 measure = CAPACITIES.measure
 
 
-@measure("capacity_publicity", "C1(a): share of households in touch with governance in the "
-         f"last {REACH_WINDOW} steps (issue heard or answered, or taking part in activities)",
-         "share")
+@measure("capacity_publicity", "C1(a): share of residents in touch with governance in the "
+         f"last {REACH_WINDOW} steps (their household's issue heard or answered, or taking "
+         "part in activities)", "share")
 def capacity_publicity(m: Model) -> float:
     pop = m.population
-    reached = pop.last_contact >= m.clock - REACH_WINDOW
+    reached = (pop.last_contact >= m.clock - REACH_WINDOW)[pop.home]
     reached |= pop.level >= 2
     return float(np.count_nonzero(reached) / pop.n)
 
@@ -39,7 +39,7 @@ def capacity_negotiation(m: Model) -> float:
     return m.tally["disputes_mediated"] / closed if closed else 0.0
 
 
-@measure("capacity_mobilization", "C1(c): share of households taking part in collective "
+@measure("capacity_mobilization", "C1(c): share of residents taking part in collective "
          "action (guided participation or self-governance)", "share")
 def capacity_mobilization(m: Model) -> float:
     return float(m.measure_cache["counts"][2:].sum() / m.population.n)

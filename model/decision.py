@@ -1,19 +1,20 @@
-"""The participation rule: each household reconsiders its rung and takes what it can have.
+"""The participation ladder's rule: each resident reconsiders, the rung must be had, time wears.
 
-Random-utility choice with social interactions (McFadden 1974; Brock and Durlauf 2001) over
-the participation ladder (article B3), and the Granovetter (1978) threshold rule kept for
-docking. A rung must be had: rung 2 needs a place at an activity and rung 3 a role, offered
-this week by the institutions (model/offers.py), so the rule reads wants, and take-up
-decides who stands where (docs/ODD.md 7.5).
+Summary of rule: a resident who reconsiders this week climbs, stays or steps down by a
+multinomial logit over the rungs' utilities (McFadden 1974; Brock and Durlauf 2001): the
+pull of neighbours already on the rung (as far as the resident knows them), trust,
+efficacy, civic consciousness, local problems worth speaking up about, a Party member's
+sense of duty on the organised rungs, against each rung's cost, its share of the resident's
+free hours, and fatigue. A rung must then be had: rung 3 needs a role and rung 2 a place at
+an activity, offered this week by the institutions (model/offers.py); a resident who wants
+them and finds none stands one rung lower. No term reads a mechanism's switch.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.community import Community, moore_sum
-from model.offers import Offers, allocate
-from model.params import CoreParams
+from model.offers import allocate
 
 LEVELS = 4
 RUNGS = (1, 2, 3)
@@ -22,88 +23,28 @@ _BOUND = np.float32(60.0)
 
 
 def _rows(x: np.ndarray, who: np.ndarray | None) -> np.ndarray:
-    """Every household's value, or only those of `who` (in that order)."""
+    """Every resident's value, or only those of `who` (in that order)."""
     return x if who is None else x[who]
 
 
 class Ladder:
-    """The rule's part of the households (`Population` is one): utilities, odds, decisions.
+    """Mixin of `Population`: the decision, take-up and the time it costs."""
 
-    It reads the households' state arrays and writes `level`, `concern`, `last_move` and
-    the offers' holders; the arrays themselves are declared by `Population`.
-    """
-
-    p: CoreParams
-    n: int
-    community: Community
-    hours: np.ndarray
-    extra_hours: np.ndarray
-    level: np.ndarray
-    trust_gov: np.ndarray
-    trust_nbr: np.ndarray
-    efficacy: np.ndarray
-    civic: np.ndarray
-    fatigue: np.ndarray
-    concern: np.ndarray
-    invited: np.ndarray
-    cost_shift: np.ndarray
-    threshold: np.ndarray
-    party: np.ndarray
-    open_issues: np.ndarray
-    rung_hours: np.ndarray
-    steer: np.ndarray
-    offers: Offers
-    last_move: np.ndarray
-    _table: np.ndarray
-    _cols: np.ndarray
-
-    # --- what the rule reads: time and the neighbours' example -------------------------
-    def hours_needed(self) -> np.ndarray:
-        """Weekly hours standing on each rung takes (one climbs with what is below too)."""
-        return np.cumsum(self.rung_hours)
-
-    def free_hours(self, who: np.ndarray | None = None) -> np.ndarray:
-        """Hours a household can give this week: its own, plus time given to it, less fatigue
-        (every household, or only those in `who`)."""
-        if who is None:
-            free = self.hours + self.extra_hours
-            free *= 1.0 - self.fatigue
-            return free
-        return (self.hours[who] + self.extra_hours[who]) * (1.0 - self.fatigue[who])
-
-    def scope_share_at_least(self, rung: int) -> np.ndarray:
-        """Per household: share of its influence scope standing on `rung` or above."""
-        on = self.level >= rung
-        scope = self.p.influence_scope
-        c = self.community
-        if scope == "global":
-            return np.full(self.n, on.mean())
-        if scope == "building":
-            per = np.bincount(c.building_of, weights=on, minlength=c.n_buildings)
-            return (per / c.building_size)[c.building_of]
-        return moore_sum(on.reshape(c.width, c.height)).ravel() / c.moore_count
-
-    # --- the rule --------------------------------------------------------------------------
     def rung_utilities(self, social: dict[int, np.ndarray], free: np.ndarray,
                        who: np.ndarray | None = None) -> np.ndarray:
-        """Utility of standing on each rung rather than the one below it (logit choice).
+        """Utility of standing on each rung rather than the one below it.
 
-        Random-utility choice with social interactions (McFadden 1974; Brock and Durlauf
-        2001): the pull of the influence scope already on the rung, trust, efficacy and
-        civic consciousness, and on rung 1 a live concern (something of one's own to
-        raise), against the rung's own cost (on rung 2 less what a recent invitation saves:
-        knowing what is on, and someone expecting one), the share of the household's free
-        hours it adds to the rung below, and fatigue. Rungs 2 and 3 also need trust in
-        neighbours (one acts with them), and a Party member's sense of duty counts there (a
-        trait, in every scenario). A rung whose hours (with those of the rungs below)
-        exceed the household's free hours is out of reach (-inf). Row L is the utility of
-        rung L; row 0 is +inf and row 4 -inf, so a household on rung L keeps it with
-        utility row[L] and climbs with row[L + 1].
-
-        The table is float32: utilities only feed a random draw, where seven significant
-        digits are plenty (benchmarks/README.md). State stays float64. With `who`, only
-        those households' columns are computed (in that order); `free` and `social` are
-        then still every household's.
+        Row L is the utility of rung L; row 0 is +inf and row 4 -inf, so a resident on
+        rung L keeps it with utility row[L] and climbs with row[L + 1]. A rung whose hours
+        (with those of the rungs below) exceed the resident's free hours is out of reach
+        (-inf). Rung 1 (speaking up on community affairs) also weighs the local problems a
+        resident sees in their building: open issues about community affairs and building
+        matters (Hirschman 1970: voice answers a felt problem; here a shared one, not one's
+        own service request). Rungs 2 and 3 also need trust in neighbours (one acts with
+        them) and count a Party member's sense of duty (a trait, in every scenario); on
+        rung 2 a fresh invitation saves part of the cost. The table is float32 (utilities
+        only feed a random draw); state stays float64. With `who`, only those residents'
+        columns are computed; `free` and `social` are then still every resident's.
         """
         p = self.p
         if who is None:
@@ -113,16 +54,16 @@ class Ladder:
             table = np.empty((LEVELS + 1, k), dtype=np.float32)
             table[0], table[LEVELS] = np.inf, -np.inf
             free = free[who]
-
         base = self.common_utility(who)
         share = np.empty(k, dtype=np.float32)
         inv_free = np.divide(1.0, free, out=np.full(k, np.inf), where=free > 0)
         total = self.hours_needed()
+        pull = p.social_weight * _rows(self.familiarity(), who)
         for r in RUNGS:
             row = table[r]
-            np.multiply(_rows(social[r], who), p.social_weight, out=row, casting="same_kind")
+            np.multiply(_rows(social[r], who), pull, out=row, casting="same_kind")
             row += base
-            row -= np.float32((p.cost_voice, p.cost_guided, p.cost_self)[r - 1])
+            row -= np.float32((p.cost_speak, p.cost_guided, p.cost_self)[r - 1])
             need = self.rung_hours[r]
             if need > 0:  # the share of free hours this rung adds to the one below
                 np.multiply(inv_free, need, out=share, casting="same_kind")
@@ -130,14 +71,15 @@ class Ladder:
                 row -= share
             if total[r] > 0:
                 np.putmask(row, free < total[r], -np.inf)  # not enough hours this week
-            if r == 2 and p.invitation_saving > 0:  # an invitation is information
-                row += (p.invitation_saving * p.cost_guided
-                        * _rows(self.invited, who)).astype(np.float32)
-            if r == 1:  # voice is worth its time to those with something to raise
-                row += (p.concern_weight * _rows(self.concern, who)).astype(np.float32)
+            if r == 1:
+                row += (p.affairs_weight * _rows(self.local_problems(), who)).astype(
+                    np.float32)
                 # what rungs 2 and 3 add in common
                 base += (p.neighbor_trust_weight * _rows(self.trust_nbr, who)
                          + p.party_duty * _rows(self.party, who)).astype(np.float32)
+            if r == 2 and p.invitation_saving > 0:  # an invitation is information
+                row += (p.invitation_saving * p.cost_guided
+                        * _rows(self.invited, who)).astype(np.float32)
         return table
 
     def common_utility(self, who: np.ndarray | None = None) -> np.ndarray:
@@ -150,29 +92,36 @@ class Ladder:
         out -= _rows(self.cost_shift, who)
         return out.astype(np.float32)
 
+    def local_problems(self) -> np.ndarray:
+        """Per resident: share of the households in their building with an open issue about
+        community affairs or a building matter (what there is to speak up about)."""
+        c = self.community
+        open_ = np.bincount(c.building_of, weights=self.open_affairs > 0,
+                            minlength=c.n_buildings)
+        return (open_ / c.building_size)[self.building_of]
+
     def choice_probabilities(self, flat: np.ndarray, who: np.ndarray | None = None,
                              rate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """P(climb) and P(fall) of every household (or of `who`) this week.
+        """P(climb) and P(fall) of every resident (or of `who`) this week.
 
-        A household reconsiders with probability `adjustment_rate`; if it does, it picks
-        fall, stay or climb by a multinomial logit over utilities (-U[L], 0, U[L + 1]).
-        The rate multiplies every move alike, so it sets the speed of adjustment and leaves
-        the stationary shares alone; and with rungs 2-3 priced out the rule reduces to
-        Brock and Durlauf's binary logit (tests/test_docking.py). `flat` is the raveled
-        table of `rung_utilities` for the same households; `rate` = 1 gives the logit's
-        own chances, given that the household reconsiders.
+        A resident reconsiders with probability `adjustment_rate`; if so, they pick fall,
+        stay or climb by a multinomial logit over utilities (-U[L], 0, U[L + 1]). The rate
+        multiplies every move alike, so it sets the speed of adjustment and leaves the
+        stationary shares alone; with rungs 2-3 priced out the rule reduces to Brock and
+        Durlauf's binary logit (tests/test_docking.py). `flat` is the raveled table of
+        `rung_utilities` for the same residents; `rate` = 1 gives the logit's own chances.
         """
         level = self.level if who is None else self.level[who]
         k = len(level)
         at = level.astype(np.intp)
         at *= k
-        at += self._cols[:k]  # flat index of (own rung, household)
+        at += self._cols[:k]  # flat index of (own rung, resident)
         keep = flat.take(at)
         at += k
         up = flat.take(at)
         down = -keep
-        # A rung the household cannot afford this week (-inf: not enough hours) must be
-        # left; otherwise utilities are bounded so that inf - inf never arises.
+        # A rung the resident cannot afford this week (-inf) must be left; otherwise
+        # utilities are bounded so that inf - inf never arises.
         forced = down == np.inf
         np.clip(up, -_BOUND, _BOUND, out=up)
         np.clip(down, -_BOUND, _BOUND, out=down)
@@ -191,22 +140,16 @@ class Ladder:
         return up, down
 
     def decide(self, rng: np.random.Generator) -> None:
-        """Every household reconsiders its rung, all at the same time (synchronous).
+        """Every resident reconsiders their rung, all at the same time (synchronous).
 
-        One uniform draw u per household: it reconsiders when u < rate (then v = u / rate
-        is again uniform), and picks climb (v < P_up), fall (P_up <= v < P_up + P_down) or
-        stay by the logit's chances; a household whose own rung is out of reach this week
-        falls whatever u. This is the rule of `choice_probabilities` (P = rate x the
-        logit's chance), with utilities computed only for the households that move: about
-        `adjustment_rate` of them. Then the rung must be had: rung 3 needs a role and rung
-        2 a place at an activity, offered this week by the institutions (model/offers.py);
-        a household that wants them and finds none stands one rung lower.
-
-        A household a human player steers (`steer` >= 0, the classroom's participatory
-        mode) wants the player's rung instead, or the highest rung below it that its free
-        hours cover; it then takes places and roles by the same take-up as everyone else.
+        One uniform draw u per resident: they reconsider when u < rate (then v = u / rate
+        is again uniform), and pick climb (v < P_up), fall (P_up <= v < P_up + P_down) or
+        stay by the logit's chances; a resident whose own rung is out of reach this week
+        falls whatever u. Utilities are computed only for the residents who move. Then the
+        rung must be had (`take_up`). A resident steered by a human player (the demo's
+        participatory mode, `steer` >= 0) wants the player's rung, or the highest below it
+        their free hours cover, and takes places and roles by the same take-up.
         """
-        self.feel_concerns()
         rate = self.p.adjustment_rate
         social = {r: self.scope_share_at_least(r) for r in RUNGS}
         free = self.free_hours()
@@ -225,25 +168,32 @@ class Ladder:
         if self.p.decision_rule == "threshold":
             # Granovetter (1978), the docking rule: active next step exactly when the
             # active share one sees now reaches one's threshold; the logit rule only moves
-            # active households between rungs 1-3.
+            # active residents between rungs 1-3.
             active = social[1] >= self.threshold
             want = np.where(active, np.clip(np.maximum(want, 1), 1, 3), 0)
+        played = np.flatnonzero(self.steer >= 0)
+        if len(played):
+            afford = (self.hours_needed()[None, :] <= free[played, None]).sum(axis=1) - 1
+            want[played] = np.minimum(self.steer[played], afford)
         want = np.clip(want, 0, 3).astype(np.int8)
-        steered = np.flatnonzero(self.steer >= 0)
-        if len(steered):  # the same hours limit as the rule's -inf: no rung beyond F
-            rungs = np.arange(LEVELS)
-            fits = (self.hours_needed() <= free[steered, None]) | (rungs == 0)
-            fits &= rungs <= self.steer[steered, None]
-            want[steered] = (fits * rungs).max(axis=1)
         self.level = self.take_up(want, rng)
 
-    def feel_concerns(self) -> None:
-        """A household with an open issue has something to raise; once its issues are
-        closed the concern fades (c <- c (1 - concern_fade)). Voice (rung 1) is worth its
-        time mostly to those with a concern (Hirschman 1970), so how many voice follows
-        from how many have issues, not only from what voicing costs."""
-        self.concern *= 1.0 - self.p.concern_fade
-        self.concern[self.open_issues > 0] = 1.0
+    def invite(self, who: np.ndarray) -> None:
+        """This week's visits: the visited are invited afresh, earlier invitations fade.
+
+        Being asked is among the strongest predictors of taking part (Verba, Schlozman and
+        Brady 1995; Rosenstone and Hansen 1993): an invitation tells one what is on, when
+        and where, and that someone expects one. It saves part of the cost of guided
+        participation (rung 2), and is forgotten at `invitation_fade` a week. `who` are
+        residents.
+        """
+        self.invited *= 1.0 - self.p.invitation_fade
+        self.invited[who] = 1.0
+
+    def canvass(self, who: np.ndarray) -> None:
+        """A further personal visit this week (a canvasser before an election): the visited
+        residents are invited afresh, without another week's fading."""
+        self.invited[who] = 1.0
 
     def take_up(self, want: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Rungs as they can be had: roles for rung 3, then places for rung 2."""
@@ -260,3 +210,17 @@ class Ladder:
         o.role_of, o.place_of, o.place_pool = role, place, pool
         self.last_move = np.sign(level.astype(np.int16) - old).astype(np.int8)
         return level
+
+    def spend_time(self) -> None:
+        """Fatigue: effort beyond what one has worn down; rest restores (ODD 7.5).
+
+        f <- f (1 - recovery) + fatigue_rate * (hours this rung takes / free hours), capped
+        at 1; unanswered effort adds on top (experience.py).
+        """
+        p = self.p
+        used = self.hours_needed()[self.level.astype(np.intp)]
+        own = self.hours + self.extra_hours
+        load = np.divide(used, own, out=np.zeros(self.n), where=own > 0)
+        self.fatigue *= 1.0 - p.fatigue_recovery
+        self.fatigue += p.fatigue_rate * np.minimum(load, 1.0)
+        np.minimum(self.fatigue, 1.0, out=self.fatigue)

@@ -13,13 +13,15 @@ from model.ports import Handler, Model
 
 
 class SelfHandler(Handler):
-    """Self-governing households (rung 3) settle their own non-public issues."""
+    """Households with a self-governing resident (rung 3) settle their own non-public
+    issues."""
 
     stage = SELF
 
     def groups(self, idx: np.ndarray) -> np.ndarray:
         book, pop = self.model.issues, self.model.population
-        ok = (pop.level[book.household[idx]] == 3) & (book.kind[idx] != PUBLIC_SERVICE)
+        governing = pop.per_household((pop.level == 3).astype(np.float64)) > 0
+        ok = governing[book.household[idx]] & (book.kind[idx] != PUBLIC_SERVICE)
         ok &= book.kind[idx] != ENTERPRISE_DISPUTE
         return np.where(ok, 0, -1)
 

@@ -25,10 +25,15 @@ from typing import Any
 from model.actor import Actor
 from model.capacities import CAPACITIES
 from model.measures import CORE, Measure
+from model.measures_people import PEOPLE
 from model.params import CORE_SECTIONS, CoreParams
 from model.pathways import Pathway, group
 from model.scenarios import Scenario, ScenarioError
 from model.schema import Param, ParamError, specs_of
+
+# Documented choices whose value a comparison's sign may rest on (docs/ODD.md section 9):
+# every preset states which it assumes.
+ASSUMPTIONS = ("grid_staffing", "trust_rule")
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,16 @@ class House:
         """Full, validated parameters of a preset with the user's overrides on top."""
         return self.validate({**self.scenario(name).overrides, **overrides})
 
+    def changes(self, name: str) -> dict[str, Any]:
+        """What a preset changes against the baseline (the schema's defaults)."""
+        base = self.validate({})
+        return {k: v for k, v in self.scenario_params(name).items() if base[k] != v}
+
+    def assumes(self, name: str) -> dict[str, Any]:
+        """The documented choices a preset's comparisons rest on (docs/ODD.md section 9)."""
+        params = self.scenario_params(name)
+        return {k: params[k] for k in ASSUMPTIONS if k in params}
+
 
 def assemble(actors: Sequence[Actor], programme: Sequence[str],
              presets: Callable[[House], Iterable[Scenario]] | None = None,
@@ -131,7 +146,7 @@ def assemble(actors: Sequence[Actor], programme: Sequence[str],
     if len(params) != len(specs):
         twice = sorted({p.name for p in specs if sum(q.name == p.name for q in specs) > 1})
         raise ValueError(f"parameters declared twice: {twice}")
-    measures = _named([*CORE, *(dataclasses.replace(m, actor=a.name)
+    measures = _named([*CORE, *PEOPLE, *(dataclasses.replace(m, actor=a.name)
                                 for a in by_name for m in a.measures), *CAPACITIES])
     pathways = [pw for a in by_name for pw in a.pathways]
     known = {pw.name: pw for pw in pathways}
@@ -148,8 +163,13 @@ def assemble(actors: Sequence[Actor], programme: Sequence[str],
     if presets is None:
         return house
     scenarios = list(presets(house))
+    seen: dict[str, str] = {}
     for scenario in scenarios:
-        house.validate(scenario.overrides)
+        resolved = repr(sorted(house.validate(scenario.overrides).items()))
+        if resolved in seen:  # two names for one setting would count a comparison twice
+            raise ValueError(f"scenario {scenario.name!r} resolves to the same parameters as "
+                             f"{seen[resolved]!r}; a preset must change something")
+        seen[resolved] = scenario.name
     return dataclasses.replace(house, scenarios=_named(scenarios))
 
 

@@ -38,6 +38,8 @@ def member_table(members: tuple[int, ...], size: int) -> np.ndarray:
 IS_DISPUTE = member_table(DISPUTES, len(KINDS))
 IS_NEIGHBOURS_MATTER = member_table((BUILDING_MATTER, NEIGHBOUR_DISPUTE), len(KINDS))
 IS_NEIGHBOURLY = member_table(NEIGHBOURLY, len(STAGES))
+# What neighbours see and may speak up about: community affairs and building matters.
+IS_AFFAIRS = member_table((COMMUNITY_AFFAIRS, BUILDING_MATTER), len(KINDS))
 
 
 def kind_weights(p: ServiceParams) -> np.ndarray:
@@ -62,7 +64,7 @@ def draw_kinds(weights: np.ndarray, count: int, rng: np.random.Generator) -> np.
 
 _FIELDS = {
     "household": np.int64, "kind": np.int8, "created": np.int64, "complexity": np.float64,
-    "known": bool, "voiced": bool, "stage": np.int8, "ready": np.int64, "arrived": np.int64,
+    "known": bool, "reported": bool, "stage": np.int8, "ready": np.int64, "arrived": np.int64,
     "done_at": np.int64, "handler": np.int8, "cost": np.float64, "closed": bool,
 }
 

@@ -64,7 +64,7 @@ tally_measure = CORE.tally
 
 
 def level_cache(model: Model) -> dict[str, np.ndarray]:
-    """Households on each rung and their shares: read by several measures."""
+    """Residents on each rung and their shares: read by several measures."""
     counts = model.population.level_counts()
     return {"counts": counts, "shares": counts / model.population.n}
 
@@ -73,16 +73,24 @@ def _share(rung: int) -> Callable[[Model], float]:
     return lambda m: m.measure_cache["shares"][rung]
 
 
-for _rung, _name, _what in ((0, "share_inactive", "inactive"), (1, "share_voice", "voice"),
+for _rung, _name, _what in ((0, "share_inactive", "not active"),
+                            (1, "share_speaking", "speaking up on community affairs"),
                             (2, "share_guided", "guided participation"),
                             (3, "share_self_governing", "self-governance")):
-    CORE.add(_name, f"share of households whose highest rung is {_what}", "share",
-             _share(_rung))
+    CORE.add(_name, f"share of residents (18+) whose highest rung this week is {_what}",
+             "share", _share(_rung))
 
 
-@measure("participation_rate", "share of households on rung >= 1", "share")
+@measure("participation_rate", "share of residents on rung >= 1 this week (speaking up, "
+         "taking part or holding a role)", "share")
 def participation_rate(m: Model) -> float:
     return float(m.measure_cache["counts"][1:].sum() / m.population.n)
+
+
+@measure("organised_participation", "share of residents on rung >= 2 this week (in an "
+         "activity or holding a role)", "share")
+def organised_participation(m: Model) -> float:
+    return float(m.measure_cache["counts"][2:].sum() / m.population.n)
 
 
 def _mean_of(array: str) -> Callable[[Model], float]:
@@ -93,15 +101,15 @@ for _name, _array, _what in (
         ("trust_government", "trust_gov", "mean trust in government"),
         ("trust_neighbors", "trust_nbr", "mean trust in neighbours"),
         ("satisfaction", "satisfaction", "mean satisfaction with community services"),
-        ("efficacy", "efficacy", "mean sense of efficacy"),
+        ("efficacy", "efficacy", "mean sense that speaking up or reporting gets answered"),
         ("civic_consciousness", "civic", "mean civic consciousness (C4)")):
-    measure(_name, _what, "0-1")(_mean_of(_array))
+    measure(_name, _what + " of residents", "0-1")(_mean_of(_array))
 
 
 for _key, _what in (
     ("issues_raised", "issues raised by households this step"),
-    ("issues_voiced", "issues voiced by households this step"),
-    ("issues_detected", "unvoiced issues found by patrol or chance this step"),
+    ("issues_reported", "problems reported by households this step (service use)"),
+    ("issues_detected", "unreported problems found by patrol or chance this step"),
     ("issues_resolved", "issues resolved this step"),
     ("issues_abandoned", "issues given up after issue_patience steps this step"),
     ("issues_lost", "issues lost between handlers this step"),
@@ -130,7 +138,7 @@ def resolution_rate(m: Model) -> float:
     return t["issues_resolved"] / closed if closed else 0.0
 
 
-for _stage, _what in (("self", "self-governing households"),
+for _stage, _what in (("self", "households with a self-governing resident"),
                       ("building", "building committees"),
                       ("grid", "grid workers"),
                       ("rc", "the residents' committee"),
@@ -180,10 +188,24 @@ def households_moved_in(m: Model) -> float:
 @measure("moves_per_year", "households moving out this week, as a share of households per "
          "year (x 52)", "share/year")
 def moves_per_year(m: Model) -> float:
-    return float(m.population.moved_out / m.population.n * 52)
+    return float(m.population.moved_out / m.population.households * 52)
 
 
-measure("fatigue", "mean fatigue of households", "0-1")(
+tally_measure("suggestions_made", "suggestions on community affairs made by residents this "
+              "week (rung >= 1)", "suggestions/step")
+tally_measure("suggestions_answered", "suggestions answered this week (committee, platform)",
+              "suggestions/step")
+
+
+@measure("suggestion_share", "suggestions as a share of all contacts this week (suggestions "
+         "and reported problems): the mix of a committee's or hotline's in-tray", "share")
+def suggestion_share(m: Model) -> float:
+    made = m.tally["suggestions_made"]
+    total = made + m.tally["issues_reported"]
+    return made / total if total else 0.0
+
+
+measure("fatigue", "mean fatigue of residents", "0-1")(
     lambda m: float(m.population.fatigue.mean()))
 
 
@@ -205,7 +227,10 @@ tally_measure("disputes_mediated", "disputes settled below government (by consul
 
 
 def assert_valid(values: dict[str, float]) -> None:
-    """Raise if a measure is NaN or infinite (used by tests and the runner)."""
-    bad = {k: v for k, v in values.items() if not np.isfinite(v)}
+    """Raise if a measure is NaN or infinite (used by tests and the runner); an election's
+    turnout is NaN where it has no one to count (before the first election, or a group with
+    no members)."""
+    bad = {k: v for k, v in values.items()
+           if not np.isfinite(v) and not (k.startswith("turnout_") and np.isnan(v))}
     if bad:
         raise ValueError(f"non-finite measures: {bad}")

@@ -1,5 +1,5 @@
-"""The core's parameters: space, run, the service loop and its costs (households' own are
-in model/params_households.py).
+"""The core's parameters: space, run, the service loop and its costs (residents' own are in
+model/params_households.py, who they are and how they meet and vote in params_people.py).
 
 Each actor declares its own section in its home (agents/); the composition root
 (governance/) assembles every section into the one schema that the CLI, validation, the
@@ -10,6 +10,7 @@ parameters (`model.p`) that the rules read.
 from __future__ import annotations
 
 from model.params_households import ResidentParams, TimeParams
+from model.params_people import NeighbouringParams, PeopleParams, SpeakingParams, VotingParams
 from model.schema import CALIBRATION, param, section
 
 # The calibration the defaults of the fitted parameters come from (posterior medians,
@@ -40,32 +41,31 @@ class RunParams:
 
     # --- run ---------------------------------------------------------------------------
     burn_in: int = param(
-        104, "weeks simulated before week 0 under the baseline institutions (every mechanism "
-        "off), so that week 0 is a settled community, not a start-up", low=0, high=2000,
+        520, "weeks simulated before week 0 under the baseline institutions (every mechanism "
+        "off), so that week 0 is a settled community, not a start-up", low=0, high=5000,
         unit="weeks",
-        source="rationale: the service loop (resolution, open issues) and the fast shares "
-               "settle within about two years; slow attitudes settle too thanks to the "
-               "spin-up (spinup_speedup), where a plain longer burn-in would cost start-up "
-               "time (docs/ODD.md 5)")
+        source="the settle study (experiments/studies/settle.py): after a plain ten-year "
+               "burn-in every share or mean in [0, 1] of the baseline moves by less than 0.04 "
+               "over the next eight years (issue 18's bound); its end state is reused by every "
+               "run with the same seed and burn-in parameters (model/settled.py)")
     spinup_speedup: float = param(
-        4.0, "factor by which the burn-in's first weeks (all but the last spinup_settle) "
-        "speed up the slow rates (those marked slow: attitudes' learning and fading, trust's "
-        "gains and losses; not turnover), so that slow attitudes reach the baseline's steady "
-        "state by week 0 (1 = no speed-up)", low=1, high=20,
-        source="rationale: accelerated spin-up of slow pools, as in land-surface models "
-               "(Thornton and Rosenbloom 2005); speeding up every slow rate alike keeps the "
-               "balance they settle at; 4 x 78 weeks covers the ~6 years the slow state needs "
-               "(docs/ODD.md 5)")
+        1.0, "factor by which the burn-in's first weeks (all but the last spinup_settle) speed "
+        "up the slow rates (schema flag slow: attitudes' learning and fading, trust's gains "
+        "and losses, turnover) and the clock of years lived here; 1 = no speed-up (the "
+        "default: a plain burn-in)", low=1, high=20,
+        source="an option, not the default: an accelerated spin-up (Thornton and Rosenbloom "
+               "2005) keeps linear balances but not lumpy ones (a problem that waits for "
+               "months saturates satisfaction): the settle study found satisfaction 0.1 off at "
+               "week 0 with it (docs/ODD.md 5)")
     spinup_settle: int = param(
-        26, "last weeks of the burn-in run at the normal rates, so that week 0 follows the "
-        "model's own dynamics", low=0, high=2000, unit="weeks",
-        source="rationale: the ladder and the service loop settle within half a year; a "
-               "burn-in no longer than this runs wholly at the normal rates")
+        26, "last weeks of the burn-in run at the normal rates when the spin-up is on", low=0,
+        high=5000, unit="weeks",
+        source="rationale: the ladder and the service loop settle within half a year")
 
 
 @section("services")
 class ServiceParams:
-    """The service loop: issues arise, are voiced or found, handled or escalated (B1, B3)."""
+    """The service loop: problems arise, are reported or found, handled or escalated (B1, B3)."""
 
     # --- service loop -------------------------------------------------------------------
     issue_rate: float = param(
@@ -82,24 +82,20 @@ class ServiceParams:
         0.25, "share about building matters", low=0, high=1, source="rationale")
     kind_share_dispute: float = param(
         0.15, "share that are neighbour disputes", low=0, high=1, source="rationale")
-    voice_cost: float = param(
-        0.35, "chance-cost of voicing an issue; the voicing probability of an active "
-        "household falls by this much (channels and platform lower it)", article="B3", low=0,
-        high=1, source="rationale")
-    voice_prob_1: float = param(
-        0.75, "base chance a rung-1 household voices an issue", low=0, high=1,
-        source="rationale")
-    voice_prob_2: float = param(
-        0.9, "base chance a rung-2 household voices an issue", low=0, high=1,
-        source="rationale")
-    voice_prob_3: float = param(
-        0.95, "base chance a rung-3 household voices an issue", low=0, high=1,
-        source="rationale")
-    voice_efficacy: float = param(
-        0.2, "voicing probability added per unit of efficacy", low=0, high=1,
-        source="rationale")
+    report_base: float = param(
+        0.7, "base chance a household reports a problem of its own (to the committee, the "
+        "hotline or the platform)", low=0, high=1,
+        source="rationale: most problems that matter are reported; free in calibration "
+               "(target: requests per resident, Beijing 12345)")
+    report_cost: float = param(
+        0.35, "chance-cost of reporting: the reporting probability falls by this much times "
+        "the channels' cost factor (platform and resident channels lower it)",
+        article="A1b, B3", low=0, high=1, source="rationale")
+    report_efficacy: float = param(
+        0.2, "reporting probability added per unit of the household's residents' mean "
+        "efficacy", low=0, high=1, source="rationale: those answered before ask again")
     base_detection: float = param(
-        0.03, "chance per week an unvoiced issue becomes known without patrol", low=0, high=1,
+        0.03, "chance per week an unreported issue becomes known without patrol", low=0, high=1,
         source="rationale")
     misroute_prob: float = param(
         0.3, "chance an issue is routed to the wrong level on entry or escalation (bounced "
@@ -120,8 +116,8 @@ class ServiceParams:
         16, "weeks after which an unresolved issue is abandoned", low=1, high=1000,
         unit="weeks", source="rationale")
     self_competence: float = param(
-        0.35, "share of complexity a self-governing household settles itself", article="B3",
-        low=0, high=1, source="rationale")
+        0.35, "share of complexity a household with a self-governing resident settles "
+        "itself", article="B3", low=0, high=1, source="rationale")
 
 
 @section("costs")
@@ -134,9 +130,11 @@ class CostParams:
 
 
 @section("")
-class CoreParams(CostParams, ServiceParams, TimeParams, ResidentParams, RunParams, SpaceParams):
+class CoreParams(VotingParams, NeighbouringParams, SpeakingParams, CostParams, ServiceParams,
+                 TimeParams, ResidentParams, PeopleParams, RunParams, SpaceParams):
     """Every parameter the core reads; each actor's section extends it."""
 
 
 # The core's sections in schema order.
-CORE_SECTIONS = (SpaceParams, RunParams, ResidentParams, TimeParams, ServiceParams, CostParams)
+CORE_SECTIONS = (SpaceParams, RunParams, PeopleParams, ResidentParams, TimeParams, ServiceParams,
+                 CostParams, SpeakingParams, NeighbouringParams, VotingParams)

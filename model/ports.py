@@ -37,7 +37,7 @@ VoiceSaving = Callable[[], float]  # share of voicing's time and chance-cost a c
 class Tally(defaultdict):
     """Counts of what happened during the current step (reset at its start)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *_: object) -> None:  # pickle passes the default factory back
         super().__init__(float)
 
 
@@ -65,6 +65,9 @@ class Model(Protocol[P]):
 
     @property
     def clock(self) -> int: ...
+
+    @property
+    def step_count(self) -> int: ...  # weeks since week 0 (negative in the burn-in)
 
     def stream(self, name: str) -> np.random.Generator: ...
 

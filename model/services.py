@@ -16,6 +16,7 @@ import numpy as np
 
 from model.issues import (
     GOVERNMENT,
+    IS_AFFAIRS,
     IS_DISPUTE,
     IS_NEIGHBOURLY,
     STAGES,
@@ -40,7 +41,7 @@ class ServiceLoop:
         self.handlers = list(handlers)
         self.detectors = tuple(detectors)
         self.sources = tuple(sources)
-        self.outcomes = Outcomes(model.population.n)  # this week's, felt at its end
+        self.outcomes = Outcomes(model.population.households)  # this week's, felt at its end
         self._live: np.ndarray | None = None  # set during the stage loop (see step)
         assert [h.stage for h in self.handlers] == list(range(len(STAGES)))
 
@@ -63,48 +64,58 @@ class ServiceLoop:
         self.abandon(now)
         book = self.book
         book.keep(~book.closed)
-        n = m.population.n
-        self.outcomes.flush(m.population, unknown=book.household[~book.known])
-        m.population.open_issues = np.bincount(book.household, minlength=n)
+        pop = m.population
+        n = pop.households
+        hidden = ~book.known
+        felt = hidden & (now - book.created >= self.felt_after())
+        self.outcomes.flush(pop, unknown=book.household[hidden], felt=book.household[felt])
+        pop.open_issues = np.bincount(book.household, minlength=n)
+        pop.open_affairs = np.bincount(book.household[IS_AFFAIRS[book.kind]], minlength=n)
+
+    def felt_after(self) -> int:
+        """Weeks after which a problem nobody knows of is felt as government's failure
+        (`trust_rule = "felt_problems"`); never under "known_failures"."""
+        p = self.model.p
+        return p.felt_after if p.trust_rule == "felt_problems" else 10**9
 
     def arise(self, now: int, rng: np.random.Generator) -> None:
-        """Households raise issues (a Poisson number in total, spread uniformly)."""
+        """Households meet problems (a Poisson number in total, spread uniformly) and report
+        them or not."""
         m, p = self.model, self.model.p
         pop = m.population
-        count = rng.poisson(p.issue_rate * pop.n)
-        household = rng.integers(0, pop.n, count)
+        count = rng.poisson(p.issue_rate * pop.households)
+        household = rng.integers(0, pop.households, count)
         kind = draw_kinds(kind_weights(p), count, rng)  # = rng.choice(4, count, p=...)
         extra = [source(now, rng) for source in self.sources]  # e.g. enterprise disputes
         for hh, kd in extra:
             household, kind = np.concatenate([household, hh]), np.concatenate([kind, kd])
         count = len(household)
-        level = pop.level[household]
-        voiced = rng.random(count) < self.voice_probability(level, household)
+        reported = rng.random(count) < self.report_probability(household)
         self.book.add(household=household, kind=kind, created=np.full(count, now),
-                      complexity=rng.random(count), known=voiced, voiced=voiced,
+                      complexity=rng.random(count), known=reported, reported=reported,
                       stage=np.zeros(count), ready=np.full(count, now),
                       arrived=np.full(count, now))
-        pop.last_contact[household[voiced]] = now
+        pop.last_contact[household[reported]] = now
+        pop.reported.mark("report", household[reported], now)
         t = m.tally
         t["issues_raised"] += count
-        t["issues_voiced"] += int(voiced.sum())
+        t["issues_reported"] += int(reported.sum())
         t["disputes_raised"] += int(IS_DISPUTE[kind].sum())
 
-    def voice_probability(self, level: np.ndarray, household: np.ndarray) -> np.ndarray:
-        """Active households voice most issues; a cheaper channel (time, steps) helps.
-
-        P = clip(base[rung] - voice_cost * cost factor + voice_efficacy * efficacy), 0 on
-        rung 0: the inactive do not voice. The cost factor is what the voicing channels
-        actors offer leave of voicing's cost (`GovernanceModel.voice_cost_factor`).
+    def report_probability(self, household: np.ndarray) -> np.ndarray:
+        """A household reports a problem of its own to the committee, the hotline or the
+        platform with P = clip(report_base - report_cost * channel cost factor +
+        report_efficacy * its residents' mean efficacy): service use, open to every
+        household whatever its residents' rung. Cheaper channels (the platform, resident
+        channels: `voice_cost_factor`) raise it; so does having been answered before.
         """
         m, p = self.model, self.model.p
-        cost = p.voice_cost * m.voice_cost_factor()
-        base = np.array([0.0, p.voice_prob_1, p.voice_prob_2, p.voice_prob_3])[level]
-        prob = base - cost + p.voice_efficacy * m.population.efficacy[household]
-        return np.where(level >= 1, np.clip(prob, 0.0, 1.0), 0.0)
+        cost = p.report_cost * m.voice_cost_factor()
+        efficacy = m.population.household_mean(m.population.efficacy)[household]
+        return np.clip(p.report_base - cost + p.report_efficacy * efficacy, 0.0, 1.0)
 
     def detect(self, now: int, rng: np.random.Generator) -> None:
-        """Unvoiced issues become known by chance, or found by the actors' detectors."""
+        """Unreported issues become known by chance, or found by the actors' detectors."""
         m, book = self.model, self.book
         hidden = np.flatnonzero(~book.known & ~book.closed)
         if len(hidden) == 0:
@@ -228,7 +239,7 @@ class ServiceLoop:
         t["disputes_mediated"] += int((disputes & (handler != GOVERNMENT)).sum())
         t["disputes_closed"] += int(disputes.sum())
         m.population.last_contact[book.household[done]] = now
-        self.outcomes.resolved(book.household[done], book.voiced[done],
+        self.outcomes.resolved(book.household[done], book.reported[done],
                                    IS_NEIGHBOURLY[handler], kind)
         book.closed[done] = True
 
@@ -245,6 +256,6 @@ class ServiceLoop:
             return
         m.tally["issues_lost" if lost else "issues_abandoned"] += len(idx)
         m.tally["disputes_closed"] += int(IS_DISPUTE[book.kind[idx]].sum())
-        self.outcomes.failed(book.household[idx], book.voiced[idx], book.known[idx],
+        self.outcomes.failed(book.household[idx], book.reported[idx], book.known[idx],
                                  book.kind[idx])
         book.closed[idx] = True

@@ -4,12 +4,14 @@ One step, in order (docs/ODD.md, "Process overview"):
   1. scheduled institutional events and phased-in mechanisms (Mesa event scheduling);
   2. prepare: the week's time and what each rung takes; actors prepare (government pushes
      administrative work down, the Party's coordination drifts, firms release hours);
-  3. the service loop: issues arise, are voiced or detected, handled or escalated, and their
-     outcomes move satisfaction, trust, efficacy and fatigue;
-  4. offer: actors offer places at activities and roles from the time and money they have;
-  5. households reconsider their rung and take up places and roles; fatigue, civic
-     consciousness and neighbourly trust follow what they did;
-  6. act: actors act (organisations, enterprises, building committees, grid workers);
+  3. the service loop: problems arise, are reported or detected, handled or escalated, and
+     their outcomes move satisfaction, trust, efficacy and fatigue;
+  4. offer: actors offer places at activities, roles, and time to answer suggestions;
+  5. residents reconsider their rung and take up places and roles; those who speak up make
+     suggestions, answered or not; fatigue, civic consciousness and trust in neighbours
+     follow what they did; they meet their neighbours;
+  6. act: actors act (organisations, enterprises, building committees, grid workers,
+     elections);
   7. turnover: households move out and newcomers move in (actors hear of it: moved_out);
   8. measures are collected.
 The model knows no actor: its class names a house (model/house.py), whose actors it
@@ -30,9 +32,10 @@ import mesa
 import numpy as np
 from mesa.time import Priority
 
+from model import settled
 from model.actor import Parts
 from model.community import Community
-from model.explain import explain_household
+from model.explain import explain_household, explain_resident
 from model.handlers import NoHandler, SelfHandler
 from model.house import House
 from model.issues import STAGES, IssueBook
@@ -40,7 +43,7 @@ from model.measures import level_cache
 from model.params import CoreParams
 from model.population import Population
 from model.ports import Detector, Hook, IssueSource, MovedOut, ServiceLine, Switch, Tally
-from model.resident import Resident
+from model.resident import Household
 from model.services import ServiceLoop
 
 
@@ -78,28 +81,19 @@ class CommunityModel(mesa.Model):
         house = self.house
         self.params = house.validate(params)
         super().__init__(rng=rng)
-        self.p: CoreParams = house.parameters(**self.params)
-        p = self.p
-        with _gc_paused():
-            self.community = Community(p.width, p.height, p.grid_block, p.building_block,
-                                       random=self.random)
-        self.population = Population(self.community, p, self.rng)
-        self.issues = IssueBook()
-        self.tally = Tally()
-        self.mechanisms = dict.fromkeys(house.mechanisms, False)
-        self.coordination = 0.0
-        self.burn_in = p.burn_in
-        cells = self.community.grid._cells
-        with _gc_paused():
-            for i, (x, y) in enumerate(zip(self.community.x.tolist(),
-                                           self.community.y.tolist(), strict=True)):
-                Resident(self, i, cells[(x, y)])
-        self._install(house)
-        with _gc_paused():  # every mechanism off: the baseline institutions settle
-            fast = max(0, self.burn_in - p.spinup_settle)
-            with self._slow_rates_sped_up(p.spinup_speedup):
-                self.run(fast)
-            self.run(self.burn_in - fast)
+        k = settled.key(self.params, rng, set(house.mechanisms))
+        blob = settled.get(k) if k is not None else None
+        if blob is not None:  # the same burn-in ran before: restore its end state
+            wanted = self.params
+            settled.restore(self, blob)
+            self.params = wanted
+            self._use(house.parameters(**wanted))  # the switches of this run
+            self._measures = self._measure_readers()
+        else:
+            self._build(house)
+            self._burn_in()
+            if k is not None:
+                settled.put(k, settled.dump(self))
         self._switches = {}
         for name in house.mechanisms:
             if not self.params[name]:
@@ -118,6 +112,36 @@ class CommunityModel(mesa.Model):
         )
         self.current = self.measure()
         self.datacollector.collect(self)
+
+    def _build(self, house: House) -> None:
+        """The community, its residents and the house's actors, before the burn-in."""
+        p = self.p = house.parameters(**self.params)
+        with _gc_paused():
+            self.community = Community(p.width, p.height, p.grid_block, p.building_block,
+                                       random=self.random)
+        self.population = Population(self.community, p, self.rng)
+        self.issues = IssueBook()
+        self.tally = Tally()
+        self.mechanisms = dict.fromkeys(house.mechanisms, False)
+        self.coordination = 0.0
+        self.burn_in = p.burn_in
+        cells = self.community.grid._cells
+        with _gc_paused():
+            for i, (x, y) in enumerate(zip(self.community.x.tolist(),
+                                           self.community.y.tolist(), strict=True)):
+                Household(self, i, cells[(x, y)])
+        self._install(house)
+
+    def _burn_in(self) -> None:
+        """`burn_in` weeks under the baseline institutions (every mechanism off), so week 0
+        is the baseline's steady state (docs/ODD.md 5); an optional accelerated spin-up
+        (`spinup_speedup` > 1) runs its first weeks with the slow rates sped up."""
+        p = self.p
+        with _gc_paused():  # every mechanism off: the baseline institutions settle
+            fast = max(0, self.burn_in - p.spinup_settle) if p.spinup_speedup > 1 else 0
+            with self._slow_rates_sped_up(p.spinup_speedup):
+                self.run(fast)
+            self.run(self.burn_in - fast)
 
     def _install(self, house: House) -> None:
         """Install the house's actors in order and plug their parts into the ports."""
@@ -159,27 +183,36 @@ class CommunityModel(mesa.Model):
                 if hook is not None:
                     hooks.append(hook)
         self.services = ServiceLoop(self, self.service_handlers, detectors, sources)
-        self._measures = [(m.name, m.tally, m.fn, faces[m.actor] if m.actor else self)
-                          for m in house.measures.values()]
+        self._faces = faces
+        self._measures = self._measure_readers()
+
+    def _measure_readers(self) -> list:
+        """(name, tally key, function, subject) of every measure, in the house's order."""
+        return [(m.name, m.tally, m.fn, self._faces[m.actor] if m.actor else self)
+                for m in self.house.measures.values()]
 
     @contextlib.contextmanager
     def _slow_rates_sped_up(self, factor: float) -> Iterator[None]:
         """Accelerated spin-up: every slow rate (schema `slow=True`) times `factor`.
 
-        Trust, efficacy, satisfaction and civic consciousness take years to settle; speeding
-        up all of them and turnover alike leaves the balance they settle at nearly where it
-        is (each is a pull toward targets set by the fast state, against replacement by
-        newcomers), while the fast state (ladder, issues, fatigue) runs at its own pace.
-        Rates are capped at their schema maximum, and restored when the block ends.
+        Trust, efficacy, satisfaction, civic consciousness and trust in neighbours take
+        years to settle, and so does the mix of old-timers and newcomers. Speeding all of
+        them alike, turnover included, and letting the clock of years lived here run
+        `factor` times faster too, keeps every linear balance (each is a pull toward targets
+        set by the fast state, against replacement by newcomers) while the fast state keeps
+        its pace; lumpy ones are not kept (the settle study), so the default is off. Rates
+        are capped at their schema maximum, and restored when the block ends.
         """
         normal = self.p
         fast = {s.name: min(getattr(normal, s.name) * factor, s.high)
                 for s in self.house.params.values() if s.slow}
         try:
             self._use(dataclasses.replace(normal, **fast))
+            self.population.tenure_step = max(1, round(factor))
             yield
         finally:
             self._use(normal)
+            self.population.tenure_step = 1
 
     def _use(self, p: CoreParams) -> None:
         self.p = p
@@ -210,7 +243,8 @@ class CommunityModel(mesa.Model):
             hook(name)
 
     def voice_cost_factor(self) -> float:
-        """What voicing costs (time and chance) relative to no channels (A1b, B3)."""
+        """What speaking up and reporting cost (time and chance) relative to no channels
+        (A1b, B3)."""
         factor = 1.0
         for saving in self._voice:
             factor *= 1.0 - saving()
@@ -246,9 +280,14 @@ class CommunityModel(mesa.Model):
         pop.offers.add_roles("self_organised", self.community.building_of,
                              pop.self_organised_roles())
         pop.decide(self.rng)
+        made, answered = pop.speak_up(self.rng)
+        self.tally["suggestions_made"] += made
+        self.tally["suggestions_answered"] += answered
+        pop.remember(now)
         pop.spend_time()
         pop.learn()
-        pop.neighbourly_contact()
+        pop.act_together()
+        pop.meet_neighbours(self.rng)
         for hook in self._act:
             hook(now)
         gone = pop.turnover(self.rng)
@@ -262,7 +301,8 @@ class CommunityModel(mesa.Model):
     def _prepare_week(self, now: int) -> None:
         pop, p = self.population, self.p
         pop.extra_hours[:] = 0.0
-        pop.rung_hours[1] = p.hours_voice * self.voice_cost_factor()
+        pop.reply_capacity = 0.0
+        pop.rung_hours[1] = p.hours_speak * self.voice_cost_factor()
         pop.rung_hours[2] = p.hours_guided
         pop.rung_hours[3] = p.hours_self
         for hook in self._prepare:
@@ -275,8 +315,12 @@ class CommunityModel(mesa.Model):
         return {name: float(tally[key] if key is not None else fn(subject))
                 for name, key, fn, subject in self._measures}
 
+    def explain_resident(self, i: int) -> dict[str, Any]:
+        """Why resident i stands where they do: their state, each term of their decision."""
+        return explain_resident(self, i)
+
     def explain_household(self, i: int) -> dict[str, Any]:
-        """Why household i stands where it does: its state, each term of its last decision."""
+        """Household i: who lives there, its problems, its most engaged resident's decision."""
         return explain_household(self, i)
 
     def run(self, steps: int) -> None:
@@ -285,6 +329,9 @@ class CommunityModel(mesa.Model):
             self.step()
 
     def household_levels(self) -> np.ndarray:
-        """Participation rungs as a (width, height) array, for pictures."""
-        c = self.community
-        return self.population.level.reshape(c.width, c.height)
+        """Each household's highest rung among its residents, as a (width, height) array,
+        for pictures."""
+        c, pop = self.community, self.population
+        top = np.zeros(pop.households, dtype=np.int8)
+        np.maximum.at(top, pop.home, pop.level)
+        return top.reshape(c.width, c.height)

@@ -37,3 +37,10 @@ def mean_over_seeds(column: str, seeds=range(5), tail: int = 20, steps: int = 80
 @pytest.fixture
 def small():
     return dict(SMALL)
+
+
+def finite_apart_from_turnout(df: pd.DataFrame) -> bool:
+    """Every measure finite, except an election's turnout where it has no one to count
+    (before the first election, or a group with no members): NaN there is the honest value."""
+    rest = df.drop(columns=[c for c in df.columns if c.startswith("turnout_")])
+    return bool(np.isfinite(rest.to_numpy()).all())

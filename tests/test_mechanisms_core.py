@@ -39,7 +39,7 @@ def test_responsibility_list_cuts_misrouting_and_delay():
 
 
 def test_info_platform_makes_voice_cheaper_and_routing_faster():
-    off, on = compare("issues_voiced", info_platform=True)
+    off, on = compare("issues_reported", info_platform=True)
     assert on > off
     # Fewer gaps: a smaller share of escalations is lost on the way (more issues are known
     # and escalated, so the count of losses alone need not fall).

@@ -11,6 +11,7 @@ from scipy import stats
 from agents.party import PartyBranch, PartyCommittee
 from governance import SCENARIOS, GovernanceModel
 from model.measures import assert_valid
+from tests.conftest import finite_apart_from_turnout
 
 SMALL = dict(width=40, height=40, grid_block=20, building_block=5)
 SEEDS = range(5)
@@ -138,12 +139,15 @@ def test_scenarios_registered_and_run():
 
 
 def test_thin_backbone_weakens_leadership():
-    """Where few households have a member (few_party_members), coverage, coordination and
-    building committees stay far below a community with the default share."""
+    """Where few residents are members (few_party_members: 2%, against 10% by default),
+    coverage, coordination and building committees stay well below a community with the
+    default share. (Model 2 asked for below 0.6 times with 2% against 12% of households;
+    Model 3 counts residents, a household of two or three with one member covers its
+    building as before, and the margin is 0.75.)"""
     thin = [run(60, s, "few_party_members").current for s in SEEDS]
     full = [run(60, s, "party_led").current for s in SEEDS]
     for col in ("party_coverage", "coordination", "building_committees"):
-        assert np.mean([t[col] for t in thin]) < 0.6 * np.mean([f[col] for f in full])
+        assert np.mean([t[col] for t in thin]) < 0.75 * np.mean([f[col] for f in full])
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -159,7 +163,7 @@ def test_invariants_over_random_parameters(share, gain, decay, interval, places,
         party_branch_min=branch_min)
     m.run(15)
     df = m.datacollector.get_model_vars_dataframe()
-    assert np.isfinite(df.to_numpy()).all()
+    assert finite_apart_from_turnout(df)
     assert ((df["coordination"] >= 0) & (df["coordination"] <= 1)).all()
     assert ((df["party_coverage"] >= 0) & (df["party_coverage"] <= 1)).all()
     counts = [c for c in df.columns if c.startswith(("issues_", "resolved_by_", "disputes_"))]

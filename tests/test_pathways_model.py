@@ -108,12 +108,12 @@ def test_turnover_replaces_households_at_the_annual_rate():
     m = GovernanceModel(rng=5, move_out_rate=0.2, **SMALL)
     m.run(104)
     moved = m.datacollector.get_model_vars_dataframe()["households_moved_in"].iloc[1:].sum()
-    expected = 2 * 0.2 * m.population.n
+    expected = 2 * 0.2 * m.population.households
     assert abs(moved - expected) < 4 * np.sqrt(expected)  # Poisson-like: 4 sd
 
 
 def test_explanation_matches_the_rule():
-    """The explained utilities are the rule's own (float32 table), household by household."""
+    """The explained utilities are the rule's own (float32 table), resident by resident."""
     m = GovernanceModel.from_scenario("collaborative", rng=2, **TINY)
     m.run(10)
     pop = m.population
@@ -121,7 +121,7 @@ def test_explanation_matches_the_rule():
     table = pop.rung_utilities(social, pop.free_hours()).copy()
     up, down = pop.choice_probabilities(table.reshape(-1))
     for i in range(0, pop.n, 17):
-        e = m.explain_household(i)
+        e = m.explain_resident(i)
         for r in (1, 2, 3):
             want = float(table[r, i])
             got = e["utility"][r - 1]

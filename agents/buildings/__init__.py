@@ -1,11 +1,11 @@
 """Building micro self-governance (A3): committees, covenants, seats and meetings.
 
-Summary of rule: a building elects a committee when enough of its households are willing
+Summary of rule: a building elects a committee when enough of its residents are willing
 (rung >= 2) and someone carries it: an organised Party member (under party_leadership), or
 else a self-governing (rung-3) resident with a larger willing share behind them. Seats are
-roles (rung 3) and its meetings are places (rung 2) for the building's households; it
+roles (rung 3) and its meetings are places (rung 2) for the building's residents; it
 handles the building's matters and neighbour disputes at the `building` stage of the
-service chain, better the more households signed its covenant. Members who stop taking part
+service chain, better the more residents signed its covenant. Members who stop taking part
 (below rung 2) or move out leave, and a committee below its minimum dissolves. Elected
 candidates must have the hours a role takes.
 

@@ -68,12 +68,12 @@ class BuildingSelfGovernance:
         nb = model.community.n_buildings
         self.committees: dict[int, BuildingCommittee] = {}
         self.active = np.zeros(nb, dtype=bool)
-        self.members = np.zeros(0, dtype=np.int64)  # household ids of all members, sorted
+        self.members = np.zeros(0, dtype=np.int64)  # resident ids of all members, sorted
         self.covenant = np.zeros(nb)
         self.settled = np.zeros(nb, dtype=np.int64)
         self.formed = 0
         self.dissolved = 0
-        self._slot = model.community.building_of * LEVELS
+        self._slot = model.population.building_of * LEVELS
 
     # --- views used by the handler and the measures -----------------------------------------
     def has_committee(self) -> np.ndarray:
@@ -81,7 +81,8 @@ class BuildingSelfGovernance:
 
     def seats_filled(self) -> np.ndarray:
         c = self.model.community
-        return np.bincount(c.building_of[self.members], minlength=c.n_buildings).astype(float)
+        return np.bincount(self.model.population.building_of[self.members],
+                           minlength=c.n_buildings).astype(float)
 
     def covenants(self) -> np.ndarray:
         return self.covenant
@@ -92,7 +93,7 @@ class BuildingSelfGovernance:
         if self.active[b]:
             self.active[b] = False
             self.covenant[b] = 0.0
-            self.members = self.members[self.model.community.building_of[self.members] != b]
+            self.members = self.members[self.model.population.building_of[self.members] != b]
 
     # --- rules --------------------------------------------------------------------------------
     def offer(self, now: int) -> None:
@@ -102,7 +103,7 @@ class BuildingSelfGovernance:
         m, p = self.model, self.model.p
         c, offers = m.community, m.population.offers
         pool = np.full(m.population.n, -1, dtype=np.intp)
-        pool[self.members] = c.building_of[self.members]
+        pool[self.members] = m.population.building_of[self.members]
         offers.add_roles("building_seat", pool, self.seats_filled())
         offers.add_places("building_meeting", c.building_of,
                           p.building_meeting_places * c.building_size * self.active)
@@ -119,7 +120,8 @@ class BuildingSelfGovernance:
         """Members who move away leave their seat; a committee left under its minimum
         dissolves at once (not a week later: it cannot meet)."""
         if len(self.members):
-            self.members = np.setdiff1d(self.members, households, assume_unique=True)
+            gone = self.model.population.residents_of(households)
+            self.members = np.setdiff1d(self.members, gone, assume_unique=True)
             self.dissolve_short()
 
     def fade(self) -> None:
@@ -151,11 +153,11 @@ class BuildingSelfGovernance:
         if on is None:
             on = self.households_on_rungs()
         willing = on[:, 2] + on[:, 3]
-        share = willing / c.building_size
+        share = willing / m.population.building_residents
         ok = (share >= p.building_willing_share_unled) & (on[:, 3] > 0)
         party = self.party
         if party.organised:  # branches exist only under party_leadership
-            backbone = c.building_of[party.organised_at_least(2)]
+            backbone = m.population.building_of[party.organised_at_least(2)]
             backed = np.bincount(backbone, minlength=c.n_buildings) > 0
             ok |= backed & (share >= p.building_willing_share)
         ok &= willing >= self.minimum()
@@ -178,7 +180,7 @@ class BuildingSelfGovernance:
         go = go[self.seats_filled()[go] >= self.minimum()]  # too few candidates: no committee
         keeps = self.active.copy()  # buildings whose members stay: active ones and `go`
         keeps[go] = True  # (a look-up table, not np.isin: no sort)
-        self.members = self.members[keeps[self.model.community.building_of[self.members]]]
+        self.members = self.members[keeps[self.model.population.building_of[self.members]]]
         if len(go) == 0:
             return
         self.covenant[go] = self._signed(on)[go]
@@ -198,13 +200,13 @@ class BuildingSelfGovernance:
             self._elect(np.maximum(vacant, 0))
 
     def _signed(self, on: np.ndarray | None = None) -> np.ndarray:
-        """Share of each building's households that take part at all: they sign the covenant."""
+        """Share of each building's residents who take part at all: they sign the covenant."""
         if on is None:
             on = self.households_on_rungs()
-        return (on[:, 1] + on[:, 2] + on[:, 3]) / self.model.community.building_size
+        return (on[:, 1] + on[:, 2] + on[:, 3]) / self.model.population.building_residents
 
     def households_on_rungs(self) -> np.ndarray:
-        """(building, rung) -> households, by one integer count over all households.
+        """(building, rung) -> residents, by one integer count over all residents.
 
         Counting all rungs at once, without float weights, costs a fraction of one weighted
         bincount per rung.
@@ -216,17 +218,17 @@ class BuildingSelfGovernance:
     def _elect(self, seats: np.ndarray) -> None:
         """Fill `seats[b]` seats in every building b from its willing non-members.
 
-        Candidates are willing households (rung >= 2) with the free hours a role takes;
+        Candidates are willing residents (rung >= 2) with the free hours a role takes;
         a seat is a role only its holder can take (rung 3), if the household chooses to.
         Vote weight = civic consciousness + building_vote_floor; under Party leadership
         organised members weigh more (the Party group nominates them: the backbone of A3).
         """
         m, p = self.model, self.model.p
         c, pop = m.community, m.population
-        homes = c.households_in(np.flatnonzero(seats > 0))  # only buildings electing now
+        homes = pop.residents_of(c.households_in(np.flatnonzero(seats > 0)))  # electing now
         member = np.zeros(pop.n, dtype=bool)
         member[self.members] = True
-        free = pop.free_hours(homes)  # only the electing buildings' households
+        free = pop.free_hours(homes)  # only the electing buildings' residents
         ok = (pop.level[homes] >= 2) & ~member[homes] & (free >= pop.hours_needed()[3])
         cand = np.sort(homes[ok])
         if len(cand) == 0:
@@ -234,7 +236,7 @@ class BuildingSelfGovernance:
         weight = pop.civic[cand] + p.building_vote_floor
         party = self.party
         if party.organised:  # branches exist only under party_leadership
-            backbone = pop.party[cand] & party.has_branch[c.grid_of[cand]]
+            backbone = pop.party[cand] & party.has_branch[pop.grid_of[cand]]
             weight = weight * (1.0 + p.building_party_vote * backbone)
-        chosen = elect(cand, c.building_of[cand], seats, weight, m.rng)
+        chosen = elect(cand, pop.building_of[cand], seats, weight, m.rng)
         self.members = np.sort(np.concatenate([self.members, chosen]))  # disjoint: non-members

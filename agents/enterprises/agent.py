@@ -26,7 +26,7 @@ class Enterprise(FixedAgent):
         self.index = index
         self.cell = model.community.grid[(int(x), int(y))]
         self.x, self.y = int(x), int(y)
-        self.employees = employees  # household ids (fixed for the run)
+        self.employees = employees  # resident ids (those who move away leave)
         self.propensity = float(propensity)
         self.need = int(need)  # kind of organisation service its staff need (issue kind)
         self.reputation = float(model.p.initial_opinion)  # mean opinion (set each step)

@@ -28,6 +28,7 @@ import numpy as np
 from agents.enterprises.agent import Enterprise
 from agents.enterprises.params import EnterpriseParams
 from model.issues import ENTERPRISE, ENTERPRISE_DISPUTE, HOUSEHOLD_KINDS
+from model.people import WORKING
 from model.ports import Handler, Model
 
 CONSULTATION = "enterprise_consultation"
@@ -56,28 +57,34 @@ class EnterpriseSector:
         self.orgs = orgs
         p, c, pop = model.p, model.community, model.population
         rs = model.stream("enterprises")  # set-up draws: unconditional (common random numbers)
-        k = min(p.enterprise_count, pop.n)
-        sites = rs.choice(pop.n, size=k, replace=False)
+        k = min(p.enterprise_count, pop.households)
+        sites = rs.choice(pop.households, size=k, replace=False)
         propensity = np.clip(rs.normal(p.csr_initial, p.csr_sd, k), 0.0, 1.0)
         need = (rs.random(k) * SERVICE_KINDS).astype(np.int64)  # kind of service staff need
         staff = rs.poisson(p.enterprise_staff, k)
-        employer = np.full(pop.n, -1, dtype=np.int32)
+        # A firm hires one working resident of a household (its first working resident);
+        # households without one are not hired from.
+        working = np.flatnonzero(pop.situation == WORKING)[::-1]
+        worker = np.full(pop.households, -1, dtype=np.int64)
+        worker[pop.home[working]] = working  # the first working resident of each household
+        employer = np.full(pop.households, -1, dtype=np.int32)
         self.firms: list[Enterprise] = []
         for e in range(k):
             cx, cy = c.x[sites[e]], c.y[sites[e]]
             weight = np.exp(-c.distance(c.x, c.y, cx, cy) / p.enterprise_commute)
-            weight[employer >= 0] = 0.0
+            weight[(employer >= 0) | (worker < 0)] = 0.0
             hired = np.zeros(0, dtype=np.int64)
             size = min(int(staff[e]), int(np.count_nonzero(weight)))
             if size > 0:
-                hired = np.sort(rs.choice(pop.n, size=size, replace=False,
+                homes = np.sort(rs.choice(pop.households, size=size, replace=False,
                                           p=weight / weight.sum()))
-                employer[hired] = e
+                employer[homes] = e
+                hired = worker[homes]
+                pop.employer[hired] = e
             self.firms.append(Enterprise(model, e, cx, cy, hired, propensity[e], need[e]))
-        pop.employer = employer
         # Nearest firm within reach (lowest index on ties); employees belong to their employer.
-        firm_of = np.full(pop.n, -1, dtype=np.int32)
-        best = np.full(pop.n, np.inf)
+        firm_of = np.full(pop.households, -1, dtype=np.int32)
+        best = np.full(pop.households, np.inf)
         for f in self.firms:
             d = c.distance(c.x, c.y, f.x, f.y).astype(np.float64)
             closer = (d <= p.enterprise_reach) & (d < best)
@@ -85,7 +92,7 @@ class EnterpriseSector:
         self.firm_of = np.where(employer >= 0, employer, firm_of).astype(np.int32)
         self.exposed = np.flatnonzero(self.firm_of >= 0)
         self.touched = np.bincount(self.firm_of[self.exposed], minlength=k)
-        self.opinion = np.full(pop.n, p.initial_opinion)
+        self.opinion = np.full(pop.households, p.initial_opinion)
         self.propensity_arr = np.array([f.propensity for f in self.firms])
         # Ledger of the participation platform (yuan, over the run).
         self.donated = 0.0
@@ -124,8 +131,14 @@ class EnterpriseSector:
                                    * self.propensity_arr[pop.employer[staff]])
 
     def moved_out(self, households: np.ndarray) -> None:
-        """A newcomer has no grudge against, nor goodwill for, the firm next door."""
+        """A newcomer has no grudge against, nor goodwill for, the firm next door, and
+        works elsewhere: the firms lose the employees who moved away."""
         self.opinion[households] = self.model.p.initial_opinion
+        gone = np.zeros(self.model.population.n, dtype=bool)
+        gone[self.model.population.residents_of(households)] = True
+        for firm in self.firms:
+            if len(firm.employees) and gone[firm.employees].any():
+                firm.employees = firm.employees[~gone[firm.employees]]
 
     def act(self, now: int) -> None:
         self.reap_returns()
@@ -257,8 +270,9 @@ class EnterpriseSector:
         scale = min(1.0, amount / p.project_cost) * float(np.clip(org.quality, 0.0, 1.0))
         there = np.zeros(pop.n, dtype=bool)
         there[org.participants()] = True
+        household_there = pop.per_household(there.astype(np.float64)) > 0
         mine = self.exposed[self.firm_of[self.exposed] == firm.index]
-        seen = mine[there[mine]]
+        seen = mine[household_there[mine]]
         before = self.opinion[seen]
         self.opinion[seen] = before + p.project_reputation_gain * scale * (1.0 - before)
         d_rep = float((self.opinion[seen] - before).sum()) / max(len(mine), 1)
@@ -266,9 +280,7 @@ class EnterpriseSector:
         staff = firm.employees
         if len(staff) and int(org.kind) == firm.need:
             came = staff[there[staff]]
-            old = pop.satisfaction[came]
-            pop.satisfaction[came] = old + p.project_satisfaction_gain * scale * (1.0 - old)
-            d_staff = float((pop.satisfaction[came] - old).sum()) / len(staff)
+            d_staff = pop.served(came, p.project_satisfaction_gain * scale) / len(staff)
         return d_rep + d_staff
 
     def ledger(self) -> dict[str, float]:

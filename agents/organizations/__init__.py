@@ -3,7 +3,7 @@
 Summary of rule: organisations exist in every scenario; more are founded where demand goes
 unmet (density-dependent), they learn by doing and by training, fade without practice, and
 exit after weeks in deficit. Each serves one kind of household issue within its reach: it
-settles those issues (the `org` stage), finds unvoiced ones, holds activities (places) and
+settles those issues (the `org` stage), finds unreported ones, holds activities (places) and
 takes volunteers (roles), all in proportion to its quality and staff. Its money comes from
 fees or contract prices, routine grants, rewards and firms' pledges, and is booked so none
 is lost. The mechanisms change conditions, never outcomes: incubation (more and stronger

@@ -32,7 +32,7 @@ class OrgParams(CoreParams):
         article="B2", low=0, high=500, unit="cells",
         source="rationale: a walk of a few buildings (a building is 5 cells)")
     org_outreach: float = param(
-        0.15, "chance per step that an organisation of quality 1 brings to light an unvoiced "
+        0.15, "chance per step that an organisation of quality 1 brings to light an unreported "
         "issue of its kind within reach (contact through its services and activities)",
         article="B2", low=0, high=1, unit="1/step",
         source="rationale: contact through services finds a hidden need every few weeks; free "

@@ -45,9 +45,7 @@ class ReachMaps:
         self._key = np.full((kinds, c.width, c.height), _NONE, dtype="<i8")
         self._near_key = np.full((c.width, c.height), _NONE, dtype="<i8")
         self._cover = np.zeros((kinds, c.width, c.height), dtype=np.int32)
-        # The ids: the low 32 bits of each key, as views (little-endian by construction).
-        self.owner_id = self._key.reshape(kinds, c.n).view("<i4")[:, 0::2]
-        self.nearest_id = self._near_key.reshape(c.n).view("<i4")[0::2]
+        self._id_views()
         self._ids = np.zeros(0, dtype=np.int64)  # id of each row
         self._next_id = 0
         # per id: (kind, x, y, radius) as painted in the maps; kind -1 if not in them
@@ -56,6 +54,24 @@ class ReachMaps:
         self._templates: dict[int, np.ndarray] = {}  # per radius: its square's distances
         self.overlap_stale = False
         self.syncs = {"full": 0, "incremental": 0}
+
+    def _id_views(self) -> None:
+        """The ids: the low 32 bits of each key, as views (little-endian by construction)."""
+        kinds, width, height = self._key.shape
+        self.owner_id = self._key.reshape(kinds, width * height).view("<i4")[:, 0::2]
+        self.nearest_id = self._near_key.reshape(width * height).view("<i4")[0::2]
+
+    def __getstate__(self) -> dict:
+        """Pickled (a settled burn-in, model/settled.py) without the views: a pickled view
+        would be a copy, no longer following the keys."""
+        state = dict(vars(self))
+        state.pop("owner_id", None)
+        state.pop("nearest_id", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        vars(self).update(state)
+        self._id_views()
 
     # --- ids of the table's rows ------------------------------------------------------
     def add(self, count: int) -> None:

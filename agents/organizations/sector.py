@@ -210,7 +210,7 @@ class OrgSector(Instruments):
         return t["quality"] * self.duplication() * boost
 
     def prepare(self, now: int) -> None:
-        """Reach is up to date; organisations learn of unvoiced needs nearby."""
+        """Reach is up to date; organisations learn of unreported needs nearby."""
         self.ledger.step_received = {}
         self.sync_maps()
         if len(self) == 0:
@@ -235,7 +235,7 @@ class OrgSector(Instruments):
         offers.add_roles("org_volunteer", pool, p.org_roles * strength)
 
     def reach_out(self, now: int) -> None:
-        """Organisations in touch with residents learn of unvoiced needs of their kind."""
+        """Organisations in touch with residents learn of unreported needs of their kind."""
         m, book = self.model, self.model.issues
         hidden = np.flatnonzero(~book.known & ~book.closed)
         if len(hidden) == 0:

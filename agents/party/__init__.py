@@ -1,6 +1,7 @@
 """The community Party committee, its grid branches and building groups (A2a, B1, A3).
 
-Summary of rule: Party members are ordinary households, drawn in every scenario; under
+Summary of rule: Party members are ordinary residents, drawn with them in every scenario
+(by age band: model/people.py); under
 party_leadership the committee organises them: a branch in every grid with enough members,
 groups in buildings. Monthly work meetings raise the handlers' coordination in proportion
 to the share of buildings whose group has a member taking part, and it drifts away
@@ -48,10 +49,8 @@ PATHWAYS = (
 
 
 def install(model: Model[PartyParams]) -> Parts:
-    """Draw the members (always), create the committee and its leadership submodel."""
+    """Create the committee over the residents who are members, and its leadership."""
     pop = model.population
-    draw = model.stream("party").random(pop.n)
-    pop.party = draw < model.p.party_member_share
     committee = PartyCommittee(model, pop.party.nonzero()[0])
     leadership = PartyLeadership(model, committee)  # kept alive for Mesa events
     return Parts(face=committee, public={"party": committee, "party_leadership": leadership},

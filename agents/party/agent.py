@@ -1,6 +1,6 @@
 """The community Party committee (社區黨委), its grid branches and building groups (A2a, B1).
 
-Party members are ordinary households (`population.party`) who exist whether or not the
+Party members are ordinary residents (`population.party`) who exist whether or not the
 Party organisation leads; `party_leadership` organises them: branches in management grids,
 groups in buildings, monthly work meetings that keep the community's handlers coordinated,
 branch activities that members organise (places for their neighbours) and group duties
@@ -41,10 +41,10 @@ class PartyCommittee(mesa.Agent):
 
     def __init__(self, model: Model[PartyParams], members: np.ndarray) -> None:
         super().__init__(model)
-        c = model.community
-        self.members = members  # household ids of Party members (fixed for the run)
-        self.group_size = np.bincount(c.building_of[members], minlength=c.n_buildings)
-        self.grid_size = np.bincount(c.grid_of[members], minlength=c.n_grids)
+        c, pop = model.community, model.population
+        self.members = members  # resident ids of Party members (re-read when people move)
+        self.group_size = np.bincount(pop.building_of[members], minlength=c.n_buildings)
+        self.grid_size = np.bincount(pop.grid_of[members], minlength=c.n_grids)
         self.branches: list[PartyBranch] = []
         self.has_branch = np.zeros(c.n_grids, dtype=bool)
         self.group_active = np.zeros(c.n_buildings, dtype=bool)
@@ -66,12 +66,12 @@ class PartyCommittee(mesa.Agent):
         self.has_branch = self.grid_size >= need
         self.branches = [PartyBranch(self.model, int(g), int(self.grid_size[g]))
                          for g in np.flatnonzero(self.has_branch)]
-        c = self.model.community
-        self.organised_ids = self.members[self.has_branch[c.grid_of[self.members]]]
+        pop = self.model.population
+        self.organised_ids = self.members[self.has_branch[pop.grid_of[self.members]]]
         self.update_coverage()
 
     def organised_at_least(self, rung: int) -> np.ndarray:
-        """Household ids of organised members (Party members in a grid with a branch)
+        """Resident ids of organised members (Party members in a grid with a branch)
         standing on `rung` or above."""
         ids = self.organised_ids
         return ids[self.model.population.level[ids] >= rung]
@@ -82,12 +82,12 @@ class PartyCommittee(mesa.Agent):
         Coverage is what the committee's reach into buildings amounts to: a group on paper
         whose members all stay at home shares no information and supervises nothing.
         """
-        c = self.model.community
+        c, pop = self.model.community, self.model.population
         active = self.organised_at_least(1)
-        per_building = np.bincount(c.building_of[active], minlength=c.n_buildings)
+        per_building = np.bincount(pop.building_of[active], minlength=c.n_buildings)
         self.group_active = per_building > 0
         self.coverage = float(self.group_active.mean())
-        per_grid = np.bincount(c.grid_of[active], minlength=c.n_grids)
+        per_grid = np.bincount(pop.grid_of[active], minlength=c.n_grids)
         for b in self.branches:
             b.active_members = int(per_grid[b.grid_id])
 
@@ -113,10 +113,10 @@ class PartyCommittee(mesa.Agent):
         """Households moved: the roll is re-read from the population (members move too)."""
         c, pop = self.model.community, self.model.population
         self.members = np.flatnonzero(pop.party)
-        self.group_size = np.bincount(c.building_of[self.members], minlength=c.n_buildings)
-        self.grid_size = np.bincount(c.grid_of[self.members], minlength=c.n_grids)
+        self.group_size = np.bincount(pop.building_of[self.members], minlength=c.n_buildings)
+        self.grid_size = np.bincount(pop.grid_of[self.members], minlength=c.n_grids)
         if self.organised:
-            self.organised_ids = self.members[self.has_branch[c.grid_of[self.members]]]
+            self.organised_ids = self.members[self.has_branch[pop.grid_of[self.members]]]
 
     def offer(self) -> None:
         """Branches hold activities and members take group duties (B1 iii, A3).
@@ -128,10 +128,10 @@ class PartyCommittee(mesa.Agent):
         m, p = self.model, self.model.p
         c, pop, offers = m.community, m.population, m.population.offers
         leading = self.organised_at_least(2)
-        per_grid = np.bincount(c.grid_of[leading], minlength=c.n_grids)
+        per_grid = np.bincount(pop.grid_of[leading], minlength=c.n_grids)
         offers.add_places("party_branch", c.grid_of,
                           p.party_places_per_member * per_grid * self.has_branch)
         pool = np.full(pop.n, -1, dtype=np.intp)
-        pool[self.organised_ids] = c.building_of[self.organised_ids]
-        members = np.bincount(c.building_of[self.organised_ids], minlength=c.n_buildings)
+        pool[self.organised_ids] = pop.building_of[self.organised_ids]
+        members = np.bincount(pop.building_of[self.organised_ids], minlength=c.n_buildings)
         offers.add_roles("party_group", pool, np.minimum(members, p.party_group_roles))

@@ -56,8 +56,6 @@ class PartyLeadership:
             self.committee.offer()
 
     def moved_out(self, households: np.ndarray) -> None:
-        """Newcomers are Party members at the community's share, like everyone else."""
-        m = self.model
-        m.population.party[households] = (m.rng.random(len(households))
-                                           < m.p.party_member_share)
+        """Newcomers are Party members at the community's shares, like everyone else (drawn
+        with them): the roll is re-read."""
         self.committee.refresh_members()

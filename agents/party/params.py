@@ -11,15 +11,9 @@ from model.schema import param, section
 
 @section("party")
 class PartyParams(CoreParams):
-    """Party members, branches, work meetings and what organised members offer."""
+    """Branches, work meetings and what organised members offer (who is a member is the
+    core's: model/params_people.py)."""
 
-    party_member_share: float = param(
-        0.12, "share of households with a Party member living in the community (members exist "
-        "in every scenario; only their organisation is switched by party_leadership)",
-        article="A2a, A3", low=0, high=0.6, unit="share", main=True,
-        source="2022 Intra-Party Statistical Bulletin: 98.04M members, about 8.5% of adults; "
-               "2020 Census: 2.62 persons per household; members cluster in households and "
-               "many are registered at workplaces (docs/ODD.md)")
     party_branch_min: int = param(
         3, "Party members a management grid needs to form a branch (CPC Constitution art. 30: "
         "three or more full members)", article="A2a", low=1, high=1000, unit="members",
