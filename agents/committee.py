@@ -7,9 +7,10 @@ answers to residents' suggestions on community affairs (speaking up, rung 1); a 
 door to door, inviting every resident of the households visited to take part (publicity
 and mobilisation, C1a; being asked is what most participants were); the rest runs
 activities with places (guided participation). So a committee that drowns in paperwork
-organises nobody, whatever the reason its time is short (crowding-out, A2b), and one with time to spare organises
-whatever the reason its time is free. Under grid management a share of its staff become
-the grid workers (agents/grid_worker.py).
+organises nobody, whatever the reason its time is short (crowding-out, A2b), and one with
+time to spare organises whatever the reason its time is free. Under grid management a
+share of its staff become the grid workers, unless they are hired in addition
+(agents/grid_worker.py).
 
 Claims: A2 (the committee's staff), A2b (administrative burden crowds out organising), B3
 (resident channels, councils, answers to suggestions), C1(a, b, c) (visits: publicity and
