@@ -25,10 +25,10 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("model/population.py", 2): RUNGS,
     ("model/population.py", 3): "three age bands / rung 3",
     ("model/population.py", 4): "four life situations",
-    ("model/ladder.py", 2): RUNGS,
-    ("model/ladder.py", 3): RUNGS,
-    ("model/ladder.py", 4): "LEVELS: four rungs",
-    ("model/ladder.py", 60.0): "numeric bound on utilities: exp(-60) is 0 in float32",
+    ("model/decision.py", 2): RUNGS,
+    ("model/decision.py", 3): RUNGS,
+    ("model/decision.py", 4): "LEVELS: four rungs",
+    ("model/decision.py", 60.0): "numeric bound on utilities: exp(-60) is 0 in float32",
     ("model/experience.py", 2): RUNGS,
     ("model/people.py", 3): "three age bands (18-34, 35-59, 60+)",
     ("model/people.py", 4): "four life situations",
@@ -38,9 +38,13 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("model/recall.py", 255): "uint8 cap of one week's count in the ring buffer",
     ("model/neighbouring.py", 52.0): "weeks in a year (tenure in years)",
     ("model/voting.py", 52): "weeks in a year (tenure in years)",
-    ("model/measures.py", 26): "measure definition: a six-month (26-week) window, as surveys",
-    ("model/measures.py", 0.625): "measure definition: the top two steps of a five-point "
-                                  "scale mapped onto [0, 1] begin at 3.5, i.e. 0.625",
+    ("model/measures_people.py", 26): "measure definition: a six-month (26-week) window, as "
+                                      "surveys ask",
+    ("model/measures_people.py", 52): "measure definition: a year's (52-week) window",
+    ("model/measures_people.py", 2): "age band / situation index (60+; caring)",
+    ("model/measures_people.py", 3): "situation index (student)",
+    ("model/measures_people.py", 0.625): "measure definition: the top two steps of a "
+                                         "five-point scale mapped onto [0, 1] begin at 3.5",
     ("model/services.py", 10): "never sentinel 10**9 (felt_after under known_failures)",
     ("model/services.py", 9): "never sentinel 10**9 (felt_after under known_failures)",
     ("model/settled.py", 400): "memory cap of kept states (MB), not behaviour",
@@ -107,7 +111,8 @@ def _skipped(tree: ast.AST, rel: str) -> set[int]:
         preset_module = rel in PRESET_MODULES and isinstance(node, ast.Assign | ast.List)
         preset_dict = isinstance(node, ast.Dict) and node.keys and all(
             isinstance(k, ast.Constant) and k.value in PARAMS for k in node.keys)
-        if name in ("param", "_p", "Scenario") or preset_module or preset_dict:
+        if name in ("param", "_p", "_size", "_situation", "Scenario") or preset_module \
+                or preset_dict:
             skip.update(id(sub) for sub in ast.walk(node))
     return skip
 

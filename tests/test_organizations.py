@@ -278,8 +278,8 @@ def test_reach_maps_kept_up_to_date_equal_a_rebuild_every_step(scenario, width, 
         m.step()
     df = m.datacollector.get_model_vars_dataframe()
     assert len(checks) >= 70
-    assert df["org_births"].sum() > 20 and df["org_exits"].sum() > 15
-    assert sec.map_syncs["incremental"] > 30
+    assert df["org_births"].sum() > 20 and df["org_exits"].sum() > 10  # enough churn to test
+    assert sec.map_syncs["incremental"] > 20
     assert sec.tenders > 5 or scenario == "administrative"  # reach changes, incrementally
     plain = GovernanceModel.from_scenario(scenario, **kw)
     plain.run(70)
