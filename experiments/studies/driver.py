@@ -8,6 +8,7 @@ and resumes the unfinished one's runs.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -15,8 +16,11 @@ from typing import Any, TextIO
 
 from experiments.studies import STUDIES, docblocks, record
 from experiments.studies.fingerprint import model_fingerprint
-from experiments.studies.runs import execute
+from experiments.studies.runs import WORK, execute
+from model import settled
 from model.errors import InputError
+
+BURN_IN_CACHE = WORK / ".burn_in"
 
 
 def check_names(names: Iterable[str]) -> list[str]:
@@ -32,6 +36,9 @@ def run(names: Iterable[str] = (), workers: int = 2, stream: TextIO | None = Non
     """Run the named studies (all by default); return the number whose guards failed."""
     out = sys.stderr if stream is None else stream
     names = check_names(names)
+    # Runs that share a seed and the parameters acting in the burn-in share its end state:
+    # kept on disk so every worker process can reuse it (model/settled.py).
+    os.environ.setdefault(settled.ENV, str(BURN_IN_CACHE))
     fingerprint = model_fingerprint()
     failed = 0
     for name in names:
