@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PYTHON312 := $(shell for c in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: run test test-fast lint demo bench clean
+.PHONY: run test test-fast studies lint demo bench clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON312)" ]; then echo "error: python3.12 was not found on PATH (nor under ~/.pyenv); install Python 3.12 and retry." >&2; exit 2; fi
@@ -26,6 +26,12 @@ test: $(STAMP)
 	bash scripts/ensure_chromium.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
+
+# The statistical studies the docs quote (claims, crowding-out, long runs, a settled start):
+# results stored with the model's fingerprint in experiments/studies/results/, doc blocks
+# rewritten. `make studies ONLY=crowding` runs one; `make test` fails on a stale one.
+studies: $(STAMP)
+	$(PY) run.py studies $(ONLY) --workers $(or $(WORKERS),2)
 
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -n 2 -m "not slow and not browser"

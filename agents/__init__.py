@@ -1,18 +1,9 @@
-"""The article's actors, one home each; `model.governance` composes them into a model.
+"""The article's actors, one home each; the composition root (governance/) lists them.
 
-Small actors are one module (government, committee, grid_worker, resident); bigger ones a
-small package (party, buildings, organizations, enterprises) holding the agent class, its
-vectorised state, its pathways, parameters, measures and presets.
+Each home exports one declaration, `ACTOR` (model/actor.py): its parameters, mechanisms,
+measures, pathways, the actors it needs and how to install it. Small actors are one module
+(government, committee, grid_worker); bigger ones a small package (party, buildings,
+organizations, enterprises) whose `__init__` holds the declaration and the rule's summary.
+Actors import only the core (model/), never one another: what one needs of another is a
+small Protocol in its own home, and the composition root hands it over.
 """
-
-from agents.buildings import BuildingCommittee
-from agents.committee import ResidentsCommittee
-from agents.enterprises import Enterprise
-from agents.government import Government
-from agents.grid_worker import GridWorker
-from agents.organizations import SocialOrganization
-from agents.party import PartyBranch, PartyCommittee
-from agents.resident import Resident
-
-__all__ = ["BuildingCommittee", "Enterprise", "Government", "GridWorker", "PartyBranch",
-           "PartyCommittee", "Resident", "ResidentsCommittee", "SocialOrganization"]

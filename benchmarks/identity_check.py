@@ -24,8 +24,7 @@ CASES = [(name, 60, 60, seed) for name in ("administrative", "collaborative",
 
 
 def case_hash(name: str, size: int, weeks: int, seed: int) -> dict[str, str]:
-    from model.governance import GovernanceModel
-    from model.scenarios import scenario_params
+    from governance import GovernanceModel, scenario_params
 
     model = GovernanceModel(rng=seed, **scenario_params(name, width=size, height=size))
     model.run(weeks)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench import scenario_params
+from workload import scenario_params
 
 
 def _hot(session, top: int = 15) -> list[dict[str, Any]]:
@@ -40,7 +40,7 @@ def profile_steps(size: int, steps: int, out_dir: Path) -> dict[str, Any]:
     """Pyinstrument over `steps` steps of one community (after two warm-up steps)."""
     from pyinstrument import Profiler
 
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
     used, params = scenario_params(size)
     model = GovernanceModel(rng=1, **params)
@@ -62,7 +62,7 @@ def profile_startup(size: int, out_dir: Path) -> dict[str, Any]:
     from mesa.discrete_space import OrthogonalMooreGrid
     from pyinstrument import Profiler
 
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
     used, params = scenario_params(size)
     prof = Profiler(interval=0.002)
@@ -87,7 +87,7 @@ def profile_startup(size: int, out_dir: Path) -> dict[str, Any]:
 
 def calls_per_step(sizes: tuple[int, int], steps: int) -> dict[str, Any]:
     """Python calls per step at two sizes; functions whose count grows with the size."""
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
     counts = []
     per_fn = []

@@ -73,7 +73,7 @@ def timed(fn) -> tuple[Any, float, int]:
 def probe(size: int) -> dict[str, Any]:
     import mesa
 
-    from agents.resident import Resident
+    from model.resident import Resident
 
     out: dict[str, Any] = {"size": size, "cells": size * size}
     stock, out["grid_stock_s"], out["grid_stock_rss"] = timed(
@@ -127,9 +127,9 @@ def probe_model(size: int) -> dict[str, Any]:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench import scenario_params
+    from workload import scenario_params
 
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
     GovernanceModel(rng=1, **scenario_params(20)[1]).run(2)  # one-time costs paid here
     _, params = scenario_params(size)

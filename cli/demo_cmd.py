@@ -1,4 +1,5 @@
-"""`python run.py demo`: start the teaching demo in the browser, on this machine only.
+"""`python run.py demo`: start the teaching demo in the browser, on this machine only, or
+with `--classroom` on the local network behind a join code (shown as a QR code).
 
 The demo is a small Starlette app served by uvicorn in this process (demo/server.py); it
 prints the address once it answers and stops cleanly on Ctrl+C or SIGTERM.
@@ -22,23 +23,57 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "charts in the browser. It listens on this machine only and runs until Ctrl+C.")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
                    help=f"port to listen on (default {DEFAULT_PORT}; 0 = any free port)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="loopback address to bind (default 127.0.0.1)")
+    p.add_argument("--host", default=None,
+                   help="address to bind: a loopback address (default 127.0.0.1); with "
+                   "--classroom any address of this machine (default 0.0.0.0)")
+    p.add_argument("--classroom", action="store_true",
+                   help="serve the class on the local network: students join from their "
+                   "phones with a six-digit code (shown with a QR code); session and "
+                   "request limits apply")
+    p.add_argument("--code", default=None,
+                   help="with --classroom: the join code (six digits; default: drawn anew)")
+    p.add_argument("--max-students", type=int, default=None,
+                   help="with --classroom: how many students may join (default 60)")
     p.set_defaults(handler=run)
 
 
-def check_host(host: str) -> str:
-    """The demo serves this machine only: a loopback address or 'localhost'."""
+def check_host(host: str, classroom: bool = False) -> str:
+    """Without --classroom the demo serves this machine only: a loopback address or
+    'localhost'. With it, any IP address (0.0.0.0: every network of this machine)."""
     if host == "localhost":
         return "127.0.0.1"
     try:
-        if ipaddress.ip_address(host).is_loopback:
-            return host
+        address = ipaddress.ip_address(host)
     except ValueError:
-        pass
-    raise InputError(f"option '--host' got {host!r}, but it must be a loopback address such "
-                     "as 127.0.0.1 (or 'localhost'): the demo has no login, so it is served "
-                     "to this machine only.")
+        address = None
+    if address is not None and (address.is_loopback or classroom):
+        return host
+    if address is not None:
+        raise InputError(f"option '--host' got {host!r}, but without --classroom it must be a "
+                         "loopback address such as 127.0.0.1 (or 'localhost'): the demo is then "
+                         "served to this machine only. Add --classroom to serve a class on the "
+                         "local network behind a join code.")
+    raise InputError(f"option '--host' got {host!r}, but it must be an IP address such as "
+                     "127.0.0.1 (or 'localhost'; with --classroom e.g. 0.0.0.0).")
+
+
+def check_classroom(args: argparse.Namespace) -> tuple[str | None, int]:
+    """The join code and the class size, checked (only with --classroom)."""
+    if not args.classroom:
+        for name, value in (("--code", args.code), ("--max-students", args.max_students)):
+            if value is not None:
+                raise InputError(f"option '{name}' got {value!r}, but it only applies with "
+                                 "--classroom.")
+        return None, 0
+    code = args.code
+    if code is not None and not (len(code) == 6 and code.isdigit()):
+        raise InputError(f"option '--code' got {code!r}, but it must be six digits (what a "
+                         "phone's number pad types), e.g. 482913.")
+    students = 60 if args.max_students is None else args.max_students
+    if not 1 <= students <= 200:
+        raise InputError(f"option '--max-students' got {students}, but it must be a whole "
+                         "number from 1 to 200.")
+    return code, students
 
 
 def check_port(host: str, port: int) -> int:
@@ -57,11 +92,34 @@ def check_port(host: str, port: int) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    host = check_host(args.host)
+    host = check_host(args.host or ("0.0.0.0" if args.classroom else "127.0.0.1"),
+                      args.classroom)
+    code, students = check_classroom(args)
     port = check_port(host, args.port)
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/"
+    if not args.classroom:
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{port}/"
+        from demo.server import serve
+
+        print(f"starting the demo at {url} ...", flush=True)
+        return serve(host, port, url)
+    return run_classroom(host, port, code, students)
+
+
+def run_classroom(host: str, port: int, code: str | None, students: int) -> int:
+    """Print the teacher's address, the students' join address and its QR code, then serve."""
+    import segno
+
+    from demo.lan import Gate, lan_address
     from demo.server import serve
 
-    print(f"starting the demo at {url} ...", flush=True)
-    return serve(host, port, url)
+    gate = Gate(code, max_students=students)
+    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    lan = lan_address() if host in ("0.0.0.0", "::") else host
+    teacher = f"http://{local}:{port}/?key={gate.teacher_key}"
+    join = gate.join_url(lan, port)
+    print(f"classroom: students join at {join} (code {gate.code}, at most {students});",
+          flush=True)
+    segno.make(join, error="m").terminal(compact=True)
+    print("the same QR code is on the teacher's page.", flush=True)
+    return serve(host, port, teacher, gate, join)

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "cli.calibrate_cmd",
     "cli.pathways_cmd",
     "cli.optimize_cmd",
+    "cli.studies_cmd",
 )
 
 

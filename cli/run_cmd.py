@@ -10,8 +10,8 @@ from pathlib import Path
 from cli.argtypes import seed_int, steps_int
 from experiments.specify.params_file import load_params_file
 from experiments.specify.values import parse_assignments
-from model.params import DEFAULTS_CALIBRATION, GROUPS, PARAMS
-from model.scenarios import SCENARIOS, scenario_params
+from governance import GROUPS, HOUSE, PARAMS, SCENARIOS, scenario_params
+from model.params import DEFAULTS_CALIBRATION
 
 DEFAULT_STEPS = 156  # three years of weeks
 
@@ -57,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "defaults_calibration": DEFAULTS_CALIBRATION,
             "title": f"Scenario '{args.scenario}', seed {args.seed}, {args.steps} steps"}
     final = write_run(model, out, meta)["final"]
-    rows = ["participation_rate", "share_voice", "share_guided", "share_self_governing",
+    rows = ["participation_rate", "share_speaking", "share_guided", "share_self_governing",
             "trust_government", "trust_neighbors", "satisfaction", "resolution_rate",
             "share_resolved_below_government", "gov_admin_cost", "cost_per_resolved_issue"]
     print(f"\nScenario {args.scenario!r}, seed {args.seed}, after {args.steps} steps:")
@@ -121,5 +121,10 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
             print(f"  {s.name:<26} {s.description}")
             if s.notice and kind != "pathway":
                 print(" " * 29 + "watch: " + s.notice)
+            diff = HOUSE.changes(s.name)
+            text = ", ".join(f"{k}={v}" for k, v in diff.items()) or "nothing (the baseline)"
+            print(textwrap.indent(textwrap.fill("changes: " + text, 86), " " * 29))
+            print(" " * 29 + "assumes: " + ", ".join(
+                f"{k}={v}" for k, v in HOUSE.assumes(s.name).items()))
     print("\nRun one: python run.py run --scenario NAME   (overrides: --set name=value)")
     return 0

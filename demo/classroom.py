@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from demo.closures import ClosedIssues
 from demo.config import DemoConfig
-from model import GovernanceModel
+from demo.steering import Steering
+from governance import GovernanceModel
 
 
 class Classroom:
@@ -23,11 +24,17 @@ class Classroom:
             self.runs.append((config.right_scenario(), right))
         # Watchers of each run's closed issues, set before the first step.
         self.closed = [ClosedIssues(model) for _, model in self.runs]
+        self.applied = Steering()  # what the players asked for in the last step
 
     @property
     def step_count(self) -> int:
         return self.runs[0][1].step_count
 
-    def step(self) -> None:
+    def step(self, steering: Steering | None = None) -> None:
+        """One week of every run; the players' choices (participatory mode) enter the left
+        run through the model's hooks (demo.steering)."""
+        if steering is not None:
+            self.applied = steering.copy()
+            steering.apply(self.runs[0][1])
         for _, run in self.runs:
             run.step()

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
-COLUMNS = ("household", "kind", "stage", "handler", "created", "done_at", "known", "voiced")
+COLUMNS = ("household", "kind", "stage", "handler", "created", "done_at", "known", "reported")
 
 
 class ClosedIssues:

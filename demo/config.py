@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from model import InputError  # importing the model registers every actor's scenarios
-from model.params import MECHANISMS, PARAMS, Param
-from model.scenarios import SCENARIOS, scenario_params
+from governance import MECHANISMS, PARAMS, SCENARIOS, scenario_params
+from model import InputError
+from model.schema import Param
 
 DEFAULT_SEED = 42
 SIZE_RANGE = (20, 200)  # community sides the demo offers (households per side)
+# A student's own copy in classroom mode is at most this many households per side: forty
+# copies side by side keep about 2.1 GB at 100 x 100 after ten years of replay, but about
+# 6.6 GB at 200 x 200 (benchmarks/classroom.py --own-copies; README, the teaching demo).
+STUDENT_MAX_SIZE = 100
 
 
 def switch_params() -> list[Param]:
@@ -111,12 +115,28 @@ class DemoConfig:
         return replace(self, settings=controls_of(self.scenario))
 
 
-def size_choices(scenario: str) -> list[int]:
-    """Community sides in SIZE_RANGE that the scenario's grids and buildings tile exactly."""
+def size_choices(scenario: str, largest: int = SIZE_RANGE[1]) -> list[int]:
+    """Community sides in SIZE_RANGE (up to `largest`) that the scenario's grids and
+    buildings tile exactly."""
     p = scenario_params(scenario)
     block = int(p["grid_block"])
     lo, hi = SIZE_RANGE
-    return [s for s in range(lo, hi + 1) if s % block == 0]
+    return [s for s in range(lo, min(hi, largest) + 1) if s % block == 0]
+
+
+def student_copy(cfg: DemoConfig, opening: bool) -> DemoConfig:
+    """A student's own copy at most STUDENT_MAX_SIZE households a side: a copy opened larger
+    (a shared link) opens at the largest size allowed; a change to a larger size is refused
+    with the field named."""
+    side = cfg.size or int(cfg.left_params()["width"])
+    if side <= STUDENT_MAX_SIZE:
+        return cfg
+    if opening:
+        return replace(cfg, size=size_choices(cfg.scenario, STUDENT_MAX_SIZE)[-1])
+    raise InputError(f"field 'size' got {side}, but a student's own copy in the classroom is "
+                     f"at most {STUDENT_MAX_SIZE} x {STUDENT_MAX_SIZE} households, so that "
+                     "the class's copies fit in the teacher's computer's memory; choose a "
+                     "smaller size, or follow the teacher's screen.")
 
 
 def check_size(value: Any, scenario: str) -> int:

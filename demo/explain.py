@@ -16,10 +16,10 @@ import numpy as np
 
 from demo import i18n
 from demo.closures import COLUMNS, ClosedIssues, is_settled
-from model.services import KINDS, STAGES
+from model.issues import KINDS, STAGES
 
 if TYPE_CHECKING:
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
 # Stage of the service loop each institution handles issues at.
 STAGE_OF = {"BuildingCommittee": "building", "SocialOrganization": "org",
@@ -89,7 +89,7 @@ def household_issues(m: GovernanceModel, i: int, closed: ClosedIssues | None = N
             where = handler if status == "settled" else int(cols["stage"][r])
             out.append({"kind": KINDS[int(cols["kind"][r])], "stage": STAGES[where],
                         "age": int(now - cols["created"][r]), "known": bool(cols["known"][r]),
-                        "voiced": bool(cols["voiced"][r]),
+                        "reported": bool(cols["reported"][r]),
                         "status": status})
     return out
 
@@ -102,7 +102,7 @@ def render_issues(issues: list[dict[str, Any]], lang: str) -> str:
                                               "ui.col_known", "ui.col_voiced", "ui.col_status")]
     rows = [[_label(lang, "kind", str(s["kind"])), _label(lang, "stage", str(s["stage"])),
              _num(s["age"]), escape(yes if s["known"] else no),
-             escape(yes if s["voiced"] else no), _label(lang, "status", str(s["status"]))]
+             escape(yes if s["reported"] else no), _label(lang, "status", str(s["status"]))]
             for s in issues]
     return _table(head, rows)
 
@@ -131,7 +131,8 @@ def render_decision(d: dict[str, Any], lang: str) -> str:
             for term, values in d["terms"]]
     rows.append([f"<strong>{escape(i18n.t(lang, 'ui.utility'))}</strong>"]
                 + [f"<strong>{_utility(u, lang)}</strong>" for u in d["utility"]])
-    parts = [_table([escape(i18n.t(lang, "ui.term")), *rungs], rows)]
+    parts = [_table([escape(i18n.t(lang, "ui.term")), *rungs], rows),
+             f'<p class="hint">{escape(i18n.t(lang, "ui.sign_note"))}</p>']
     probs = [(k, d[k]) for k in ("p_climb", "p_stay", "p_fall") if k in d]
     items = [f"<li>{escape(i18n.t(lang, 'ui.' + k))}: <strong>{_num(v)}</strong></li>"
              for k, v in probs]
@@ -144,6 +145,36 @@ def render_decision(d: dict[str, Any], lang: str) -> str:
             ["", ""], [[_label(lang, "constraint", str(k)), _constraint(v, lang)]
                        for k, v in d["constraints"].items()]))
     return "".join(parts)
+
+
+def plain_summary(d: dict[str, Any], lang: str) -> str:
+    """One sentence first: what the household will likely do this week, and the term of its
+    decision that weighs most on it (or the hours it lacks)."""
+    rung = int(d["rung"])
+    odds = {"climb": d.get("p_climb", 0.0), "fall": d.get("p_fall", 0.0),
+            "stay": d.get("p_stay", 1.0)}
+    move = max(odds, key=odds.get)
+    utility = d["utility"]
+    names = [str(term) for term, _ in d["terms"]]
+
+    def term(pick: Any, col: int) -> str:
+        return i18n.name(lang, "term", names[int(pick([v[col] for _, v in d["terms"]]))])
+
+    if move == "climb":
+        to, col = rung + 1, rung
+        why = i18n.t(lang, "ui.why_term_up", term=term(np.argmax, col))
+    elif move == "fall":
+        to, col = rung - 1, rung - 1
+        why = i18n.t(lang, "ui.why_forced") if np.isneginf(utility[col]) else \
+            i18n.t(lang, "ui.why_term_down", term=term(np.argmin, col))
+    else:
+        to = rung
+        if rung < 3 and np.isneginf(utility[rung]):
+            why = i18n.t(lang, "ui.why_hours")
+        else:
+            why = i18n.t(lang, "ui.why_term_down", term=term(np.argmin, min(rung, 2)))
+    return i18n.t(lang, f"ui.summary_{move}", rung=i18n.t(lang, f"rung.{to}"),
+                  p=f"{odds[move]:.2f}", why=why)
 
 
 # Household arrays whose values are codes: shown as words.
@@ -160,9 +191,12 @@ def household_panel(m: GovernanceModel, i: int, lang: str,
         shown = _label(lang, STATE_WORDS[key], str(int(value))) if key in STATE_WORDS \
             else _num(value)
         rows.append([_label(lang, "state", key), shown])
-    parts = [f"<h3>{escape(title)}</h3>",
-             f"<h4>{escape(i18n.t(lang, 'ui.state'))}</h4>", _table(["", ""], rows)]
     explained = m.explain_household(i) if hasattr(m, "explain_household") else None
+    parts = [f"<h3>{escape(title)}</h3>"]
+    if explained is not None:
+        parts.append(f'<p class="summary"><strong>{escape(plain_summary(explained, lang))}'
+                     "</strong></p>")
+    parts += [f"<h4>{escape(i18n.t(lang, 'ui.state'))}</h4>", _table(["", ""], rows)]
     # The demo's own list: it adds the issues closed this week, with their fate.
     issues = household_issues(m, i, closed)
     parts += [f"<h4>{escape(i18n.t(lang, 'ui.issues'))}</h4>", render_issues(issues, lang),

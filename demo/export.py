@@ -1,4 +1,9 @@
-"""The 'export picture' PNG: the map(s) and the chosen charts, titled in the page's language."""
+"""The 'export picture' PNG: what the page shows, in one picture titled in its language.
+
+A column per run (one, or two side by side): the institutions strip, the map with its
+actors, the escalation chain (demo.export_panels); under them one legend and the chosen
+charts.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,10 @@ from PIL import Image
 
 from demo import i18n
 from demo.charts import LadderChart, LineChart
+from demo.export_panels import chain_rows, draw_chain, draw_strip, strip_lines
 from demo.frames import frame, is_share, ladder_shares, series
 from demo.session import Session
-from model.measures import MEASURES
+from governance import MEASURES
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC",
              "SimHei", "Microsoft YaHei", "PingFang SC")
@@ -88,45 +94,87 @@ def _legend(ax, runs: list[dict], seen: dict, family: list[str],
               prop={"family": family, "size": 10}, frameon=False)
 
 
-def export_png(session: Session, charts: list[str], week: int | None, lang: str) -> bytes:
+# Heights of the picture's rows, in inches: the maps, one strip line, the chain's rows, the
+# legend and a row of charts. The figure is sized from them, so nothing overlaps whatever
+# the number of institutions, levels or charts.
+MAP_IN, STRIP_LINE_IN, CHAIN_ROW_IN, LEGEND_IN, CHART_IN = 4.9, 0.34, 0.22, 1.1, 3.2
+COLUMN_IN, DPI = 5.4, 100
+TITLE_IN = 0.8
+
+
+def compose(session: Session, charts: list[str], week: int | None, lang: str) -> Figure:
+    """The exported picture as one figure, a column per run: the institutions strip, the map
+    with its actors, the escalation chain; then one legend and the chosen charts.
+
+    Every panel's axes carries a label (`strip-k`, `map-k`, `chain-k`, `legend`,
+    `chart-<name>`), so a test finds where each one was drawn.
+    """
     data = frame(session, charts, week)
     runs = data["runs"]
     cols = max(2, len(runs))
-    chart_rows = -(-len(charts) // cols)
-    fig = Figure(figsize=(5.2 * cols, 6.8 + 3.2 * chart_rows), dpi=100)
-    grid = fig.add_gridspec(2 + chart_rows, cols, height_ratios=[5.6, 1.2] + [3.2] * chart_rows,
-                            hspace=0.35, wspace=0.08, left=0.03, right=0.97, top=0.94,
-                            bottom=0.03)
     family = fonts()
+    left, right, wspace = 0.03, 0.97, 0.08
+    column_px = COLUMN_IN * cols * DPI * (right - left) / (cols + (cols - 1) * wspace)
+    strip = max(len(strip_lines([i18n.name(lang, "actor", k) for k in r["central"]],
+                                family, column_px, DPI)) for r in runs)
+    chain = max(chain_rows(r) for r in runs)
+    chart_rows = -(-len(charts) // cols)
+    heights = [STRIP_LINE_IN * strip + 0.1, MAP_IN, CHAIN_ROW_IN * chain, LEGEND_IN]
+    heights += [CHART_IN] * chart_rows
+    total = sum(heights) + TITLE_IN + 0.25 * len(heights)
+    fig = Figure(figsize=(COLUMN_IN * cols, total), dpi=DPI)
+    grid = fig.add_gridspec(len(heights), cols, height_ratios=heights, hspace=0.25 * len(
+        heights) / sum(heights), wspace=wspace, left=left, right=right,
+        top=1 - TITLE_IN / total, bottom=0.15 / total)
     week_text = i18n.t(lang, "ui.week", week=data["week"])
-    fig.suptitle(f"{i18n.t(lang, 'app.title')} — {week_text}", fontsize=15, family=family)
+    fig.suptitle(f"{i18n.t(lang, 'app.title')} — {week_text}", fontsize=15, family=family,
+                 y=1 - 0.12 / total, va="top")
     seen: dict = {}
     for k, run in enumerate(runs):
-        ax = fig.add_subplot(grid[0, k])
+        label = i18n.scenario_label(lang, run["label"])
+        ax = fig.add_subplot(grid[0, k], label=f"strip-{k}")
+        draw_strip(ax, run, lang, family, column_px, DPI)
+        ax.set_title(label, fontsize=13, family=family, loc="left")
+        ax = fig.add_subplot(grid[1, k], label=f"map-{k}")
         ax.imshow(_image(run["map"]))
         _actors(ax, run, lang, seen)
         ax.set_axis_off()
-        ax.set_title(i18n.scenario_label(lang, run["label"]), fontsize=13, family=family)
-    _legend(fig.add_subplot(grid[1, :]), runs, seen, family, lang)
+        title = i18n.t(lang, "ui.flow") + (f" — {label}" if len(runs) > 1 else "")
+        draw_chain(fig.add_subplot(grid[2, k], label=f"chain-{k}"), run, lang, family, title,
+                   column_px, DPI)
+    _legend(fig.add_subplot(grid[3, :], label="legend"), runs, seen, family, lang)
     cursor = None if data["week"] == data["latest"] else data["week"]
     for k, name in enumerate(charts):
         if name == "ladder":
             png = LadderChart(len(runs)).draw(ladder_shares(session), cursor)
         else:
             png = LineChart().draw(series(session, name), is_share(name), cursor)
-        ax = fig.add_subplot(grid[2 + k // cols, k % cols])
+        ax = fig.add_subplot(grid[4 + k // cols, k % cols], label=f"chart-{name}")
         ax.imshow(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")))
         ax.set_axis_off()
-        if name == "ladder":
-            title = i18n.t(lang, "ui.ladder")
-        else:
-            unit = MEASURES[name].unit
-            title = (f"{i18n.name(lang, 'measure', name)} "
-                     f"({i18n.catalogue(lang).get('unit.' + unit, unit)})")
-        unit_text = i18n.catalogue(lang).get("unit.share") if name == "ladder" else \
-            i18n.catalogue(lang).get("unit." + MEASURES[name].unit, MEASURES[name].unit)
-        axes_text = i18n.t(lang, "ui.weeks_axis", unit=unit_text)
-        ax.set_title(f"{title}\n{axes_text}", fontsize=11, family=family)
+        ax.set_title(_chart_title(name, lang), fontsize=11, family=family)
+    return fig
+
+
+def _chart_title(name: str, lang: str) -> str:
+    """The measure (or the ladder) with its unit, and what the axes show."""
+    cat = i18n.catalogue(lang)
+    if name == "ladder":
+        title, unit_text = i18n.t(lang, "ui.ladder"), cat.get("unit.share")
+    else:
+        unit = MEASURES[name].unit
+        unit_text = cat.get("unit." + unit, unit)
+        title = f"{i18n.name(lang, 'measure', name)} ({unit_text})"
+    return f"{title}\n{i18n.t(lang, 'ui.weeks_axis', unit=unit_text)}"
+
+
+def to_png(fig: Figure) -> bytes:
+    """The figure as it was laid out (no cropping: a panel's place in the figure is its
+    place in the PNG)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.15)
+    fig.savefig(buf, format="png", dpi=DPI)
     return buf.getvalue()
+
+
+def export_png(session: Session, charts: list[str], week: int | None, lang: str) -> bytes:
+    return to_png(compose(session, charts, week, lang))

@@ -15,8 +15,8 @@ import numpy as np
 from demo.charts import LADDER, Series
 from demo.mapimage import map_png
 from demo.session import Session
+from governance import MEASURES
 from model import InputError
-from model.measures import MEASURES
 
 DEFAULT_CHARTS = ("ladder", "participation_rate", "trust_government",
                   "share_resolved_below_government", "gov_admin_cost")
@@ -112,6 +112,10 @@ def frame(session: Session, charts: list[str], week: int | None = None,
                          for n in charts if n != "ladder"},
             "ladder": [rec.rows[snap.week][m] for m in LADDER],
         })
+    if session.steering.households:  # the class's households, circled on the left map
+        c = session.room.runs[0][1].community
+        h = sorted(session.steering.households)
+        runs[0]["players"] = [[int(c.x[i]), int(c.y[i])] for i in h]
     images = [chart_data(session, n) for n in charts]
     oldest = min(next(iter(rec.snaps)) for rec in session.records)
     return {"week": shown, "latest": latest, "oldest": oldest, "runs": runs, "charts": images,

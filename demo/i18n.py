@@ -50,8 +50,7 @@ def missing(lang: str, kind: str, codes: list[str]) -> list[str]:
 
 def pathway_parts(code: str) -> tuple[str, str] | None:
     """(programme, pathway) of a `<programme>_without_<pathway>` preset, else None."""
-    from model.pathways import PATHWAYS
-    from model.scenarios import SCENARIOS
+    from governance import PATHWAYS, SCENARIOS
 
     scenario = SCENARIOS.get(code)
     programme, sep, pathway = code.partition("_without_")

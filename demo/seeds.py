@@ -6,17 +6,21 @@ and the research run; `spec_toml` writes the same setting as a TOML file for
 `run.py experiment`), `experiment.run_experiment` (in a background thread, one worker
 process, records in a temporary folder read back with `running.store.Store`), and
 `analyse.stats` for the CIs and the paired differences. Replicate r of both scenarios
-shares its seed (common random numbers), so the difference is paired.
+shares its seed (common random numbers), so the difference is paired. The server's jobs
+take turns on the machine's cores (`CORES`).
 """
 
 from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +31,7 @@ from experiments.analyse import stats
 from experiments.experiment import run_experiment
 from experiments.running.store import Store
 from experiments.specify import check as spec_mod
-from model.measures import MEASURES
-from model.params import PARAMS
+from governance import MEASURES, PARAMS
 
 DEFAULT_SEEDS = 10
 DEFAULT_WEEKS = 104
@@ -93,6 +96,48 @@ def spec_toml(raw: dict[str, Any]) -> str:
     return text
 
 
+class Cores:
+    """The server's seed runs take turns: one job a core at a time (a job is one worker
+    process), the others wait in arrival order. Forty students who all press "Run 10 seeds"
+    would otherwise start forty worker processes at once, about 150 MB each
+    (benchmarks/classroom.py --own-copies --seeds), and slow every live run on the machine."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self._cond = threading.Condition()
+        self._running = 0
+        self._waiting: list[Any] = []
+
+    def place(self, job: Any) -> int:
+        """The job's place in the line (1: next), 0 when it is not waiting."""
+        with self._cond:
+            return self._waiting.index(job) + 1 if job in self._waiting else 0
+
+    @contextmanager
+    def turn(self, job: Any) -> Iterator[None]:
+        """Wait for a free core (or until the job is cancelled), then hold it."""
+        with self._cond:
+            self._waiting.append(job)
+            try:
+                while self._running >= self.slots or self._waiting[0] is not job:
+                    if job.cancelled.is_set():
+                        raise Cancelled
+                    self._cond.wait(0.5)
+            finally:
+                self._waiting.remove(job)
+                self._cond.notify_all()
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._running -= 1
+                self._cond.notify_all()
+
+
+CORES = Cores(max(1, os.cpu_count() or 1))
+
+
 class _ProgressStream(io.TextIOBase):
     """Receives the runner's progress lines; raising here cancels the experiment."""
 
@@ -118,6 +163,7 @@ class SeedJob:
     def __init__(self, cfg: DemoConfig, seeds: int = DEFAULT_SEEDS, weeks: int = DEFAULT_WEEKS,
                  measures: list[str] | None = None) -> None:
         self.cfg = cfg
+        self.lesson: int | None = None  # set when the job answers a lesson
         self.raw = spec_dict(cfg, seeds, weeks, measures or ["participation_rate"])
         self.spec = spec_mod.from_dict(self.raw, source="demo setting")
         self.done, self.total = 0, seeds * len(self.spec.scenarios)
@@ -142,9 +188,10 @@ class SeedJob:
     def _run(self) -> None:
         tmp = Path(tempfile.mkdtemp(prefix="demo-seeds-"))
         try:
-            run_experiment(self.spec, out=tmp, executor="processes", workers=1,
-                                  fresh=True, progress=_ProgressStream(self),
-                                  build_report=False)
+            with CORES.turn(self):
+                run_experiment(self.spec, out=tmp, executor="processes", workers=1,
+                               fresh=True, progress=_ProgressStream(self),
+                               build_report=False)
             self._collect(Store(tmp).records())
         except Cancelled:
             self.error = "cancelled"

@@ -20,6 +20,7 @@ from typing import Any
 from demo.classroom import Classroom
 from demo.config import DemoConfig
 from demo.snapshot import Snapshot, take
+from demo.steering import Steering
 
 # A tab silent this long is gone. The page pings every 3 s and says goodbye when closed;
 # browsers slow the timers of hidden tabs to one a minute, so this must be longer than that.
@@ -57,6 +58,11 @@ class Session:
         self.seen = time.monotonic()
         self.charts: dict[Any, Any] = {}  # chart figures kept between frames
         self.seeds: Any = None  # the last "run 10 seeds" job (demo.seeds.SeedJob)
+        self.owner = ""  # the classroom client that opened it ("" outside classroom mode)
+        # The players' choices for the left run (households, committee, grid workers).
+        # Kept across resets: a changed setting keeps the class in the game.
+        self.steering = Steering()
+        self.players: Any = None  # the class's players when this is the class run
         self.reset(config)
 
     def reset(self, config: DemoConfig) -> None:
@@ -65,6 +71,7 @@ class Session:
         self.config = config
         self.room = room
         self.records = [RunRecord(label) for label, _ in room.runs]
+        self.steering.fit(room.runs[0][1])
         self.charts.clear()
         self._snap()
 
@@ -86,7 +93,7 @@ class Session:
         start = time.perf_counter()
         done = 0
         while self.week < MAX_WEEKS:
-            self.room.step()
+            self.room.step(self.steering)
             self._snap()
             done += 1
             if budget is None and done >= steps:
@@ -97,7 +104,7 @@ class Session:
 
     def run_to(self, week: int) -> None:
         while self.week < min(week, MAX_WEEKS):
-            self.room.step()
+            self.room.step(self.steering)
             self._snap()
 
     def household_index(self, run: int, x: int, y: int) -> int | None:
@@ -112,8 +119,8 @@ class Session:
 class SessionStore:
     """Sessions by id; a sweeper thread drops the ones whose tab stopped pinging."""
 
-    def __init__(self, idle: float = IDLE_SECONDS) -> None:
-        self.idle = idle
+    def __init__(self, idle: float = IDLE_SECONDS, limit: int = MAX_SESSIONS) -> None:
+        self.idle, self.limit = idle, limit
         self._lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
         self._stop = threading.Event()
@@ -123,11 +130,17 @@ class SessionStore:
         session = Session(config)  # built outside the store lock: it may take a moment
         sid = secrets.token_urlsafe(12)
         with self._lock:
-            if len(self._sessions) >= MAX_SESSIONS:  # drop the longest-silent one
+            if len(self._sessions) >= self.limit:  # drop the longest-silent one
                 oldest = min(self._sessions, key=lambda k: self._sessions[k].seen)
                 del self._sessions[oldest]
             self._sessions[sid] = session
         return sid, session
+
+    def has_room(self) -> bool:
+        """A new session fits without dropping another (classroom mode refuses instead)."""
+        self.sweep()
+        with self._lock:
+            return len(self._sessions) < self.limit
 
     def get(self, sid: str) -> Session | None:
         with self._lock:

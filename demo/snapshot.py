@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from demo.closures import ClosedIssues
-from model.services import STAGES
+from model.issues import STAGES
 
 if TYPE_CHECKING:
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
 # Located actors, drawn on the map: class name -> symbol name in the page's legend.
 LOCATED = ("PartyBranch", "GridWorker", "SocialOrganization", "Enterprise")

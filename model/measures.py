@@ -1,75 +1,99 @@
-"""Every per-step measure: one function each, registered under its column name.
+"""The core's per-step measures: the ladder, attitudes, the service loop, costs, offers.
 
-The registry's order is the column order of `DataCollector` tables, CSV and Parquet files.
-Actors added later register their own measures with `@measure(...)` in their modules.
+Each is declared once, in order, on a `MeasureList`; the composition root puts the core's,
+then each actor's, then the capacities (model/capacities.py) into the one registry whose
+order is the column order of `DataCollector` tables, CSV and Parquet files.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from model.governance import GovernanceModel
+from model.ports import Model
 
 
 @dataclass(frozen=True)
 class Measure:
+    """One column: its meaning and unit, and how it is read.
+
+    `fn` reads it from its subject (the model, for the core's measures; the actor's face,
+    for an actor's); a tally measure reads this week's count `tally` instead.
+    """
+
     name: str
     meaning: str
     unit: str
-    fn: Callable[[GovernanceModel], float]
+    fn: Callable[[Any], float] | None = None
+    tally: str | None = None
+    actor: str = ""  # the actor that declared it ("" for the core), set when assembled
 
 
-MEASURES: dict[str, Measure] = {}
-
-
-def measure(name: str, meaning: str, unit: str = "") -> Callable:
-    """Register a measure function under its column name."""
-
-    def wrap(fn: Callable[[GovernanceModel], float]) -> Callable[[GovernanceModel], float]:
-        if name in MEASURES:
-            raise ValueError(f"measure {name!r} registered twice")
-        MEASURES[name] = Measure(name, meaning, unit, fn)
-        return fn
-
-    return wrap
-
-
-class Tally(defaultdict):
-    """Counts of what happened during the current step (reset at its start)."""
+class MeasureList:
+    """Measures in the order a module declares them."""
 
     def __init__(self) -> None:
-        super().__init__(float)
+        self.items: list[Measure] = []
+
+    def __iter__(self) -> Iterator[Measure]:
+        return iter(self.items)
+
+    def measure(self, name: str, meaning: str, unit: str = "") -> Callable:
+        """Declare the decorated function as the measure `name`."""
+
+        def wrap(fn: Callable[[Any], float]) -> Callable[[Any], float]:
+            self.add(name, meaning, unit, fn)
+            return fn
+
+        return wrap
+
+    def add(self, name: str, meaning: str, unit: str, fn: Callable[[Any], float]) -> None:
+        self.items.append(Measure(name, meaning, unit, fn))
+
+    def tally(self, name: str, meaning: str, unit: str, key: str | None = None) -> None:
+        """A measure that reports one of this step's tally counters (default: `name`)."""
+        self.items.append(Measure(name, meaning, unit, tally=name if key is None else key))
 
 
-def compute(model: GovernanceModel) -> dict[str, float]:
-    """All measures for the model's current state, in registry order."""
-    counts = model.population.level_counts()  # read by several measures
-    model.measure_cache = {"counts": counts, "shares": counts / model.population.n}
-    return {name: float(m.fn(model)) for name, m in MEASURES.items()}
+CORE = MeasureList()
+measure = CORE.measure
+tally_measure = CORE.tally
 
 
-def _share(rung: int) -> Callable[[GovernanceModel], float]:
+def level_cache(model: Model) -> dict[str, np.ndarray]:
+    """Residents on each rung and their shares: read by several measures."""
+    counts = model.population.level_counts()
+    return {"counts": counts, "shares": counts / model.population.n}
+
+
+def _share(rung: int) -> Callable[[Model], float]:
     return lambda m: m.measure_cache["shares"][rung]
 
 
-for _rung, _name, _what in ((0, "share_inactive", "inactive"), (1, "share_voice", "voice"),
+for _rung, _name, _what in ((0, "share_inactive", "not active"),
+                            (1, "share_speaking", "speaking up on community affairs"),
                             (2, "share_guided", "guided participation"),
                             (3, "share_self_governing", "self-governance")):
-    measure(_name, f"share of households whose highest rung is {_what}", "share")(_share(_rung))
+    CORE.add(_name, f"share of residents (18+) whose highest rung this week is {_what}",
+             "share", _share(_rung))
 
 
-@measure("participation_rate", "share of households on rung >= 1", "share")
-def participation_rate(m: GovernanceModel) -> float:
+@measure("participation_rate", "share of residents on rung >= 1 this week (speaking up, "
+         "taking part or holding a role)", "share")
+def participation_rate(m: Model) -> float:
     return float(m.measure_cache["counts"][1:].sum() / m.population.n)
 
 
-def _mean_of(array: str) -> Callable[[GovernanceModel], float]:
+@measure("organised_participation", "share of residents on rung >= 2 this week (in an "
+         "activity or holding a role)", "share")
+def organised_participation(m: Model) -> float:
+    return float(m.measure_cache["counts"][2:].sum() / m.population.n)
+
+
+def _mean_of(array: str) -> Callable[[Model], float]:
     return lambda m: float(getattr(m.population, array).mean())
 
 
@@ -77,21 +101,15 @@ for _name, _array, _what in (
         ("trust_government", "trust_gov", "mean trust in government"),
         ("trust_neighbors", "trust_nbr", "mean trust in neighbours"),
         ("satisfaction", "satisfaction", "mean satisfaction with community services"),
-        ("efficacy", "efficacy", "mean sense of efficacy"),
+        ("efficacy", "efficacy", "mean sense that speaking up or reporting gets answered"),
         ("civic_consciousness", "civic", "mean civic consciousness (C4)")):
-    measure(_name, _what, "0-1")(_mean_of(_array))
-
-
-def tally_measure(name: str, meaning: str, unit: str, key: str | None = None) -> None:
-    """Register a measure that reports one of this step's tally counters (default: `name`)."""
-    key = name if key is None else key
-    measure(name, meaning, unit)(lambda m: m.tally[key])
+    measure(_name, _what + " of residents", "0-1")(_mean_of(_array))
 
 
 for _key, _what in (
     ("issues_raised", "issues raised by households this step"),
-    ("issues_voiced", "issues voiced by households this step"),
-    ("issues_detected", "unvoiced issues found by patrol or chance this step"),
+    ("issues_reported", "problems reported by households this step (service use)"),
+    ("issues_detected", "unreported problems found by patrol or chance this step"),
     ("issues_resolved", "issues resolved this step"),
     ("issues_abandoned", "issues given up after issue_patience steps this step"),
     ("issues_lost", "issues lost between handlers this step"),
@@ -102,25 +120,25 @@ for _key, _what in (
 
 
 @measure("issues_pending", "open issues at the end of the step", "issues")
-def issues_pending(m: GovernanceModel) -> float:
+def issues_pending(m: Model) -> float:
     return float(len(m.issues))
 
 
 @measure("mean_resolution_time", "mean steps from raising to resolution, issues resolved "
          "this step", "steps")
-def mean_resolution_time(m: GovernanceModel) -> float:
+def mean_resolution_time(m: Model) -> float:
     n = m.tally["issues_resolved"]
     return m.tally["resolution_time_sum"] / n if n else 0.0
 
 
 @measure("resolution_rate", "resolved / (resolved + abandoned + lost) this step", "share")
-def resolution_rate(m: GovernanceModel) -> float:
+def resolution_rate(m: Model) -> float:
     t = m.tally
     closed = t["issues_resolved"] + t["issues_abandoned"] + t["issues_lost"]
     return t["issues_resolved"] / closed if closed else 0.0
 
 
-for _stage, _what in (("self", "self-governing households"),
+for _stage, _what in (("self", "households with a self-governing resident"),
                       ("building", "building committees"),
                       ("grid", "grid workers"),
                       ("rc", "the residents' committee"),
@@ -133,25 +151,25 @@ for _stage, _what in (("self", "self-governing households"),
 
 @measure("share_resolved_below_government", "share of this step's resolutions made below "
          "government", "share")
-def share_resolved_below_government(m: GovernanceModel) -> float:
+def share_resolved_below_government(m: Model) -> float:
     n = m.tally["issues_resolved"]
     return (n - m.tally["resolved_by_government"]) / n if n else 0.0
 
 
 @measure("gov_admin_cost", "public cost this step: handling by grid workers, committee and "
          "government, escalations and bounces, plus grants and contracts", "cost units/step")
-def gov_admin_cost(m: GovernanceModel) -> float:
-    return m.tally["public_cost"] + m.government.spent
+def gov_admin_cost(m: Model) -> float:
+    return m.tally["public_cost"] + m.tally["public_payments"]
 
 
 @measure("cost_per_resolved_issue", "all handling cost this step (public and social) per "
          "issue resolved", "cost units/issue")
-def cost_per_resolved_issue(m: GovernanceModel) -> float:
+def cost_per_resolved_issue(m: Model) -> float:
     n = m.tally["issues_resolved"]
-    return (m.tally["total_cost"] + m.government.spent) / n if n else 0.0
+    return (m.tally["total_cost"] + m.tally["public_payments"]) / n if n else 0.0
 
 
-def _offered(kind: str) -> Callable[[GovernanceModel], float]:
+def _offered(kind: str) -> Callable[[Model], float]:
     return lambda m: sum(m.population.offers.offered(kind).values())
 
 
@@ -163,28 +181,42 @@ measure("roles_offered", "self-governance roles offered this week (seats, duties
 
 @measure("households_moved_in", "households that moved out this week and were replaced by "
          "newcomers", "households/week")
-def households_moved_in(m: GovernanceModel) -> float:
+def households_moved_in(m: Model) -> float:
     return float(m.population.moved_out)
 
 
 @measure("moves_per_year", "households moving out this week, as a share of households per "
          "year (x 52)", "share/year")
-def moves_per_year(m: GovernanceModel) -> float:
-    return float(m.population.moved_out / m.population.n * 52)
+def moves_per_year(m: Model) -> float:
+    return float(m.population.moved_out / m.population.households * 52)
 
 
-measure("fatigue", "mean fatigue of households", "0-1")(
+tally_measure("suggestions_made", "suggestions on community affairs made by residents this "
+              "week (rung >= 1)", "suggestions/step")
+tally_measure("suggestions_answered", "suggestions answered this week (committee, platform)",
+              "suggestions/step")
+
+
+@measure("suggestion_share", "suggestions as a share of all contacts this week (suggestions "
+         "and reported problems): the mix of a committee's or hotline's in-tray", "share")
+def suggestion_share(m: Model) -> float:
+    made = m.tally["suggestions_made"]
+    total = made + m.tally["issues_reported"]
+    return made / total if total else 0.0
+
+
+measure("fatigue", "mean fatigue of residents", "0-1")(
     lambda m: float(m.population.fatigue.mean()))
 
 
 @measure("social_cost", "non-public handling cost this week (volunteers, fees, mediation)",
          "cost units/step")
-def social_cost(m: GovernanceModel) -> float:
+def social_cost(m: Model) -> float:
     return m.tally["social_cost"]
 
 
 @measure("coordination", "how well handlers coordinate (raised by Party work meetings)", "0-1")
-def coordination(m: GovernanceModel) -> float:
+def coordination(m: Model) -> float:
     return float(m.coordination)
 
 
@@ -195,7 +227,10 @@ tally_measure("disputes_mediated", "disputes settled below government (by consul
 
 
 def assert_valid(values: dict[str, float]) -> None:
-    """Raise if a measure is NaN or infinite (used by tests and the runner)."""
-    bad = {k: v for k, v in values.items() if not np.isfinite(v)}
+    """Raise if a measure is NaN or infinite (used by tests and the runner); an election's
+    turnout is NaN where it has no one to count (before the first election, or a group with
+    no members)."""
+    bad = {k: v for k, v in values.items()
+           if not np.isfinite(v) and not (k.startswith("turnout_") and np.isnan(v))}
     if bad:
         raise ValueError(f"non-finite measures: {bad}")

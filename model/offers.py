@@ -2,9 +2,10 @@
 
 Guided participation (rung 2) means attending an activity someone actually holds, and
 self-governance (rung 3) means holding one of a limited number of roles; so how many
-households can stand on those rungs follows from what the institutions offer, not from a
-cap. Institutions publish *sources* in their `prepare` hook: for every household the pool
-that serves it (-1: none) and each pool's capacity. Households that want the rung then
+residents can stand on those rungs follows from what the institutions offer, not from a
+cap. Institutions publish *sources* in their `prepare` hook: for every resident (or
+household) the pool that serves them (-1: none) and each pool's capacity. Residents who
+want the rung then
 claim places source by source, incumbents first (people keep their seat in a group they
 already belong to), the rest in a random order.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.services import group_order, integer_capacity, ranks_within_groups
+from model.queues import group_order, integer_capacity, ranks_within_groups
 
 
 @dataclass
@@ -28,10 +29,17 @@ class Source:
 
 
 class Offers:
-    """Places (rung 2) and roles (rung 3) published this week, by source name."""
+    """Places (rung 2) and roles (rung 3) published this week, by source name.
 
-    def __init__(self, n: int) -> None:
+    Pools are given per resident, or per household (an array as long as the households:
+    each household's pool serves all its residents, the usual case: a grid's or a
+    building's activities).
+    """
+
+    def __init__(self, n: int, home: np.ndarray) -> None:
         self.n = n
+        self.home = home
+        self.households = int(home.max()) + 1 if len(home) else 0
         self.places: list[Source] = []
         self.roles: list[Source] = []
         # Who holds what after this week's allocation: index into places / roles, -1 none.
@@ -42,11 +50,21 @@ class Offers:
     def clear(self) -> None:
         self.places, self.roles = [], []
 
+    def _per_resident(self, pool_of: np.ndarray) -> np.ndarray:
+        if len(pool_of) == self.n:
+            return pool_of
+        if len(pool_of) == self.households:
+            return pool_of[self.home]
+        raise ValueError(f"pool_of has {len(pool_of)} entries: one per resident ({self.n}) "
+                         f"or per household ({self.households}) expected")
+
     def add_places(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> None:
-        self.places.append(Source(name, pool_of, np.asarray(capacity, dtype=np.float64)))
+        self.places.append(Source(name, self._per_resident(pool_of),
+                                  np.asarray(capacity, dtype=np.float64)))
 
     def add_roles(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> None:
-        self.roles.append(Source(name, pool_of, np.asarray(capacity, dtype=np.float64)))
+        self.roles.append(Source(name, self._per_resident(pool_of),
+                                 np.asarray(capacity, dtype=np.float64)))
 
     def offered(self, kind: str) -> dict[str, float]:
         """Total capacity of each source of `kind` ('places' or 'roles')."""

@@ -1,9 +1,18 @@
-"""Building blocks of the parameter schema (kept apart so actor modules can declare theirs)."""
+"""What a parameter is, and how a home declares its parameters: typed, frozen sections.
+
+A section is a frozen dataclass whose fields are the parameters, each declared once with
+everything a user, a validator or a form needs (`param`). The code reads them as typed
+attributes (`p.rc_admin_burden`), so a reader or a tool follows a parameter from its
+declaration to every use; the schema entries (`Param`) that validation, the CLI and the
+ODD's tables read are derived from the same fields (`specs_of`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, dataclass_transform
 
 import numpy as np
 
@@ -104,24 +113,71 @@ def _is_number(value: Any) -> bool:
     return not isinstance(value, str)
 
 
-def param(name: str, type_: type, default: Any, meaning: str, **kw: Any) -> Param:
-    return Param(name, type_, default, meaning, **kw)
+# The shipped calibration (experiments/calibrations/baseline/), and the source of every
+# default it fitted (the posterior median).
+CALIBRATION = "calibrate_baseline-8885f18d651c-g7"
+CALIBRATED = (f"calibrated: posterior median of {CALIBRATION} "
+              "(experiments/calibrations/baseline/report.md)")
+
+# --- sections: parameters declared as typed fields ----------------------------------------
+_TYPES = {"bool": bool, "int": int, "float": float, "str": str}
+_META = "param"  # the key of a field's metadata that holds its schema entry's attributes
 
 
-def mechanism(name: str, meaning: str, article: str) -> list[Param]:
-    """A switchable mechanism: its boolean switch and the step it is phased in at."""
-    return [
-        param(name, bool, False, meaning, article=article, group="mechanisms", main=True),
-        param(
-            f"{name}_start",
-            int,
-            0,
-            f"step at which '{name}' is switched on (0 = from the start; ignored when "
-            f"'{name}' is false). Phased in through Mesa's event scheduling.",
-            article=article,
-            group="phasing",
-            low=0,
-            high=100_000,
-            unit="step",
-        ),
-    ]
+def param(default: Any, meaning: str, **schema: Any) -> Any:
+    """One parameter of a section: its default, its meaning, and the rest of its schema
+    entry (article, group, low, high, choices, unit, main, source, at_most, slow)."""
+    return dataclasses.field(default=default, metadata={_META: {"meaning": meaning, **schema}})
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(param,))
+def section(group: str):
+    """Make a class a parameter section: a frozen dataclass whose fields default to `group`.
+
+    A section extends the sections its code reads (every one extends the core's), so its
+    fields and theirs are typed attributes of the parameters it is given.
+    """
+
+    def make(cls: type) -> type:
+        cls = dataclass(frozen=True)(cls)
+        cls.__group__ = group
+        return cls
+
+    return make
+
+
+def own_fields(cls: type) -> list[dataclasses.Field]:
+    """The fields a section declares itself (not those of the sections it extends), in order."""
+    own = inspect.get_annotations(cls)
+    return [f for f in dataclasses.fields(cls) if f.name in own]
+
+
+def specs_of(cls: type) -> list[Param]:
+    """The schema entries of a section's own fields."""
+    out = []
+    for f in own_fields(cls):
+        meta = dict(f.metadata[_META])
+        kind = _TYPES[f.type] if isinstance(f.type, str) else f.type
+        meta.setdefault("group", cls.__group__)
+        out.append(Param(f.name, kind, f.default, meta.pop("meaning"), **meta))
+    return out
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """A switch of the article's programme: which claim it is, and what it changes."""
+
+    name: str
+    article: str
+    meaning: str
+
+    def params(self) -> list[Param]:
+        """Its switch and the step it is phased in at."""
+        return [
+            Param(self.name, bool, False, self.meaning, article=self.article,
+                  group="mechanisms", main=True),
+            Param(f"{self.name}_start", int, 0,
+                  f"step at which '{self.name}' is switched on (0 = from the start; ignored "
+                  f"when '{self.name}' is false). Phased in through Mesa's event scheduling.",
+                  article=self.article, group="phasing", low=0, high=100_000, unit="step"),
+        ]

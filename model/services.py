@@ -1,237 +1,49 @@
 """The "last kilometre" service loop: issues arise, become known, are handled or escalated.
 
-Issues are rows of a table of arrays (`IssueBook`). Handlers form a chain ordered from the
+Issues are rows of the issue book (model/issues.py). Handlers form a chain ordered from the
 household upwards (`STAGES`); every step each stage takes the issues waiting at it, lets
 each handler instance accept as many as its capacity allows (oldest first), resolves those
-within its competence and escalates the rest, slower and costlier the higher they go. All of
-it is array work: the only Python loop is over the seven stages.
+within its competence and escalates the rest, slower and costlier the higher they go. The
+actors are met only through the ports: handlers, the line's rules, detectors and issue
+sources. All of it is array work: the only Python loop is over the seven stages.
 """
 
 from __future__ import annotations
 
-import itertools
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from model.governance import GovernanceModel
-
-# Issue kinds. Enterprise disputes arise only around enterprises (issue 3).
-PUBLIC_SERVICE, COMMUNITY_AFFAIRS, BUILDING_MATTER, NEIGHBOUR_DISPUTE, ENTERPRISE_DISPUTE = range(5)
-KINDS = ("public_service", "community_affairs", "building_matter", "neighbour_dispute",
-         "enterprise_dispute")
-HOUSEHOLD_KINDS = 4  # the kinds households raise themselves (enterprise disputes come apart)
-DISPUTES = (NEIGHBOUR_DISPUTE, ENTERPRISE_DISPUTE)
-
-STAGES = ("self", "building", "org", "enterprise", "grid", "rc", "government")
-SELF, BUILDING, ORG, ENTERPRISE, GRID, RC, GOVERNMENT = range(len(STAGES))
-# Stages whose outcomes are felt as the community's own (trust in neighbours) rather than
-# as government answering (trust in government).
-NEIGHBOURLY = (SELF, BUILDING, ORG)
-
-
-def member_table(members: tuple[int, ...], size: int) -> np.ndarray:
-    """A boolean look-up table: `table[codes]` tests membership in one gather, where
-    np.isin costs a sort and tens of microseconds on every call (many calls per step).
-    """
-    table = np.zeros(size, dtype=bool)
-    table[list(members)] = True
-    return table
-
-
-def draw_kinds(weights: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
-    """`rng.choice(len(weights), count, p=weights)` without its per-call checks of `p`.
-
-    The same draws and the same result as numpy's `Generator.choice` with replacement: one
-    uniform per item against the normalised cumulative weights (checked bit for bit in
-    tests/test_services_fast.py). `weights` must be valid (kind_weights' are).
-    """
-    cdf = weights.cumsum()
-    cdf /= cdf[-1]
-    return cdf.searchsorted(rng.random(count), side="right")
-
-
-def kind_weights(p: dict) -> np.ndarray:
-    """Shares of the household issue kinds (schema: kind_share_*), normalised to sum 1."""
-    w = np.array([p["kind_share_public"], p["kind_share_affairs"], p["kind_share_building"],
-                  p["kind_share_dispute"]], dtype=np.float64)
-    total = w.sum()
-    return w / total if total > 0 else np.full(HOUSEHOLD_KINDS, 1.0 / HOUSEHOLD_KINDS)
-
-
-IS_DISPUTE = member_table(DISPUTES, len(KINDS))
-IS_NEIGHBOURS_MATTER = member_table((BUILDING_MATTER, NEIGHBOUR_DISPUTE), len(KINDS))
-IS_NEIGHBOURLY = member_table(NEIGHBOURLY, len(STAGES))
+from model.issues import (
+    GOVERNMENT,
+    IS_AFFAIRS,
+    IS_DISPUTE,
+    IS_NEIGHBOURLY,
+    STAGES,
+    draw_kinds,
+    kind_weights,
+)
+from model.outcomes import Outcomes
+from model.ports import Detector, Handler, IssueSource, Model
+from model.queues import group_order, integer_capacity, ranks_within_groups
 
 _RESOLVED_BY = tuple(f"resolved_by_{name}" for name in STAGES)  # tally keys, by stage
-
-_FIELDS = {
-    "household": np.int64, "kind": np.int8, "created": np.int64, "complexity": np.float64,
-    "known": bool, "voiced": bool, "stage": np.int8, "ready": np.int64, "arrived": np.int64,
-    "done_at": np.int64, "handler": np.int8, "cost": np.float64, "closed": bool,
-}
-
-
-class IssueBook:
-    """Open issues as a structure of arrays; closed ones are dropped every step."""
-
-    def __init__(self) -> None:
-        self.cols = {k: np.zeros(0, dtype=t) for k, t in _FIELDS.items()}
-
-    def __len__(self) -> int:
-        return len(self.cols["household"])
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        try:
-            return self.__dict__["cols"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def add(self, **new: np.ndarray) -> None:
-        count = len(new["household"])
-        for key, dtype in _FIELDS.items():
-            if key in new:
-                part = np.asarray(new[key], dtype=dtype)
-            else:
-                part = np.full(count, -1 if key in ("done_at", "handler") else 0, dtype=dtype)
-            self.cols[key] = np.concatenate([self.cols[key], part])
-
-    def keep(self, mask: np.ndarray) -> None:
-        for key in self.cols:
-            self.cols[key] = self.cols[key][mask]
-
-
-class Handler:
-    """One rung of the handling chain. Subclasses say who may take an issue and how much.
-
-    `groups` maps issues to handler instances (-1: this stage does not take it, pass it on),
-    `capacity` gives each instance's issues per step (None: unlimited).
-    """
-
-    stage: int = -1
-    public = False  # handled on the public payroll: cost is public
-    misroutable = False  # issues can arrive here through the wrong door and bounce (A1a)
-    competence = 1.0
-    delay = 0
-
-    def __init__(self, model: GovernanceModel) -> None:
-        self.model = model
-        self.used = np.zeros(0)
-
-    def groups(self, idx: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def capacity(self) -> np.ndarray | None:
-        return None
-
-    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray | float:
-        return self.competence
-
-    def cost(self) -> float:
-        return 0.0
-
-    def handling_delay(self) -> int:
-        return self.delay
-
-    def on_resolved(self, idx: np.ndarray, group: np.ndarray) -> None:
-        """Hook for handlers that gain something from resolving (fees, reputation)."""
-
-
-class SelfHandler(Handler):
-    """Self-governing households (rung 3) settle their own non-public issues."""
-
-    stage = SELF
-
-    def groups(self, idx: np.ndarray) -> np.ndarray:
-        book, pop = self.model.issues, self.model.population
-        ok = (pop.level[book.household[idx]] == 3) & (book.kind[idx] != PUBLIC_SERVICE)
-        ok &= book.kind[idx] != ENTERPRISE_DISPUTE
-        return np.where(ok, 0, -1)
-
-    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray | float:
-        return self.model.params["self_competence"]
-
-
-class CentralHandler(Handler):
-    """One office serving the whole community from one queue, on the public payroll.
-
-    Issues reach it through the administrative line, so they can come through the wrong
-    door (misrouting, A1a); the information platform can shorten its handling (A1b).
-    Subclasses (the committee's, the government's) say whose capacity and which parameters.
-    """
-
-    public = True
-    misroutable = True
-    office = ""  # the model attribute of the agent whose capacity this is
-    prefix = ""  # its parameters: <prefix>_competence, <prefix>_delay, cost_<prefix>
-
-    def groups(self, idx: np.ndarray) -> np.ndarray:
-        return np.zeros(len(idx), dtype=np.int64)
-
-    def capacity(self) -> np.ndarray:
-        return np.array([getattr(self.model, self.office).capacity()])
-
-    def competence_of(self, idx: np.ndarray, group: np.ndarray) -> float:
-        return self.model.params[f"{self.prefix}_competence"]
-
-    def cost(self) -> float:
-        return self.model.params[f"cost_{self.prefix}"]
-
-    def handling_delay(self) -> int:
-        return max(0, self.model.params[f"{self.prefix}_delay"]
-                   - self.model.government.delay_saving())
-
-
-class NoHandler(Handler):
-    """A stage whose actors do not exist in this run: every issue passes on."""
-
-    def __init__(self, model: GovernanceModel, stage: int) -> None:
-        super().__init__(model)
-        self.stage = stage
-
-    def groups(self, idx: np.ndarray) -> np.ndarray:
-        return np.full(len(idx), -1)
-
-
-def group_order(group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Stable order by group id: equal ids keep their order of arrival.
-
-    With fewer than 65,536 groups the ids are sorted as uint16, which numpy sorts by radix
-    (linear time, about ten times faster than its merge sort on 64-bit ints).
-    """
-    if n_groups <= np.iinfo(np.uint16).max:
-        group = group.astype(np.uint16)
-    return np.argsort(group, kind="stable")
-
-
-def ranks_within_groups(group: np.ndarray) -> np.ndarray:
-    """Position of each element within its run of equal (sorted) group ids."""
-    if len(group) == 0:
-        return group
-    n = len(group)
-    start = np.zeros(n, dtype=np.intp)  # at each run's first element, its own index
-    first = np.flatnonzero(group[1:] != group[:-1]) + 1
-    start[first] = first
-    np.maximum.accumulate(start, out=start)  # carried to the rest of the run
-    return np.arange(n) - start
-
-
-def integer_capacity(cap: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Whole issues per step, rounding fractions up at random so the mean is kept."""
-    base = np.floor(cap)
-    return (base + (rng.random(len(cap)) < cap - base)).astype(np.int64)
 
 
 class ServiceLoop:
     """Runs one step of the issue loop and records what happened in the model's tally."""
 
-    def __init__(self, model: GovernanceModel, handlers: list[Handler]) -> None:
+    def __init__(self, model: Model, handlers: Sequence[Handler],
+                 detectors: Sequence[Detector] = (),
+                 sources: Sequence[IssueSource] = ()) -> None:
         self.model = model
         self.book = model.issues
-        self.handlers = handlers
+        self.handlers = list(handlers)
+        self.detectors = tuple(detectors)
+        self.sources = tuple(sources)
+        self.outcomes = Outcomes(model.population.households)  # this week's, felt at its end
         self._live: np.ndarray | None = None  # set during the stage loop (see step)
-        assert [h.stage for h in handlers] == list(range(len(STAGES)))
+        assert [h.stage for h in self.handlers] == list(range(len(STAGES)))
 
     # --- the step -------------------------------------------------------------------------
     def step(self, now: int) -> None:
@@ -252,58 +64,67 @@ class ServiceLoop:
         self.abandon(now)
         book = self.book
         book.keep(~book.closed)
-        n = m.population.n
-        m.issues_outcomes.flush(m.population, unknown=book.household[~book.known])
-        m.population.open_issues = np.bincount(book.household, minlength=n)
+        pop = m.population
+        n = pop.households
+        hidden = ~book.known
+        felt = hidden & (now - book.created >= self.felt_after())
+        self.outcomes.flush(pop, unknown=book.household[hidden], felt=book.household[felt])
+        pop.open_issues = np.bincount(book.household, minlength=n)
+        pop.open_affairs = np.bincount(book.household[IS_AFFAIRS[book.kind]], minlength=n)
+
+    def felt_after(self) -> int:
+        """Weeks after which a problem nobody knows of is felt as government's failure
+        (`trust_rule = "felt_problems"`); never under "known_failures"."""
+        p = self.model.p
+        return p.felt_after if p.trust_rule == "felt_problems" else 10**9
 
     def arise(self, now: int, rng: np.random.Generator) -> None:
-        """Households raise issues (a Poisson number in total, spread uniformly)."""
-        m, p = self.model, self.model.params
+        """Households meet problems (a Poisson number in total, spread uniformly) and report
+        them or not."""
+        m, p = self.model, self.model.p
         pop = m.population
-        count = rng.poisson(p["issue_rate"] * pop.n)
-        household = rng.integers(0, pop.n, count)
+        count = rng.poisson(p.issue_rate * pop.households)
+        household = rng.integers(0, pop.households, count)
         kind = draw_kinds(kind_weights(p), count, rng)  # = rng.choice(4, count, p=...)
-        extra = [fn(now, rng) for fn in m.issue_sources]  # e.g. enterprise disputes
+        extra = [source(now, rng) for source in self.sources]  # e.g. enterprise disputes
         for hh, kd in extra:
             household, kind = np.concatenate([household, hh]), np.concatenate([kind, kd])
         count = len(household)
-        level = pop.level[household]
-        voiced = rng.random(count) < self.voice_probability(level, household)
+        reported = rng.random(count) < self.report_probability(household)
         self.book.add(household=household, kind=kind, created=np.full(count, now),
-                      complexity=rng.random(count), known=voiced, voiced=voiced,
+                      complexity=rng.random(count), known=reported, reported=reported,
                       stage=np.zeros(count), ready=np.full(count, now),
                       arrived=np.full(count, now))
-        pop.last_contact[household[voiced]] = now
+        pop.last_contact[household[reported]] = now
+        pop.reported.mark("report", household[reported], now)
         t = m.tally
         t["issues_raised"] += count
-        t["issues_voiced"] += int(voiced.sum())
+        t["issues_reported"] += int(reported.sum())
         t["disputes_raised"] += int(IS_DISPUTE[kind].sum())
 
-    def voice_probability(self, level: np.ndarray, household: np.ndarray) -> np.ndarray:
-        """Active households voice most issues; a cheaper channel (time, steps) helps.
-
-        P = clip(base[rung] - voice_cost * cost factor + voice_efficacy * efficacy), 0 on
-        rung 0: the inactive do not voice. The cost factor is the government's and the
-        committee's channels (info platform, resident channels): what voicing costs.
+    def report_probability(self, household: np.ndarray) -> np.ndarray:
+        """A household reports a problem of its own to the committee, the hotline or the
+        platform with P = clip(report_base - report_cost * channel cost factor +
+        report_efficacy * its residents' mean efficacy): service use, open to every
+        household whatever its residents' rung. Cheaper channels (the platform, resident
+        channels: `voice_cost_factor`) raise it; so does having been answered before.
         """
-        m, p = self.model, self.model.params
-        cost = p["voice_cost"] * m.voice_cost_factor()
-        base = np.array([0.0, p["voice_prob_1"], p["voice_prob_2"], p["voice_prob_3"]])[level]
-        prob = base - cost + p["voice_efficacy"] * m.population.efficacy[household]
-        return np.where(level >= 1, np.clip(prob, 0.0, 1.0), 0.0)
+        m, p = self.model, self.model.p
+        cost = p.report_cost * m.voice_cost_factor()
+        efficacy = m.population.household_mean(m.population.efficacy)[household]
+        return np.clip(p.report_base - cost + p.report_efficacy * efficacy, 0.0, 1.0)
 
     def detect(self, now: int, rng: np.random.Generator) -> None:
-        """Unvoiced issues are found by patrol (grid workers with free time) or by chance."""
-        m, p, book = self.model, self.model.params, self.book
+        """Unreported issues become known by chance, or found by the actors' detectors."""
+        m, book = self.model, self.book
         hidden = np.flatnonzero(~book.known & ~book.closed)
         if len(hidden) == 0:
             return
-        chance = np.full(len(hidden), p["base_detection"])
-        chance += m.government.detection_bonus()
-        if m.grid_workers:
-            free = self.handlers[GRID].free_share
-            grid = m.community.grid_of[book.household[hidden]]
-            chance += p["patrol_rate"] * free[grid]
+        chance = np.full(len(hidden), m.p.base_detection)
+        for detector in self.detectors:
+            extra = detector(hidden)
+            if extra is not None:
+                chance += extra
         found = hidden[rng.random(len(hidden)) < np.clip(chance, 0.0, 1.0)]
         m.population.last_contact[book.household[found]] = now
         book.known[found] = True
@@ -313,7 +134,7 @@ class ServiceLoop:
 
     def process(self, handler: Handler, now: int, rng: np.random.Generator) -> None:
         """One stage: pass on what it does not take, accept by capacity, resolve or escalate."""
-        m, book, p = self.model, self.book, self.model.params
+        m, book, p = self.model, self.book, self.model.p
         s = handler.stage
         live = self._live
         idx = np.flatnonzero(live & (book.stage == s))
@@ -348,18 +169,18 @@ class ServiceLoop:
             accepted, g_acc, waiting = take[ok], group[ok], take[~ok]
             handler.used = np.bincount(g_acc, minlength=len(cap)).astype(np.float64)
         if handler.misroutable:
-            bounced = rng.random(len(accepted)) < m.government.misroute_probability()
+            bounced = rng.random(len(accepted)) < m.line.misroute_probability()
             b = accepted[bounced]
             book.ready[b] = now + 1
             live[b] = False
-            bounce = m.government.escalation_cost()
+            bounce = m.line.escalation_cost()
             book.cost[b] += bounce
             m.tally["public_cost"] += len(b) * bounce
             m.tally["total_cost"] += len(b) * bounce
             m.tally["issues_misrouted"] += len(b)
             accepted, g_acc = accepted[~bounced], g_acc[~bounced]
         competence = (handler.competence_of(accepted, g_acc)
-                      + p["coordination_competence"] * m.coordination)
+                      + p.coordination_competence * m.coordination)
         can = book.complexity[accepted] <= competence
         done, g_done = accepted[can], g_acc[can]
         book.done_at[done] = now + handler.handling_delay()
@@ -373,7 +194,7 @@ class ServiceLoop:
         if s == len(STAGES) - 1:
             return
         self.escalate(accepted[~can], s, now, rng)
-        stale = waiting[now - book.arrived[waiting] >= p["escalate_after"]]
+        stale = waiting[now - book.arrived[waiting] >= p.escalate_after]
         self.escalate(stale, s, now, rng)
 
     def escalate(self, idx: np.ndarray, stage: int, now: int, rng: np.random.Generator) -> None:
@@ -381,10 +202,10 @@ class ServiceLoop:
         m, book = self.model, self.book
         if len(idx) == 0:
             return
-        lost = rng.random(len(idx)) < m.government.loss_probability()
+        lost = rng.random(len(idx)) < m.line.loss_probability()
         self.close_unresolved(idx[lost], now, lost=True)
         go = idx[~lost]
-        delay = m.government.escalation_delay()
+        delay = m.line.escalation_delay()
         live = self._live
         if live is not None:  # within the stage loop: lost ones are closed, delayed ones wait
             live[idx[lost]] = False
@@ -394,7 +215,7 @@ class ServiceLoop:
         book.ready[go] = now + delay
         book.arrived[go] = now + delay
         # Each level up is further from the household: the hand-over costs more.
-        cost = m.government.escalation_cost() * (1 + stage / len(STAGES))
+        cost = m.line.escalation_cost() * (1 + stage / len(STAGES))
         book.cost[go] += cost
         m.tally["public_cost"] += cost * len(go)
         m.tally["total_cost"] += cost * len(go)
@@ -418,7 +239,7 @@ class ServiceLoop:
         t["disputes_mediated"] += int((disputes & (handler != GOVERNMENT)).sum())
         t["disputes_closed"] += int(disputes.sum())
         m.population.last_contact[book.household[done]] = now
-        m.issues_outcomes.resolved(book.household[done], book.voiced[done],
+        self.outcomes.resolved(book.household[done], book.reported[done],
                                    IS_NEIGHBOURLY[handler], kind)
         book.closed[done] = True
 
@@ -426,7 +247,7 @@ class ServiceLoop:
         """Issues unresolved for `issue_patience` steps are given up."""
         book = self.book
         old = np.flatnonzero((book.done_at < 0) & ~book.closed
-                             & (now - book.created >= self.model.params["issue_patience"]))
+                             & (now - book.created >= self.model.p.issue_patience))
         self.close_unresolved(old, now, lost=False)
 
     def close_unresolved(self, idx: np.ndarray, now: int, lost: bool) -> None:
@@ -435,57 +256,6 @@ class ServiceLoop:
             return
         m.tally["issues_lost" if lost else "issues_abandoned"] += len(idx)
         m.tally["disputes_closed"] += int(IS_DISPUTE[book.kind[idx]].sum())
-        m.issues_outcomes.failed(book.household[idx], book.voiced[idx], book.known[idx],
+        self.outcomes.failed(book.household[idx], book.reported[idx], book.known[idx],
                                  book.kind[idx])
         book.closed[idx] = True
-
-
-class Outcomes:
-    """Per-household outcome counts of one step, turned into state changes at once."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.parts: dict[str, list[np.ndarray]] = {}
-
-    def _add(self, key: str, households: np.ndarray) -> None:
-        self.parts.setdefault(key, []).append(households)
-
-    def resolved(self, hh: np.ndarray, voiced: np.ndarray, neighbourly: np.ndarray,
-                 kind: np.ndarray) -> None:
-        self._add("resolved", hh)
-        self._add("voiced_resolved", hh[voiced])
-        self._add("public_resolved", hh[~neighbourly])
-        neighbour = IS_NEIGHBOURS_MATTER[kind] & neighbourly
-        self._add("neighbour_resolved", hh[neighbour])
-
-    def failed(self, hh: np.ndarray, voiced: np.ndarray, known: np.ndarray,
-               kind: np.ndarray) -> None:
-        self._add("failed", hh)
-        self._add("voiced_failed", hh[voiced])
-        self._add("known_failed", hh[known])
-        self._add("neighbour_failed", hh[IS_NEIGHBOURS_MATTER[kind] & known])
-
-    def flush(self, population, unknown: np.ndarray) -> None:
-        """Apply this step's outcomes to the households they concern, and only to those.
-
-        `unknown` lists the household of every open issue nobody knows about (a household
-        appears once per such issue). Most households have no outcome in a given week, so
-        the work is proportional to outcomes, not to the community's size.
-        """
-        self._add("waiting_unknown", unknown)
-        keys = list(self.parts)
-        chunks = [np.concatenate(self.parts[k]) for k in keys]
-        every = np.concatenate(chunks)
-        # The sorted distinct households and each entry's place among them, by marking
-        # (linear in the community's size) rather than by sorting the entries.
-        present = np.zeros(population.n, dtype=bool)
-        present[every] = True
-        households = np.flatnonzero(present)
-        place = np.empty(population.n, dtype=np.intp)
-        place[households] = np.arange(len(households))
-        where = place[every]
-        bounds = [0, *itertools.accumulate(len(c) for c in chunks)]
-        counts = {k: np.bincount(where[bounds[i]:bounds[i + 1]], minlength=len(households))
-                  for i, k in enumerate(keys)}
-        population.apply_outcomes(households, counts)
-        self.parts = {}

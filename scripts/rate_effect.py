@@ -10,11 +10,11 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-COLS = ("share_inactive", "share_voice", "share_guided", "share_self_governing")
+COLS = ("share_inactive", "share_speaking", "share_guided", "share_self_governing")
 
 
 def shares(args: tuple[float, int]) -> list[float]:
-    from model import GovernanceModel
+    from governance import GovernanceModel
 
     rate, seed = args
     m = GovernanceModel.from_scenario("collaborative", rng=seed, adjustment_rate=rate,

@@ -1,8 +1,9 @@
 """Regenerate the schema-driven parts of docs/ODD.md: parameters, measures and pathways.
 
 The tables come from the registries the model itself reads (`PARAMS`, `MEASURES`,
-`PATHWAYS`), after the model's composition has imported every actor, so no actor's section
-can be missed; tests/test_docs.py fails when docs/ODD.md drifts from them.
+`PATHWAYS`), as the composition root (governance/) assembles them from every actor's
+declaration, so no actor's section can be missed; tests/test_docs.py fails when docs/ODD.md
+drifts from them.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import model.governance  # noqa: E402, F401  (imports every actor: params, measures, pathways)
-from model.measures import MEASURES  # noqa: E402
-from model.params import GROUPS, PARAMS, Param  # noqa: E402
-from model.pathways import PATHWAYS  # noqa: E402
+from governance import GROUPS, MEASURES, PARAMS, PATHWAYS  # noqa: E402
+from model.schema import Param  # noqa: E402
 
 ODD = ROOT / "docs" / "ODD.md"
 # Groups whose entries are switches or structure, not behavioural numbers: no source needed.

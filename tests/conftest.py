@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+import pandas as pd
 import pytest
 
-from model import GovernanceModel
+from governance import GovernanceModel
 
 SMALL = {"width": 40, "height": 40, "grid_block": 20, "building_block": 5}
 TINY = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
 
 
-def run_model(steps: int = 60, seed: int = 0, **params):
-    """Run a small model and return its per-step frame."""
-    model = GovernanceModel(rng=seed, **{**SMALL, **params})
+@functools.cache
+def _frame(steps: int, seed: int, params: tuple) -> pd.DataFrame:
+    model = GovernanceModel(rng=seed, **{**SMALL, **dict(params)})
     model.run(steps)
     return model.datacollector.get_model_vars_dataframe()
+
+
+def run_model(steps: int = 60, seed: int = 0, **params) -> pd.DataFrame:
+    """A small model's per-step frame; each distinct run is made once per test process
+    (tests that compare a mechanism with the same baseline share its runs)."""
+    return _frame(steps, seed, tuple(sorted(params.items()))).copy()
 
 
 def mean_over_seeds(column: str, seeds=range(5), tail: int = 20, steps: int = 80,
@@ -28,3 +37,10 @@ def mean_over_seeds(column: str, seeds=range(5), tail: int = 20, steps: int = 80
 @pytest.fixture
 def small():
     return dict(SMALL)
+
+
+def finite_apart_from_turnout(df: pd.DataFrame) -> bool:
+    """Every measure finite, except an election's turnout where it has no one to count
+    (before the first election, or a group with no members): NaN there is the honest value."""
+    rest = df.drop(columns=[c for c in df.columns if c.startswith("turnout_")])
+    return bool(np.isfinite(rest.to_numpy()).all())

@@ -30,19 +30,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server(log_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """The demo server as a user starts it; always stopped afterwards."""
+def demo_server(log_path: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The demo server as a user starts it (with `extra` options); always stopped afterwards.
+    The url is the one the server prints: with --classroom, the teacher's (with its key)."""
     if not os.path.exists(CHROMIUM):
         raise RuntimeError("chromium is missing: run `bash scripts/ensure_chromium.sh`")
     log = open(log_path, "w+")
-    proc = subprocess.Popen([sys.executable, "run.py", "demo", "--port", str(free_port())],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen([sys.executable, "run.py", "demo", "--port", str(free_port()),
+                             *extra], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         url = None
         while time.monotonic() < deadline and proc.poll() is None:
-            found = re.search(r"demo running: open (http://127\.0\.0\.1:\d+/)",
+            found = re.search(r"demo running: open (http://127\.0\.0\.1:\d+/\S*)",
                               log_path.read_text())
             if found:
                 url = found.group(1)
@@ -95,3 +96,39 @@ def open_page(browser, url: str, width: int = 1280, height: int = 900, errors: l
     page.goto(url)
     page.wait_for_selector("body[data-ready=true]", timeout=60_000)
     return page
+
+
+class Shared:
+    """One demo server and one browser for every browser test in this process (pytest puts
+    the browser tests on one worker: xdist_group "browser"); started on first use, stopped
+    at exit. Each test opens its own pages and closes them."""
+
+    def __init__(self) -> None:
+        self._stack = None
+        self.url = ""
+        self.proc = None
+        self.browser = None
+
+    def get(self, tmp: Path):
+        if self.browser is None:
+            import atexit
+            from contextlib import ExitStack
+
+            from playwright.sync_api import sync_playwright
+
+            self._stack = ExitStack()
+            self.log_path = tmp / "server.log"
+            self.url, self.proc = self._stack.enter_context(demo_server(self.log_path))
+            pw = self._stack.enter_context(sync_playwright())
+            self.browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            self._stack.callback(self.browser.close)
+            atexit.register(self.close)
+        return self
+
+    def close(self) -> None:
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
+
+
+SHARED = Shared()

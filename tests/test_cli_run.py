@@ -55,8 +55,7 @@ def test_bad_input_is_one_clear_paragraph(tmp_path, args, words):
 
 
 def test_params_and_scenarios_list_the_schema():
-    from model.params import PARAMS
-    from model.scenarios import SCENARIOS
+    from governance import PARAMS, SCENARIOS
 
     res = cli("params")
     assert res.returncode == 0

@@ -1,4 +1,4 @@
-"""`Population.decide` computes utilities only for the households that reconsider (or must
+"""`Population.decide` computes utilities only for the residents who reconsider (or must
 fall); its moves must be those of the full rule, P = rate x the logit's chance, on the same
 uniform draws."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import GovernanceModel
-from model.population import RUNGS
+from governance import GovernanceModel
+from model.decision import RUNGS
 from tests.conftest import SMALL
 
 
@@ -19,12 +19,9 @@ def test_subset_decision_is_the_full_rule(scenario, rate):
     m.run(30)
     pop = m.population
     state = np.random.default_rng(5).bit_generator.state
-    concern = pop.concern.copy()
-    pop.feel_concerns()  # decide starts with this: the full rule sees the same state
     social = {r: pop.scope_share_at_least(r) for r in RUNGS}
     up, down = pop.choice_probabilities(
         pop.rung_utilities(social, pop.free_hours()).reshape(-1))
-    pop.concern[:] = concern
     rng = np.random.default_rng()
     rng.bit_generator.state = state
     u = rng.random(pop.n, dtype=np.float32)

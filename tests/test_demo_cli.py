@@ -12,6 +12,10 @@ from cli.main import main
 @pytest.mark.parametrize(("argv", "field"), [
     (["demo", "--host", "0.0.0.0"], "--host"),
     (["demo", "--port", "70000"], "--port"),
+    (["demo", "--host", "not-an-address", "--classroom"], "--host"),
+    (["demo", "--classroom", "--code", "12ab"], "--code"),
+    (["demo", "--code", "123456"], "--code"),
+    (["demo", "--classroom", "--max-students", "0"], "--max-students"),
 ])
 def test_bad_options_exit_2(argv, field, capsys) -> None:
     assert main(argv) == 2

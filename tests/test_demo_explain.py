@@ -15,8 +15,8 @@ import pytest
 
 from demo import explain
 from demo.closures import is_settled
-from model import GovernanceModel
-from model.services import KINDS, STAGES
+from governance import GovernanceModel
+from model.issues import KINDS, STAGES
 
 SMALL = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
 

@@ -16,22 +16,19 @@ from demo import i18n
 from demo.config import controlled
 from demo.lessons import LESSONS
 from demo.snapshot import CENTRAL, LOCATED
-from model import GovernanceModel
-from model.measures import MEASURES
-from model.params import PARAMS
-from model.pathways import PATHWAYS
-from model.scenarios import SCENARIOS
-from model.services import KINDS, STAGES
+from governance import MEASURES, PARAMS, PATHWAYS, SCENARIOS, GovernanceModel
+from model.issues import KINDS, STAGES
 
 DEMO = Path(__file__).resolve().parent.parent / "demo"
 
 
 def used_keys() -> set[str]:
-    html = (DEMO / "static" / "index.html").read_text(encoding="utf-8")
-    js = (DEMO / "static" / "app.js").read_text(encoding="utf-8")
+    html = "".join(p.read_text(encoding="utf-8") for p in (DEMO / "static").glob("*.html"))
+    js = "".join(p.read_text(encoding="utf-8") for p in (DEMO / "static").glob("*.js"))
     py = "".join(p.read_text(encoding="utf-8") for p in DEMO.glob("*.py"))
-    keys = set(re.findall(r'data-i18n(?:-title)?="([\w.]+)"', html))
+    keys = set(re.findall(r'data-(?:i18n(?:-title)?|w)="([\w.]+)"', html))
     keys |= set(re.findall(r'\bt\("([\w.]+)"', js))
+    keys |= {f"refuse.{k}" for k in re.findall(r'Refused\(\d+, "(\w+)"', py)}
     keys |= set(re.findall(r'i18n\.t\(lang, "([\w.]+)"', py))
     keys |= set(re.findall(r"i18n\.t\(lang, '([\w.]+)'", py))
     keys |= {f"ui.{k}" for k in re.findall(r'i18n\.t\(lang, "ui\." \+ k\)', py)}

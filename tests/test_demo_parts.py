@@ -27,9 +27,8 @@ from demo.frames import frame
 from demo.mapimage import PALETTE, cell_pixels, map_png
 from demo.session import Session, SessionStore
 from demo.snapshot import take
+from governance import MECHANISMS, PARAMS, SCENARIOS
 from model.errors import InputError
-from model.params import MECHANISMS, PARAMS
-from model.scenarios import SCENARIOS
 
 SMALL = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
 
@@ -172,8 +171,37 @@ def test_handlers_answer_and_refuse_bad_input_without_changing_the_run() -> None
         meta = server.meta({"lang": "en"})
         assert {s["name"] for s in meta["switches"]} >= set(MECHANISMS)
         csv_text = server.csv_file({"sid": sid}).body.decode()
-        assert len(csv_text.strip().splitlines()) == 1 + 4  # header + weeks 0..3
+        lines = csv_text.strip().splitlines()
+        assert len(lines) == 2 + 4  # headers (words, code names) + weeks 0..3
+        assert lines[1].startswith("run,scenario,seed,week,share_inactive")
+        zh = server.csv_file({"sid": sid, "lang": "zh"}).body.decode().splitlines()
+        assert zh[0].startswith("\ufeff运行,情景,种子,周,") and zh[1] == lines[1]
     finally:
         server.store.close(sid)
     with pytest.raises(server.Gone):
         server.step({"sid": sid})
+
+
+def test_a_students_own_copy_is_at_most_the_classroom_size() -> None:
+    """In classroom mode a student's copy is at most STUDENT_MAX_SIZE a side (memory): a
+    larger shared link opens at that size, a change to a larger one is refused by name; the
+    teacher's copies are not limited."""
+    from types import SimpleNamespace
+
+    from demo.config import STUDENT_MAX_SIZE
+
+    student = SimpleNamespace(id="s", role="student")
+    sizes = server.meta({"lang": "en", "_client": student})["scenarios"][0]["sizes"]
+    assert max(sizes) == STUDENT_MAX_SIZE
+    assert max(server.meta({"lang": "en"})["scenarios"][0]["sizes"]) > STUDENT_MAX_SIZE
+    big = {"scenario": "administrative", "size": 120}
+    opened = server.open_session({"state": big, "_client": student})
+    sid = opened["sid"]
+    try:
+        assert opened["state"]["size"] == STUDENT_MAX_SIZE
+        assert opened["runs"][0]["width"] == STUDENT_MAX_SIZE
+        with pytest.raises(InputError, match="field 'size' got 120"):
+            server.configure({"sid": sid, "state": big, "_client": student})
+        assert server.store.get(sid).config.size == STUDENT_MAX_SIZE  # unchanged
+    finally:
+        server.store.close(sid)

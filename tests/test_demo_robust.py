@@ -12,17 +12,8 @@ import time
 
 import pytest
 
-from model.params import MECHANISMS
-from tests.demo_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    cpu_seconds,
-    demo_server,
-    health,
-    open_page,
-    wait_for,
-    week,
-)
+from governance import MECHANISMS
+from tests.demo_browser import SHARED, cpu_seconds, health, open_page, wait_for, week
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -53,94 +44,96 @@ def advancing(page, errors: list[str], by: int = 3, timeout: float = 20) -> None
 
 
 def test_fastest_play_in_two_tabs_with_changes_then_close(tmp_path) -> None:
-    from playwright.sync_api import sync_playwright
-
     mechs = list(MECHANISMS)
-    with demo_server(tmp_path / "server.log") as (url, proc), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        errors: list[str] = []
-        try:
-            pages = [open_page(browser, url + "?scenario=administrative&size=60", errors=errors),
-                     open_page(browser, url + "?scenario=collaborative&size=60", errors=errors)]
-            assert health(url)["sessions"] == 2
-            for page in pages:
-                page.select_option("#speed", "max")
-                page.click("#play")
-            for page in pages:
-                advancing(page, errors)
+    shared = SHARED.get(tmp_path)  # the server and browser the browser tests share
+    url, proc, browser = shared.url, shared.proc, shared.browser
+    assert wait_for(lambda: health(url)["sessions"] == 0, timeout=10)  # earlier tests' gone
+    errors: list[str] = []
+    pages = []
+    try:
+        pages += [open_page(browser, url + "?scenario=administrative&size=60", errors=errors),
+                 open_page(browser, url + "?scenario=collaborative&size=60", errors=errors)]
+        assert health(url)["sessions"] == 2
+        for page in pages:
+            page.select_option("#speed", "max")
+            page.click("#play")
+        for page in pages:
+            advancing(page, errors)
 
-            a, b = pages
-            # Switch flipped during play (froze the old demo 5 times in 5).
-            for name in mechs[:3]:
-                box = a.locator(f".switch-{name}")
-                before = box.is_checked()
-                box.click()
-                assert wait_for(lambda b=before, x=box: x.is_checked() != b)
-                applied(a, f"st.settings.{name} === {str(not before).lower()}")
-                advancing(a, errors)
-                assert box.is_checked() != before  # the switch shows what is running
-            b.locator(f".switch-{mechs[-1]}").click()
-            applied(b, f"'{mechs[-1]}' in st.settings")
-            advancing(b, errors)
-            # Scenario, slider, side by side and size changed during play.
-            a.select_option("#scenario", "grid_management")
-            applied(a, "st.scenario === 'grid_management'")
+        a, b = pages
+        # Switch flipped during play (froze the old demo 5 times in 5).
+        for name in mechs[:3]:
+            box = a.locator(f".switch-{name}")
+            before = box.is_checked()
+            box.click()
+            assert wait_for(lambda b=before, x=box: x.is_checked() != b)
+            applied(a, f"st.settings.{name} === {str(not before).lower()}")
             advancing(a, errors)
-            assert a.locator("#scenario").input_value() == "grid_management"
-            slider = a.locator("#sliders input[type=range]").first
-            slider.focus()
-            slider.press("ArrowRight")
-            slider.press("End")
-            applied(a, "Object.keys(st.settings).length === 1")
-            advancing(a, errors)
-            a.click("#compare")
-            applied(a, "st.compare")
-            advancing(a, errors)
-            assert a.locator(".map-card").count() == 2
-            b.select_option("#size", "40")
-            applied(b, "st.size === 40")
-            advancing(b, errors)
-            a.click("#restore")
-            applied(a, "Object.keys(st.settings).length === 0")
-            advancing(a, errors)
-            assert a.locator(".switch.edited").count() == 0
-            # A bad seed during play: a clear error, the run goes on.
-            a.fill("#seed", "-3")
-            a.press("#seed", "Enter")
-            assert wait_for(lambda: a.locator("#seed-error").is_visible())
-            assert "seed" in a.locator("#seed-error").inner_text()
-            advancing(a, errors)
+            assert box.is_checked() != before  # the switch shows what is running
+        b.locator(f".switch-{mechs[-1]}").click()
+        applied(b, f"'{mechs[-1]}' in st.settings")
+        advancing(b, errors)
+        # Scenario, slider, side by side and size changed during play.
+        a.select_option("#scenario", "grid_management")
+        applied(a, "st.scenario === 'grid_management'")
+        advancing(a, errors)
+        assert a.locator("#scenario").input_value() == "grid_management"
+        slider = a.locator("#sliders input[type=range]").first
+        slider.focus()
+        slider.press("ArrowRight")
+        slider.press("End")
+        applied(a, "Object.keys(st.settings).length === 1")
+        advancing(a, errors)
+        a.click("#compare")
+        applied(a, "st.compare")
+        advancing(a, errors)
+        assert a.locator(".map-card").count() == 2
+        b.select_option("#size", "40")
+        applied(b, "st.size === 40")
+        advancing(b, errors)
+        a.click("#restore")
+        applied(a, "Object.keys(st.settings).length === 0")
+        advancing(a, errors)
+        assert a.locator(".switch.edited").count() == 0
+        # A bad seed during play: a clear error, the run goes on.
+        a.fill("#seed", "-3")
+        a.press("#seed", "Enter")
+        assert wait_for(lambda: a.locator("#seed-error").is_visible())
+        assert "seed" in a.locator("#seed-error").inner_text()
+        advancing(a, errors)
 
-            # Pause stops cleanly; Step still works; Play resumes.
-            for page in pages:
-                page.click("#play")
-            for page in pages:
-                assert wait_for(lambda p=page: p.evaluate("document.body.dataset.playing")
-                                == "false")
-                time.sleep(0.5)
-                stopped = week(page)
-                time.sleep(1.0)
-                assert week(page) == stopped, "pause did not stop the run"
-                page.click("#step")
-                assert wait_for(lambda p=page, s=stopped: week(p) == s + 1)
-                page.click("#play")
-                advancing(page, errors)
-            healthy(a, errors)
-            healthy(b, errors)
-            for page in pages:  # closed while playing at full speed
+        # Pause stops cleanly; Step still works; Play resumes.
+        for page in pages:
+            page.click("#play")
+        for page in pages:
+            assert wait_for(lambda p=page: p.evaluate("document.body.dataset.playing")
+                            == "false")
+            time.sleep(0.5)
+            stopped = week(page)
+            time.sleep(1.0)
+            assert week(page) == stopped, "pause did not stop the run"
+            page.click("#step")
+            assert wait_for(lambda p=page, s=stopped: week(p) == s + 1)
+            page.click("#play")
+            advancing(page, errors)
+        healthy(a, errors)
+        healthy(b, errors)
+        for page in pages:  # closed while playing at full speed
+            page.close()
+    finally:
+        for page in pages:
+            if not page.is_closed():
                 page.close()
-        finally:
-            browser.close()
 
-        # The closed tabs said goodbye: their sessions are freed at once, the server idle.
-        # (A tab that dies without a goodbye is dropped after IDLE_SECONDS without pings:
-        # test_store_forgets_silent_sessions.)
-        t0 = time.monotonic()
-        assert wait_for(lambda: health(url)["sessions"] == 0, timeout=10), health(url)
-        print(f"sessions freed {time.monotonic() - t0:.1f} s after the tabs closed")
-        time.sleep(1.0)
-        before = cpu_seconds(proc.pid)
-        time.sleep(3.0)
-        used = (cpu_seconds(proc.pid) - before) / 3.0
-        assert used < IDLE_CPU, f"server still busy after the tabs closed: {used:.0%} of a core"
-        assert "Traceback" not in (tmp_path / "server.log").read_text()
+    # The closed tabs said goodbye: their sessions are freed at once, the server idle.
+    # (A tab that dies without a goodbye is dropped after IDLE_SECONDS without pings:
+    # test_store_forgets_silent_sessions.)
+    t0 = time.monotonic()
+    assert wait_for(lambda: health(url)["sessions"] == 0, timeout=10), health(url)
+    print(f"sessions freed {time.monotonic() - t0:.1f} s after the tabs closed")
+    time.sleep(1.0)
+    before = cpu_seconds(proc.pid)
+    time.sleep(3.0)
+    used = (cpu_seconds(proc.pid) - before) / 3.0
+    assert used < IDLE_CPU, f"server still busy after the tabs closed: {used:.0%} of a core"
+    assert "Traceback" not in (shared.log_path.read_text())

@@ -11,7 +11,7 @@ from demo import lessons
 from demo.config import DemoConfig
 from demo.seeds import SeedJob, spec_dict, spec_toml, switch_edits_dropped, verdict
 from experiments.specify import check as spec_mod
-from model.scenarios import SCENARIOS
+from governance import SCENARIOS
 
 
 def config(**kw) -> DemoConfig:
@@ -60,22 +60,31 @@ def test_seed_job_runs_through_the_runner_and_gives_bands_and_paired_ci() -> Non
 
 
 @pytest.mark.slow
-def test_lesson_answer_is_worded_from_a_run() -> None:
-    lesson = lessons.LESSONS[0]
+def test_lesson_answer_is_computed_from_a_run_in_points_with_marks() -> None:
+    """Every number of the answer comes from the paired runs: the difference in points of
+    100 for shares, each run's mean for the chart's marks, and how sure it is."""
+    lesson = lessons.LESSONS[1]  # Party leadership alone against the baseline: all shares
     job = lessons.answer_job(lesson, seed=5, size=20, seeds=3, weeks=8)
     job.start().thread.join(timeout=240)
     assert job.finished and not job.error, job.error
-    lines = lessons.answer_text("en", job)
-    assert "3 paired seeds" in lines[0] and len(lines) == 1 + len(lesson.answer_measures())
+    out = lessons.answer("en", job)
+    assert "3 paired seeds" in out["intro"] and "weeks 4–8" in out["intro"]
+    assert "parameter uncertainty is not yet included" in out["sure"]
     table = {r["measure"]: r for r in job.table()}
-    for line, m in zip(lines[1:], lesson.answer_measures(), strict=True):
-        d = table[m]["diff"]
-        assert f"{d['mean']:.3g}" in line  # the number comes from this run
-    assert lessons.answer_text("zh", job)[0].startswith("在3对种子中")
+    assert [m["measure"] for m in out["marks"]] == lesson.answer_measures()
+    for line, mark in zip(out["lines"], out["marks"], strict=True):
+        d = table[mark["measure"]]["diff"]
+        assert "percentage points" in line
+        assert mark["left"] == table[mark["measure"]]["means"][0]["mean"]
+        assert mark["right"] == table[mark["measure"]]["means"][1]["mean"]
+        shown = float(mark["label"].split(" ")[0].replace("−", "-"))
+        assert shown == pytest.approx(100 * d["mean"], abs=0.051)
+    zh = lessons.answer("zh", job)
+    assert zh["intro"].startswith("在3对种子中") and "个百分点" in zh["lines"][0]
 
 
 def test_lessons_follow_the_article_and_their_presets_exist() -> None:
-    assert [ls.number for ls in lessons.LESSONS] == [1, 2, 3, 4]
+    assert [ls.number for ls in lessons.LESSONS] == [1, 2, 3, 4, 5, 6]
     for ls in lessons.LESSONS:
         assert ls.available() and ls.left in SCENARIOS and ls.right in SCENARIOS
         cfg = ls.config(seed=1)
@@ -83,3 +92,61 @@ def test_lessons_follow_the_article_and_their_presets_exist() -> None:
         texts = lessons.lesson_texts(ls, "zh")
         assert "{" not in "".join(texts.values())
     assert lessons.phase_weeks("staged_rollout") != "—"
+    assert lessons.phase_weeks("staged_rollout", "zh") == "第27周和第53周"
+
+
+def test_each_lesson_changes_one_thing_or_says_it_changes_the_whole() -> None:
+    from governance import MECHANISMS, scenario_params
+
+    for ls in lessons.LESSONS:
+        a, b = scenario_params(ls.left), scenario_params(ls.right)
+        switched = [k for k in MECHANISMS if a[k] != b[k]]
+        text = lessons.changed(ls, "en")
+        if ls.number == 6:  # the article's claim about the whole programme
+            assert "whole programme" in text
+        else:
+            assert len(switched) <= 1, (ls.number, switched)
+            assert text.startswith(("one switch", "one pathway", "only the timing"))
+
+
+def test_seed_jobs_take_turns_on_the_cores_in_arrival_order() -> None:
+    """With one core, a second and a third job wait in line, in order, until the first
+    finishes; a cancelled job leaves the line without running."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from demo.seeds import Cancelled, Cores
+
+    cores = Cores(1)
+    jobs = [SimpleNamespace(cancelled=threading.Event()) for _ in range(4)]
+    ran: list[int] = []
+    release = threading.Event()
+
+    def work(k: int) -> None:
+        try:
+            with cores.turn(jobs[k]):
+                ran.append(k)
+                if k == 0:
+                    release.wait(10)
+        except Cancelled:
+            ran.append(-k)
+
+    threads = [threading.Thread(target=work, args=(0,))]
+    threads[0].start()
+    while not ran:
+        time.sleep(0.01)
+    for k in (1, 2, 3):
+        threads.append(threading.Thread(target=work, args=(k,)))
+        threads[-1].start()
+        while cores.place(jobs[k]) != k:
+            time.sleep(0.01)
+    assert [cores.place(j) for j in jobs] == [0, 1, 2, 3]  # the first runs, three wait
+    jobs[2].cancelled.set()
+    while cores.place(jobs[2]):
+        time.sleep(0.01)
+    assert cores.place(jobs[3]) == 2
+    release.set()
+    for th in threads:
+        th.join(10)
+    assert ran == [0, -2, 1, 3]

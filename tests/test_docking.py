@@ -18,15 +18,17 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from model import GovernanceModel
+from governance import GovernanceModel
 
 W, C = 8.0, 3.5  # beta*J = 2 > 1: two branches; beta*h = 0.25
 BINARY = {
     "width": 40, "height": 40, "grid_block": 20, "building_block": 5, "burn_in": 0,
-    "move_out_rate": 0.0, "influence_scope": "global", "social_weight": W, "cost_voice": C,
+    "move_out_rate": 0.0, "influence_scope": "global", "social_weight": W, "cost_speak": C,
     "trust_weight": 0.0, "efficacy_weight": 0.0, "civic_weight": 0.0, "fatigue_weight": 0.0,
-    "concern_weight": 0.0,
-    "cost_sd": 0.0, "hours_voice": 0.0, "hours_guided": 40.0, "hours_self": 40.0,
+    "affairs_weight": 0.0, "nb_pull": 0.0, "child_share": 0.0,
+    "household_size_1": 1.0, "household_size_2": 0.0, "household_size_3": 0.0,
+    "household_size_4": 0.0, "household_size_5": 0.0, "hours_student": 2.0,
+    "cost_sd": 0.0, "hours_speak": 0.0, "hours_guided": 40.0, "hours_self": 40.0,
     "hours_working": 2.0, "hours_retired": 2.0, "hours_caring": 2.0, "hours_spread": 0.0,
     "adjustment_rate": 0.2,
 }
@@ -78,7 +80,7 @@ def test_adjustment_rate_is_a_pure_speed():
                                               **still)
             m.run(156)
             df = m.datacollector.get_model_vars_dataframe().iloc[-104:]
-            rows.append([df[k].mean() for k in ("share_inactive", "share_voice",
+            rows.append([df[k].mean() for k in ("share_inactive", "share_speaking",
                                                 "share_guided", "share_self_governing")])
         means[rate] = np.mean(rows, axis=0)
     gap = np.abs(means[0.1] - means[1.0])

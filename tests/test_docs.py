@@ -14,10 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import model.governance  # noqa: F401  (imports every actor: their params, measures, pathways)
-from model.measures import MEASURES
-from model.params import PARAMS
-from model.pathways import PATHWAYS
+from governance import MEASURES, PARAMS, PATHWAYS
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "ODD.md"

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import GovernanceModel
+from governance import SCENARIOS, GovernanceModel
 from model.measures import assert_valid
-from model.scenarios import SCENARIOS
 from tests.conftest import SMALL, TINY
 
 BASE = {**SMALL, "rc_admin_burden": 0.7}
@@ -91,7 +90,7 @@ def test_employees_live_mostly_near_their_firm():
     near, far = [], []
     for f in m.enterprises:
         d = c.distance(c.x, c.y, f.x, f.y)
-        near.append(d[f.employees].mean())
+        near.append(d[m.population.home[f.employees]].mean())  # employees' homes
         far.append(d.mean())
     assert np.mean(near) < 0.6 * np.mean(far)
 
@@ -107,10 +106,15 @@ def test_enterprise_disputes_arise_without_any_platform_and_climb_the_chain():
 
 
 def test_consultation_mediates_enterprise_disputes():
-    off = tail_mean("disputes_mediated")
-    on = tail_mean("disputes_mediated", enterprise_consultation=True)
+    """B4(i): the platform settles disputes with firms, so a larger share of all disputes
+    closed is settled below government (C1b). (The count of disputes mediated is not
+    compared: with reporting open to every household in Model 3 it moves with how many
+    disputes are reported, and 4 seeds cannot tell it from noise.)"""
+    off = tail_mean("capacity_negotiation")
+    on = tail_mean("capacity_negotiation", enterprise_consultation=True)
     assert on > off
     assert tail_mean("resolved_by_enterprise", enterprise_consultation=True) > 0.5
+    assert tail_mean("resolved_by_enterprise") == 0
 
 
 def test_consultation_without_firms_does_nothing():

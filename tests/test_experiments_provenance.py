@@ -15,8 +15,7 @@ from experiments.experiment import run_experiment
 from experiments.running import provenance
 from experiments.specify import main_job
 from experiments.specify.check import load
-from model.params import PARAMS
-from model.scenarios import SCENARIOS
+from governance import PARAMS, SCENARIOS
 from tests.experiment_helpers import TINY_PARAMS, spec_text
 
 SPEC = '# a comment that must survive\n' + spec_text(replicates=2, steps=3, name="prov")

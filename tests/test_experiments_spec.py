@@ -12,8 +12,8 @@ from hypothesis import strategies as hs
 from experiments.specify import designs
 from experiments.specify.check import load, loads
 from experiments.specify.spec import SpecError
+from governance import SCENARIOS
 from model.errors import InputError
-from model.scenarios import SCENARIOS
 
 # Calibration configs (calibrate_*.toml) are read by `run.py calibrate`, not as experiments.
 CONFIGS = sorted(p for p in (Path(__file__).parent.parent / "experiments" / "configs")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import GovernanceModel
-from model.scenarios import SCENARIOS
-from model.scenarios_combined import STAGES
+from governance import HOUSE, SCENARIOS, GovernanceModel
+from governance.presets import ONE_MECHANISM_PRESETS, STAGES
 from tests.conftest import SMALL, TINY, mean_over_seeds
 
 
@@ -28,10 +27,45 @@ def test_scenarios_have_one_line_texts():
         assert s.kind in ("mechanism", "growth", "single", "pathway")
     kinds = {s.kind for s in SCENARIOS.values()}
     assert kinds == {"mechanism", "growth", "single", "pathway"}
-    from model.params import MECHANISMS
+    from governance import MECHANISMS
 
     singles = {s.name for s in SCENARIOS.values() if s.kind == "single"}
-    assert singles == {f"only_{m}" for m in MECHANISMS}
+    assert singles == {f"only_{m}" for m in MECHANISMS if m not in ONE_MECHANISM_PRESETS}
+    for mech, preset in ONE_MECHANISM_PRESETS.items():  # named presets stand in for them
+        assert HOUSE.changes(preset) == {mech: True}
+
+
+def test_no_two_presets_resolve_alike():
+    """Issue 18: grid_management = only_grid_management (and two more pairs) made '28 of
+    28 scenarios' count three comparisons twice; assembling the house now refuses it."""
+    import dataclasses
+
+    from governance import ACTORS, PATHWAY_GROUPS, PROGRAMME
+    from governance.presets import presets
+    from model.house import assemble
+    from model.scenarios import Scenario
+
+    resolved = [repr(sorted(HOUSE.validate(s.overrides).items())) for s in SCENARIOS.values()]
+    assert len(set(resolved)) == len(resolved)
+
+    def with_a_copy(house):
+        yield from presets(house)
+        yield Scenario("copy_of_grid", "a copy", {"grid_management": True})
+
+    with pytest.raises(ValueError, match="same parameters"):
+        assemble(ACTORS, PROGRAMME, presets=with_a_copy, pathway_groups=PATHWAY_GROUPS)
+    assert dataclasses.is_dataclass(HOUSE)
+
+
+def test_the_baseline_is_the_schema_defaults():
+    """Issue 18: the baseline's values live in one place (the schema), not in every preset."""
+    base = HOUSE.validate({})
+    assert SCENARIOS["administrative"].overrides == {}
+    for s in SCENARIOS.values():
+        assert "rc_admin_burden" not in s.overrides or \
+            s.overrides["rc_admin_burden"] != base["rc_admin_burden"], s.name
+        for name, value in HOUSE.changes(s.name).items():
+            assert base[name] != value
 
 
 def test_staged_rollout_switches_each_phase_at_its_step():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.services import draw_kinds, group_order, integer_capacity, ranks_within_groups
+from model.issues import draw_kinds
+from model.queues import group_order, integer_capacity, ranks_within_groups
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -12,21 +12,23 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model import GovernanceModel
+from governance import GovernanceModel
 from tests.conftest import SMALL, TINY
 
 
 def test_visits_are_the_outreach_share_of_free_time():
-    """Without councils (no resident channels) visits = free slots x share x per slot."""
+    """Without councils (no resident channels): replies take their share of the free slots
+    first, then visits = the rest x outreach share x per slot, and the remainder is places."""
     m = GovernanceModel.from_scenario("administrative", rng=1, **SMALL)
     p = m.params
     for _ in range(5):
         m.run(1)
         rc = m.committee
-        expected = rc.free_slots * p["rc_outreach_share"] * p["rc_visits_per_slot"]
-        assert rc.visits == pytest.approx(min(expected, m.population.n))
+        rest = rc.free_slots * (1 - p["rc_reply_share"])
+        expected = rest * p["rc_outreach_share"] * p["rc_visits_per_slot"]
+        assert rc.visits == pytest.approx(min(expected, m.population.households))
         assert rc.places == pytest.approx(
-            rc.free_slots * (1 - p["rc_outreach_share"]) * p["rc_places_per_slot"])
+            rest * (1 - p["rc_outreach_share"]) * p["rc_places_per_slot"])
 
 
 def test_a_heavier_burden_leaves_fewer_visits():
@@ -51,14 +53,15 @@ def test_the_visited_are_invited_afresh_and_invitations_fade():
 
 
 def test_the_share_visited_matches_the_visits():
-    """Households are picked at random: the share invited this week is visits / n (binomial,
-    3 sd margin)."""
+    """Households are picked at random and all their residents invited: the share of
+    households visited this week is visits / households (binomial, 3 sd margin)."""
     m = GovernanceModel.from_scenario("administrative", rng=4, **SMALL)
     m.run(1)
     pop = m.population
-    share = m.committee.visits / pop.n
-    got = float((pop.invited == 1.0).mean())
-    sd = np.sqrt(share * (1 - share) / pop.n)
+    share = m.committee.visits / pop.households
+    visited = pop.per_household((pop.invited == 1.0).astype(float)) > 0
+    got = float(visited.mean())
+    sd = np.sqrt(share * (1 - share) / pop.households)
     assert abs(got - share) <= 3 * sd + 1e-12
 
 
@@ -67,13 +70,15 @@ def test_newcomers_arrive_uninvited():
     m.population.invited[:] = 1.0
     gone = m.population.turnover(m.rng)
     assert len(gone) > 0
-    assert (m.population.invited[gone] == 0.0).all()
+    assert (m.population.invited[m.population.residents_of(gone)] == 0.0).all()
 
 
 def test_closing_the_visits_leaves_other_draws_alone():
-    """Visits draw from their own stream: with invitation_saving = 0 they change nothing."""
-    a = GovernanceModel(rng=6, invitation_saving=0.0, **TINY)
-    b = GovernanceModel(rng=6, invitation_saving=0.0, rc_visits_per_slot=0.0, **TINY)
+    """Visits draw from their own stream: with invitations weighing nothing (no saving on
+    guided participation's cost, no pull to the polls) they change nothing."""
+    quiet = {"invitation_saving": 0.0, "vote_invited": 0.0}
+    a = GovernanceModel(rng=6, **quiet, **TINY)
+    b = GovernanceModel(rng=6, **quiet, rc_visits_per_slot=0.0, **TINY)
     a.run(20)
     b.run(20)
     assert np.array_equal(a.population.level, b.population.level)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
-from model.services import group_order, ranks_within_groups
+from model.queues import group_order, ranks_within_groups
 
 
 def building_centre(community, building_id: int) -> tuple[int, int]:
@@ -23,7 +23,7 @@ def elect(candidates: np.ndarray, building: np.ndarray, seats: np.ndarray, weigh
     lottery rather than a ranking, as small elections are. Efraimidis and Spirakis (2006):
     the k largest keys log(u) / w among a building's candidates are a weighted sample of k
     without replacement, so all buildings are drawn in one sort. Returns the elected
-    households, sorted.
+    residents, sorted.
     """
     if len(candidates) == 0:
         return candidates
@@ -51,14 +51,14 @@ class BuildingCommittee(FixedAgent):
 
     @property
     def members(self) -> np.ndarray:
-        """Household ids of the members, sorted."""
+        """Resident ids of the members, sorted."""
         reg = self.registry
-        mine = self.model.community.building_of[reg.members] == self.building_id
+        mine = self.model.population.building_of[reg.members] == self.building_id
         return reg.members[mine]
 
     @property
     def covenant(self) -> float:
-        """Share of the building's households that signed the covenant (0-1)."""
+        """Share of the building's residents who signed the covenant (0-1)."""
         return float(self.registry.covenant[self.building_id])
 
     @property

@@ -1,56 +1,59 @@
 """Building micro self-governance (A3): committees form, settle local issues, and fade.
 
-Summary of rule: a building elects a committee when enough of its households are willing
-(rung >= 2) and someone carries it: an organised Party member (under party_leadership), or
-else a self-governing (rung-3) resident with a larger willing share behind them. Seats are
-roles (rung 3) and its meetings are places (rung 2) for the building's households; it
-handles the building's matters and neighbour disputes at the `building` stage of the
-service chain. Members who stop taking part (below rung 2) or move out leave, and a
-committee below its minimum dissolves. Elected candidates must have the hours a role takes.
+The rule is summarised in agents/buildings/__init__.py; committees' state lives here as
+arrays over buildings, one Mesa agent per committee in office.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from agents.buildings.agent import BuildingCommittee, elect
-from model import services
-from model.measures import measure
-from model.population import LEVELS
-from model.scenarios import Scenario, register
-
-if TYPE_CHECKING:
-    from model.governance import GovernanceModel
+from agents.buildings.params import BuildingParams
+from model.decision import LEVELS
+from model.issues import BUILDING, IS_NEIGHBOURS_MATTER
+from model.ports import Handler, Model
 
 MECHANISM = "building_autonomy"
 
 
-class BuildingHandler(services.Handler):
+class Party(Protocol):
+    """What building self-governance needs of the Party committee: who its organised
+    members are (the backbone of A3 under party_leadership)."""
+
+    organised: bool  # branches and groups exist
+    has_branch: np.ndarray  # per management grid
+
+    def organised_at_least(self, rung: int) -> np.ndarray: ...
+
+
+class BuildingHandler(Handler):
     """Building committees: one instance per building (group id = building id)."""
 
-    stage = services.BUILDING
+    stage = BUILDING
+    model: Model[BuildingParams]
 
-    def __init__(self, model: GovernanceModel, gov: BuildingSelfGovernance) -> None:
+    def __init__(self, model: Model[BuildingParams], gov: BuildingSelfGovernance) -> None:
         super().__init__(model)
         self.gov = gov
 
     def groups(self, idx: np.ndarray) -> np.ndarray:
         book = self.model.issues
         building = self.model.community.building_of[book.household[idx]]
-        ours = services.IS_NEIGHBOURS_MATTER[book.kind[idx]]
+        ours = IS_NEIGHBOURS_MATTER[book.kind[idx]]
         return np.where(ours & self.gov.has_committee()[building], building, -1)
 
     def capacity(self) -> np.ndarray:
-        return self.gov.seats_filled() * self.model.params["building_member_capacity"]
+        return self.gov.seats_filled() * self.model.p.building_member_capacity
 
     def competence_of(self, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
-        p = self.model.params
-        return p["building_competence"] + p["covenant_weight"] * self.gov.covenants()[group]
+        p = self.model.p
+        return p.building_competence + p.covenant_weight * self.gov.covenants()[group]
 
     def cost(self) -> float:
-        return self.model.params["cost_building"]
+        return self.model.p.cost_building
 
     def on_resolved(self, idx: np.ndarray, group: np.ndarray) -> None:
         self.gov.settled += np.bincount(group, minlength=self.model.community.n_buildings)
@@ -59,17 +62,18 @@ class BuildingHandler(services.Handler):
 class BuildingSelfGovernance:
     """All committees as arrays (members, covenants) plus one Mesa agent per committee."""
 
-    def __init__(self, model: GovernanceModel) -> None:
+    def __init__(self, model: Model[BuildingParams], party: Party) -> None:
         self.model = model
+        self.party = party
         nb = model.community.n_buildings
         self.committees: dict[int, BuildingCommittee] = {}
         self.active = np.zeros(nb, dtype=bool)
-        self.members = np.zeros(0, dtype=np.int64)  # household ids of all members, sorted
+        self.members = np.zeros(0, dtype=np.int64)  # resident ids of all members, sorted
         self.covenant = np.zeros(nb)
         self.settled = np.zeros(nb, dtype=np.int64)
         self.formed = 0
         self.dissolved = 0
-        self._slot = model.community.building_of * LEVELS
+        self._slot = model.population.building_of * LEVELS
 
     # --- views used by the handler and the measures -----------------------------------------
     def has_committee(self) -> np.ndarray:
@@ -77,7 +81,8 @@ class BuildingSelfGovernance:
 
     def seats_filled(self) -> np.ndarray:
         c = self.model.community
-        return np.bincount(c.building_of[self.members], minlength=c.n_buildings).astype(float)
+        return np.bincount(self.model.population.building_of[self.members],
+                           minlength=c.n_buildings).astype(float)
 
     def covenants(self) -> np.ndarray:
         return self.covenant
@@ -88,34 +93,35 @@ class BuildingSelfGovernance:
         if self.active[b]:
             self.active[b] = False
             self.covenant[b] = 0.0
-            self.members = self.members[self.model.community.building_of[self.members] != b]
+            self.members = self.members[self.model.population.building_of[self.members] != b]
 
     # --- rules --------------------------------------------------------------------------------
     def offer(self, now: int) -> None:
         """Seats are roles only their holders can take; meetings are places for the building."""
         if not self.committees:
             return
-        m, p = self.model, self.model.params
+        m, p = self.model, self.model.p
         c, offers = m.community, m.population.offers
         pool = np.full(m.population.n, -1, dtype=np.intp)
-        pool[self.members] = c.building_of[self.members]
+        pool[self.members] = m.population.building_of[self.members]
         offers.add_roles("building_seat", pool, self.seats_filled())
         offers.add_places("building_meeting", c.building_of,
-                          p["building_meeting_places"] * c.building_size * self.active)
+                          p.building_meeting_places * c.building_size * self.active)
 
     def act(self, now: int) -> None:
         if not self.model.mechanisms[MECHANISM]:
             return
         self.fade()
         self.form(now)
-        if now % self.model.params["building_by_election_interval"] == 0:
+        if now % self.model.p.building_by_election_interval == 0:
             self.by_elections()
 
     def moved_out(self, households: np.ndarray) -> None:
         """Members who move away leave their seat; a committee left under its minimum
         dissolves at once (not a week later: it cannot meet)."""
         if len(self.members):
-            self.members = np.setdiff1d(self.members, households, assume_unique=True)
+            gone = self.model.population.residents_of(households)
+            self.members = np.setdiff1d(self.members, gone, assume_unique=True)
             self.dissolve_short()
 
     def fade(self) -> None:
@@ -136,45 +142,45 @@ class BuildingSelfGovernance:
 
     def minimum(self) -> int:
         """Members a committee needs (never more than its seats)."""
-        p = self.model.params
-        return min(p["building_committee_min"], p["building_committee_size"])
+        p = self.model.p
+        return min(p.building_committee_min, p.building_committee_size)
 
     def eligible(self, on: np.ndarray | None = None) -> np.ndarray:
         """Buildings without a committee where one could be elected now (`on`: this step's
         households_on_rungs, if the caller has it)."""
-        m, p = self.model, self.model.params
+        m, p = self.model, self.model.p
         c = m.community
         if on is None:
             on = self.households_on_rungs()
         willing = on[:, 2] + on[:, 3]
-        share = willing / c.building_size
-        ok = (share >= p["building_willing_share_unled"]) & (on[:, 3] > 0)
-        party = getattr(m, "party", None)
-        if m.mechanisms["party_leadership"] and party is not None and party.organised:
-            backbone = c.building_of[party.organised_at_least(2)]
+        share = willing / m.population.building_residents
+        ok = (share >= p.building_willing_share_unled) & (on[:, 3] > 0)
+        party = self.party
+        if party.organised:  # branches exist only under party_leadership
+            backbone = m.population.building_of[party.organised_at_least(2)]
             backed = np.bincount(backbone, minlength=c.n_buildings) > 0
-            ok |= backed & (share >= p["building_willing_share"])
+            ok |= backed & (share >= p.building_willing_share)
         ok &= willing >= self.minimum()
         ok &= ~self.active
         return ok
 
     def form(self, now: int) -> None:
         """Eligible buildings hold their founding election with a per-step chance."""
-        m, p = self.model, self.model.params
+        m, p = self.model, self.model.p
         on = self.households_on_rungs()  # rungs do not change while committees form
         eligible = np.flatnonzero(self.eligible(on))
         if len(eligible) == 0:
             return
-        go = eligible[m.rng.random(len(eligible)) < p["building_formation_rate"]]
+        go = eligible[m.rng.random(len(eligible)) < p.building_formation_rate]
         if len(go) == 0:
             return
         seats = np.zeros(m.community.n_buildings, dtype=np.int64)
-        seats[go] = p["building_committee_size"]
+        seats[go] = p.building_committee_size
         self._elect(seats)
         go = go[self.seats_filled()[go] >= self.minimum()]  # too few candidates: no committee
         keeps = self.active.copy()  # buildings whose members stay: active ones and `go`
         keeps[go] = True  # (a look-up table, not np.isin: no sort)
-        self.members = self.members[keeps[self.model.community.building_of[self.members]]]
+        self.members = self.members[keeps[self.model.population.building_of[self.members]]]
         if len(go) == 0:
             return
         self.covenant[go] = self._signed(on)[go]
@@ -187,20 +193,20 @@ class BuildingSelfGovernance:
         """Covenants are re-signed; vacant seats are filled from willing non-members."""
         if not self.committees:
             return
-        seats = self.model.params["building_committee_size"]
+        seats = self.model.p.building_committee_size
         self.covenant[self.active] = self._signed()[self.active]
         vacant = np.where(self.active, seats - self.seats_filled(), 0).astype(np.int64)
         if vacant.any():
             self._elect(np.maximum(vacant, 0))
 
     def _signed(self, on: np.ndarray | None = None) -> np.ndarray:
-        """Share of each building's households that take part at all: they sign the covenant."""
+        """Share of each building's residents who take part at all: they sign the covenant."""
         if on is None:
             on = self.households_on_rungs()
-        return (on[:, 1] + on[:, 2] + on[:, 3]) / self.model.community.building_size
+        return (on[:, 1] + on[:, 2] + on[:, 3]) / self.model.population.building_residents
 
     def households_on_rungs(self) -> np.ndarray:
-        """(building, rung) -> households, by one integer count over all households.
+        """(building, rung) -> residents, by one integer count over all residents.
 
         Counting all rungs at once, without float weights, costs a fraction of one weighted
         bincount per rung.
@@ -212,48 +218,25 @@ class BuildingSelfGovernance:
     def _elect(self, seats: np.ndarray) -> None:
         """Fill `seats[b]` seats in every building b from its willing non-members.
 
-        Candidates are willing households (rung >= 2) with the free hours a role takes;
+        Candidates are willing residents (rung >= 2) with the free hours a role takes;
         a seat is a role only its holder can take (rung 3), if the household chooses to.
         Vote weight = civic consciousness + building_vote_floor; under Party leadership
         organised members weigh more (the Party group nominates them: the backbone of A3).
         """
-        m, p = self.model, self.model.params
+        m, p = self.model, self.model.p
         c, pop = m.community, m.population
-        homes = c.households_in(np.flatnonzero(seats > 0))  # only buildings electing now
+        homes = pop.residents_of(c.households_in(np.flatnonzero(seats > 0)))  # electing now
         member = np.zeros(pop.n, dtype=bool)
         member[self.members] = True
-        free = pop.free_hours(homes)  # only the electing buildings' households
+        free = pop.free_hours(homes)  # only the electing buildings' residents
         ok = (pop.level[homes] >= 2) & ~member[homes] & (free >= pop.hours_needed()[3])
         cand = np.sort(homes[ok])
         if len(cand) == 0:
             return
-        weight = pop.civic[cand] + p["building_vote_floor"]
-        party = getattr(m, "party", None)
-        if m.mechanisms["party_leadership"] and party is not None and party.organised:
-            backbone = pop.party[cand] & party.has_branch[c.grid_of[cand]]
-            weight = weight * (1.0 + p["building_party_vote"] * backbone)
-        chosen = elect(cand, c.building_of[cand], seats, weight, m.rng)
+        weight = pop.civic[cand] + p.building_vote_floor
+        party = self.party
+        if party.organised:  # branches exist only under party_leadership
+            backbone = pop.party[cand] & party.has_branch[pop.grid_of[cand]]
+            weight = weight * (1.0 + p.building_party_vote * backbone)
+        chosen = elect(cand, pop.building_of[cand], seats, weight, m.rng)
         self.members = np.sort(np.concatenate([self.members, chosen]))  # disjoint: non-members
-
-
-def install(model: GovernanceModel) -> None:
-    gov = BuildingSelfGovernance(model)
-    model.buildings = gov
-    model.service_handlers[services.BUILDING] = BuildingHandler(model, gov)
-    model.submodels.append(gov)
-
-
-@measure("building_committees", "building self-governance committees in office", "committees")
-def building_committees(m: GovernanceModel) -> float:
-    return float(len(m.buildings.committees))
-
-
-register(Scenario(
-    "building_self_governance",
-    "Building micro self-governance (A3) without Party leadership: committees must grow "
-    "from willing residents alone.",
-    {"rc_admin_burden": 0.7, "building_autonomy": True},
-    notice="Committees form only where many households already take part and someone "
-           "self-governs; compare building_committees with party_led.",
-    try_="Lower building_willing_share_unled, or switch party_leadership on.",
-))

@@ -21,22 +21,27 @@ the community fund until one exists (`EnterpriseSector.ledger`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from agents.enterprises.agent import Enterprise
-from model import services
-from model.measures import measure, tally_measure
-from model.scenarios import Scenario, register
-
-if TYPE_CHECKING:
-    from model.governance import GovernanceModel
+from agents.enterprises.params import EnterpriseParams
+from model.issues import ENTERPRISE, ENTERPRISE_DISPUTE, HOUSEHOLD_KINDS
+from model.people import WORKING
+from model.ports import Handler, Model
 
 CONSULTATION = "enterprise_consultation"
 PARTICIPATION = "enterprise_participation"
 # Kinds of service organisations offer (one per household issue kind); a firm's staff need one.
-SERVICE_KINDS = services.HOUSEHOLD_KINDS
+SERVICE_KINDS = HOUSEHOLD_KINDS
+
+
+class Organisations(Protocol):
+    """What the participation platform needs of the social organisations: the active ones
+    (agents with a cell, a quality and a kind, that receive money and run projects)."""
+
+    organizations: list
 
 
 class EnterpriseSector:
@@ -47,40 +52,47 @@ class EnterpriseSector:
     opinion of it (`opinion`, 0-1) is what the firm's reputation is made of.
     """
 
-    def __init__(self, model: GovernanceModel) -> None:
+    def __init__(self, model: Model[EnterpriseParams], orgs: Organisations) -> None:
         self.model = model
-        p, c, pop = model.params, model.community, model.population
+        self.orgs = orgs
+        p, c, pop = model.p, model.community, model.population
         rs = model.stream("enterprises")  # set-up draws: unconditional (common random numbers)
-        k = min(p["enterprise_count"], pop.n)
-        sites = rs.choice(pop.n, size=k, replace=False)
-        propensity = np.clip(rs.normal(p["csr_initial"], p["csr_sd"], k), 0.0, 1.0)
+        k = min(p.enterprise_count, pop.households)
+        sites = rs.choice(pop.households, size=k, replace=False)
+        propensity = np.clip(rs.normal(p.csr_initial, p.csr_sd, k), 0.0, 1.0)
         need = (rs.random(k) * SERVICE_KINDS).astype(np.int64)  # kind of service staff need
-        staff = rs.poisson(p["enterprise_staff"], k)
-        employer = np.full(pop.n, -1, dtype=np.int32)
+        staff = rs.poisson(p.enterprise_staff, k)
+        # A firm hires one working resident of a household (its first working resident);
+        # households without one are not hired from.
+        working = np.flatnonzero(pop.situation == WORKING)[::-1]
+        worker = np.full(pop.households, -1, dtype=np.int64)
+        worker[pop.home[working]] = working  # the first working resident of each household
+        employer = np.full(pop.households, -1, dtype=np.int32)
         self.firms: list[Enterprise] = []
         for e in range(k):
             cx, cy = c.x[sites[e]], c.y[sites[e]]
-            weight = np.exp(-c.distance(c.x, c.y, cx, cy) / p["enterprise_commute"])
-            weight[employer >= 0] = 0.0
+            weight = np.exp(-c.distance(c.x, c.y, cx, cy) / p.enterprise_commute)
+            weight[(employer >= 0) | (worker < 0)] = 0.0
             hired = np.zeros(0, dtype=np.int64)
             size = min(int(staff[e]), int(np.count_nonzero(weight)))
             if size > 0:
-                hired = np.sort(rs.choice(pop.n, size=size, replace=False,
+                homes = np.sort(rs.choice(pop.households, size=size, replace=False,
                                           p=weight / weight.sum()))
-                employer[hired] = e
+                employer[homes] = e
+                hired = worker[homes]
+                pop.employer[hired] = e
             self.firms.append(Enterprise(model, e, cx, cy, hired, propensity[e], need[e]))
-        pop.employer = employer
         # Nearest firm within reach (lowest index on ties); employees belong to their employer.
-        firm_of = np.full(pop.n, -1, dtype=np.int32)
-        best = np.full(pop.n, np.inf)
+        firm_of = np.full(pop.households, -1, dtype=np.int32)
+        best = np.full(pop.households, np.inf)
         for f in self.firms:
             d = c.distance(c.x, c.y, f.x, f.y).astype(np.float64)
-            closer = (d <= p["enterprise_reach"]) & (d < best)
+            closer = (d <= p.enterprise_reach) & (d < best)
             firm_of[closer], best[closer] = f.index, d[closer]
         self.firm_of = np.where(employer >= 0, employer, firm_of).astype(np.int32)
         self.exposed = np.flatnonzero(self.firm_of >= 0)
         self.touched = np.bincount(self.firm_of[self.exposed], minlength=k)
-        self.opinion = np.full(pop.n, p["initial_opinion"])
+        self.opinion = np.full(pop.households, p.initial_opinion)
         self.propensity_arr = np.array([f.propensity for f in self.firms])
         # Ledger of the participation platform (yuan, over the run).
         self.donated = 0.0
@@ -94,15 +106,15 @@ class EnterpriseSector:
     def disputes(self, now: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Issue source: disputes with firms arise whether or not any platform exists."""
         n_exposed = len(self.exposed)
-        count = rng.poisson(self.model.params["enterprise_dispute_rate"] * n_exposed) \
+        count = rng.poisson(self.model.p.enterprise_dispute_rate * n_exposed) \
             if n_exposed else 0
         hh = self.exposed[rng.integers(0, n_exposed, count)] if count else self.exposed[:0]
         # A grievance: each dispute costs the firm some of the household's good opinion.
-        loss = self.model.params["trust_loss"]
+        loss = self.model.p.trust_loss
         who, times = np.unique(hh, return_counts=True)  # only the households concerned
         self.opinion[who] *= (1.0 - loss) ** times
         self.model.tally["enterprise_disputes"] += count
-        return hh.astype(np.int64), np.full(count, services.ENTERPRISE_DISPUTE, dtype=np.int8)
+        return hh.astype(np.int64), np.full(count, ENTERPRISE_DISPUTE, dtype=np.int8)
 
     def switch_on(self, name: str) -> None:
         if name == PARTICIPATION:
@@ -115,17 +127,23 @@ class EnterpriseSector:
             return
         pop = self.model.population
         staff = pop.employer >= 0
-        pop.extra_hours[staff] += (self.model.params["enterprise_volunteer_hours"]
+        pop.extra_hours[staff] += (self.model.p.enterprise_volunteer_hours
                                    * self.propensity_arr[pop.employer[staff]])
 
     def moved_out(self, households: np.ndarray) -> None:
-        """A newcomer has no grudge against, nor goodwill for, the firm next door."""
-        self.opinion[households] = self.model.params["initial_opinion"]
+        """A newcomer has no grudge against, nor goodwill for, the firm next door, and
+        works elsewhere: the firms lose the employees who moved away."""
+        self.opinion[households] = self.model.p.initial_opinion
+        gone = np.zeros(self.model.population.n, dtype=bool)
+        gone[self.model.population.residents_of(households)] = True
+        for firm in self.firms:
+            if len(firm.employees) and gone[firm.employees].any():
+                firm.employees = firm.employees[~gone[firm.employees]]
 
     def act(self, now: int) -> None:
         self.reap_returns()
         due = (self.model.mechanisms[PARTICIPATION] and self.participation_from is not None
-               and (now - self.participation_from) % self.model.params["project_interval"] == 0)
+               and (now - self.participation_from) % self.model.p.project_interval == 0)
         if due:
             self.project_round()
         self.update_reputation()
@@ -133,7 +151,7 @@ class EnterpriseSector:
     # --- consultation (B4 i) -----------------------------------------------------------------
     def mediated(self, households: np.ndarray) -> None:
         """A dispute settled by consultation, with the firm at the table, wins some goodwill."""
-        gain = self.model.params["trust_gain"]
+        gain = self.model.p.trust_gain
         who, times = np.unique(households, return_counts=True)
         self.opinion[who] = 1.0 - (1.0 - self.opinion[who]) * (1.0 - gain) ** times
         per_firm = np.bincount(self.firm_of[households], minlength=len(self.firms))
@@ -147,7 +165,7 @@ class EnterpriseSector:
         total = np.bincount(self.firm_of[self.exposed], weights=self.opinion[self.exposed],
                             minlength=k)
         rep = np.where(self.touched > 0, total / np.maximum(self.touched, 1),
-                       self.model.params["initial_opinion"])
+                       self.model.p.initial_opinion)
         for f in self.firms:
             f.reputation = float(rep[f.index])
 
@@ -188,7 +206,7 @@ class EnterpriseSector:
         A sum too small to be worth anything in cost units (underflow) waits in the fund
         rather than vanishing.
         """
-        units = amount / self.model.params["yuan_per_cost_unit"]
+        units = amount / self.model.p.yuan_per_cost_unit
         if units <= 0:
             self.fund += amount
             return
@@ -196,8 +214,8 @@ class EnterpriseSector:
         self.received += amount
 
     def organizations(self) -> list:
-        """Active social organisations (provided by the organisations actor, if installed)."""
-        return list(getattr(self.model, "organizations", None) or [])
+        """The active social organisations, as they stand now."""
+        return list(self.orgs.organizations)
 
     @staticmethod
     def projects(orgs: list) -> dict[str, np.ndarray]:
@@ -217,16 +235,16 @@ class EnterpriseSector:
         Returns the chosen organisation's row (first on ties).
         """
         dist = np.maximum(np.abs(projects["x"] - firm.x), np.abs(projects["y"] - firm.y))
-        score = projects["quality"] / (1.0 + dist / self.model.params["enterprise_reach"])
+        score = projects["quality"] / (1.0 + dist / self.model.p.enterprise_reach)
         if self.model.mechanisms[CONSULTATION]:
             score = score * (1.0 + (projects["kind"] == firm.need))
         return int(np.argmax(score))
 
     def start_project(self, org, amount: float) -> None:
         """The pledge pays for places at the organisation for `project_interval` weeks."""
-        m, p = self.model, self.model.params
-        org.fund_project(amount / p["project_cost"] * p["project_places"],
-                         m.clock + p["project_interval"])
+        m, p = self.model, self.model.p
+        org.fund_project(amount / p.project_cost * p.project_places,
+                         m.clock + p.project_interval)
 
     def reap_returns(self) -> None:
         """A week after a round, each giving firm sees what its project brought back."""
@@ -248,22 +266,21 @@ class EnterpriseSector:
         opinion gain over the firm's households plus the mean satisfaction gain over its
         staff: the payoff its propensity to give is reinforced by.
         """
-        p, pop = self.model.params, self.model.population
-        scale = min(1.0, amount / p["project_cost"]) * float(np.clip(org.quality, 0.0, 1.0))
+        p, pop = self.model.p, self.model.population
+        scale = min(1.0, amount / p.project_cost) * float(np.clip(org.quality, 0.0, 1.0))
         there = np.zeros(pop.n, dtype=bool)
         there[org.participants()] = True
+        household_there = pop.per_household(there.astype(np.float64)) > 0
         mine = self.exposed[self.firm_of[self.exposed] == firm.index]
-        seen = mine[there[mine]]
+        seen = mine[household_there[mine]]
         before = self.opinion[seen]
-        self.opinion[seen] = before + p["project_reputation_gain"] * scale * (1.0 - before)
+        self.opinion[seen] = before + p.project_reputation_gain * scale * (1.0 - before)
         d_rep = float((self.opinion[seen] - before).sum()) / max(len(mine), 1)
         d_staff = 0.0
         staff = firm.employees
         if len(staff) and int(org.kind) == firm.need:
             came = staff[there[staff]]
-            old = pop.satisfaction[came]
-            pop.satisfaction[came] = old + p["project_satisfaction_gain"] * scale * (1.0 - old)
-            d_staff = float((pop.satisfaction[came] - old).sum()) / len(staff)
+            d_staff = pop.served(came, p.project_satisfaction_gain * scale) / len(staff)
         return d_rep + d_staff
 
     def ledger(self) -> dict[str, float]:
@@ -271,12 +288,13 @@ class EnterpriseSector:
         return {"donated": self.donated, "received": self.received, "fund": self.fund}
 
 
-class ConsultationHandler(services.Handler):
+class ConsultationHandler(Handler):
     """The consultation platform's mediators: enterprise disputes only, when it exists."""
 
-    stage = services.ENTERPRISE
+    stage = ENTERPRISE
+    model: Model[EnterpriseParams]
 
-    def __init__(self, model: GovernanceModel, sector: EnterpriseSector) -> None:
+    def __init__(self, model: Model[EnterpriseParams], sector: EnterpriseSector) -> None:
         super().__init__(model)
         self.sector = sector
 
@@ -284,91 +302,21 @@ class ConsultationHandler(services.Handler):
         if not self.model.mechanisms[CONSULTATION] or not self.sector.firms:
             return np.full(len(idx), -1)
         book = self.model.issues
-        ours = (book.kind[idx] == services.ENTERPRISE_DISPUTE) \
+        ours = (book.kind[idx] == ENTERPRISE_DISPUTE) \
             & (self.sector.firm_of[book.household[idx]] >= 0)
         return np.where(ours, 0, -1)
 
     def capacity(self) -> np.ndarray:
-        return np.array([self.model.params["consultation_capacity"] * len(self.sector.firms)])
+        return np.array([self.model.p.consultation_capacity * len(self.sector.firms)])
 
     def competence_of(self, idx: np.ndarray, group: np.ndarray) -> float:
-        return self.model.params["consultation_competence"]
+        return self.model.p.consultation_competence
 
     def handling_delay(self) -> int:
-        return self.model.params["consultation_delay"]
+        return self.model.p.consultation_delay
 
     def cost(self) -> float:
-        return self.model.params["cost_consultation"]
+        return self.model.p.cost_consultation
 
     def on_resolved(self, idx: np.ndarray, group: np.ndarray) -> None:
         self.sector.mediated(self.model.issues.household[idx])
-
-
-def install(model: GovernanceModel) -> None:
-    """Build the firms (always) and plug the two platforms into the model."""
-    sector = EnterpriseSector(model)
-    model.enterprise_sector = sector
-    model.enterprises = sector.firms
-    model.issue_sources.append(sector.disputes)
-    model.submodels.append(sector)
-    model.service_handlers[services.ENTERPRISE] = ConsultationHandler(model, sector)
-
-
-# --- measures ----------------------------------------------------------------------------------
-def _firms(m: GovernanceModel) -> list[Enterprise]:
-    return getattr(m, "enterprises", None) or []
-
-
-tally_measure("enterprise_donations", "yuan pledged by enterprises through the participation "
-              "platform this step", "yuan/step")
-
-
-def _firm_mean(attr: str):
-    """Mean of an attribute over the enterprises (0 where there are none)."""
-
-    def mean(m: GovernanceModel) -> float:
-        firms = _firms(m)
-        return float(np.mean([getattr(f, attr) for f in firms])) if firms else 0.0
-
-    return mean
-
-
-measure("enterprise_csr", "mean propensity of enterprises to give in a project round "
-        "(social responsibility, C3)", "0-1")(_firm_mean("propensity"))
-measure("enterprise_reputation", "mean reputation of enterprises with the households they "
-        "touch (opinion 0-1)", "0-1")(_firm_mean("reputation"))
-tally_measure("enterprise_disputes", "disputes with enterprises raised this step (part of "
-              "disputes_raised)", "disputes/step")
-
-
-@measure("enterprise_fund", "yuan pledged and waiting in the community fund for an "
-         "organisation's project", "yuan")
-def enterprise_fund(m: GovernanceModel) -> float:
-    sector = getattr(m, "enterprise_sector", None)
-    return sector.fund if sector is not None else 0.0
-
-
-# --- scenarios ---------------------------------------------------------------------------------
-_ADMIN = {"rc_admin_burden": 0.7}
-
-register(Scenario(
-    "enterprise_assisted",
-    "Enterprise assistance (B4): a consultation platform mediates disputes with firms and a "
-    "participation platform matches firms' pledges to organisations' projects.",
-    {**_ADMIN, CONSULTATION: True, PARTICIPATION: True},
-    notice="resolved_by_enterprise and disputes_mediated rise; enterprise_donations come in "
-           "monthly rounds; watch enterprise_csr rise or fall with what giving brings back.",
-    try_="Switch enterprise_consultation off: projects no longer meet firms' needs and "
-         "giving may fade; or lower csr_aspiration.",
-    kind="mechanism",
-))
-
-register(Scenario(
-    "many_enterprises",
-    "Growth: a community with many firms (24) and both enterprise platforms on.",
-    {**_ADMIN, "enterprise_count": 24, CONSULTATION: True, PARTICIPATION: True},
-    notice="More disputes arise, but more employees are drawn into activities and more money "
-           "reaches projects; compare participation_rate with enterprise_assisted.",
-    try_="Switch the platforms off to see many firms as a source of disputes only.",
-    kind="growth",
-))

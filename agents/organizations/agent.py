@@ -1,29 +1,43 @@
 """Social organisations (社會組織): non-profit service providers (article A2b, B2, C2).
 
 An organisation's state lives in one row of the sector's table of arrays
-(`model.org_sector.table`), so the sector updates all of them with array operations; the
+(`OrgSector.table`), so the sector updates all of them with array operations; the
 Mesa agent is a view that keeps Mesa's API (a cell, AgentSet queries, the demo) and the
 one place where money comes in from outside (`receive`).
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
 KIND_NAMES = ("public_service", "community_affairs", "building_matter", "neighbour_dispute")
+
+
+
+class Sector(Protocol):
+    """What an organisation's agent reads of its sector (agents/organizations/sector.py)."""
+
+    table: dict[str, np.ndarray]
+
+    def capacities(self) -> np.ndarray: ...
+
+    def pay(self, rows: np.ndarray | int, amount: np.ndarray | float, source: str) -> None: ...
+
 
 _VIEWS = ("kind", "quality", "funds", "age", "rating", "contracted", "radius", "price")
 
 
 def _view(column: str) -> property:
     def get(self: SocialOrganization):
-        return self.model.org_sector.table[column][self.row].item()
+        return self.sector.table[column][self.row].item()
 
     def set_(self: SocialOrganization, value) -> None:
-        self.model.org_sector.table[column][self.row] = value
+        self.sector.table[column][self.row] = value
 
-    return property(get, set_, doc=f"org_sector.table[{column!r}][row]")
+    return property(get, set_, doc=f"sector.table[{column!r}][row]")
 
 
 class SocialOrganization(FixedAgent):
@@ -33,8 +47,9 @@ class SocialOrganization(FixedAgent):
     both aligned when organisations are founded or exit.
     """
 
-    def __init__(self, model, row: int, cell) -> None:
+    def __init__(self, model, sector: Sector, row: int, cell) -> None:
         super().__init__(model)
+        self.sector = sector
         self.row = row
         self.cell = cell
 
@@ -44,11 +59,11 @@ class SocialOrganization(FixedAgent):
 
     def capacity(self) -> float:
         """Issues it can take this step (quality, contract, duplicated effort)."""
-        return float(self.model.org_sector.capacities()[self.row])
+        return float(self.sector.capacities()[self.row])
 
     def fund_project(self, places: float, until: int) -> None:
         """A sponsor pays for `places` more at its activities until week `until` (B4 ii)."""
-        t, now = self.model.org_sector.table, self.model.clock
+        t, now = self.sector.table, self.model.clock
         running = t["project_places"][self.row] if t["project_until"][self.row] > now else 0.0
         t["project_places"][self.row] = running + places
         t["project_until"][self.row] = until
@@ -70,7 +85,7 @@ class SocialOrganization(FixedAgent):
         """
         if amount < 0:
             raise ValueError(f"an organisation cannot receive a negative amount ({amount})")
-        self.model.org_sector.pay(self.row, float(amount), source)
+        self.sector.pay(self.row, float(amount), source)
 
 
 for _column in _VIEWS:

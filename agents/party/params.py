@@ -1,45 +1,40 @@
-"""Parameters of the Party actors (A2a, B1); added to the one schema on import.
+"""Parameters of the Party actors (A2a, B1).
 
 Defaults and their sources are discussed in docs/ODD.md (Party section).
 """
 
-from model.params import add_section
-from model.schema import Param, param
+from __future__ import annotations
 
-_G = "party"
+from model.params import CoreParams
+from model.schema import param, section
 
-SPECS: list[Param] = [
-    param("party_member_share", float, 0.12, "share of households with a Party member living "
-          "in the community (members exist in every scenario; only their organisation is "
-          "switched by party_leadership)", article="A2a, A3", group=_G, low=0, high=0.6,
-          unit="share", main=True,
-          source="2022 Intra-Party Statistical Bulletin: 98.04M members, about 8.5% of "
-                 "adults; 2020 Census: 2.62 persons per household; members cluster in "
-                 "households and many are registered at workplaces (docs/ODD.md)"),
-    param("party_branch_min", int, 3, "Party members a management grid needs to form a "
-          "branch (CPC Constitution art. 30: three or more full members)", article="A2a",
-          group=_G, low=1, high=1000, unit="members",
-          source="CPC Constitution art. 30: a primary Party organisation needs three or more"
-                 " full members"),
-    param("party_meeting_interval", int, 4, "steps between the Party committee's work "
-          "meetings (4 = monthly)", article="B1(ii)", group=_G, low=1, high=52, unit="steps",
-          source="rationale: the monthly work meeting of community Party committees"),
-    param("party_meeting_gain", float, 0.3, "coordination gained at a work meeting with full "
-          "coverage: c += gain * coverage * (1 - c)", article="B1(ii)", group=_G, low=0,
-          high=1,
-          source="rationale; free in calibration"),
-    param("coordination_decay", float, 0.05, "share of coordination lost per step without "
-          "meetings (handlers drift apart)", article="B1(ii)", group=_G, low=0, high=1,
-          unit="1/step",
-          source="Darr, Argote and Epple 1995 (knowledge depreciation); size: rationale"),
-    param("party_group_roles", float, 1.0, "duties (roles) in a building's Party group open to "
-          "its organised members (a group leader)", article="A3, B1", group=_G, low=0,
-          high=100, unit="roles/building", source="rationale: one group leader per building "
-          "group"),
-    param("party_places_per_member", float, 3.0, "places at a branch's activities per "
-          "organised member taking part (members organise, neighbours attend)",
-          article="B1(iii)", group=_G, low=0, high=100, unit="places/member",
-          source="rationale; free in calibration"),
-]
 
-add_section(SPECS)
+@section("party")
+class PartyParams(CoreParams):
+    """Branches, work meetings and what organised members offer (who is a member is the
+    core's: model/params_people.py)."""
+
+    party_branch_min: int = param(
+        3, "Party members a management grid needs to form a branch (CPC Constitution art. 30: "
+        "three or more full members)", article="A2a", low=1, high=1000, unit="members",
+        source="CPC Constitution art. 30: a primary Party organisation needs three or more "
+               "full members")
+    party_meeting_interval: int = param(
+        4, "steps between the Party committee's work meetings (4 = monthly)", article="B1(ii)",
+        low=1, high=52, unit="steps",
+        source="rationale: the monthly work meeting of community Party committees")
+    party_meeting_gain: float = param(
+        0.3, "coordination gained at a work meeting with full coverage: c += gain * coverage "
+        "* (1 - c)", article="B1(ii)", low=0, high=1, source="rationale; free in calibration")
+    coordination_decay: float = param(
+        0.05, "share of coordination lost per step without meetings (handlers drift apart)",
+        article="B1(ii)", low=0, high=1, unit="1/step",
+        source="Darr, Argote and Epple 1995 (knowledge depreciation); size: rationale")
+    party_group_roles: float = param(
+        1.0, "duties (roles) in a building's Party group open to its organised members (a "
+        "group leader)", article="A3, B1", low=0, high=100, unit="roles/building",
+        source="rationale: one group leader per building group")
+    party_places_per_member: float = param(
+        3.0, "places at a branch's activities per organised member taking part (members "
+        "organise, neighbours attend)", article="B1(iii)", low=0, high=100,
+        unit="places/member", source="rationale; free in calibration")

@@ -105,13 +105,20 @@ def _discover(points: pd.DataFrame, y: np.ndarray, seed: int) -> dict[str, Any]:
         i = choose(box.peeling_trajectory)
         box.select(i)
         limits = _restricted(box.box_lims[i], x, box.p_values[i])
-        if box.density == 0 or not any(q < QP_MAX for _lo, _hi, q in limits.values()):
-            break  # an empty box, or limits chance would draw as often: nothing more to say
-        stability = _resample(box, i, rng)
+        kept = box.density > 0 and any(q < QP_MAX for _lo, _hi, q in limits.values())
         traj = box.peeling_trajectory.copy().reset_index(drop=True)
         traj.insert(0, "box", k + 1)
         traj["chosen"] = traj.index == i
-        out["trajectories"].append(traj)
+        traj["kept"] = kept
+        out["trajectories"].append(traj)  # a rejected box's trajectory is shown too
+        if not kept:
+            # An empty box, or limits chance would draw as often: nothing more to say, but
+            # what was tried and why it was not kept is reported.
+            out["rejected"] = {"box": k + 1, "coverage": float(box.coverage),
+                               "density": float(box.density), "mass": float(box.mass),
+                               "limits": limits}
+            break
+        stability = _resample(box, i, rng)
         out["boxes"].append({
             "box": k + 1, "coverage": float(box.coverage), "density": float(box.density),
             "mass": float(box.mass), "n": int(traj["n"].iloc[i]), "step": i,
@@ -157,6 +164,18 @@ def _restricted(lims: pd.DataFrame, x: pd.DataFrame,
     return out
 
 
+def rejected_text(result: dict[str, Any]) -> str:
+    """Why no (further) box was kept, with the box PRIM chose and its limits' quasi-p."""
+    r = result.get("rejected")
+    if r is None:
+        return ""
+    limits = "; ".join(f"{k} in [{lo:.4g}, {hi:.4g}] (qp {q:.2g})"
+                       for k, (lo, hi, q) in r["limits"].items()) or "no limit"
+    return (f"box {r['box']} not kept: at its chosen step (coverage {r['coverage']:.2f}, "
+            f"density {r['density']:.2f}, mass {r['mass']:.2f}) it has {limits}, and no "
+            f"limit with a quasi-p below {QP_MAX:g}, so chance alone draws boxes like it")
+
+
 def boxes_frame(result: dict[str, Any], scenario: str) -> pd.DataFrame:
     rows = []
     for b in result["boxes"]:
@@ -178,5 +197,5 @@ def trajectories_frame(result: dict[str, Any], scenario: str) -> pd.DataFrame:
         return pd.DataFrame()
     t = pd.concat(result["trajectories"], ignore_index=True)
     t.insert(0, "scenario", scenario)
-    keep = ["scenario", "box", "coverage", "density", "mass", "res_dim", "n", "chosen"]
+    keep = ["scenario", "box", "coverage", "density", "mass", "res_dim", "n", "chosen", "kept"]
     return t[[c for c in keep if c in t.columns]]

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from governance import PATHWAYS
 from model.errors import InputError
-from model.pathways import PATHWAYS
 
 PREFIX = "_without_"
 

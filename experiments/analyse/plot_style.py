@@ -19,8 +19,7 @@ import matplotlib.image as mpimg
 import matplotlib.pyplot as plt
 import numpy as np
 
-from model.measures import MEASURES
-from model.params import PARAMS
+from governance import MEASURES, PARAMS
 
 STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 2)), (0, (8, 2)),
           (0, (3, 1, 1, 1, 1, 1)))

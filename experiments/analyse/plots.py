@@ -219,8 +219,10 @@ def prim_trajectory(trajectories: list[pd.DataFrame], path: Path, title: str) ->
     fig, ax = plt.subplots(figsize=(6, 4.4))
     for i, t in enumerate(trajectories):
         look = line_style(i)
+        kept = bool(t["kept"].iloc[0]) if "kept" in t else True
         ax.plot(t["coverage"], t["density"], markersize=3,
-                label=f"box {int(t['box'].iloc[0])}", **look)
+                label=f"box {int(t['box'].iloc[0])}" + ("" if kept else
+                                                         " (not kept: chance-like)"), **look)
         chosen = t[t["chosen"]] if "chosen" in t else t.iloc[[-1]]
         for row in chosen.itertuples():
             ax.plot([row.coverage], [row.density], marker="o", markersize=11,

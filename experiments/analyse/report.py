@@ -76,7 +76,8 @@ def build(root: str | Path, figures: bool = True) -> dict[str, Any]:
     manifest["warmup_used"] = warmup
     if a["discovery"]:  # what decided the points of interest, per scenario
         manifest["discovery"] = {sc: {k: r.get(k) for k in ("threshold", "n", "n_interest",
-                                                             "warning", "note", "boxes")}
+                                                             "warning", "note", "boxes",
+                                                             "rejected")}
                                  for sc, r in a["discovery"].items()}
     manifest.setdefault("seeds", {})["bootstrap"] = bootstrap_seed(spec)
     manifest["updated"] = datetime.now(UTC).isoformat(timespec="seconds")

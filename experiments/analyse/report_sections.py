@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.analyse.discovery import PASS_HIGH, PASS_LOW, QP_MAX, RESAMPLES, RULE
+from experiments.analyse.discovery import QP_MAX, RESAMPLES, RULE, rejected_text
 from experiments.analyse.markdown import markdown_table
 from experiments.analyse.stats import MIN_SIGN_PARTICLES
 from experiments.analyse.warmup import SPREAD_SHARE
@@ -191,6 +191,7 @@ def discovery(spec: Spec, a: dict[str, Any]) -> list[str]:
                                               "n", "chosen_step", "limits",
                                               "reproduced_in_resamples"]), ""]
     else:
-        lines += [f"No box was found whose limits PRIM could tell from chance (the share of "
-                  f"points of interest should lie within {PASS_LOW:.0%}-{PASS_HIGH:.0%}).", ""]
+        lines += ["No box was found whose limits PRIM could tell from chance.", ""]
+    lines += [f"- {sc}: {rejected_text(res)}." for sc, res in a["discovery"].items()
+              if rejected_text(res)]
     return lines

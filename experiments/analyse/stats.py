@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
-from model.measures import MEASURES
+from governance import MEASURES
 
 LEVEL = 0.95
 

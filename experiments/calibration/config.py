@@ -15,9 +15,8 @@ from typing import Any
 from experiments.calibration import targets as targets_mod
 from experiments.specify.checker import Checker
 from experiments.specify.reading import read_toml
+from governance import PARAMS, get_scenario, validate
 from model.errors import InputError
-from model.params import PARAMS, validate
-from model.scenarios import get as get_scenario
 
 POINTS = ("median", "map")
 _TOP = {

@@ -15,7 +15,7 @@ import numpy as np
 
 from experiments.calibration.config import CalibrationConfig, Prior
 from experiments.calibration.targets import TargetSet
-from model import GovernanceModel
+from governance import GovernanceModel
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from governance import MEASURES
 from model.errors import InputError
-from model.measures import MEASURES
 
 REDUCES = ("mean", "final", "ratio", "per_year")
 _FIELDS = {

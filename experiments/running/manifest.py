@@ -21,7 +21,7 @@ from experiments.specify.check import from_dict
 from experiments.specify.designs import BOOTSTRAP_SEED_NOTE, bootstrap_seed, design_seed
 from experiments.specify.posterior import Posterior
 from experiments.specify.spec import Spec
-from model.measures import MEASURES
+from governance import MEASURES
 from model.params import DEFAULTS_CALIBRATION
 
 POSTERIOR_COPY = "posterior.parquet"

@@ -21,12 +21,14 @@ PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "matplotlib"
             "distributed", "statsmodels", "pymoo", "ema_workbench")
 _ROOT = Path(__file__).resolve().parents[2]
 TOP_FILES = ("run.py", "pyproject.toml", "Makefile")
+MODEL_PARTS = ("model", "agents", "governance")
 
 
 @functools.cache
 def code_version() -> str:
-    """Hash of the model's source: runs from different model code are never mixed."""
-    return _hash_files([p for folder in ("model", "agents")
+    """Hash of the model's source (the core, the actors and the composition root that
+    puts them together with the presets): runs from different model code are never mixed."""
+    return _hash_files([p for folder in MODEL_PARTS
                         for p in sorted((_ROOT / folder).rglob("*.py"))])
 
 
@@ -38,7 +40,7 @@ def _hash_files(paths: list[Path]) -> str:
     return h.hexdigest()[:12]
 
 
-CODE_PARTS = ("model", "agents", "experiments", "cli", "demo", "scripts", "benchmarks")
+CODE_PARTS = (*MODEL_PARTS, "experiments", "cli", "demo", "scripts", "benchmarks")
 
 
 @functools.cache

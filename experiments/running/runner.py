@@ -19,7 +19,7 @@ from experiments.running.progress import Progress
 from experiments.running.store import Store, now
 from experiments.specify.designs import Task
 from experiments.specify.outcome import outcome_values
-from model import GovernanceModel
+from governance import GovernanceModel
 
 IDENTITY = ("id", "scenario", "point", "replicate", "seed", "overrides", "design_values")
 

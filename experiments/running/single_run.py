@@ -15,10 +15,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from model import GovernanceModel
-from model.measures import MEASURES
+from governance import MEASURES, GovernanceModel
 
-LADDER = (("share_inactive", "inactive", ""), ("share_voice", "voice", "//"),
+LADDER = (("share_inactive", "inactive", ""), ("share_speaking", "speaking up", "//"),
           ("share_guided", "guided participation", ".."), ("share_self_governing",
                                                            "self-governance", "xx"))
 

@@ -15,9 +15,8 @@ from typing import Any
 
 from experiments.specify.checker import Checker
 from experiments.specify.reading import read_toml
+from governance import MECHANISMS, PARAMS, get_scenario, validate
 from model.errors import InputError
-from model.params import MECHANISMS, PARAMS, validate
-from model.scenarios import get as get_scenario
 
 TOP = {
     "name": "search name (letters, digits, '-', '_'); names the output folder",

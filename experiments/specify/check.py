@@ -27,10 +27,8 @@ from experiments.specify.params_file import load_params_file
 from experiments.specify.posterior import load_posterior
 from experiments.specify.reading import parse, read_toml
 from experiments.specify.spec import Analysis, Design, Discovery, Precision, Spec
+from governance import MEASURES, MECHANISMS, get_scenario, validate
 from model.errors import InputError
-from model.measures import MEASURES
-from model.params import MECHANISMS, validate
-from model.scenarios import get as get_scenario
 
 EXAMPLE = "experiments/configs/mechanisms_vs_baseline.toml"
 

@@ -14,10 +14,8 @@ import re
 from typing import Any, NoReturn
 
 from experiments.specify.spec import SpecError
+from governance import MEASURES, PARAMS, get_scenario
 from model.errors import InputError
-from model.measures import MEASURES
-from model.params import PARAMS
-from model.scenarios import get as get_scenario
 
 
 class Checker:

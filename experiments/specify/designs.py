@@ -19,8 +19,7 @@ from scipy.stats import qmc
 
 from experiments.specify.posterior import Posterior, load_posterior
 from experiments.specify.spec import Spec
-from model.params import PARAMS
-from model.scenarios import get as get_scenario
+from governance import PARAMS, get_scenario
 
 BOOTSTRAP_SEED_NOTE = "seed of SALib's bootstrap of sensitivity CIs: root seed mod 2**32"
 

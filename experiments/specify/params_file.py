@@ -9,8 +9,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from governance import validate
 from model.errors import InputError
-from model.params import validate
 
 
 def load_params_file(path: str | Path, option: str = "--params"

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.specify.params_file import file_sha256
+from governance import PARAMS
 from model.errors import InputError
-from model.params import PARAMS
 
 WEIGHT = "weight"
 DRAW_KEY = 0x9057  # spawn key of the draw stream, so it never equals the run's own stream

@@ -1,6 +1,6 @@
 """Parameter values typed on the command line (`--set name=value`), checked.
 
-The model's own parser (model.params.parse_assignments) does the work; infinity and NaN
+The model's own parser (governance.parse_assignments) does the work; infinity and NaN
 are refused first, as a paragraph naming the field, since "inf" or "1e400" parse as
 floats and an integer parameter would otherwise fail with an OverflowError.
 """
@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from model.params import PARAMS, ParamError
-from model.params import parse_assignments as model_parse
+from governance import PARAMS
+from governance import parse_assignments as model_parse
+from model.schema import ParamError
 
 
 def parse_assignments(items: list[str] | None) -> dict[str, Any]:

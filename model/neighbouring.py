@@ -1,0 +1,52 @@
+"""Everyday neighbouring: chatting, visiting, small help between neighbours (A3, C4).
+
+Summary of rule: each week a resident has a Poisson number of contacts with neighbours,
+at a rate that differs between people (sociability, a persistent trait) and is higher
+for those at home in the daytime (retired, caring for family), for those who trust their
+neighbours, and for those who have lived here longer (one knows
+more people); each contact takes time, so a resident whose free hours are spent on
+community activities has fewer. Contact builds trust in neighbours, which fades slowly
+without it; and it is how a resident knows what the neighbours do, so the ladder's social
+pull is felt through acquaintance (`familiarity`). Neighbouring is not a rung: it needs no
+place or role, and nobody organises it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.people import CARING, RETIRED
+
+WEEKS = 52.0
+
+
+class Neighbouring:
+    """Mixin of `Population`: contacts with neighbours, trust, familiarity."""
+
+    def meet_neighbours(self, rng: np.random.Generator) -> None:
+        p = self.p
+        at_home = (self.situation == RETIRED) | (self.situation == CARING)
+        years = self.tenure[self.home] / WEEKS
+        log_rate = (p.nb_log_rate + self.sociability + p.nb_at_home * at_home
+                    + p.nb_trust * self.trust_nbr
+                    + p.nb_tenure * (1.0 - np.exp(-years / p.nb_tenure_years)))
+        contacts = rng.poisson(np.exp(log_rate))
+        if p.hours_per_contact > 0:
+            left = self.free_hours() - self.hours_needed()[self.level.astype(np.intp)]
+            room = np.floor(np.maximum(left, 0.0) / p.hours_per_contact).astype(np.int64)
+            contacts = np.minimum(contacts, room)
+        self.contacts_now = contacts.astype(np.int32)
+        self.contacts.push(self.contacts_now)
+        met = contacts > 0
+        t = self.trust_nbr
+        t *= 1.0 - p.nb_trust_fade
+        t += p.nb_trust_rate * met * (1.0 - t)
+
+    def familiarity(self) -> np.ndarray:
+        """How far a resident knows what the neighbours do: 1 - pull * exp(-contacts / k),
+        with the contacts of the last 52 weeks (`nb_pull` = 0: everyone is fully aware, the
+        Model 2 rule)."""
+        p = self.p
+        if p.nb_pull <= 0:
+            return np.ones(self.n)
+        return 1.0 - p.nb_pull * np.exp(-self.contacts.total / p.nb_familiar_contacts)
