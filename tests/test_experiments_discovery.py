@@ -124,3 +124,18 @@ def test_shipped_discovery_config_is_small():
     runs = spec.design.samples * spec.replicates * len(spec.scenarios)
     cells = spec.overrides["width"] * spec.overrides["height"]
     assert runs * cells * spec.steps <= 600 * 900 * 60  # about 3 minutes on 2 shared cores
+
+
+def test_a_box_chance_would_draw_is_not_kept_but_its_trajectory_is_reported():
+    """Interest independent of the parameters: PRIM still peels a box, which is not kept;
+    its trajectory stays in the output (marked not kept) and the report says why."""
+    from experiments.analyse.discovery import rejected_text, trajectories_frame
+
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame({"a": rng.random(60), "b": rng.random(60)})
+    res = discover(x, rng.random(60) < 0.5)
+    assert res["boxes"] == [] and res["rejected"]["box"] == 1
+    traj = trajectories_frame(res, "s")
+    assert not traj.empty and not traj["kept"].any() and traj["chosen"].sum() == 1
+    assert all(q >= 0.05 for _lo, _hi, q in res["rejected"]["limits"].values())
+    assert "not kept" in rejected_text(res) and "quasi-p below 0.05" in rejected_text(res)

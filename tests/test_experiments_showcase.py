@@ -32,7 +32,7 @@ def test_the_doc_says_what_the_stored_results_hold():
     text = showcase.DOC.read_text(encoding="utf-8")
     block = re.search(r"<!-- SHOWCASE:BEGIN -->\n(.*?)\n<!-- SHOWCASE:END -->", text, re.S)
     assert block, "docs/EXPERIMENTS.md has no SHOWCASE block"
-    assert block.group(1) == showcase.render(showcase.stored()), \
+    assert block.group(1) == showcase.doc_section(showcase.stored()), \
         "docs/EXPERIMENTS.md is out of date: run `python -m experiments.showcase --doc-only`"
 
 
@@ -64,3 +64,23 @@ def test_extraction_and_rendering_on_tiny_runs(tmp_path):
     # every candidate meets participation >= 0: the constraint is said not to bind
     assert "participation_rate >= 0 does not bind" in out
     assert ("**Winner**" in out) != ("**No single winner" in out)
+
+
+def test_results_of_other_model_code_or_other_configs_are_marked_out_of_date():
+    """The doc never lets numbers made by an earlier model, or for an earlier question,
+    pass for the current model's answer."""
+    from experiments.running.provenance import code_version
+
+    disc, search = load(showcase.DISCOVERY), load_search(showcase.SEARCH)
+    current = {"code_version": code_version(),
+               "discovery": {"question": disc.question, "factors": list(disc.design.ranges)},
+               "search": {"question": search.question}}
+    assert showcase.stale_reasons(current) == []
+    old = {**current, "code_version": "0" * 12}
+    assert "other model code (000000000000; the model is now" in \
+        showcase.stale_reasons(old)[0]
+    renamed = {**current, "discovery": {**current["discovery"],
+                                        "factors": ["share_retired", "issue_rate"]}}
+    assert "discovery_participation.toml` has changed" in showcase.stale_reasons(renamed)[0]
+    asked = {**current, "search": {"question": "Another?"}}
+    assert "cheapest_participation.toml` has changed" in showcase.stale_reasons(asked)[0]
