@@ -116,7 +116,34 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
                          f"{fmt(e['high'], e['sesoi'])}]: {VERDICTS[e['verdict']]}")
         lines.append(f"| {row['claim']} | `{row['scenario']}` | `{row['measure']}` | "
                      f"{'up' if row['sign'] > 0 else 'down'} | " + " | ".join(cells) + " |")
-    return {("docs/ODD.md", "CLAIMS"): "\n".join(lines)}
+    return {("docs/ODD.md", "CLAIMS"): "\n".join(lines), ("README.md", "CLAIMS"): _render_readme(r)}
+
+
+SHORT = {"matters": "holds", "unsettled": "direction only", "negligible": "no effect",
+         "opposite": "**opposite**", "opposite_unsettled": "opposite, size unclear",
+         "inconclusive": "inconclusive"}
+
+
+def _render_readme(r: dict[str, Any]) -> str:
+    """The README's short form: one verdict per claim and horizon, the size in year 3."""
+    labels = list(r["horizons"])
+    lines = [f"Generated from the stored `claims` study: {r['replicates']} replicates paired "
+             f"by seed, {r['size']['width']} x {r['size']['height']}, the model's defaults "
+             f"(no parameter uncertainty yet). A verdict reads the 90% CI of the paired "
+             f"difference against a smallest effect that matters fixed before the runs "
+             f"(0.01 for shares and 0-1 attitudes, 5% of the baseline for costs); "
+             f"'direction only' means the sign is sure but not that the size matters. "
+             f"Intervals and rationale: docs/ODD.md section 9.", "",
+             "| claim | scenario | measure | article says | year-3 difference | "
+             + " | ".join(labels) + " |",
+             "|---|---|---|---|---|" + "---|" * len(labels)]
+    for row in r["rows"]:
+        mid = row["horizons"][labels[1]]
+        lines.append(f"| {row['claim']} | `{row['scenario']}` | `{row['measure']}` | "
+                     f"{'up' if row['sign'] > 0 else 'down'} | {fmt(mid['mean'], mid['sesoi'])}"
+                     f" | " + " | ".join(SHORT[row["horizons"][h]["verdict"]] for h in labels)
+                     + " |")
+    return "\n".join(lines)
 
 
 def check(result: dict[str, Any]) -> list[str]:

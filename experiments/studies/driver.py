@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable
+from types import ModuleType
 from typing import Any, TextIO
 
 from experiments.studies import STUDIES, docblocks, record
@@ -53,12 +54,44 @@ def run(names: Iterable[str] = (), workers: int = 2, stream: TextIO | None = Non
                            seconds=time.perf_counter() - t0, workers=workers)
         for (doc, key), body in mod.render(result).items():
             docblocks.write(doc, key, body)
+        _draw(mod, result)
         problems = mod.check(result)
         failed += bool(problems)
         print(f"study {name}: stored {path.relative_to(docblocks.ROOT)}; "
               + ("guards hold" if not problems else "GUARDS FAIL: " + "; ".join(problems)),
               file=out, flush=True)
     return failed
+
+
+def render_docs(names: Iterable[str] = ()) -> list[str]:
+    """Rewrite the named studies' doc blocks from their stored results (no runs).
+
+    A stored result that is missing is refused by name: a block is never written from
+    nothing. A stale one is still rendered (the docs then match the stored file, and
+    `make test` goes on naming it stale until `make studies` runs it).
+    """
+    names = check_names(names)
+    missing = [n for n in names if record.load(n) is None]
+    if missing:
+        raise InputError(f"study {missing[0]!r} has no stored result "
+                         f"({record.path_of(missing[0]).name}); run `make studies "
+                         f"ONLY={missing[0]}` first.")
+    lines = []
+    for name in names:
+        blocks = STUDIES[name].render(record.load(name)["result"])
+        for (doc, key), body in blocks.items():
+            docblocks.write(doc, key, body)
+        _draw(STUDIES[name], record.load(name)["result"])
+        lines.append(f"study {name}: wrote {len(blocks)} block(s): "
+                     + ", ".join(f"{doc} {key}" for doc, key in blocks))
+    return lines
+
+
+def _draw(mod: ModuleType, result: dict[str, Any]) -> None:
+    """A study's figures for the docs (optional `figures(result, docs_dir)`)."""
+    figures = getattr(mod, "figures", None)
+    if figures is not None:
+        figures(result, docblocks.ROOT / "docs")
 
 
 def status() -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ every replicate.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,8 @@ SCENARIOS = ["administrative", "grid_management", "building_self_governance",
              "staged_rollout", "low_trust_start", "busy_households", "high_turnover",
              "heavy_paperwork"]
 READS = ["participation_rate", "share_guided", "share_self_governing", "trust_government",
-         "civic_consciousness", "trust_neighbors", "fatigue"]
+         "civic_consciousness", "trust_neighbors", "fatigue", "speak_52w", "activity_26w"]
+YEARS = [(1 + 52 * k, 52 * (k + 1)) for k in range(8)]  # weeks of years 1..8
 BOUNDS = {"participation_rate": 0.9, "share_self_governing": 0.25, "trust_government": 0.95,
           "civic_consciousness": 0.95}
 
@@ -49,6 +51,9 @@ def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
             row["measures"][m] = {"year8": ci["mean"], "low": ci["ci_low"],
                                   "high": ci["ci_high"], "max_replicate": float(max(y8)),
                                   "change_7_to_8": float(np.mean(y8) - np.mean(y7))}
+        # Year by year, so a reader sees levelling off rather than being told it.
+        row["years"] = {m: [mean_ci([r.mean(m, *yr) for r in mine], bounded=True)
+                            for yr in YEARS] for m in READS}
         rows.append(row)
     return {"question": QUESTION, "replicates": REPLICATES, "size": SIZE, "bounds": BOUNDS,
             "rows": rows}
@@ -68,7 +73,29 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
         cells = [f"{c['year8']:.3f} [{c['low']:.3f}, {c['high']:.3f}] ({c['change_7_to_8']:+.3f})"
                  for c in (row["measures"][m] for m in shown)]
         lines.append(f"| `{row['scenario']}` | " + " | ".join(cells) + " |")
-    return {("docs/ODD.md", "LONGRUN"): "\n".join(lines)}
+    short = ["participation_rate", "speak_52w", "share_self_governing", "trust_government"]
+    readme = [f"Generated from the stored `long_run` study: mean of year 8 over "
+              f"{r['replicates']} replicates paired by seed, {r['size']['width']} x "
+              f"{r['size']['height']} households (95% CIs, and the whole table: docs/ODD.md "
+              f"section 9). Bounds fixed before any run: " + ", ".join(
+                  f"`{m}` < {b}" for m, b in r["bounds"].items()) + ".", "",
+              "| scenario | " + " | ".join(f"`{m}`, year 8 (year 7)" if m == short[0]
+                                          else f"`{m}`" for m in short) + " |",
+              "|---|" + "---|" * len(short)]
+    for row in r["rows"]:
+        c = row["measures"]
+        first = c[short[0]]
+        cells = [f"{first['year8']:.3f} ({first['year8'] - first['change_7_to_8']:.3f})"]
+        cells += [f"{c[m]['year8']:.3f}" for m in short[1:]]
+        readme.append(f"| `{row['scenario']}` | " + " | ".join(cells) + " |")
+    return {("docs/ODD.md", "LONGRUN"): "\n".join(lines), ("README.md", "LONG"): "\n".join(readme)}
+
+
+def figures(result: dict[str, Any], docs: Path) -> list[Path]:
+    """docs/long_run.png, drawn from the stored result."""
+    from experiments.studies.long_run_figure import draw
+
+    return [draw(result, docs / "long_run.png")]
 
 
 def check(result: dict[str, Any]) -> list[str]:

@@ -30,7 +30,7 @@ def study_hash(module: ModuleType) -> str:
     """Hash of the study's own code and of the shared code every study uses.
 
     The code, not the text: imports, docstrings and the functions that only present a
-    result (`render*`) are left out, so moving a module (a refactor) or rewording a doc
+    result (`render*`, `figures`) are left out, so moving a module (a refactor) or rewording a doc
     block leaves a stored result valid while any change to what is computed does not.
     """
     here = Path(__file__).resolve().parent
@@ -51,7 +51,7 @@ def _code_of(source: str) -> str:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 continue
             if (isinstance(node, ast.FunctionDef)
-                    and node.name.lstrip("_").startswith("render")):
+                    and node.name.lstrip("_").startswith(("render", "figures"))):
                 continue  # presentation: `run.py studies --docs` re-renders from the result
             if (i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
                     and isinstance(node.value.value, str)):
