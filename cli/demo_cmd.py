@@ -34,6 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="with --classroom: the join code (six digits; default: drawn anew)")
     p.add_argument("--max-students", type=int, default=None,
                    help="with --classroom: how many students may join (default 60)")
+    p.add_argument("--no-warm-up", dest="warm", action="store_false",
+                   help="do not settle the page's first community (ten years of the "
+                   "baseline) at start; the first page then settles it, with its progress")
     p.set_defaults(handler=run)
 
 
@@ -102,11 +105,12 @@ def run(args: argparse.Namespace) -> int:
         from demo.server import serve
 
         print(f"starting the demo at {url} ...", flush=True)
-        return serve(host, port, url)
-    return run_classroom(host, port, code, students)
+        return serve(host, port, url, warm=args.warm)
+    return run_classroom(host, port, code, students, args.warm)
 
 
-def run_classroom(host: str, port: int, code: str | None, students: int) -> int:
+def run_classroom(host: str, port: int, code: str | None, students: int,
+                  warm: bool = True) -> int:
     """Print the teacher's address, the students' join address and its QR code, then serve."""
     import segno
 
@@ -122,4 +126,4 @@ def run_classroom(host: str, port: int, code: str | None, students: int) -> int:
           flush=True)
     segno.make(join, error="m").terminal(compact=True)
     print("the same QR code is on the teacher's page.", flush=True)
-    return serve(host, port, teacher, gate, join)
+    return serve(host, port, teacher, gate, join, warm)
