@@ -17,7 +17,7 @@ import pandas as pd
 
 from governance import MEASURES, GovernanceModel
 
-LADDER = (("share_inactive", "inactive", ""), ("share_voice", "voice", "//"),
+LADDER = (("share_inactive", "inactive", ""), ("share_speaking", "speaking up", "//"),
           ("share_guided", "guided participation", ".."), ("share_self_governing",
                                                            "self-governance", "xx"))
 

@@ -86,12 +86,19 @@ def dump(model: Any) -> bytes:
     return buf.getvalue()
 
 
-def restore(model: Any, blob: bytes) -> None:
-    """Put a saved state into a freshly constructed (not yet built) model."""
+def restore(model: Any, blob: bytes) -> bool:
+    """Put a saved state into a freshly constructed (not yet built) model; False (and the
+    model untouched) when the blob is damaged, e.g. a file cut short by a full disk."""
     unpickler = pickle.Unpickler(io.BytesIO(blob))
     unpickler.persistent_load = lambda pid: model
-    state = unpickler.load()
+    try:
+        state = unpickler.load()
+    except Exception:  # any damage means: run the burn-in instead
+        return False
+    if not isinstance(state, dict):
+        return False
     vars(model).update(state)
+    return True
 
 
 def _folder() -> Path | None:

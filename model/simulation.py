@@ -83,9 +83,8 @@ class CommunityModel(mesa.Model):
         super().__init__(rng=rng)
         k = settled.key(self.params, rng, set(house.mechanisms))
         blob = settled.get(k) if k is not None else None
-        if blob is not None:  # the same burn-in ran before: restore its end state
-            wanted = self.params
-            settled.restore(self, blob)
+        wanted = self.params
+        if blob is not None and settled.restore(self, blob):  # the same burn-in ran before
             self.params = wanted
             self._use(house.parameters(**wanted))  # the switches of this run
             self._measures = self._measure_readers()

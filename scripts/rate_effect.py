@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-COLS = ("share_inactive", "share_voice", "share_guided", "share_self_governing")
+COLS = ("share_inactive", "share_speaking", "share_guided", "share_self_governing")
 
 
 def shares(args: tuple[float, int]) -> list[float]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from experiments.studies import claims, crowding, grid_assumptions, long_run, settle
+from experiments.studies import claims, crowding, grid_assumptions, long_run, pathways, settle
 
 STUDIES: dict[str, ModuleType] = {m.NAME: m for m in (settle, crowding, long_run, claims,
-                                                       grid_assumptions)}
+                                                       grid_assumptions, pathways)}

@@ -29,8 +29,9 @@ def path_of(name: str) -> Path:
 def study_hash(module: ModuleType) -> str:
     """Hash of the study's own code and of the shared code every study uses.
 
-    The code, not the text: imports and docstrings are left out, so moving a module (a
-    refactor) leaves a stored result valid while any change to what is computed does not.
+    The code, not the text: imports, docstrings and the functions that only present a
+    result (`render*`) are left out, so moving a module (a refactor) or rewording a doc
+    block leaves a stored result valid while any change to what is computed does not.
     """
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
@@ -41,7 +42,7 @@ def study_hash(module: ModuleType) -> str:
 
 
 def _code_of(source: str) -> str:
-    """The module's syntax tree without imports and docstrings, as text."""
+    """The module's syntax tree without imports, docstrings and presentation, as text."""
     tree = ast.parse(source)
 
     def strip(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -49,6 +50,9 @@ def _code_of(source: str) -> str:
         for i, node in enumerate(body):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 continue
+            if (isinstance(node, ast.FunctionDef)
+                    and node.name.lstrip("_").startswith("render")):
+                continue  # presentation: `run.py studies --docs` re-renders from the result
             if (i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
                     and isinstance(node.value.value, str)):
                 continue  # a docstring
