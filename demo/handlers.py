@@ -85,7 +85,7 @@ def meta(body: dict[str, Any]) -> dict[str, Any]:
                       "meaning": cat.get(f"measure_meaning.{n}", m.meaning)}
                      for n, m in MEASURES.items()],
         "default_charts": list(DEFAULT_CHARTS), "stages": list(STAGES),
-        "mechanisms": MECHANISMS, "size_range": [SIZE_RANGE[0], largest],
+        "mechanisms": dict(MECHANISMS), "size_range": [SIZE_RANGE[0], largest],
         "lessons": lessons.catalogue(lang),
         "seeds": DEFAULT_SEEDS, "seed_weeks": DEFAULT_WEEKS,
         "role": client.role if client is not None else "teacher",
