@@ -158,16 +158,27 @@ def render_issues(issues: list[dict[str, Any]], lang: str) -> str:
     return html_table(head, rows)
 
 
+def exact_num(v: Any) -> str:
+    """A number of the model's explanation: three significant digits shown, and the value to
+    its last digit (Python's shortest round-trip repr) in `data-exact` and on hover, so
+    anyone can check the panel against `explain_resident` digit for digit."""
+    if isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.number) \
+            or not np.isfinite(v):
+        return cell_num(v)
+    exact = repr(float(v) + 0.0)
+    return f'<span class="num" data-exact="{exact}" title="{exact}">{cell_num(v)}</span>'
+
+
 def _utility(v: Any, lang: str) -> str:
     """A utility or term; minus infinity means the rung needs more hours than are free."""
     if isinstance(v, int | float | np.floating) and np.isneginf(v):
         return f'<span class="out-of-reach">{escape(i18n.t(lang, "ui.out_of_reach"))}</span>'
-    return cell_num(v)
+    return exact_num(v)
 
 
 def _constraint(v: Any, lang: str) -> str:
     if isinstance(v, list | tuple):
-        return ", ".join(cell_num(x) for x in v)
+        return ", ".join(exact_num(x) for x in v)
     if isinstance(v, str):  # the name of the place or role held ("" = none)
         return cell_label(lang, "offer", v) if v else escape(i18n.t(lang, "ui.none_held"))
     return cell_num(v)
@@ -185,7 +196,7 @@ def render_decision(d: dict[str, Any], lang: str) -> str:
     parts = [html_table([escape(i18n.t(lang, "ui.term")), *rungs], rows),
              f'<p class="hint">{escape(i18n.t(lang, "ui.sign_note"))}</p>']
     probs = [(k, d[k]) for k in ("p_climb", "p_stay", "p_fall") if k in d]
-    items = [f"<li>{escape(i18n.t(lang, 'ui.' + k))}: <strong>{cell_num(v)}</strong></li>"
+    items = [f"<li>{escape(i18n.t(lang, 'ui.' + k))}: <strong>{exact_num(v)}</strong></li>"
              for k, v in probs]
     if "last_move" in d:
         items.append(f"<li>{escape(i18n.t(lang, 'ui.last_move'))}: "
@@ -239,7 +250,7 @@ def _state_rows(state: dict[str, Any], lang: str) -> list[list[str]]:
     for key, value in state.items():
         shown = cell_label(lang, STATE_WORDS[key], str(int(value))) if key in STATE_WORDS \
             else escape(i18n.t(lang, "ui.never")) if value is None \
-            else cell_num(value)
+            else exact_num(value)
         rows.append([cell_label(lang, "state", key), shown])
     return rows
 

@@ -1,6 +1,6 @@
 """Short lessons in the article's order: structure (A), mechanisms (B), capacities (C), the
-order of introduction, and where the model disagrees with the article (grid management, the
-assumption its signs rest on, the programme's cost).
+order of introduction, and two claims of the article put to the model (grid management, with
+the staffing assumption its signs may rest on, and the programme's cost).
 
 Each lesson is a side-by-side pair that changes one thing against a stated baseline (one
 switch, one pathway closed, one documented modelling choice, or only the timing), except the
@@ -54,8 +54,9 @@ LESSONS = (
            ("share_resolved_below_government", "gov_admin_cost", "resolved_by_grid"),
            ("share_resolved_below_government", "gov_admin_cost", "mean_resolution_time")),
     Lesson(2, "administrative", "only_party_leadership",
-           ("ladder", "participation_rate", "share_guided", "share_self_governing"),
-           ("participation_rate", "share_guided", "share_self_governing")),
+           ("ladder", "participation_rate", "share_guided", "share_self_governing",
+            "activity_26w"),
+           ("participation_rate", "share_guided", "share_self_governing", "activity_26w")),
     Lesson(3, "collaborative", "collaborative_without_all_places",
            ("capacity_mobilization", "capacity_integration", "trust_neighbors",
             "civic_consciousness"),
@@ -66,17 +67,13 @@ LESSONS = (
             "share_resolved_below_government"),
            ("participation_rate", "trust_government", "share_resolved_below_government")),
     Lesson(5, "administrative", "grid_management",
-           ("participation_rate", "organised_participation", "trust_government",
-            "share_speaking"),
-           ("participation_rate", "organised_participation", "trust_government",
-            "share_speaking")),
+           ("participation_rate", "activity_26w", "speak_52w", "trust_government"),
+           ("participation_rate", "activity_26w", "speak_52w", "trust_government")),
     # The same switch under the other documented staffing choice (grid_staffing): whether
     # lesson 5's signs rest on who staffs the grids is the paired runs' to say.
     Lesson(6, "grid_management", "grid_management_added",
-           ("organised_participation", "participation_rate", "trust_government",
-            "share_speaking"),
-           ("organised_participation", "participation_rate", "trust_government",
-            "share_speaking")),
+           ("participation_rate", "activity_26w", "speak_52w", "trust_government"),
+           ("participation_rate", "activity_26w", "speak_52w", "trust_government")),
     Lesson(7, "administrative", "collaborative",
            ("gov_admin_cost", "cost_per_resolved_issue", "resolution_rate"),
            ("gov_admin_cost", "cost_per_resolved_issue", "resolution_rate")),

@@ -1,11 +1,12 @@
 """Building a run's model: restored from a kept burn-in, or settled anew with its progress shown.
 
 Every run starts from a settled community: the model's burn-in is ten years (520 weeks) of
-the baseline institutions, and its end state is kept in this process (model/settled.py)
-for the same seed and the same parameters apart from the mechanisms' switches. So a
+the baseline institutions, and its end state is kept (model/settled.py) for the same seed
+and the same parameters apart from the mechanisms' switches: in this process, and on disk
+between starts (`run.py demo --burn-in-cache`, by default the user's cache folder). So a
 restart that only switches mechanisms (a switch, a scenario that differs in its switches,
-a lesson's pair) restores that state in a fraction of a second, while a new seed, size or
-slider value costs a whole burn-in (about 9 s at 100 x 100 on a quiet machine).
+a lesson's pair) and a restarted server restore that state (about 1.3 s at 100 x 100),
+while a new seed, size or slider value costs a whole burn-in (about 11 s at 100 x 100).
 
 The page must say which it is waiting for. A request that builds runs carries a *ticket*;
 while the burn-in runs, `progress(ticket)` says how many of its weeks are done, which the
@@ -190,7 +191,8 @@ def warm_up(params: dict[str, Any], seed: int, say: Any = print) -> threading.Th
     starts at once); `say` gets one line when it starts and one when it is done."""
 
     def run() -> None:
-        if BUILDER.kept(params, seed):
+        if BUILDER.kept(params, seed):  # kept on disk by an earlier start (or in memory)
+            say("the settled community is kept from an earlier start: runs start at once")
             return
         t0 = time.perf_counter()
         say(f"settling the community: ten years of the baseline ({params['burn_in']} weeks, "

@@ -97,10 +97,12 @@ def test_the_panel_lists_the_residents_and_explains_the_one_chosen(model) -> Non
         assert others == {str(m) for m in members if m != r}
         d = model.explain_resident(r)
         first = text(html.split('class="summary">')[1].split("</p>")[0])
-        assert f"resident {k} (" in first and f"{max(d['p_climb'], d['p_fall'], d['p_stay']):.2f}" in first
+        likely = max(d["p_climb"], d["p_fall"], d["p_stay"])
+        assert f"resident {k} (" in first and f"{likely:.2f}" in first
         assert f"{d['p_stay']:.3g}" in text(html)
     with pytest.raises(ValueError, match="does not live"):
-        explain.household_panel(model, h, "en", resident=int(pop.residents_of(np.array([h + 1]))[0]))
+        other = int(pop.residents_of(np.array([h + 1]))[0])
+        explain.household_panel(model, h, "en", resident=other)
 
 
 def test_issues_and_their_fate_come_from_the_issue_book(model) -> None:
@@ -185,6 +187,30 @@ def test_panel_shows_the_rules_own_numbers(busy) -> None:
         assert f"{d['p_climb']:.3g}" in shown and f"{d['p_stay']:.3g}" in shown
         for u in d["utility"]:
             assert (f"{u + 0.0:.3g}" if np.isfinite(u) else "out of reach") in shown
+
+
+def test_the_decision_shown_is_explain_resident_to_every_digit(busy) -> None:
+    """Row by row, the panel's decision table and chances carry explain_resident's own
+    numbers to their last digit (data-exact), shown rounded to three significant digits."""
+    m, pop = busy, busy.population
+    for i in range(0, pop.n, 41):
+        d = m.explain_resident(i)
+        html = explain.household_panel(m, int(pop.home[i]), "zh", resident=i)
+        decision = html.split('<table class="explain-table">')[-2]  # then the constraints
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", decision)[1:]  # after the head
+        want = [values for _, values in d["terms"]] + [d["utility"]]
+        assert len(rows) == len(want)
+        for row, values in zip(rows, want, strict=True):
+            cells = re.findall(r"<td>(.*?)</td>", row)[1:]
+            for cell, v in zip(cells, values, strict=True):
+                if np.isfinite(v):
+                    exact = re.search(r'data-exact="([^"]+)"', cell).group(1)
+                    assert float(exact) == v + 0.0 and f">{v + 0.0:.3g}<" in cell
+                else:
+                    assert "out-of-reach" in cell and "data-exact" not in cell
+        chances = re.findall(r'data-exact="([^"]+)"', html.split("explain-probs")[1]
+                             .split("</ul>")[0])
+        assert [float(c) for c in chances] == [d["p_climb"], d["p_stay"], d["p_fall"]]
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", "out of reach (not enough free hours)"),
