@@ -6,7 +6,8 @@ and the same parameters apart from the mechanisms' switches: in this process, an
 between starts (`run.py demo --burn-in-cache`, by default the user's cache folder). So a
 restart that only switches mechanisms (a switch, a scenario that differs in its switches,
 a lesson's pair) and a restarted server restore that state (about 1.3 s at 100 x 100),
-while a new seed, size or slider value costs a whole burn-in (about 11 s at 100 x 100).
+while a new seed, size or slider value costs a whole burn-in (5-13 s at 100 x 100,
+with the machine's load).
 
 The page must say which it is waiting for. A request that builds runs carries a *ticket*;
 while the burn-in runs, `progress(ticket)` says how many of its weeks are done, which the
