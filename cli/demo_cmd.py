@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import socket
+from pathlib import Path
 
 from model import InputError
 
@@ -34,7 +36,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="with --classroom: the join code (six digits; default: drawn anew)")
     p.add_argument("--max-students", type=int, default=None,
                    help="with --classroom: how many students may join (default 60)")
+    p.add_argument("--burn-in-cache", default=None, metavar="FOLDER",
+                   help="where settled communities (the ten-year burn-in's end state) are "
+                   "kept between starts, so a restarted demo opens in a second or two "
+                   "instead of settling again (default: $GOVERNANCE_BURN_IN_CACHE, else "
+                   f"{default_cache()}; 'off' keeps them in memory only)")
+    p.add_argument("--no-warm-up", dest="warm", action="store_false",
+                   help="do not settle the page's first community (ten years of the "
+                   "baseline) at start; the first page then settles it, with its progress")
     p.set_defaults(handler=run)
+
+
+def default_cache() -> Path:
+    """The user's cache folder for settled communities (XDG's, as other tools use)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "community-governance" / "burn-in"
+
+
+def use_burn_in_cache(folder: str | None) -> str:
+    """Keep settled communities on disk (model/settled.py), so a restarted server restores
+    the page's first community instead of running its ten years again. States carry the
+    model's code hash: a changed rule never restores an old state. Returns the folder used
+    ('off': memory only)."""
+    from model import settled
+
+    where = folder if folder is not None else (os.environ.get(settled.ENV)
+                                               or str(default_cache()))
+    if where != "off":
+        path = Path(where).expanduser()
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"option '--burn-in-cache' got {where!r}, but that folder cannot "
+                             f"be created ({exc.strerror}); give a writable folder, or 'off' "
+                             "to keep settled communities in memory only.") from None
+        where = str(path)
+    os.environ[settled.ENV] = where
+    return where
 
 
 def check_host(host: str, classroom: bool = False) -> str:
@@ -96,17 +134,19 @@ def run(args: argparse.Namespace) -> int:
                       args.classroom)
     code, students = check_classroom(args)
     port = check_port(host, args.port)
+    use_burn_in_cache(args.burn_in_cache)
     if not args.classroom:
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
         from demo.server import serve
 
         print(f"starting the demo at {url} ...", flush=True)
-        return serve(host, port, url)
-    return run_classroom(host, port, code, students)
+        return serve(host, port, url, warm=args.warm)
+    return run_classroom(host, port, code, students, args.warm)
 
 
-def run_classroom(host: str, port: int, code: str | None, students: int) -> int:
+def run_classroom(host: str, port: int, code: str | None, students: int,
+                  warm: bool = True) -> int:
     """Print the teacher's address, the students' join address and its QR code, then serve."""
     import segno
 
@@ -122,4 +162,4 @@ def run_classroom(host: str, port: int, code: str | None, students: int) -> int:
           flush=True)
     segno.make(join, error="m").terminal(compact=True)
     print("the same QR code is on the teacher's page.", flush=True)
-    return serve(host, port, teacher, gate, join)
+    return serve(host, port, teacher, gate, join, warm)

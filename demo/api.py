@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from demo import i18n
 from demo.frames import DEFAULT_CHARTS, check_charts
 from demo.session import Session, SessionStore
+from demo.settling import TICKET
 from model import InputError
 
 log = logging.getLogger("demo")
@@ -135,6 +136,17 @@ def int_field(body: dict[str, Any], name: str, default: int, low: int, high: int
         raise InputError(f"field '{name}' got {value!r}, but it must be a whole number from "
                          f"{low} to {high}.")
     return number
+
+
+def ticket_field(body: dict[str, Any]) -> str | None:
+    """The name a request gives its wait for a burn-in (demo.settling), checked."""
+    ticket = body.get("ticket")
+    if ticket in (None, ""):
+        return None
+    if not isinstance(ticket, str) or not TICKET.fullmatch(ticket):
+        raise InputError(f"field 'ticket' got {ticket!r}, but it must be 8 to 64 letters, "
+                         "digits, '-' or '_'.")
+    return ticket
 
 
 def lang_field(body: dict[str, Any]) -> str:

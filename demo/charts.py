@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from demo.mapimage import RUNG_COLOURS
 
-LADDER = ("share_inactive", "share_voice", "share_guided", "share_self_governing")
+LADDER = ("share_inactive", "share_speaking", "share_guided", "share_self_governing")
 LADDER_HATCHES = (None, "..", "//", None)
 RUN_STYLES = (("-", "o", "#1b1b1b"), ("--", "s", "#c2410c"))
 BAND_ALPHA = 0.22

@@ -1,6 +1,6 @@
 """The classroom's routes: joining with the code, following the teacher's run read-only,
-and playing a household, the committee or a grid worker of the class's run (participatory
-mode, demo.players).
+and playing a resident of a household, the committee or a grid worker of the class's run
+(participatory mode, demo.players).
 
 `CLASS` holds the classroom of this server: its gate (demo.lan; None outside classroom mode,
 where only the teacher's own browser reaches the demo), the join address, and which
@@ -106,7 +106,7 @@ def qr_svg(body: dict[str, Any]) -> Response:
 
 
 def make_class_run(body: dict[str, Any]) -> dict[str, Any]:
-    """The teacher's session becomes the class's run; students' households live in it."""
+    """The teacher's session becomes the class's run; the residents students play live in it."""
     session = session_of(body)
     with session.lock:
         if session.players is None:
@@ -189,10 +189,17 @@ def play_choose(body: dict[str, Any]) -> dict[str, Any]:
             share = body.get("share")
             steering.grids[player.seat] = None if share is None else _share(share, "share")
         else:
-            choice = body.get("choice")
-            if isinstance(choice, bool) or choice not in players.CHOICES:
-                raise InputError(f"field 'choice' got {choice!r}, but it must be one of "
-                                 f"{', '.join(map(str, players.CHOICES))} (-1: let the model "
-                                 "decide).")
-            steering.households[player.seat] = int(choice)
+            if "member" in body:  # play another resident of the same household
+                member = body.get("member")
+                if isinstance(member, bool) or not isinstance(member, int):
+                    raise InputError(f"field 'member' got {member!r}, but it must be a whole "
+                                     "number (0: the household's first resident).")
+                session.players.switch(session, player, member)
+            if "choice" in body or "member" not in body:
+                choice = body.get("choice")
+                if isinstance(choice, bool) or choice not in players.CHOICES:
+                    raise InputError(f"field 'choice' got {choice!r}, but it must be one of "
+                                     f"{', '.join(map(str, players.CHOICES))} (-1: let the "
+                                     "model decide).")
+                steering.residents[player.seat] = int(choice)
         return players.view(session, player)

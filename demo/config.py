@@ -1,7 +1,9 @@
 """What the teacher has chosen, and the parameters it turns into.
 
 The controls are derived from the parameter schema: every mechanism in `MECHANISMS` gets a
-switch, every `main=True` numeric parameter a slider; nothing here lists parameters by hand.
+switch, every `main=True` numeric parameter a slider, every documented modelling choice (a
+parameter with a fixed set of text values) a drop-down; nothing here lists parameters by
+hand, except the one choice the page cannot explain (NOT_OFFERED).
 Picking a scenario sets every control to that scenario's value, so the switches always show
 what is really on.
 """
@@ -36,9 +38,18 @@ def slider_params() -> list[Param]:
             and p.low is not None and p.high is not None]
 
 
+# A choice the page does not offer: the docking rule (Granovetter's threshold) replaces the
+# rule the "why" panel explains term by term, so the panel would then explain a rule that
+# does not run.
+NOT_OFFERED = ("decision_rule",)
+
+
 def choice_params() -> list[Param]:
-    """Main parameters with a fixed set of text values (drop-down)."""
-    return [p for p in PARAMS.values() if p.main and p.type is str and p.choices]
+    """Parameters with a fixed set of text values (a drop-down each): the model's documented
+    modelling choices, such as who staffs the grids or what lowers trust in government, on
+    which some of its signs rest (docs/ODD.md section 9)."""
+    return [p for p in PARAMS.values() if p.type is str and p.choices
+            and p.name not in NOT_OFFERED]
 
 
 def controlled() -> list[Param]:

@@ -98,8 +98,10 @@ def csv_file(body: dict[str, Any]) -> Response:
         writer.writerow(codes)
         for k, rec in enumerate(session.records):
             for week, row in enumerate(rec.rows):
+                # NaN (a turnout before the first election) is an empty cell, as pandas
+                # writes it for run.py.
                 writer.writerow([k, rec.label, session.config.seed, week,
-                                 *(row.get(n, "") for n in MEASURES)])
+                                 *("" if (v := row.get(n, "")) != v else v for n in MEASURES)])
         name = "_vs_".join(r.label for r in session.records)
     # A byte-order mark so that spreadsheet programs read the Chinese headers as UTF-8.
     return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8", headers={

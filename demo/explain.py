@@ -1,10 +1,14 @@
-"""'Why does it do that?': the panels shown when a household or an institution is clicked.
+"""'Why does it do that?': the panel shown when a household is clicked.
 
-A household's state is read from every per-household array of `model.population` (so the
-arrays Model 2 adds appear by themselves), its issues from `model.issues`, and its decision
-from `model.explain_household(i)` (model/explain.py), when the model offers it. An
-institution shows its capacity, this week's load at its stage of the service loop and its
-public state, or `model.explain_institution(agent)` when present. Output is escaped HTML.
+A household is a dwelling with its residents (people aged 18+); each resident climbs the
+participation ladder and decides for themselves. The panel opens with one plain sentence on
+one resident's likely move this week, lists who lives there (age band, life situation,
+rung, Party member) with a button to explain another, then shows that resident's state read
+from every per-resident array of `model.population` (and the acts the model remembers of
+them), the household's from every per-household array, its issues from `model.issues`, and
+the resident's decision term by term from `model.explain_household` / `explain_resident`
+(model/explain.py). New arrays appear by themselves. Output is escaped HTML. Institutions'
+panels: demo.institutions.
 """
 
 from __future__ import annotations
@@ -15,19 +19,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from demo import i18n
-from demo.closures import COLUMNS, ClosedIssues, is_settled
+from demo.closures import COLUMNS, ClosedIssues
 from model.issues import KINDS, STAGES
+from model.recall import NEVER, LastDone
 
 if TYPE_CHECKING:
     from governance import GovernanceModel
 
-# Stage of the service loop each institution handles issues at.
-STAGE_OF = {"BuildingCommittee": "building", "SocialOrganization": "org",
-            "Enterprise": "enterprise", "GridWorker": "grid", "ResidentsCommittee": "rc",
-            "Government": "government"}
+# Per-resident arrays that are indexes into other arrays, not something about the resident.
+INDEXES = ("everyone",)
 
 
-def _num(v: Any) -> str:
+def cell_num(v: Any) -> str:
+    """A number as a table shows it: three significant digits, ✓/✗, '—' for never."""
+    if v is None:
+        return "—"
     if isinstance(v, bool | np.bool_):
         return "✓" if v else "✗"
     if isinstance(v, int | np.integer):
@@ -38,31 +44,76 @@ def _num(v: Any) -> str:
         return escape(str(v))
 
 
-def _label(lang: str, kind: str, code: str) -> str:
+def cell_label(lang: str, kind: str, code: str) -> str:
     """A readable name with the code name in a tooltip."""
     return (f'<span title="{escape(i18n.t(lang, "ui.code_name", code=code))}">'
             f"{escape(i18n.name(lang, kind, code))}</span>")
 
 
-def _table(head: list[str], rows: list[list[str]], caption: str = "") -> str:
+def html_table(head: list[str], rows: list[list[str]], caption: str = "",
+           marked: int | None = None) -> str:
+    """An HTML table of already escaped cells; row `marked` gets the class "chosen"."""
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     th = "".join(f'<th scope="col">{h}</th>' for h in head)
     thead = f"<thead><tr>{th}</tr></thead>" if any(head) else ""
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    body = "".join(('<tr class="chosen">' if k == marked else "<tr>")
+                   + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for k, r in enumerate(rows))
     return f'<table class="explain-table">{cap}{thead}<tbody>{body}</tbody></table>'
 
 
-def household_state(m: GovernanceModel, i: int) -> dict[str, Any]:
-    """Every public per-household array's value for household i, and the hours it has free
-    this week (its own and those given to it, less fatigue: what the time terms use)."""
-    pop = m.population
-    out = {}
-    for key, arr in vars(pop).items():
-        if key.startswith("_") or not isinstance(arr, np.ndarray) or arr.shape != (pop.n,):
+def _recalled(m: GovernanceModel, i: int, length: int) -> dict[str, Any]:
+    """Weeks since each act the model remembers (model/recall.py) of resident or household i
+    (the recall objects over `length` entries), as `<object>.<act>`; None: not done since
+    moving in."""
+    out: dict[str, Any] = {}
+    for key, value in vars(m.population).items():
+        if not isinstance(value, LastDone):
             continue
-        out[key] = arr[i].item()
-    if callable(getattr(pop, "free_hours", None)):
-        out["free_hours"] = float(pop.free_hours()[i])
+        for kind, weeks in value.week.items():
+            if len(weeks) == length:
+                week = int(weeks[i])
+                out[f"{key}.{kind}"] = None if week <= NEVER // 2 else m.clock - week
+    return out
+
+
+def resident_state(m: GovernanceModel, r: int) -> dict[str, Any]:
+    """Every public per-resident array's value for resident r, the weeks since each act the
+    model remembers of them (the survey measures' "in the last 26 / 52 weeks"), their
+    contacts with neighbours over the last year, and the hours they have free this week (their
+    own and those given to them, less fatigue: what the time terms use)."""
+    pop = m.population
+    out: dict[str, Any] = {}
+    for key, arr in vars(pop).items():
+        if key.startswith("_") or key in INDEXES or not isinstance(arr, np.ndarray) \
+                or arr.shape != (pop.n,):
+            continue
+        out[key] = arr[r].item()
+    out.update(_recalled(m, r, pop.n))
+    contacts = getattr(pop, "contacts", None)
+    if contacts is not None:
+        out["contacts"] = int(contacts.total[r])
+    out["free_hours"] = float(pop.free_hours()[r])
+    out["familiarity"] = float(pop.familiarity()[r])
+    return out
+
+
+def household_state(m: GovernanceModel, h: int) -> dict[str, Any]:
+    """Every public per-household array's value for household h (tenure, open issues, adults
+    ...), the weeks since it last reported a problem, and who lives there (persons, of whom
+    children)."""
+    pop = m.population
+    out: dict[str, Any] = {}
+    for key, arr in vars(pop).items():
+        if key.startswith("_") or not isinstance(arr, np.ndarray) \
+                or arr.shape != (pop.households,) or arr.shape == (pop.n,):
+            continue
+        out[key] = arr[h].item()
+    if "last_contact" in out:  # the model's week of it (a sentinel for never): weeks since
+        week = out["last_contact"]
+        out["last_contact"] = None if week <= NEVER // 2 else m.clock - week
+    out.update(_recalled(m, h, pop.households))
+    persons = int(pop.layout.persons[h])
+    out.update(persons=persons, children=persons - int(pop.adults[h]))
     return out
 
 
@@ -99,27 +150,38 @@ def render_issues(issues: list[dict[str, Any]], lang: str) -> str:
         return f"<p>{escape(i18n.t(lang, 'ui.no_issues'))}</p>"
     yes, no = i18n.t(lang, "ui.yes"), i18n.t(lang, "ui.no")
     head = [escape(i18n.t(lang, k)) for k in ("ui.col_kind", "ui.col_stage", "ui.col_age",
-                                              "ui.col_known", "ui.col_voiced", "ui.col_status")]
-    rows = [[_label(lang, "kind", str(s["kind"])), _label(lang, "stage", str(s["stage"])),
-             _num(s["age"]), escape(yes if s["known"] else no),
-             escape(yes if s["reported"] else no), _label(lang, "status", str(s["status"]))]
+                                              "ui.col_known", "ui.col_reported", "ui.col_status")]
+    rows = [[cell_label(lang, "kind", str(s["kind"])), cell_label(lang, "stage", str(s["stage"])),
+             cell_num(s["age"]), escape(yes if s["known"] else no),
+             escape(yes if s["reported"] else no), cell_label(lang, "status", str(s["status"]))]
             for s in issues]
-    return _table(head, rows)
+    return html_table(head, rows)
+
+
+def exact_num(v: Any) -> str:
+    """A number of the model's explanation: three significant digits shown, and the value to
+    its last digit (Python's shortest round-trip repr) in `data-exact` and on hover, so
+    anyone can check the panel against `explain_resident` digit for digit."""
+    if isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.number) \
+            or not np.isfinite(v):
+        return cell_num(v)
+    exact = repr(float(v) + 0.0)
+    return f'<span class="num" data-exact="{exact}" title="{exact}">{cell_num(v)}</span>'
 
 
 def _utility(v: Any, lang: str) -> str:
     """A utility or term; minus infinity means the rung needs more hours than are free."""
     if isinstance(v, int | float | np.floating) and np.isneginf(v):
         return f'<span class="out-of-reach">{escape(i18n.t(lang, "ui.out_of_reach"))}</span>'
-    return _num(v)
+    return exact_num(v)
 
 
 def _constraint(v: Any, lang: str) -> str:
     if isinstance(v, list | tuple):
-        return ", ".join(_num(x) for x in v)
+        return ", ".join(exact_num(x) for x in v)
     if isinstance(v, str):  # the name of the place or role held ("" = none)
-        return _label(lang, "offer", v) if v else escape(i18n.t(lang, "ui.none_held"))
-    return _num(v)
+        return cell_label(lang, "offer", v) if v else escape(i18n.t(lang, "ui.none_held"))
+    return cell_num(v)
 
 
 def render_decision(d: dict[str, Any], lang: str) -> str:
@@ -127,29 +189,30 @@ def render_decision(d: dict[str, Any], lang: str) -> str:
     last_move, constraints), with the model's term names translated."""
     rungs = [escape(i18n.t(lang, "ui.for_rung", rung=i18n.t(lang, f"rung.{r}")))
              for r in (1, 2, 3)]
-    rows = [[_label(lang, "term", str(term))] + [_utility(v, lang) for v in values]
+    rows = [[cell_label(lang, "term", str(term))] + [_utility(v, lang) for v in values]
             for term, values in d["terms"]]
     rows.append([f"<strong>{escape(i18n.t(lang, 'ui.utility'))}</strong>"]
                 + [f"<strong>{_utility(u, lang)}</strong>" for u in d["utility"]])
-    parts = [_table([escape(i18n.t(lang, "ui.term")), *rungs], rows),
+    parts = [html_table([escape(i18n.t(lang, "ui.term")), *rungs], rows),
              f'<p class="hint">{escape(i18n.t(lang, "ui.sign_note"))}</p>']
     probs = [(k, d[k]) for k in ("p_climb", "p_stay", "p_fall") if k in d]
-    items = [f"<li>{escape(i18n.t(lang, 'ui.' + k))}: <strong>{_num(v)}</strong></li>"
+    items = [f"<li>{escape(i18n.t(lang, 'ui.' + k))}: <strong>{exact_num(v)}</strong></li>"
              for k, v in probs]
     if "last_move" in d:
         items.append(f"<li>{escape(i18n.t(lang, 'ui.last_move'))}: "
-                     f"<strong>{_label(lang, 'move', str(int(d['last_move'])))}</strong></li>")
+                     f"<strong>{cell_label(lang, 'move', str(int(d['last_move'])))}</strong></li>")
     parts.append('<ul class="explain-probs">' + "".join(items) + "</ul>")
     if d.get("constraints"):
-        parts.append(f"<h4>{escape(i18n.t(lang, 'ui.constraints'))}</h4>" + _table(
-            ["", ""], [[_label(lang, "constraint", str(k)), _constraint(v, lang)]
+        parts.append(f"<h4>{escape(i18n.t(lang, 'ui.constraints'))}</h4>" + html_table(
+            ["", ""], [[cell_label(lang, "constraint", str(k)), _constraint(v, lang)]
                        for k, v in d["constraints"].items()]))
     return "".join(parts)
 
 
-def plain_summary(d: dict[str, Any], lang: str) -> str:
-    """One sentence first: what the household will likely do this week, and the term of its
-    decision that weighs most on it (or the hours it lacks)."""
+def plain_summary(d: dict[str, Any], lang: str, household: str = "", who: str = "") -> str:
+    """One sentence first: what the resident will likely do this week, and the term of their
+    decision that weighs most on it (or the hours they lack); `household` and `who` say
+    whose decision it is."""
     rung = int(d["rung"])
     odds = {"climb": d.get("p_climb", 0.0), "fall": d.get("p_fall", 0.0),
             "stay": d.get("p_stay", 1.0)}
@@ -174,118 +237,88 @@ def plain_summary(d: dict[str, Any], lang: str) -> str:
         else:
             why = i18n.t(lang, "ui.why_term_down", term=term(np.argmin, min(rung, 2)))
     return i18n.t(lang, f"ui.summary_{move}", rung=i18n.t(lang, f"rung.{to}"),
-                  p=f"{odds[move]:.2f}", why=why)
+                  p=f"{odds[move]:.2f}", why=why, household=household, who=who)
 
 
-# Household arrays whose values are codes: shown as words.
-STATE_WORDS = {"level": "rung", "situation": "situation", "last_move": "move"}
+# Arrays whose values are codes: shown as words.
+STATE_WORDS = {"level": "rung", "situation": "situation", "band": "band",
+               "last_move": "move", "steer": "choice"}
 
 
-def household_panel(m: GovernanceModel, i: int, lang: str,
-                    closed: ClosedIssues | None = None) -> str:
-    c = m.community
-    state = household_state(m, i)
-    title = i18n.t(lang, "ui.household", i=i, x=int(c.x[i]), y=int(c.y[i]))
+def _state_rows(state: dict[str, Any], lang: str) -> list[list[str]]:
     rows = []
     for key, value in state.items():
-        shown = _label(lang, STATE_WORDS[key], str(int(value))) if key in STATE_WORDS \
-            else _num(value)
-        rows.append([_label(lang, "state", key), shown])
-    explained = m.explain_household(i) if hasattr(m, "explain_household") else None
-    parts = [f"<h3>{escape(title)}</h3>"]
-    if explained is not None:
-        parts.append(f'<p class="summary"><strong>{escape(plain_summary(explained, lang))}'
-                     "</strong></p>")
-    parts += [f"<h4>{escape(i18n.t(lang, 'ui.state'))}</h4>", _table(["", ""], rows)]
-    # The demo's own list: it adds the issues closed this week, with their fate.
-    issues = household_issues(m, i, closed)
-    parts += [f"<h4>{escape(i18n.t(lang, 'ui.issues'))}</h4>", render_issues(issues, lang),
-              f"<h4>{escape(i18n.t(lang, 'ui.decision'))}</h4>"]
-    if explained is None:
-        note = escape(i18n.t(lang, "ui.decision_unavailable"))
-        parts.append(f'<p class="unavailable">{note}</p>')
+        shown = cell_label(lang, STATE_WORDS[key], str(int(value))) if key in STATE_WORDS \
+            else escape(i18n.t(lang, "ui.never")) if value is None \
+            else exact_num(value)
+        rows.append([cell_label(lang, "state", key), shown])
+    return rows
+
+
+def who_words(m: GovernanceModel, r: int, lang: str) -> str:
+    """'resident 2 (35–59, working)': the resident's place in the household, age band and
+    life situation."""
+    pop = m.population
+    k = int(r - pop.residents_of(np.array([pop.home[r]]))[0]) + 1
+    return i18n.t(lang, "ui.who", k=k, band=i18n.t(lang, f"band.{int(pop.band[r])}"),
+                  situation=i18n.t(lang, f"situation.{int(pop.situation[r])}"))
+
+
+def residents_table(m: GovernanceModel, h: int, chosen: int, lang: str) -> str:
+    """Who lives in household h: age band, life situation, rung and Party membership of each
+    resident, the one explained marked; a button explains another (the page's dialog)."""
+    pop = m.population
+    yes, no = i18n.t(lang, "ui.yes"), i18n.t(lang, "ui.no")
+    head = [escape(i18n.t(lang, k)) for k in ("ui.col_resident", "ui.col_band",
+                                              "ui.col_situation", "ui.col_rung",
+                                              "ui.col_party", "ui.col_explain")]
+    rows = []
+    members = pop.residents_of(np.array([h])).tolist()
+    for k, r in enumerate(members, start=1):
+        button = (escape(i18n.t(lang, "ui.explained_below")) if r == chosen else
+                  f'<button type="button" data-resident="{r}">'
+                  f"{escape(i18n.t(lang, 'ui.explain_resident', k=k))}</button>")
+        rows.append([escape(i18n.t(lang, "ui.resident_k", k=k)),
+                     cell_label(lang, "band", str(int(pop.band[r]))),
+                     cell_label(lang, "situation", str(int(pop.situation[r]))),
+                     cell_label(lang, "rung", str(int(pop.level[r]))),
+                     escape(yes if pop.party[r] else no), button])
+    table = html_table(head, rows, marked=members.index(chosen))
+    return f'<div class="residents">{table}</div>'
+
+
+def household_panel(m: GovernanceModel, h: int, lang: str,
+                    closed: ClosedIssues | None = None, resident: int | None = None) -> str:
+    """Household h: one plain sentence on one resident's likely move this week, who lives
+    there, that resident's state, the household's, its issues and the resident's decision
+    term by term. `resident`: whom to explain (one of h's; default the model's choice, the
+    most engaged resident)."""
+    c, pop = m.community, m.population
+    members = pop.residents_of(np.array([h])).tolist()
+    if resident is None:
+        explained = m.explain_household(h)
+    elif resident in members:
+        explained = m.explain_resident(resident)
     else:
-        parts.append(render_decision(explained, lang))
-    return "".join(parts)
-
-
-def stage_load(m: GovernanceModel, stage: str, households: np.ndarray | None = None,
-               closed: ClosedIssues | None = None) -> tuple[int, int]:
-    """(settled this week, waiting now) at a stage, for all households or some of them."""
-    book = m.issues
-    s = STAGES.index(stage)
-    mine = np.ones(len(book), dtype=bool) if households is None else \
-        np.isin(book.household, households)
-    waiting = int((mine & ~book.closed & (book.stage == s)).sum())
-    settled = 0
-    if closed is not None:
-        gone = closed.this_week()
-        hit = (gone["handler"] == s) & is_settled(gone)
-        if households is not None:
-            hit &= np.isin(gone["household"], households)
-        settled = int(hit.sum())
-    return settled, waiting
-
-
-def _area(m: GovernanceModel, kind: str, agent: Any) -> np.ndarray | None:
-    """Households an instance serves, where it serves an area (grid, building)."""
-    c = m.community
-    if kind == "GridWorker" and hasattr(agent, "grid_id"):
-        return np.flatnonzero(c.grid_of == agent.grid_id)
-    if kind == "BuildingCommittee" and hasattr(agent, "building_id"):
-        return np.flatnonzero(c.building_of == agent.building_id)
-    return None
-
-
-SCALAR = (bool, int, float, str, np.number, np.bool_)
-
-
-def public_state(agent: Any) -> dict[str, Any]:
-    """An agent's public scalar attributes and properties (what it is and did)."""
-    out = {}
-    for key, value in vars(agent).items():
-        if key.startswith("_") or key in ("model", "cell", "unique_id", "pos"):
-            continue
-        if isinstance(value, SCALAR):
-            out[key] = value
-    for key in dir(type(agent)):
-        if key.startswith("_") or key in out or \
-                not isinstance(getattr(type(agent), key, None), property):
-            continue
-        try:
-            value = getattr(agent, key)
-        except Exception:  # a property that needs state this agent lacks: not shown
-            continue
-        if isinstance(value, SCALAR):
-            out[key] = value
-    return out
-
-
-def institution_panel(m: GovernanceModel, kind: str, agent: Any, lang: str,
-                      closed: ClosedIssues | None = None) -> str:
-    parts = [f"<h3>{_label(lang, 'actor', kind)}</h3>"]
-    info = m.explain_institution(agent) if hasattr(m, "explain_institution") else {}
-    capacity = info.get("capacity")
-    if capacity is None and callable(getattr(agent, "capacity", None)):
-        capacity = agent.capacity()
-    if capacity is not None:
-        parts.append(f"<p>{escape(i18n.t(lang, 'ui.capacity'))}: <strong>{_num(capacity)}"
-                     "</strong></p>")
-    stage = STAGE_OF.get(kind)
-    if "load" in info:
-        parts.append(f"<p>{escape(str(info['load']))}</p>")
-    elif stage is not None:
-        settled, waiting = stage_load(m, stage, _area(m, kind, agent), closed)
-        parts.append(f"<p>{escape(i18n.t(lang, 'ui.load', settled=settled, waiting=waiting))}"
-                     "</p>")
-    if info.get("did"):
-        parts.append(f"<h4>{escape(i18n.t(lang, 'ui.did'))}</h4><p>{escape(str(info['did']))}</p>")
-    rest = {k: v for k, v in public_state(agent).items()}
-    rest.update({k: v for k, v in info.items() if k not in ("capacity", "load", "did")
-                 and isinstance(v, bool | int | float | str)})
-    if rest:
-        parts.append(f"<h4>{escape(i18n.t(lang, 'ui.attributes'))}</h4>" + _table(
-            ["", ""], [[_label(lang, "attr", k),
-                        _label(lang, "kind", str(v)) if k == "kind_name" else _num(v)]
-                       for k, v in rest.items()]))
+        raise ValueError(f"resident {resident} does not live in household {h}")
+    r = int(explained["resident"])
+    home = household_state(m, h)
+    people = i18n.t(lang, "ui.household_people", persons=home["persons"],
+                    adults=home["persons"] - home["children"])
+    who = who_words(m, r, lang)
+    title = i18n.t(lang, "ui.household", i=h, x=int(c.x[h]), y=int(c.y[h]))
+    parts = [f"<h3>{escape(title)}</h3>",
+             f'<p class="summary"><strong>{escape(plain_summary(explained, lang, people, who))}'
+             "</strong></p>",
+             f"<h4>{escape(i18n.t(lang, 'ui.residents', n=len(members)))}</h4>",
+             residents_table(m, h, r, lang),
+             f"<h4>{escape(i18n.t(lang, 'ui.resident_state', who=who))}</h4>",
+             html_table(["", ""], _state_rows(resident_state(m, r), lang)),
+             f"<h4>{escape(i18n.t(lang, 'ui.household_state'))}</h4>",
+             html_table(["", ""], _state_rows(home, lang))]
+    # The demo's own list: it adds the issues closed this week, with their fate.
+    issues = household_issues(m, h, closed)
+    parts += [f"<h4>{escape(i18n.t(lang, 'ui.issues'))}</h4>", render_issues(issues, lang),
+              f"<h4>{escape(i18n.t(lang, 'ui.decision', who=who))}</h4>",
+              render_decision(explained, lang)]
     return "".join(parts)

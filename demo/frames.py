@@ -66,6 +66,12 @@ def _list(a: np.ndarray, stride: int, length: int) -> list[float | None]:
     return out + [None] * (length - len(out))
 
 
+def _value(v: float) -> float | None:
+    """A measure's value for JSON: NaN (an election's turnout before the first election)
+    becomes null, which the page shows as '—'."""
+    return None if v != v else v
+
+
 def chart_data(session: Session, name: str) -> dict[str, Any]:
     """What the page's chart library draws: one week axis, one list per run (and band)."""
     if name == "ladder":
@@ -108,13 +114,14 @@ def frame(session: Session, charts: list[str], week: int | None = None,
             "actors": snap.actors, "central": snap.central,
             "marks": {k: v.tolist() for k, v in snap.marks.items()},
             "flow": snap.flow,
-            "readouts": {n: rec.rows[snap.week][n] if snap.week < len(rec.rows) else None
-                         for n in charts if n != "ladder"},
+            "readouts": {n: _value(rec.rows[snap.week][n]) if snap.week < len(rec.rows)
+                         else None for n in charts if n != "ladder"},
             "ladder": [rec.rows[snap.week][m] for m in LADDER],
         })
-    if session.steering.households:  # the class's households, circled on the left map
-        c = session.room.runs[0][1].community
-        h = sorted(session.steering.households)
+    if session.steering.residents:  # the class's households, circled on the left map
+        model = session.room.runs[0][1]
+        c = model.community
+        h = sorted({int(model.population.home[r]) for r in session.steering.residents})
         runs[0]["players"] = [[int(c.x[i]), int(c.y[i])] for i in h]
     images = [chart_data(session, n) for n in charts]
     oldest = min(next(iter(rec.snaps)) for rec in session.records)

@@ -7,7 +7,9 @@ import threading
 import time
 from typing import Any
 
-from demo import explain, i18n, lessons
+import numpy as np
+
+from demo import explain, i18n, institutions, lessons
 from demo.api import (
     Refused,
     charts_field,
@@ -15,6 +17,7 @@ from demo.api import (
     lang_field,
     session_of,
     store,
+    ticket_field,
     week_field,
 )
 from demo.config import (
@@ -22,6 +25,7 @@ from demo.config import (
     STUDENT_MAX_SIZE,
     DemoConfig,
     choice_params,
+    controlled,
     default_scenario,
     from_state,
     size_choices,
@@ -34,7 +38,8 @@ from demo.config import (
 from demo.frames import DEFAULT_CHARTS, frame
 from demo.seeds import DEFAULT_SEEDS, DEFAULT_WEEKS
 from demo.session import Session
-from governance import MEASURES, MECHANISMS, PARAMS, SCENARIOS, scenario_params
+from demo.settling import BUILDER
+from governance import MEASURES, MECHANISMS, SCENARIOS, scenario_params
 from model import InputError
 from model.issues import STAGES
 
@@ -58,6 +63,8 @@ def meta(body: dict[str, Any]) -> dict[str, Any]:
 
     client = body.get("_client")
     largest = STUDENT_MAX_SIZE if _student(body) else SIZE_RANGE[1]
+    # Every control's preset, and the phasing of the switches (the notes say "from week").
+    shown = {p.name for p in controlled()} | {f"{m}_start" for m in MECHANISMS}
     return {
         "lang": lang, "text": cat, "languages": list(i18n.LANGUAGES),
         "switches": [describe(p) for p in switch_params()],
@@ -66,7 +73,7 @@ def meta(body: dict[str, Any]) -> dict[str, Any]:
         "scenarios": [{"name": n, "kind": s.kind, "label": i18n.scenario_label(lang, n),
                        "description": i18n.scenario_description(lang, n, s.description),
                        "presets": {k: v for k, v in scenario_params(n).items()
-                                   if k in PARAMS and PARAMS[k].main},
+                                   if k in shown},
                        "sizes": size_choices(n, largest),
                        "size": scenario_params(n)["width"]}
                       for n, s in SCENARIOS.items()],
@@ -78,7 +85,7 @@ def meta(body: dict[str, Any]) -> dict[str, Any]:
                       "meaning": cat.get(f"measure_meaning.{n}", m.meaning)}
                      for n, m in MEASURES.items()],
         "default_charts": list(DEFAULT_CHARTS), "stages": list(STAGES),
-        "mechanisms": MECHANISMS, "size_range": [SIZE_RANGE[0], largest],
+        "mechanisms": dict(MECHANISMS), "size_range": [SIZE_RANGE[0], largest],
         "lessons": lessons.catalogue(lang),
         "seeds": DEFAULT_SEEDS, "seed_weeks": DEFAULT_WEEKS,
         "role": client.role if client is not None else "teacher",
@@ -106,7 +113,7 @@ def open_session(body: dict[str, Any]) -> dict[str, Any]:
     client = body.get("_client")
     if client is not None and not store.has_room():  # the class shares one machine
         raise Refused(503, "sessions_full", n=store.limit)
-    sid, session = store.open(cfg)
+    sid, session = store.open(cfg, ticket_field(body))
     session.owner = client.id if client is not None else ""
     with session.lock:
         session.run_to(week)
@@ -117,9 +124,10 @@ def configure(body: dict[str, Any]) -> dict[str, Any]:
     session = session_of(body)
     cfg = _config(body)  # checked before anything changes
     charts = charts_field(body)
+    ticket = ticket_field(body)
     with session.lock:
         if cfg != session.config:  # the same setting again restarts nothing
-            session.reset(cfg)
+            session.reset(cfg, ticket)
         return {"state": to_state(cfg), **frame(session, charts)}
 
 
@@ -127,8 +135,9 @@ def reset(body: dict[str, Any]) -> dict[str, Any]:
     """The Reset button: the same setting from week 0."""
     session = session_of(body)
     charts = charts_field(body)
+    ticket = ticket_field(body)
     with session.lock:
-        session.reset(session.config)
+        session.reset(session.config, ticket)
         return {"state": to_state(session.config), **frame(session, charts)}
 
 
@@ -149,6 +158,11 @@ def show(body: dict[str, Any]) -> dict[str, Any]:
     charts = charts_field(body)
     with session.lock:
         return frame(session, charts, week_field(body, session))
+
+
+def progress(body: dict[str, Any]) -> dict[str, Any]:
+    """How far the burn-in a request waits for has come (the page polls it meanwhile)."""
+    return BUILDER.progress(ticket_field(body) or "")
 
 
 def ping(body: dict[str, Any]) -> dict[str, Any]:
@@ -179,8 +193,19 @@ def household(body: dict[str, Any]) -> dict[str, Any]:
         i = session.household_index(run, x, y)
         if i is None:
             raise InputError(f"no household at ({x}, {y})")
+        pop = model.population
+        members = pop.residents_of(np.array([i])).tolist()
+        resident = body.get("resident")
+        if resident not in (None, ""):
+            resident = int_field(body, "resident", members[0], 0, pop.n - 1)
+            if resident not in members:
+                raise InputError(f"field 'resident' got {resident}, but household {i} has "
+                                 f"residents {', '.join(map(str, members))}.")
+        else:
+            resident = None
         closed = session.room.closed[run]
-        return {"html": explain.household_panel(model, i, lang, closed), "index": i}
+        return {"html": explain.household_panel(model, i, lang, closed, resident),
+                "index": i, "residents": members}
 
 
 def institution(body: dict[str, Any]) -> dict[str, Any]:
@@ -195,5 +220,5 @@ def institution(body: dict[str, Any]) -> dict[str, Any]:
         if not agents:
             raise InputError(f"field 'kind' got {kind!r}, which is not an actor present now")
         idx = int_field(body, "id", 0, 0, len(agents) - 1)
-        return {"html": explain.institution_panel(model, kind, agents[idx], lang,
+        return {"html": institutions.institution_panel(model, kind, agents[idx], lang,
                                                   session.room.closed[run])}

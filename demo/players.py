@@ -1,16 +1,19 @@
-"""Participatory mode: students play a household, the residents' committee or a grid worker
-of the class's run (HubNet's idea).
+"""Participatory mode: students play a resident of a household, the residents' committee or a
+grid worker of the class's run (HubNet's idea).
 
 The teacher makes one run the class's run; each student who joins takes a seat in its left
-run: a household (the default), a seat on the residents' committee (at most
-`steering.COMMITTEE_SEATS`), or the worker of a management grid nobody plays yet (only while
-grid management runs). Each week a household's player chooses the rung it wants, a
+run: a resident (the default: one person aged 18+ of a household, in a household no other
+player lives in; the student may switch to another member of that household), a seat on the
+residents' committee (at most `steering.COMMITTEE_SEATS`), or the worker of a management
+grid nobody plays yet (only while grid management runs). Each week a resident's player
+chooses the rung they want (speaking up on community affairs, an activity, a role, or
+staying out; reporting the household's own problems stays the model's, as service use), a
 committee member proposes how the committee's free staff time splits between councils,
 home visits and activities (the committee follows its members' mean proposal), and a grid
 worker chooses the most of its time that issues may take (the rest patrols). -1 / None:
 let the model's rule decide. The choices enter the model through its hooks before the next
 step (demo.steering), so what they get follows the model's rules: nothing here changes an
-outcome. The teacher's view compares the class's households with the model's households of
+outcome. The teacher's view compares the class's residents with the model's residents of
 the same kind (the same life situation, which sets free time).
 """
 
@@ -24,6 +27,7 @@ import numpy as np
 from demo import roles
 from demo.api import Refused
 from demo.steering import COMMITTEE_SEATS, Steering
+from model import InputError
 from model.issues import KINDS, STAGES
 
 if TYPE_CHECKING:
@@ -40,7 +44,7 @@ class Player:
     client: str
     name: str
     role: str  # one of ROLES
-    seat: int  # the household's index, the grid's index, or 0 on the committee
+    seat: int  # the resident's index, the grid's index, or 0 on the committee
 
 
 class Players:
@@ -65,7 +69,7 @@ class Players:
         self.by_client[client] = player
         steering = session.steering
         if role == "household":
-            steering.households[seat] = -1
+            steering.residents[seat] = -1
         elif role == "committee":
             steering.committee[client] = None
         else:
@@ -75,8 +79,8 @@ class Players:
     def _seat(self, session: Session, model: GovernanceModel, role: str, client: str) -> int:
         steering = session.steering
         if role == "household":
-            return pick_household(model, set(steering.households), len(self.by_client),
-                                  session.config.seed)
+            return pick_resident(model, set(steering.residents), len(self.by_client),
+                                 session.config.seed)
         if role == "committee":
             if len(steering.committee) >= COMMITTEE_SEATS:
                 raise Refused(409, "committee_full", n=COMMITTEE_SEATS)
@@ -91,14 +95,14 @@ class Players:
     @staticmethod
     def _seated(session: Session, player: Player) -> bool:
         steering = session.steering
-        return (player.seat in steering.households if player.role == "household" else
+        return (player.seat in steering.residents if player.role == "household" else
                 player.client in steering.committee if player.role == "committee" else
                 player.seat in steering.grids)
 
     def leave(self, session: Session, player: Player) -> None:
         steering = session.steering
         if player.role == "household":
-            steering.households.pop(player.seat, None)
+            steering.residents.pop(player.seat, None)
         elif player.role == "committee":
             steering.committee.pop(player.client, None)
         else:
@@ -112,45 +116,66 @@ class Players:
         return player
 
 
-def pick_household(model: GovernanceModel, taken: set[int], k: int, seed: int) -> int:
-    """A household with time for guided participation in an ordinary week, in a building
-    no other player has if one is left, drawn from the class's seed (reproducible)."""
-    pop, c = model.population, model.community
+    def switch(self, session: Session, player: Player, member: int) -> None:
+        """The player plays another resident of the same household (member: 0, 1, ... in
+        the household's order); their choice goes with them, the one they leave is the
+        rule's again."""
+        pop = session.room.runs[0][1].population
+        members = pop.residents_of(np.array([pop.home[player.seat]])).tolist()
+        if not 0 <= member < len(members):
+            raise InputError(f"field 'member' got {member!r}, but this household has "
+                             f"{len(members)} residents: 0 to {len(members) - 1}.")
+        steering = session.steering
+        choice = steering.residents.pop(player.seat, -1)
+        player.seat = members[member]
+        steering.residents[player.seat] = choice
+
+
+def pick_resident(model: GovernanceModel, taken: set[int], k: int, seed: int) -> int:
+    """A resident with time for guided participation in an ordinary week, in a household no
+    other player lives in, in a building no other player has if one is left, drawn from the
+    class's seed (reproducible)."""
+    pop = model.population
     rng = np.random.default_rng([seed, k, 7])
-    free = np.ones(pop.n, dtype=bool)
-    free[list(taken)] = False
-    busy = {int(c.building_of[h]) for h in taken}
+    homes = pop.home[list(taken)] if taken else np.zeros(0, dtype=np.intp)
+    free = ~np.isin(pop.home, homes)
+    busy = np.unique(pop.building_of[list(taken)]) if taken else np.zeros(0, dtype=np.intp)
     roomy = free & (pop.hours >= pop.hours_needed()[2])
-    for pool in (roomy & ~np.isin(c.building_of, list(busy)), roomy, free):
+    for pool in (roomy & ~np.isin(pop.building_of, busy), roomy, free):
         if pool.any():
             return int(rng.choice(np.flatnonzero(pool)))
     raise ValueError("every household already has a player")
 
 
-def _sources(model: GovernanceModel, h: int, kind: str) -> list[dict[str, Any]]:
-    """Offers serving household h (last week's): capacity, taken, held by h."""
+def _sources(model: GovernanceModel, r: int, kind: str) -> list[dict[str, Any]]:
+    """Offers serving resident r (last week's): capacity, taken, held by r."""
     o = model.population.offers
     held = o.place_of if kind == "places" else o.role_of
     out = []
     for s, src in enumerate(getattr(o, kind)):
-        pool = int(src.pool_of[h]) if len(src.pool_of) > h else -1
+        pool = int(src.pool_of[r]) if len(src.pool_of) > r else -1
         if pool < 0 or pool >= len(src.capacity):
             continue
         same = (held == s) & (src.pool_of == pool)
         out.append({"source": src.name, "capacity": round(float(src.capacity[pool]), 1),
-                    "taken": int(same.sum()), "held": bool(held[h] == s)})
+                    "taken": int(same.sum()), "held": bool(held[r] == s)})
     return out
 
 
-def reason(model: GovernanceModel, h: int, wanted: int) -> str:
-    """Why the household stands below the rung its player chose ('' when it does not)."""
+def reason(model: GovernanceModel, r: int, wanted: int) -> str:
+    """Why the resident stands below the rung their player chose ('' when they do not)."""
     pop = model.population
-    rung = int(pop.level[h])
+    rung = int(pop.level[r])
     if wanted < 0 or rung >= wanted:
         return ""
-    if pop.free_hours()[h] < pop.hours_needed()[wanted]:
+    if pop.free_hours()[r] < pop.hours_needed()[wanted]:
         return "hours"
     return "no_role" if wanted == 3 and rung == 2 else "no_place" if wanted >= 2 else "hours"
+
+
+def _person(pop: Any, r: int) -> dict[str, int]:
+    return {"band": int(pop.band[r]), "situation": int(pop.situation[r]),
+            "rung": int(pop.level[r]), "party": int(pop.party[r])}
 
 
 def view(session: Session, player: Player) -> dict[str, Any]:
@@ -163,33 +188,38 @@ def view(session: Session, player: Player) -> dict[str, Any]:
     if player.role == "grid":
         return {**base, **roles.grid_view(model, session.steering, session.room.applied,
                                           player.seat)}
-    pop, h = model.population, player.seat
+    pop, r = model.population, player.seat
+    h = int(pop.home[r])
+    members = pop.residents_of(np.array([h])).tolist()
     book = model.issues
     mine = np.flatnonzero((book.household == h) & ~book.closed)
-    applied = session.room.applied.households.get(h, -1)
+    applied = session.room.applied.residents.get(r, -1)
     return {
-        **base, "household": h,
+        **base, "resident": r, "household": h, "member": members.index(r),
         "x": int(model.community.x[h]), "y": int(model.community.y[h]),
-        "situation": int(pop.situation[h]), "rung": int(pop.level[h]),
-        "choice": session.steering.households.get(h, -1), "applied": applied,
-        "reason": reason(model, h, applied),
-        "free_hours": round(float(pop.free_hours()[h]), 2),
+        **_person(pop, r),
+        "members": [{"member": k, "you": m == r, **_person(pop, m)}
+                    for k, m in enumerate(members)],
+        "persons": int(pop.layout.persons[h]),
+        "choice": session.steering.residents.get(r, -1), "applied": applied,
+        "reason": reason(model, r, applied),
+        "free_hours": round(float(pop.free_hours()[r]), 2),
         "hours_needed": [round(float(v), 2) for v in pop.hours_needed()],
         "issues": [{"kind": KINDS[int(book.kind[j])], "stage": STAGES[int(book.stage[j])],
                     "age": int(model.clock - book.created[j])}
                    for j in mine[:6]],
-        "places": _sources(model, h, "places"), "roles": _sources(model, h, "roles"),
-        "fatigue": round(float(pop.fatigue[h]), 3),
-        "trust_government": round(float(pop.trust_gov[h]), 3),
+        "places": _sources(model, r, "places"), "roles": _sources(model, r, "roles"),
+        "fatigue": round(float(pop.fatigue[r]), 3),
+        "trust_government": round(float(pop.trust_gov[r]), 3),
     }
 
 
 def seat_row(model: GovernanceModel, steering: Steering, player: Player) -> dict[str, Any]:
     """One player's row in the teacher's table: the seat, the choice, what it got."""
     if player.role == "household":
-        pop, h = model.population, player.seat
-        return {"household": h, "situation": int(pop.situation[h]),
-                "choice": steering.households.get(h, -1), "rung": int(pop.level[h])}
+        pop, r = model.population, player.seat
+        return {"resident": r, "household": int(pop.home[r]), **_person(pop, r),
+                "choice": steering.residents.get(r, -1)}
     if player.role == "committee":
         rc = model.committee
         own = steering.committee.get(player.client)
@@ -203,14 +233,14 @@ def seat_row(model: GovernanceModel, steering: Steering, player: Player) -> dict
 
 def summary(session: Session) -> dict[str, Any]:
     """The teacher's table: each player's seat, choice and what it got, and the class's
-    households against the model's households of the same life situation."""
+    residents against the model's residents of the same life situation."""
     players = list(session.players.by_client.values()) if session.players else []
     model = session.room.runs[0][1]
     pop = model.population
     rows = [{"name": p.name, "role": p.role, **seat_row(model, session.steering, p)}
             for p in players if session.players.of(session, p.client) is not None]
     mask = np.zeros(pop.n, dtype=bool)
-    mask[[r["household"] for r in rows if r["role"] == "household"]] = True
+    mask[[r["resident"] for r in rows if r["role"] == "household"]] = True
     kinds = []
     for s in sorted({int(v) for v in pop.situation[mask]}):
         ours = mask & (pop.situation == s)

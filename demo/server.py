@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from demo import class_api, downloads, handlers
 from demo.api import Gone, api, store  # noqa: F401  (the tests reach them here)
+from demo.config import DemoConfig
 from demo.downloads import csv_file, png_file, seeds_start, seeds_status, spec_file  # noqa: F401
 from demo.handlers import (  # noqa: F401
     close,
@@ -34,10 +35,12 @@ from demo.handlers import (  # noqa: F401
     meta,
     open_session,
     ping,
+    progress,
     show,
     step,
 )
 from demo.lan import Gate, GateMiddleware
+from demo.settling import warm_up
 
 STATIC = Path(__file__).parent / "static"
 NO_STORE = {"Cache-Control": "no-store"}
@@ -50,7 +53,7 @@ def page(name: str) -> Callable:
     return endpoint
 
 
-def _lifespan(url: str | None) -> Callable:
+def _lifespan(url: str | None, warm: bool = False) -> Callable:
     from contextlib import asynccontextmanager
 
     @asynccontextmanager
@@ -58,6 +61,9 @@ def _lifespan(url: str | None) -> Callable:
         store.start()
         if url:
             print(f"demo running: open {url} in a browser (Ctrl+C stops it)", flush=True)
+        if warm:  # the page's first run: settled while the teacher opens the page
+            cfg = DemoConfig()
+            warm_up(cfg.left_params(), cfg.seed, lambda line: print(line, flush=True))
         try:
             yield
         finally:
@@ -80,6 +86,7 @@ def routes() -> list[Any]:
         Route("/api/step", api(h.step), methods=post),
         Route("/api/show", api(h.show), methods=post),
         Route("/api/ping", api(h.ping), methods=post),
+        Route("/api/progress", api(h.progress), methods=both),
         Route("/api/close", api(h.close), methods=post),
         Route("/api/health", api(h.health), methods=["GET"]),
         Route("/api/household", api(h.household), methods=post),
@@ -103,21 +110,24 @@ def routes() -> list[Any]:
     ]
 
 
-def make_app(url: str | None = None, gate: Gate | None = None, join_url: str = "") -> Any:
-    """The app; with a `gate`, classroom mode: every request passes it (demo.lan)."""
+def make_app(url: str | None = None, gate: Gate | None = None, join_url: str = "",
+             warm: bool = False) -> Any:
+    """The app; with a `gate`, classroom mode: every request passes it (demo.lan); `warm`:
+    settle the page's first community at start (demo.settling.warm_up)."""
     class_api.CLASS.gate, class_api.CLASS.join_url = gate, join_url
-    app = Starlette(routes=routes(), lifespan=_lifespan(url))
+    app = Starlette(routes=routes(), lifespan=_lifespan(url, warm))
     return GateMiddleware(app, gate) if gate is not None else app
 
 
-def serve(host: str, port: int, url: str, gate: Gate | None = None, join_url: str = "") -> int:
+def serve(host: str, port: int, url: str, gate: Gate | None = None, join_url: str = "",
+          warm: bool = True) -> int:
     """Run until interrupted (Ctrl+C or SIGTERM: uvicorn shuts down cleanly)."""
     import uvicorn
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if gate is not None:
         store.limit = max(store.limit, 48)  # a class: one copy per student and the teacher's
-    config = uvicorn.Config(make_app(url, gate, join_url), host=host, port=port,
+    config = uvicorn.Config(make_app(url, gate, join_url, warm), host=host, port=port,
                             log_level="warning", access_log=False, lifespan="on",
                             limit_concurrency=200, timeout_keep_alive=5)
     uvicorn.Server(config).run()

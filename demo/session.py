@@ -53,7 +53,7 @@ class RunRecord:
 
 
 class Session:
-    def __init__(self, config: DemoConfig) -> None:
+    def __init__(self, config: DemoConfig, ticket: str | None = None) -> None:
         self.lock = threading.Lock()
         self.seen = time.monotonic()
         self.charts: dict[Any, Any] = {}  # chart figures kept between frames
@@ -63,11 +63,12 @@ class Session:
         # Kept across resets: a changed setting keeps the class in the game.
         self.steering = Steering()
         self.players: Any = None  # the class's players when this is the class run
-        self.reset(config)
+        self.reset(config, ticket)
 
-    def reset(self, config: DemoConfig) -> None:
-        """New runs at week 0 for `config` (callers hold the lock)."""
-        room = Classroom(config)
+    def reset(self, config: DemoConfig, ticket: str | None = None) -> None:
+        """New runs at week 0 for `config` (callers hold the lock); `ticket` names the
+        request for the progress of a burn-in (demo.settling)."""
+        room = Classroom(config, ticket)
         self.config = config
         self.room = room
         self.records = [RunRecord(label) for label, _ in room.runs]
@@ -126,8 +127,8 @@ class SessionStore:
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
 
-    def open(self, config: DemoConfig) -> tuple[str, Session]:
-        session = Session(config)  # built outside the store lock: it may take a moment
+    def open(self, config: DemoConfig, ticket: str | None = None) -> tuple[str, Session]:
+        session = Session(config, ticket)  # built outside the store lock: it may take a while
         sid = secrets.token_urlsafe(12)
         with self._lock:
             if len(self._sessions) >= self.limit:  # drop the longest-silent one

@@ -1,10 +1,10 @@
 """What the class's players ask of the class run, and where it enters the model.
 
-Students play households, the residents' committee or a grid worker of the left run
-(participatory mode, demo.players). Their choices are conditions the model already has,
-written into its three hooks just before a step, never outcomes:
+Students play residents (one person of a household), the residents' committee or a grid
+worker of the left run (participatory mode, demo.players). Their choices are conditions the
+model already has, written into its three hooks just before a step, never outcomes:
 
-- a household's wanted rung: `Population.steer` (docs/ODD.md 7.5.2);
+- a resident's wanted rung: `Population.steer`, per resident (docs/ODD.md 7.5.2);
 - the committee's split of its free staff time between councils, home visits and
   activities: `ResidentsCommittee.steer` (7.9, players' paragraph);
 - the most of a grid worker's time that issues may take, the rest patrols:
@@ -46,18 +46,18 @@ class Steering:
     """The players' choices for the next step. `committee` holds each member's proposal
     (None: let the model decide); the committee follows the mean of the proposals made."""
 
-    households: dict[int, int] = field(default_factory=dict)  # household -> rung, -1 rule
+    residents: dict[int, int] = field(default_factory=dict)  # resident -> rung, -1 rule
     committee: dict[str, tuple[float, float, float] | None] = field(default_factory=dict)
     grids: dict[int, float | None] = field(default_factory=dict)  # grid -> issues' share
 
     def copy(self) -> Steering:
-        return replace(self, households=dict(self.households), committee=dict(self.committee),
+        return replace(self, residents=dict(self.residents), committee=dict(self.committee),
                        grids=dict(self.grids))
 
     def fit(self, model: GovernanceModel) -> None:
         """Drop the seats a new (smaller) community no longer has."""
         n, grids = model.population.n, model.community.n_grids
-        self.households = {h: c for h, c in self.households.items() if h < n}
+        self.residents = {r: c for r, c in self.residents.items() if r < n}
         self.grids = {g: s for g, s in self.grids.items() if g < grids}
 
     def committee_split(self) -> tuple[float, float, float] | None:
@@ -70,8 +70,8 @@ class Steering:
         or chose the rule again, leaves the rule)."""
         pop = model.population
         pop.steer[:] = -1
-        for household, rung in self.households.items():
-            pop.steer[household] = rung
+        for resident, rung in self.residents.items():
+            pop.steer[resident] = rung
         split = self.committee_split()
         model.committee.steer = (None if split is None else
                                  committee_shares(split, model.params["rc_outreach_share"]))

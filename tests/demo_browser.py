@@ -36,9 +36,12 @@ def demo_server(log_path: Path, *extra: str) -> Iterator[tuple[str, subprocess.P
     if not os.path.exists(CHROMIUM):
         raise RuntimeError("chromium is missing: run `bash scripts/ensure_chromium.sh`")
     log = open(log_path, "w+")
+    # Settled communities kept beside the log: each server starts cold, nothing is left in
+    # the user's cache folder.
+    env = {**os.environ, "GOVERNANCE_BURN_IN_CACHE": str(log_path.parent / "burn-in")}
     proc = subprocess.Popen([sys.executable, "run.py", "demo", "--port", str(free_port()),
                              *extra], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
     try:
         deadline = time.monotonic() + 120
         url = None

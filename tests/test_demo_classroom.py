@@ -14,7 +14,7 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from model.scenarios import scenario_params
+from governance import scenario_params
 from tests.demo_browser import SHARED, demo_server, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]

@@ -37,13 +37,20 @@ def count(pixels: np.ndarray, colour: str) -> int:
 
 
 def row_counts(img: np.ndarray, ax, colour: str, rows: int) -> list[int]:
-    """Pixels of `colour` on the chain's row of each level (the bar's length in pixels)."""
+    """Pixels of `colour` on the chain's row of each level (the bar's length in pixels),
+    outside the row's texts: a number's anti-aliased edge may take any grey, the light
+    grey of a waiting bar too."""
     h = img.shape[0]
     box = ax.bbox
+    words = [t.get_window_extent() for t in ax.texts]
     out = []
     for r in range(rows):
         y = h - round(ax.transData.transform((0, r))[1])
-        line = img[y, int(box.x0):int(box.x1)]
+        line = img[y, int(box.x0):int(box.x1)].copy()
+        xs = np.arange(int(box.x0), int(box.x1))
+        for w in words:
+            if w.y0 - 1 <= h - y <= w.y1 + 1:
+                line[(xs >= w.x0 - 1) & (xs <= w.x1 + 1)] = 255
         out.append(count(line[None], colour))
     return out
 

@@ -50,7 +50,9 @@ def test_every_key_the_page_uses_exists(lang) -> None:
     # Keys built at run time from a prefix: every member of the family is there.
     families = {"rung.": range(4), "ui.verdict_": ("higher", "lower", "unclear"),
                 "ui.word_": ("higher", "lower"), "ui.": ("p_climb", "p_fall", "p_stay"),
-                "status.": ("open", "being_handled", "settled", "given_up")}
+                "status.": ("open", "being_handled", "settled", "given_up"),
+                "band.": range(3), "situation.": range(4), "ui.summary_": ("climb", "fall", "stay"),
+                "ui.settling": ("", "_runs", "_eta")}
     assert not [p + str(m) for p, ms in families.items() for m in ms if p + str(m) not in cat]
 
 
@@ -119,29 +121,40 @@ def explained() -> tuple[GovernanceModel, list[dict]]:
     m = GovernanceModel.from_scenario("collaborative", rng=1, width=20, height=20,
                                       grid_block=10, building_block=5)
     m.run(3)
-    return m, [m.explain_household(i) for i in range(0, m.population.n, 7)]
+    return m, [m.explain_resident(r) for r in range(0, m.population.n, 7)]
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_the_household_and_institution_panels_words_are_translated(lang, explained) -> None:
     """What the 'why' panels show: the model's decision terms and constraints, the places
-    and roles on offer, each household array and every institution's attributes."""
-    from demo import explain
+    and roles on offer, each resident's and household's state and every institution's
+    attributes; and no name left over from a model that had other terms or arrays."""
+    from demo import explain, institutions
+    from demo.config import choice_params
 
     m, decisions = explained
     offers = m.population.offers
-    actors = [a for cls, group in m.agents_by_type.items() if cls.__name__ != "Resident"
+    actors = [a for cls, group in m.agents_by_type.items() if cls.__name__ != "Household"
               for a in list(group)[:3]]
+    terms = sorted({t for d in decisions for t, _ in d["terms"]})
+    constraints = sorted({k for d in decisions for k in d["constraints"]})
+    states = [*explain.resident_state(m, 0), *explain.household_state(m, 0)]
+    cat = i18n.catalogue(lang)
     gaps = {
-        "term": i18n.missing(lang, "term", sorted({t for d in decisions for t, _ in d["terms"]})),
-        "constraint": i18n.missing(lang, "constraint",
-                                   sorted({k for d in decisions for k in d["constraints"]})),
+        "term": i18n.missing(lang, "term", terms),
+        "constraint": i18n.missing(lang, "constraint", constraints),
         "offer": i18n.missing(lang, "offer", [s.name for s in (*offers.places, *offers.roles)]),
-        "state": i18n.missing(lang, "state", list(explain.household_state(m, 0))),
+        "state": i18n.missing(lang, "state", states),
         "attr": i18n.missing(lang, "attr", sorted({k for a in actors
-                                                   for k in explain.public_state(a)})),
-        "words": [f"{kind}.{v}" for kind, values in (("situation", (0, 1, 2)),
-                                                     ("move", (-1, 0, 1)), ("rung", range(4)))
-                  for v in values if f"{kind}.{v}" not in i18n.catalogue(lang)],
+                                                   for k in institutions.public_state(a)})),
+        "words": [f"{kind}.{v}" for kind, values in (("situation", range(4)), ("band", range(3)),
+                                                     ("move", (-1, 0, 1)), ("rung", range(4)),
+                                                     ("choice", range(-1, 4)))
+                  for v in values if f"{kind}.{v}" not in cat],
+        "choices": [f"choice.{p.name}.{c}" for p in choice_params() for c in p.choices
+                    if f"choice.{p.name}.{c}" not in cat],
+        "stale": [k for k in cat if (k.startswith("term.") and k[5:] not in terms)
+                  or (k.startswith("constraint.") and k[11:] not in constraints)
+                  or (k.startswith("state.") and k[6:] not in states)],
     }
     assert not any(gaps.values()), {k: v for k, v in gaps.items() if v}

@@ -106,10 +106,11 @@ def test_no_grid_worker_to_play_without_grid_management() -> None:
 
 def test_a_player_who_changes_part_leaves_the_old_seat(class_run) -> None:
     s = student("s")
-    household = class_api.play_join({"_client": s})["household"]
+    resident = class_api.play_join({"_client": s})["resident"]
+    assert resident in server.store.get(class_run).steering.residents
     class_api.play_join({"_client": s, "role": "committee"})
     steering = server.store.get(class_run).steering
-    assert household not in steering.households and "s" in steering.committee
+    assert resident not in steering.residents and "s" in steering.committee
 
 
 def test_shares_from_a_split() -> None:

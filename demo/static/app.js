@@ -56,15 +56,21 @@ async function loop(id) {  // one loop at a time: a loop from before a pause end
 async function explain(path, body) {  // a "why" panel: a household's or an institution's
   try { openDialog((await post(path, body)).html); } catch (err) { if (!err.reopened) setStatus(err.message); }
 }
-function household(run, x, y) { return explain("/api/household", { run, x, y }); }
-function institution(run, kind, id) { return explain("/api/institution", { run, kind, id }); }
+// A household's panel explains one of its residents; its table's buttons explain another.
+function household(run, x, y, resident) { S.explained = { run, x, y }; return explain("/api/household", { run, x, y, resident }); }
+function institution(run, kind, id) { S.explained = null; return explain("/api/institution", { run, kind, id }); }
 function openDialog(html) {
   const body = $("explain-body");
   body.innerHTML = html;
   const h = body.querySelector("h3");
   $("explain-title").textContent = h ? h.textContent : "";
   if (h) h.remove();
-  $("explain").showModal();
+  body.querySelectorAll("button[data-resident]").forEach((b) => b.addEventListener("click", () => {
+    const e = S.explained;
+    if (e) household(e.run, e.x, e.y, parseInt(b.dataset.resident, 10));
+  }));
+  if (!$("explain").open) $("explain").showModal();
+  else { const first = body.querySelector(".summary"); if (first) { first.tabIndex = -1; first.focus(); } }
 }
 
 // --- charts, seeds, lessons, export, URL -----------------------------------------------------
@@ -226,12 +232,12 @@ async function start() {
   buildControls();
   let data;
   try {
-    data = await send("/api/open", { state: init.state, charts: S.charts, week: Math.min(init.week, 1040) });
+    data = await settle("/api/open", { state: init.state, charts: S.charts, week: Math.min(init.week, 1040) }, send);
   } catch (err) {  // a bad shared link: start from the default and say what was wrong
     $("setting-error").textContent = t("ui.error") + ": " + err.message;
     $("setting-error").hidden = false;
     S.state = { scenario: S.meta.default_scenario, compare: false, scenario_b: "", seed: 42, size: 0, settings: {} };
-    data = await send("/api/open", { state: S.state, charts: S.charts, week: 0 });
+    data = await settle("/api/open", { state: S.state, charts: S.charts, week: 0 }, send);
   }
   S.sid = data.sid;
   S.state = S.want = data.state;

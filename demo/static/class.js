@@ -39,7 +39,7 @@ function playerCells(p) {  // a player's part, choice and what it got, by role (
     const c = p.choice === null ? t("choice.-1") : t("ui.class_choice_share", { x: pct(p.choice) });
     return [t("ui.class_role_grid", { g: p.grid + 1 }), c, t("ui.class_got_grid", { used: fmt(p.used), patrol: pct(p.patrol) })];
   }
-  return [t("situation." + p.situation), t("choice." + p.choice), t("rung." + p.rung)];
+  return [t("band." + p.band) + ", " + t("situation." + p.situation), t("choice." + p.choice), t("rung." + p.rung)];
 }
 
 function classTable(sum) {

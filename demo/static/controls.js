@@ -46,7 +46,8 @@ function buildControls() {
       el("label", { for: id, text: p.label + (unit ? " (" + unit.trim() + ")" : "") }),
       el("div", { class: "row" }, input, out),
       el("span", { class: "preset", id: id + "-preset" }));
-  }), ...m.choices.map((p) => {
+  }));
+  $("choices").replaceChildren(...m.choices.map((p) => {
     const id = "ch-" + p.name;
     return el("div", { class: "slider", "data-name": p.name, title: codeTip(p.name, p.meaning) },
       el("label", { for: id, text: p.label }),
@@ -89,7 +90,10 @@ function showControls() {  // every control shows what is running
     $("sl-" + p.name + "-preset").textContent = t("ui.preset_value", { value: fmt(presetOf(p.name)) });
     $("sl-" + p.name).closest(".slider").classList.toggle("edited", p.name in st.settings);
   }
-  for (const p of S.meta.choices) $("ch-" + p.name).value = valueOf(p.name);
+  for (const p of S.meta.choices) {
+    $("ch-" + p.name).value = valueOf(p.name);
+    $("ch-" + p.name).closest(".slider").classList.toggle("edited", p.name in st.settings);
+  }
   writeUrl();
   notes();
 }
@@ -105,7 +109,8 @@ function notes() {
       const start = (name === st.scenario ? valueOf(p.name + "_start") : sc.presets[p.name + "_start"]) || 0;
       return el("li", { text: p.label + (start > 1 ? " — " + t("ui.from_week", { week: start }) : "") + ": " + p.meaning });
     });
-    const changed = Object.entries(edits).map(([k, v]) => nameOf("param", k) + " = " + fmt(v)).join("; ");
+    const shown = (k, v) => (typeof v === "string" ? nameOf("choice." + k, v) : fmt(v));
+    const changed = Object.entries(edits).map(([k, v]) => nameOf("param", k) + " = " + shown(k, v)).join("; ");
     return el("div", {}, el("h3", { text: sc.label, title: codeTip(name) }), el("p", { text: sc.description }),
       el("p", {}, el("strong", { text: t("ui.switched_on") + ": " }), on.length ? "" : t("ui.nothing_on")),
       on.length ? el("ul", {}, ...items) : null,
@@ -142,7 +147,7 @@ async function apply(newState, opts = {}) {
       const path = S.wantOpts.reset ? "/api/reset" : "/api/config";
       S.wantOpts = {};
       try {
-        const data = await post(path, { state: sent, charts: S.charts });
+        const data = await settle(path, { state: sent, charts: S.charts });
         S.state = data.state;
         if (S.want === sent) S.want = data.state;
         S.replayWeek = null;

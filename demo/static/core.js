@@ -65,9 +65,44 @@ async function send(path, body) {
 async function reopen() {  // the server forgot this tab (restart or sweep): rebuild from state
   // The same seed rebuilds the same run, so stepping to the same week restores it exactly.
   const week = S.frame ? Math.min(S.frame.latest, 1040) : 0;
-  const data = await send("/api/open", { state: S.state, charts: S.charts, week });
+  const data = await settle("/api/open", { state: S.state, charts: S.charts, week }, send);
   S.sid = data.sid; S.state = S.want = data.state;
   await render(data);
   setStatus(t("ui.session_lost"));
 }
 
+
+// --- a new community settles first (demo/settling.py) ------------------------------------------
+// A run starts from ten years of the baseline (the burn-in). The server keeps that state for the
+// same seed and parameters, so switching mechanisms starts at once; a new seed, size or slider
+// value settles anew (seconds). A request that may do so carries a ticket; while it waits, the
+// page asks how far the burn-in has come and says so.
+async function settle(path, body, via = post) {
+  const ticket = "t" + Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
+  let waiting = true;
+  (async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    while (waiting) {
+      try {
+        const p = await send("/api/progress", { ticket });
+        if (waiting) showSettling(p);
+      } catch (err) { /* the answer comes anyway */ }
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  })();
+  try { return await via(path, { ...body, ticket }); } finally { waiting = false; showSettling(null); }
+}
+function showSettling(p) {
+  const box = $("settling");
+  if (!box) return;
+  const on = !!(p && p.settling);
+  box.hidden = !on;
+  document.body.dataset.settling = String(on);
+  if (!on) return;
+  const runs = Math.max(1, Math.round(p.total / 520));
+  const text = t(runs > 1 ? "ui.settling_runs" : "ui.settling", { done: p.done, total: p.total, n: runs })
+    + (p.eta !== null && p.eta !== undefined ? " " + t("ui.settling_eta", { eta: Math.ceil(p.eta) }) : "");
+  $("settling-text").textContent = text;
+  $("settling-bar").max = p.total;
+  $("settling-bar").value = p.done;
+}

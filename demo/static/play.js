@@ -1,5 +1,6 @@
-// Participatory mode on a phone (demo/players.py): a household (its free hours, issues and the
-// offers around it, and the rung it wants next week), a member of the residents' committee
+// Participatory mode on a phone (demo/players.py): a resident of a household (their free hours,
+// the household's issues, the offers around them, and the rung they want next week; they may
+// play another member of the household instead), a member of the residents' committee
 // (its free staff time, what it became, and the split proposed for next week) or a grid worker
 // (its capacity, the issues it took, its patrol, and the most of its time issues may take).
 // Choices enter the model through its hooks (demo/steering.py); what they get follows the
@@ -7,8 +8,22 @@
 "use strict";
 const ROLE_SECTIONS = { household: "me", committee: "committee", grid: "grid" };
 
+const person = (m) => t("play.person", { band: t("band." + m.band), situation: t("situation." + m.situation), rung: t("rung." + m.rung) })
+  + (m.party ? " · " + t("play.party") : "");
 function showHousehold(v) {
-  $("you").textContent = t("play.you", { i: v.household, x: v.x, y: v.y, situation: t("situation." + v.situation) });
+  $("you").textContent = t("play.you", { k: v.member + 1, i: v.household, x: v.x, y: v.y, persons: v.persons,
+    band: t("band." + v.band), situation: t("situation." + v.situation) });
+  $("members").replaceChildren(...v.members.map((m) => {
+    const item = li(t("play.member", { k: m.member + 1 }) + ": " + person(m));
+    if (m.you) item.append(" ← " + t("play.you_short"));
+    else {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "switch-member"; b.dataset.member = m.member; b.textContent = t("play.switch");
+      b.addEventListener("click", () => choose({ member: m.member }));
+      item.append(" ", b);
+    }
+    return item;
+  }));
   $("rung").textContent = t("play.rung", { rung: t("rung." + v.rung) });
   $("result").textContent = v.week > 0 && v.applied >= -1 ? t("play.result", { choice: t("choice." + v.applied), rung: t("rung." + v.rung) })
     + (v.reason ? " " + t("play.reason." + v.reason) : "") : "";
@@ -23,6 +38,7 @@ function showHousehold(v) {
   document.querySelectorAll("#choices button").forEach((b) => b.setAttribute("aria-pressed", String(+b.dataset.choice === v.choice)));
   document.body.dataset.rung = v.rung;
   document.body.dataset.choice = v.choice;
+  document.body.dataset.resident = v.resident;
 }
 
 const whole = (x) => String(Math.round(x));  // counts: a place, a visit, a seat
