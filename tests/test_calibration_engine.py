@@ -35,6 +35,7 @@ steps = 16
 warmup = 8
 [overrides]
 grid_block = 10
+burn_in = 26
 [params.rc_admin_burden]
 [params.issue_rate]
 low = 0.005

@@ -44,6 +44,7 @@ steps = 40
 warmup = 20
 [overrides]
 grid_block = 10
+burn_in = 26
 {params}
 [abc]
 population_size = 60

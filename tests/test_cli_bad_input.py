@@ -10,9 +10,9 @@ from cli.main import main
 from experiments.spec import load
 
 TINY = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10",
-        "--set", "building_block=5"]
+        "--set", "building_block=5", "--set", "burn_in=26"]
 GOOD = ('name = "t"\nscenarios = ["administrative"]\nreplicates = 1\nsteps = 2\n'
-        '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n')
+        '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\nburn_in = 26\n')
 
 
 def compare(out) -> list[str]:

@@ -15,7 +15,7 @@ from governance import SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10",
-        "--set", "building_block=5"]
+        "--set", "building_block=5", "--set", "burn_in=26"]
 
 
 def test_bad_spec_exits_2_without_traceback(tmp_path):

@@ -18,7 +18,7 @@ from experiments.spec import load, loads
 from experiments.stats import ci_bounds, comparison_table, mean_ci, sobol_warnings
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
+TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\nburn_in = 26\n"
 
 
 def spec_text(scenarios=("administrative", "grid_management"), replicates=2, steps=4,

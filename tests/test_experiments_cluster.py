@@ -22,7 +22,7 @@ pytest.importorskip("dask_jobqueue")
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = ('name = "t"\nscenarios = ["administrative", "grid_management"]\nreplicates = {r}\n'
         'steps = {s}\nmeasures = ["participation_rate", "trust_government"]\n'
-        '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n')
+        '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\nburn_in = 26\n')
 
 
 def frames(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

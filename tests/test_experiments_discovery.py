@@ -14,7 +14,7 @@ from experiments.discovery import discover
 from experiments.spec import SpecError, load, loads
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
+TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\nburn_in = 26\n"
 LHS = ('[design]\ntype = "lhs"\nsamples = {n}\n[design.ranges]\n'
        'initial_participation = [0.05, 0.6]\ninitial_trust_government = [0.2, 0.8]\n')
 

@@ -10,7 +10,7 @@ import pandas as pd
 from experiments import runner
 from experiments.spec import loads
 
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
+TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\nburn_in = 26\n"
 
 
 def text(scenarios='["administrative", "grid_management"]', replicates=2,

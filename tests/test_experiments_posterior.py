@@ -17,7 +17,7 @@ from experiments import designs, runner
 from experiments.posterior import load_posterior
 from experiments.spec import loads
 
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
+TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\nburn_in = 26\n"
 
 
 def write_posterior(path: Path, frame: pd.DataFrame, calibration_id: str | None = "cal-7"):

@@ -17,7 +17,7 @@ from governance import PARAMS
 SPEC = ('# a comment that must survive\nname = "prov"\n'
         'scenarios = ["administrative", "grid_management"]\nreplicates = 2\nsteps = 3\n'
         'measures = ["participation_rate", "trust_government"]\n'
-        '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n')
+        '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\nburn_in = 26\n')
 
 
 @pytest.fixture

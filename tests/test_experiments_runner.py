@@ -19,7 +19,7 @@ from experiments.store import Store
 from model.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
+TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\nburn_in = 26\n"
 
 
 def spec_text(replicates: int = 2, steps: int = 12, extra: str = "") -> str:

@@ -20,9 +20,9 @@ from experiments.spec import loads
 from experiments.store import FILE_MODE, Store
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n"
+TINY = "[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\nburn_in = 26\n"
 TINY_SET = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10",
-            "--set", "building_block=5"]
+            "--set", "building_block=5", "--set", "burn_in=26"]
 
 
 def spec_text(replicates: int = 2, steps: int = 4, extra: str = "") -> str:

@@ -41,7 +41,8 @@ def test_auto_warmup_is_used_and_reported(tmp_path):
     text = ('name = "w"\nscenarios = ["administrative", "grid_management"]\nreplicates = 2\n'
             'steps = 40\noutcome = "mean"\nwarmup = "auto"\n'
             'measures = ["participation_rate", "trust_government"]\n'
-            '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n')
+            '[overrides]\nwidth = 20\nheight = 20\ngrid_block = 10\nbuilding_block = 5\n'
+            'burn_in = 26\n')
     man = runner.run_experiment(loads(text, "w.toml"), tmp_path, executor="serial",
                                 progress=io.StringIO())
     w = man["warmup_used"]
