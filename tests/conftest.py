@@ -1,14 +1,23 @@
-"""Shared helpers: small communities keep the suite fast on two cores."""
+"""Shared helpers: small communities keep the suite fast on two cores.
+
+Runs are shared, not rebuilt: `run_model` memoises each distinct run in its test process,
+and every burn-in (model/settled.py) is kept on disk in one folder under the session's
+pytest base temp, which all xdist workers (and the CLI's worker processes they start)
+read, so a seed's burn-in at given parameters is run once per session, not once per test.
+Restoring is bit-identical to running it (tests/test_settled.py).
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from governance import GovernanceModel
+from model import settled
 
 SMALL = {"width": 40, "height": 40, "grid_block": 20, "building_block": 5}
 TINY = {"width": 20, "height": 20, "grid_block": 10, "building_block": 5}
@@ -32,6 +41,18 @@ def mean_over_seeds(column: str, seeds=range(5), tail: int = 20, steps: int = 80
     """Mean of a measure over the last `tail` steps, averaged over seeds."""
     vals = [run_model(steps, s, **params)[column].iloc[-tail:].mean() for s in seeds]
     return float(np.mean(vals))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_burn_ins(tmp_path_factory: pytest.TempPathFactory):
+    """One burn-in folder for the whole session: under xdist each worker's base temp is
+    `<root>/popen-gwN`, so the folder sits in the root they share. A folder (or "off")
+    the caller set is kept."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    os.environ.setdefault(settled.ENV, str(root / "burn-in"))
+    yield
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ steps = 20
 warmup = 10
 [overrides]
 grid_block = 10
+burn_in = 26
 [params.rc_admin_burden]
 [params.issue_rate]
 low = 0.005

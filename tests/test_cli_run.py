@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL_SET = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10"]
+SMALL_SET = ["--set", "width=20", "--set", "height=20", "--set", "grid_block=10",
+             "--set", "burn_in=26"]
 
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -19,7 +19,8 @@ from experiments.specify.spec import SpecError
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"name": "s", "replicates": 2, "fresh_replicates": 2, "steps": 4, "warmup": 1,
-         "overrides": {"width": 20, "height": 20, "grid_block": 10, "building_block": 5},
+         "overrides": {"width": 20, "height": 20, "grid_block": 10, "building_block": 5,
+                       "burn_in": 26},
          "search": {"population": 4, "generations": 2,
                     "mechanisms": ["grid_management", "party_leadership"],
                     "levers": {"staff_capacity": [4.0, 20.0]}},
