@@ -15,7 +15,7 @@ import pytest
 from experiments.studies import STUDIES, docblocks, record
 from experiments.studies import fingerprint as fingerprint_mod
 from experiments.studies.effects import classify, paired_effect
-from experiments.studies.fingerprint import model_fingerprint
+from experiments.studies.fingerprint import compatible, model_fingerprint, model_signature
 
 
 def _refresh(name: str) -> str:
@@ -24,7 +24,8 @@ def _refresh(name: str) -> str:
 
 @pytest.mark.parametrize("name", list(STUDIES))
 def test_stored_study_is_current(name):
-    reasons = record.stale_reasons(name, model_fingerprint(), record.study_hash(STUDIES[name]))
+    reasons = record.stale_reasons(name, model_fingerprint(), record.study_hash(STUDIES[name]),
+                                   model_signature())
     assert not reasons, f"study {name!r} is stale: {'; '.join(reasons)}; {_refresh(name)}"
 
 
@@ -53,6 +54,25 @@ def test_a_study_made_with_another_model_is_stale(tmp_path, monkeypatch):
     reasons = record.stale_reasons("crowding", model_fingerprint(), record.study_hash(mod))
     assert reasons and "another model" in reasons[0]
     assert record.stale_reasons("nothing", "x", "y")[0].startswith("no stored result")
+
+
+def test_a_model_that_only_gained_a_measure_keeps_its_studies(tmp_path, monkeypatch):
+    """A new measure observes the same behaviour: the stored study stays valid. A changed,
+    or removed, measure does not; nor does a study stored without a signature."""
+    monkeypatch.setattr(record, "RESULTS", tmp_path)
+    mod, now = STUDIES["settle"], model_signature()
+    older = {**now, "measures": {k: v for k, v in now["measures"].items()
+                                 if k != "participation_rate"}}
+    code = record.study_hash(mod)
+    record.save("settle", {}, fingerprint="0" * 16, code=code, runs=1, seconds=1.0,
+                workers=1, signature=older)
+    assert record.stale_reasons("settle", model_fingerprint(), code, now) == []
+    changed = {**now, "measures": {**now["measures"], "satisfaction": "0" * 12}}
+    assert "satisfaction" in compatible(changed, now)[0]
+    assert "removed" in compatible(now, older)[0]
+    assert compatible({**now, "presets": "x"}, now) == ["the presets changed"]
+    record.save("settle", {}, fingerprint="0" * 16, code=code, runs=1, seconds=1.0, workers=1)
+    assert "no signature" in record.stale_reasons("settle", model_fingerprint(), code, now)[0]
 
 
 def test_the_fingerprint_follows_behaviour_not_text(monkeypatch):

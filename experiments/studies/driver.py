@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any, TextIO
 
 from experiments.studies import STUDIES, docblocks, record
-from experiments.studies.fingerprint import model_fingerprint
+from experiments.studies.fingerprint import model_fingerprint, model_signature
 from experiments.studies.runs import WORK, execute
 from model import settled
 from model.errors import InputError
@@ -49,7 +49,7 @@ def run(names: Iterable[str] = (), workers: int = 2, stream: TextIO | None = Non
         runs = {raw["name"]: execute(name, raw, mod.READS, workers, out)
                 for raw in mod.specs()}
         result = mod.summarise(runs)
-        path = record.save(name, result, fingerprint=fingerprint,
+        path = record.save(name, result, fingerprint=fingerprint, signature=model_signature(),
                            code=record.study_hash(mod), runs=sum(map(len, runs.values())),
                            seconds=time.perf_counter() - t0, workers=workers)
         for (doc, key), body in mod.render(result).items():
@@ -100,7 +100,8 @@ def status() -> list[dict[str, Any]]:
     rows = []
     for name, mod in STUDIES.items():
         rec = record.load(name) or {}
-        reasons = record.stale_reasons(name, fingerprint, record.study_hash(mod))
+        reasons = record.stale_reasons(name, fingerprint, record.study_hash(mod),
+                                       model_signature())
         rows.append({"study": name, "question": mod.QUESTION, "current": not reasons,
                      "why_stale": reasons, "runs": rec.get("runs"),
                      "seconds": rec.get("seconds"), "created": rec.get("created")})

@@ -41,12 +41,16 @@ def _schema() -> list[Any]:
              str(p.type)), list(p.choices or ()), bool(p.slow)] for p in PARAMS.values()]
 
 
-def _outputs(scenario: str, extra: dict[str, Any]) -> bytes:
-    m = GovernanceModel.from_scenario(scenario, rng=SEED, **TINY, **extra)
-    m.run(STEPS)
-    df = m.datacollector.get_model_vars_dataframe()
-    values = np.round(df.to_numpy(dtype=float), DIGITS) + 0.0  # + 0.0: no negative zeros
-    return ",".join(df.columns).encode() + values.tobytes()
+@cache
+def _frames() -> tuple[tuple[list[str], np.ndarray], ...]:
+    out = []
+    for scenario, extra in RUNS:
+        m = GovernanceModel.from_scenario(scenario, rng=SEED, **TINY, **extra)
+        m.run(STEPS)
+        df = m.datacollector.get_model_vars_dataframe()
+        values = np.round(df.to_numpy(dtype=float), DIGITS) + 0.0  # + 0.0: no negative zeros
+        out.append((list(df.columns), values))
+    return tuple(out)
 
 
 @cache
@@ -55,6 +59,46 @@ def model_fingerprint() -> str:
     h = hashlib.sha256()
     h.update(_canonical(_schema()).encode())
     h.update(_canonical({n: scenario_params(n) for n in SCENARIOS}).encode())
-    for scenario, extra in RUNS:
-        h.update(_outputs(scenario, extra))
+    for columns, values in _frames():
+        h.update(",".join(columns).encode() + values.tobytes())
     return h.hexdigest()[:16]
+
+
+def _short(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+@cache
+def model_signature() -> dict[str, Any]:
+    """The fingerprint's parts: the schema, the presets, and each measure's outputs apart.
+
+    A change that only adds a measure (a new way of observing the same behaviour, e.g. a
+    summary a calibration target needs) changes the fingerprint but leaves every old
+    measure's outputs as they were; a stored study whose signature the current one extends
+    is therefore still valid (`compatible`). Any changed value, default, preset or removed
+    measure is not.
+    """
+    columns: dict[str, Any] = {}
+    for names, values in _frames():
+        for j, name in enumerate(names):
+            columns.setdefault(name, hashlib.sha256()).update(
+                np.ascontiguousarray(values[:, j]).tobytes())
+    return {"schema": _short(_canonical(_schema()).encode()),
+            "presets": _short(_canonical({n: scenario_params(n) for n in SCENARIOS}).encode()),
+            "measures": {n: h.hexdigest()[:12] for n, h in columns.items()}}
+
+
+def compatible(stored: dict[str, Any] | None, current: dict[str, Any]) -> list[str]:
+    """Why a stored signature is not extended by the current one (empty: it is)."""
+    if not stored:
+        return ["no signature stored"]
+    out = [f"the {k} changed" for k in ("schema", "presets") if stored.get(k) != current[k]]
+    old, new = stored.get("measures", {}), current["measures"]
+    gone = sorted(set(old) - set(new))
+    changed = sorted(n for n in old if n in new and old[n] != new[n])
+    if gone:
+        out.append(f"measures removed: {', '.join(gone[:5])}")
+    if changed:
+        out.append(f"measures whose outputs changed: {', '.join(changed[:5])}"
+                   + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
+    return out

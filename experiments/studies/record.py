@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from experiments.running.store import write_json_atomic
+from experiments.studies.fingerprint import compatible
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # Shared machinery whose change changes what every study computes.
@@ -68,9 +69,10 @@ def _code_of(source: str) -> str:
 
 
 def save(name: str, result: dict[str, Any], *, fingerprint: str, code: str, runs: int,
-         seconds: float, workers: int) -> Path:
+         seconds: float, workers: int, signature: dict[str, Any] | None = None) -> Path:
     """Write a study's result with what it is valid for and what it cost."""
-    record = {"study": name, "fingerprint": fingerprint, "study_code": code,
+    record = {"study": name, "fingerprint": fingerprint, "signature": signature,
+              "study_code": code,
               "created": datetime.now(UTC).isoformat(timespec="seconds"), "runs": runs,
               "seconds": round(seconds, 1), "workers": workers, "result": result}
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -86,15 +88,23 @@ def load(name: str) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def stale_reasons(name: str, fingerprint: str, code: str) -> list[str]:
-    """Why the stored result of `name` does not describe the current model (empty: current)."""
+def stale_reasons(name: str, fingerprint: str, code: str,
+                  signature: dict[str, Any] | None = None) -> list[str]:
+    """Why the stored result of `name` does not describe the current model (empty: current).
+
+    Another fingerprint is forgiven only when the current model's signature extends the
+    stored one (it only gained measures: the behaviour the study saw is the same).
+    """
     record = load(name)
     if record is None:
         return [f"no stored result ({path_of(name).name} is missing)"]
     out = []
     if record.get("fingerprint") != fingerprint:
-        out.append(f"made with another model (fingerprint {record.get('fingerprint')}, "
-                   f"now {fingerprint})")
+        why = (["no signature given"] if signature is None
+               else compatible(record.get("signature"), signature))
+        if why:
+            out.append(f"made with another model (fingerprint {record.get('fingerprint')}, "
+                       f"now {fingerprint}: {'; '.join(why)})")
     if record.get("study_code") != code:
         out.append(f"made with other study code ({record.get('study_code')}, now {code})")
     return out
