@@ -116,7 +116,7 @@ def predictive(cfg: CalibrationConfig, simulator: Simulator, particles: np.ndarr
         return pd.DataFrame()
     idx = rng.choice(len(particles), size=cfg.predictive_draws, p=w / w.sum())
     names = [p.name for p in cfg.priors]
-    futs = [pool.submit(simulator.run, dict(zip(names, particles[i], strict=True)),
+    futs = [pool.submit(simulator.run_all, dict(zip(names, particles[i], strict=True)),
                         seeds(cfg.seed, PREDICTIVE_STREAM, 0, k)[1])
             for k, i in enumerate(idx)]
     rows = [f.result() for f in futs]
@@ -137,7 +137,9 @@ def target_table(targets: TargetSet, pred: pd.DataFrame) -> list[dict[str, Any]]
     rows = []
     for t in targets.targets:
         row: dict[str, Any] = {"name": t.name, "observed": t.value, "sigma": t.sigma,
-                               "held_out": t.held_out, "skipped": bool(t.missing_measures())}
+                               "held_out": t.held_out,
+                               "skipped": bool(t.missing_measures()) or not t.expressible,
+                               "why_not": t.why_not}
         if not row["skipped"] and t.name in pred and len(pred):
             v = pred[t.name].to_numpy(float)
             v = v[np.isfinite(v)]
