@@ -86,6 +86,28 @@ def trusting_neighbours(m: Model) -> float:
     return float((m.population.trust_nbr >= TRUSTING).mean())
 
 
+def _share_where(array: str, low: float, high: float) -> Callable[[Model], float]:
+    """Share of residents whose `array` lies in [low, high): a survey's answer categories."""
+    def fn(m: Model) -> float:
+        v = getattr(m.population, array)
+        return float(((v >= low) & (v < high)).mean())
+    return fn
+
+
+# Surveys ask for categories, not means. On a four-point scale mapped onto [0, 1]
+# (1 -> 0, ..., 4 -> 1) the top two answers begin at 0.5; on a five-point scale the bottom two
+# end below 0.375 (halfway between 2 -> 0.25 and 3 -> 0.5).
+PEOPLE.add("satisfied_share", "share of residents whose satisfaction with community services "
+           "is in the upper half (>= 0.5): 'fairly or very satisfied' on a four-point scale",
+           "share", _share_where("satisfaction", 0.5, np.inf))
+PEOPLE.add("dissatisfied_share", "share of residents whose satisfaction with community "
+           "services is below 0.375: the bottom two steps of a five-point scale", "share",
+           _share_where("satisfaction", -np.inf, 0.375))
+PEOPLE.add("trusting_government", "share of residents whose trust in government is in the "
+           "upper half (>= 0.5): 'trust' or 'trust completely' on a four-point scale", "share",
+           _share_where("trust_gov", 0.5, np.inf))
+
+
 def _contact(at_least: int | None, at_most: int | None,
              band: int | None = None) -> Callable[[Model], float]:
     def fn(m: Model) -> float:

@@ -27,6 +27,7 @@ import pyabc
 from experiments.calibration import outputs
 from experiments.calibration import targets as targets_mod
 from experiments.calibration.config import CalibrationConfig
+from experiments.calibration.lock import folder_lock
 from experiments.calibration.sampler import OrderedSampler, current_seed
 from experiments.calibration.simulate import ScaledDistance, Simulator
 from experiments.calibration.summary import config_warnings
@@ -182,9 +183,16 @@ def calibrate(cfg: CalibrationConfig, out: str | Path | None = None,
               executor: str = "processes", workers: int | None = None,
               scheduler: str | None = None, fresh: bool = False,
               stream: TextIO | None = None) -> dict[str, Any]:
-    """Run or continue the calibration `cfg` in folder `out`; write outputs; return manifest."""
-    stream = sys.stderr if stream is None else stream
+    """Run or continue the calibration `cfg` in folder `out`; write outputs; return manifest.
+    A second calibration into a folder in use is refused (lock.folder_lock)."""
     out = Path(out) if out is not None else cfg.output_dir()
+    with folder_lock(out):
+        return _calibrate(cfg, out, executor, workers, scheduler, fresh,
+                          sys.stderr if stream is None else stream)
+
+
+def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | None,
+               scheduler: str | None, fresh: bool, stream: TextIO) -> dict[str, Any]:
     targets = targets_mod.load(cfg.targets_path)
     for line in [*targets.skipped_lines(), *config_warnings(cfg)]:
         print(f"warning: {line}", file=stream)

@@ -61,12 +61,13 @@ def point_estimate(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray
 
 
 def write_posterior(path: Path, priors: tuple[Prior, ...], particles: np.ndarray,
-                    w: np.ndarray, calibration_id: str, scenario: str) -> None:
+                    w: np.ndarray, calibration_id: str, scenario: str, code: str = "") -> None:
     df = coerce(priors, particles)
     df["weight"] = np.asarray(w, float) / np.sum(w)
     table = pa.Table.from_pandas(df, preserve_index=False)
     meta = dict(table.schema.metadata or {})
-    meta.update({b"calibration_id": calibration_id.encode(), b"scenario": scenario.encode()})
+    meta.update({b"calibration_id": calibration_id.encode(), b"scenario": scenario.encode(),
+                 b"code_version": code.encode()})
     pq.write_table(table.replace_schema_metadata(meta), path)
 
 
@@ -86,7 +87,7 @@ def _toml_value(v: Any) -> str:
 
 
 def write_calibrated(path: Path, cfg: CalibrationConfig, values: dict[str, Any],
-                     calibration_id: str) -> None:
+                     calibration_id: str, code: str = "") -> None:
     label = "posterior median" if cfg.point == "median" else "MAP particle"
     lines = ["# A calibrated parameter set, written by `run.py calibrate`.",
              "# Use it with: python run.py run --scenario " + cfg.scenario +
@@ -94,6 +95,7 @@ def write_calibrated(path: Path, cfg: CalibrationConfig, values: dict[str, Any],
              f"# Calibrated at {cfg.width} x {cfg.height} households, {cfg.steps} steps "
              f"({cfg.warmup} warm-up).", "",
              f"calibration_id = {_toml_value(calibration_id)}",
+             f"code_version = {_toml_value(code)}  # the model code it was fitted to",
              f"point = {_toml_value(label)}",
              f"scenario = {_toml_value(cfg.scenario)}", "", "[params]"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in values.items()]
@@ -116,7 +118,7 @@ def predictive(cfg: CalibrationConfig, simulator: Simulator, particles: np.ndarr
         return pd.DataFrame()
     idx = rng.choice(len(particles), size=cfg.predictive_draws, p=w / w.sum())
     names = [p.name for p in cfg.priors]
-    futs = [pool.submit(simulator.run, dict(zip(names, particles[i], strict=True)),
+    futs = [pool.submit(simulator.run_all, dict(zip(names, particles[i], strict=True)),
                         seeds(cfg.seed, PREDICTIVE_STREAM, 0, k)[1])
             for k, i in enumerate(idx)]
     rows = [f.result() for f in futs]
@@ -137,7 +139,9 @@ def target_table(targets: TargetSet, pred: pd.DataFrame) -> list[dict[str, Any]]
     rows = []
     for t in targets.targets:
         row: dict[str, Any] = {"name": t.name, "observed": t.value, "sigma": t.sigma,
-                               "held_out": t.held_out, "skipped": bool(t.missing_measures())}
+                               "held_out": t.held_out,
+                               "skipped": bool(t.missing_measures()) or not t.expressible,
+                               "why_not": t.why_not}
         if not row["skipped"] and t.name in pred and len(pred):
             v = pred[t.name].to_numpy(float)
             v = v[np.isfinite(v)]
@@ -154,9 +158,10 @@ def write_all(cfg: CalibrationConfig, targets: TargetSet, out: Path, manifest: d
               particles: np.ndarray, w: np.ndarray, pred: pd.DataFrame) -> None:
     cid = manifest["calibration_id"]
     w = w / w.sum()
-    write_posterior(out / "posterior.parquet", cfg.priors, particles, w, cid, cfg.scenario)
+    code = str(manifest.get("code_version", ""))
+    write_posterior(out / "posterior.parquet", cfg.priors, particles, w, cid, cfg.scenario, code)
     point = point_estimate(cfg, particles, w)
-    write_calibrated(out / "calibrated.toml", cfg, point, cid)
+    write_calibrated(out / "calibrated.toml", cfg, point, cid, code)
     ess = effective_sample_size(w)
     manifest["ess"], manifest["n_particles"] = ess, len(w)
     manifest["parameters"] = parameter_table(cfg.priors, particles, w, ess)

@@ -181,8 +181,10 @@ def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out:
     for r in m["targets"]:
         role = "held out" if r["held_out"] else "fitted"
         if r["skipped"]:
+            why = ("not expressible (see the target's why_not)" if r.get("why_not")
+                   else "skipped: the model has no such measure yet")
             lines.append(f"| `{r['name']}` | {role} | {_fmt(r['observed'])} ± "
-                         f"{_fmt(r['sigma'])} | skipped: the model has no such measure yet | | |")
+                         f"{_fmt(r['sigma'])} | {why} | | |")
             continue
         if "median" not in r:
             lines.append(f"| `{r['name']}` | {role} | {_fmt(r['observed'])} ± "
@@ -193,6 +195,10 @@ def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out:
                      f"{'yes' if r['consistent'] else '**no**'} |")
     lines += ["", "![predictive](figures/predictive.png)", "", "## Targets and sources", ""]
     for t in targets.targets:
+        if not t.expressible:
+            lines += [f"- **{t.name}** (not expressible): {t.description}. Observed "
+                      f"{_fmt(t.value)}. Why not: {t.why_not}", f"  Source: {source_line(t)}"]
+            continue
         stat = " + ".join(t.measures)
         if t.reduce == "ratio":
             stat = f"sum({stat}) / sum({' + '.join(t.denominator)})"

@@ -36,16 +36,37 @@ class Simulator:
         """Free values as the model takes them (integers rounded, clipped to the prior)."""
         return {p.name: p.coerce(free[p.name]) for p in self.priors}
 
-    def run(self, free: dict[str, float], seed: int) -> dict[str, float]:
-        """Every usable target's statistic for one run; NaN where it is undefined."""
-        model = GovernanceModel.from_scenario(self.scenario, rng=seed,
-                                              **{**self.fixed, **self.model_params(free)})
-        model.run(self.steps)
+    def series(self, free: dict[str, float], seed: int, steps: int,
+               extra: dict[str, Any] | None = None) -> dict[str, np.ndarray]:
+        """One run's per-step measures (index k: after step k + 1)."""
+        model = GovernanceModel.from_scenario(
+            self.scenario, rng=seed, **{**self.fixed, **self.model_params(free), **(extra or {})})
+        model.run(steps)
         df = model.datacollector.get_model_vars_dataframe()
         # Row 0 is the initial state; row k is after step k. The window is the last steps.
-        series = {c: df[c].to_numpy()[1:] for c in df.columns}
-        stats = self.targets.statistics(series, self.window_start)
+        return {c: df[c].to_numpy()[1:] for c in df.columns}
+
+    def run(self, free: dict[str, float], seed: int) -> dict[str, float]:
+        """Every plain target's statistic for one run; NaN where it is undefined."""
+        stats = self.targets.statistics(self.series(free, seed, self.steps), self.window_start)
         return {k: (v if math.isfinite(v) else math.nan) for k, v in stats.items()}
+
+    def run_conditioned(self, free: dict[str, float], seed: int) -> dict[str, float]:
+        """The held-out targets with their own conditions (a reform phased in) or window:
+        one run per set of overrides, as long as the longest window needs, same seed."""
+        out: dict[str, float] = {}
+        spy = self.targets.steps_per_year
+        for overrides, group in self.targets.groups().items():
+            steps = max([self.steps, *(t.window[1] for t in group if t.window)])
+            series = self.series(free, seed, steps, dict(overrides))
+            for t in group:
+                v = t.statistic(series, self.window_start, spy)
+                out[t.name] = v if math.isfinite(v) else math.nan
+        return out
+
+    def run_all(self, free: dict[str, float], seed: int) -> dict[str, float]:
+        """Every usable target's statistic: the posterior predictive's draw."""
+        return {**self.run(free, seed), **self.run_conditioned(free, seed)}
 
 
 class ScaledDistance:

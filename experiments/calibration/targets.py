@@ -5,6 +5,12 @@ one run's time series over the outcome window. Keeping the mapping in the file, 
 source, makes every judgement (which rungs count as "frequent", how wide the definitional gap
 is) visible and arguable. A target whose measure the model does not have yet is kept but
 skipped, so files can be written ahead of the model.
+
+A figure the model cannot express at all stays in the file with `expressible = false` and a
+`why_not`, held out: the list of what the model does not reproduce is part of the evidence.
+A held-out target may carry its own conditions (`overrides`, e.g. a reform switched on) and
+its own `window` of weeks since week 0, so a time path after a reform can be checked
+against runs that phase the reform in; fitted targets use the calibration's own run.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from governance import MEASURES
+from governance import MEASURES, PARAMS
 from model.errors import InputError
 
 REDUCES = ("mean", "final", "ratio", "per_year")
@@ -38,7 +44,14 @@ _FIELDS = {
     "mapping": "why this statistic stands for this figure",
     "unit": "unit of value (default: share)",
     "source": "table: author, year, title, where, url, grade",
+    "grade": "A (read in the primary text), B (read in a report of it) or C (secondary)",
+    "expressible": "false: the model cannot compute a statistic that means what was asked",
+    "why_not": "expressible = false: why the model cannot express the figure",
+    "overrides": "held out only: table of parameters for this target's runs (a reform on)",
+    "window": "held out only: [first, end) weeks since week 0 over which the statistic runs",
+    "path": "name of a time path this figure is one point of",
 }
+GRADES = ("A", "B", "C")
 
 
 class TargetsError(InputError):
@@ -61,6 +74,17 @@ class Target:
     mapping_sd: float = 0.0
     unit: str = "share"
     source: dict[str, Any] = field(default_factory=dict)
+    grade: str = ""
+    expressible: bool = True
+    why_not: str = ""
+    overrides: tuple[tuple[str, Any], ...] = ()
+    window: tuple[int, int] | None = None
+    path: str = ""
+
+    @property
+    def conditioned(self) -> bool:
+        """Runs under its own conditions or window, not the calibration's run."""
+        return bool(self.overrides) or self.window is not None
 
     def missing_measures(self, available: Mapping[str, Any] | Sequence[str] = MEASURES
                          ) -> list[str]:
@@ -68,16 +92,24 @@ class Target:
 
     def statistic(self, series: Mapping[str, Sequence[float]], start: int,
                   steps_per_year: float) -> float:
-        """This target's statistic over series[start:] (one value per step)."""
-        num = np.sum([np.asarray(series[m], dtype=float)[start:] for m in self.measures],
-                     axis=0)
+        """This target's statistic over series[start:] (one value per step), or over its
+        own window when it has one. Steps where a measure is undefined (NaN: turnout before
+        the first election) are left out of a mean; all undefined gives NaN."""
+        lo, hi = self.window if self.window is not None else (start, None)
+
+        def cut(names: tuple[str, ...]) -> np.ndarray:
+            return np.sum([np.asarray(series[m], dtype=float)[lo:hi] for m in names], axis=0)
+
+        num = cut(self.measures)
+        if len(num) == 0 or (hi is not None and len(num) < hi - lo):
+            return math.nan  # the run is shorter than the window
         if self.reduce == "final":
             return float(num[-1])
         if self.reduce == "ratio":
-            den = np.sum([np.asarray(series[m], dtype=float)[start:]
-                          for m in self.denominator], axis=0).sum()
+            den = cut(self.denominator).sum()
             return float(num.sum() / den) if den > 0 else math.nan
-        mean = float(num.mean())
+        ok = num[np.isfinite(num)]
+        mean = float(ok.mean()) if len(ok) else math.nan
         return mean * steps_per_year if self.reduce == "per_year" else mean
 
 
@@ -90,14 +122,36 @@ class TargetSet:
     digest: str  # of the file's bytes: a changed file is a different calibration
 
     def usable(self) -> tuple[Target, ...]:
-        """Targets whose measures the model has now."""
-        return tuple(t for t in self.targets if not t.missing_measures())
+        """Expressible targets whose measures the model has now."""
+        return tuple(t for t in self.targets if t.expressible and not t.missing_measures())
+
+    def plain(self) -> tuple[Target, ...]:
+        """Usable targets computed from the calibration's own run and window."""
+        return tuple(t for t in self.usable() if not t.conditioned)
+
+    def conditioned(self) -> tuple[Target, ...]:
+        """Usable (held-out) targets with their own conditions or window."""
+        return tuple(t for t in self.usable() if t.conditioned)
 
     def fitted(self) -> tuple[Target, ...]:
-        return tuple(t for t in self.usable() if not t.held_out)
+        return tuple(t for t in self.plain() if not t.held_out)
+
+    def held_out(self) -> tuple[Target, ...]:
+        """Usable targets not fitted: checked against the posterior predictive."""
+        return tuple(t for t in self.usable() if t.held_out)
+
+    def inexpressible(self) -> tuple[Target, ...]:
+        return tuple(t for t in self.targets if not t.expressible)
 
     def skipped(self) -> tuple[Target, ...]:
-        return tuple(t for t in self.targets if t.missing_measures())
+        return tuple(t for t in self.targets if t.expressible and t.missing_measures())
+
+    def groups(self) -> dict[tuple[tuple[str, Any], ...], tuple[Target, ...]]:
+        """Conditioned targets by their overrides: one set of runs per group."""
+        out: dict[tuple[tuple[str, Any], ...], list[Target]] = {}
+        for t in self.conditioned():
+            out.setdefault(t.overrides, []).append(t)
+        return {k: tuple(v) for k, v in out.items()}
 
     def skipped_lines(self) -> list[str]:
         """One warning line per target skipped for a measure the model lacks."""
@@ -107,8 +161,8 @@ class TargetSet:
 
     def statistics(self, series: Mapping[str, Sequence[float]], start: int
                    ) -> dict[str, float]:
-        """Every usable target's statistic (held-out ones too)."""
-        return {t.name: t.statistic(series, start, self.steps_per_year) for t in self.usable()}
+        """Every plain target's statistic (held-out ones too)."""
+        return {t.name: t.statistic(series, start, self.steps_per_year) for t in self.plain()}
 
 
 def load(path: str | Path) -> TargetSet:
@@ -171,10 +225,20 @@ def _target(item: Any, source: str, i: int) -> Target:
         if key not in _FIELDS:
             fail(key, "is not a known field. Allowed: " + "; ".join(
                 f"{k}: {v}" for k, v in _FIELDS.items()))
-    if ("measure" in item) == ("measures" in item):
+    expressible = item.get("expressible", True)
+    if not isinstance(expressible, bool):
+        fail("expressible", f"got {expressible!r}, but it must be true or false")
+    why_not = item.get("why_not", "")
+    if expressible == bool(why_not) or not isinstance(why_not, str):
+        fail("why_not", "must say why the model cannot express the figure when expressible = "
+             "false, and only then")
+    if not expressible and item.get("held_out") is not True:
+        fail("held_out", "must be true for a figure the model cannot express (it cannot be "
+             "fitted)")
+    if expressible and ("measure" in item) == ("measures" in item):
         fail("measure", "must be given, either as measure = \"name\" or as measures = "
              "[\"a\", \"b\"] (summed), not both")
-    measures = [item["measure"]] if "measure" in item else item["measures"]
+    measures = ([item["measure"]] if "measure" in item else item.get("measures", []))
     reduce = item.get("reduce", "mean")
     if reduce not in REDUCES:
         fail("reduce", f"got {reduce!r}, but it must be one of {', '.join(REDUCES)}")
@@ -203,7 +267,7 @@ def _target(item: Any, source: str, i: int) -> Target:
     if not _number(msd) or msd < 0:
         fail("mapping_sd", f"got {msd!r}, but it must be a number >= 0")
     sigma = math.hypot(se, msd)
-    if sigma <= 0:
+    if sigma <= 0 and expressible:
         fail("se", "and mapping_sd are both 0 (or missing): every target needs an "
              "uncertainty, since distances are scaled by it")
     held = item.get("held_out", False)
@@ -213,11 +277,48 @@ def _target(item: Any, source: str, i: int) -> Target:
     if not isinstance(src, dict) or not src.get("author") or not src.get("year"):
         fail("source", "must be a table with at least author and year (and title, where, "
              "url): cite what the figure was read in")
+    grade = str(item.get("grade", src.get("grade", "")))
+    if grade and grade[0] not in GRADES:
+        fail("grade", f"got {grade!r}, but it must start with one of {', '.join(GRADES)}")
+    overrides, window = _conditions(item, fail, held)
+    path = item.get("path", "")
+    if not isinstance(path, str):
+        fail("path", f"got {path!r}, but it must be a name (a string)")
     return Target(name=name, measures=tuple(measures), value=float(value), sigma=sigma,
                   reduce=reduce, denominator=tuple(denominator), held_out=held,
                   description=str(item.get("description", "")),
                   mapping=" ".join(str(item.get("mapping", "")).split()), se=float(se),
-                  mapping_sd=float(msd), unit=str(item.get("unit", "share")), source=src)
+                  mapping_sd=float(msd), unit=str(item.get("unit", "share")), source=src,
+                  grade=grade, expressible=expressible, why_not=" ".join(why_not.split()),
+                  overrides=overrides, window=window, path=path)
+
+
+def _conditions(item: dict[str, Any], fail, held: bool
+                ) -> tuple[tuple[tuple[str, Any], ...], tuple[int, int] | None]:
+    """A held-out target's own overrides (checked against the schema) and window."""
+    raw, window = item.get("overrides", {}), item.get("window")
+    if (raw or window is not None) and not held:
+        fail("overrides", "and 'window' are for held-out targets only: a fitted target is "
+             "computed from the calibration's own run and window (set held_out = true)")
+    if not isinstance(raw, dict):
+        fail("overrides", f"got {raw!r}, but it must be a table of parameter = value lines")
+    checked = []
+    for key, value in sorted(raw.items()):
+        if key not in PARAMS:
+            fail(f"overrides.{key}", "is not a model parameter (see `python run.py params`)")
+        try:
+            checked.append((key, PARAMS[key].check(value)))
+        except InputError as exc:
+            fail(f"overrides.{key}", f"got {value!r}: {exc}")
+    if window is not None:
+        ok = (isinstance(window, list) and len(window) == 2
+              and all(isinstance(w, int) and not isinstance(w, bool) for w in window)
+              and 0 <= window[0] < window[1])
+        if not ok:
+            fail("window", f"got {window!r}, but it must be [first, end]: whole numbers of "
+                 "weeks since week 0 with 0 <= first < end")
+        window = (window[0], window[1])
+    return tuple(checked), window
 
 
 def source_line(t: Target) -> str:

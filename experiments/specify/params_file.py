@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from experiments.specify import stale
 from governance import validate
 from model.errors import InputError
 
@@ -34,11 +35,15 @@ def load_params_file(path: str | Path, option: str = "--params"
     if bad:
         raise InputError(f"option '{option}': in {str(path)!r}, parameter {bad[0]!r} is "
                          f"{table[bad[0]]!r}, but every value must be a finite number.")
+    old = stale.note(path, "calibrated parameter file") if stale.is_calibration(path) else None
     try:
         validate(table)
     except InputError as exc:
-        raise InputError(f"option '{option}': in {str(path)!r}, {exc}") from None
+        tail = f" Likely cause: {old.removeprefix('note: ')}" if old else ""
+        raise InputError(f"option '{option}': in {str(path)!r}, {exc}{tail}") from None
     cid = raw.get("calibration_id")
+    if old:
+        stale.warn(path, "calibrated parameter file")
     return dict(table), (str(cid) if cid is not None else None)
 
 

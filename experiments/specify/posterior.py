@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.specify import stale
 from experiments.specify.params_file import file_sha256
 from governance import PARAMS
 from model.errors import InputError
@@ -83,9 +84,11 @@ def load_posterior(path: str | Path) -> Posterior:
 
         hints = [f"{c!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(
             c, PARAMS, n=1)) else repr(c) for c in unknown]
+        old = stale.note(p, "posterior")
         raise InputError(f"{what} has column(s) {', '.join(hints)}, which are not model "
                          "parameters; every column but `weight` must be named as in "
-                         "`python run.py params`.")
+                         "`python run.py params`." +
+                         (f" Likely cause: {old.removeprefix('note: ')}" if old else ""))
     if not names:
         raise InputError(f"{what} has only a `weight` column; it needs one column per "
                          "calibrated parameter.")
@@ -111,5 +114,6 @@ def load_posterior(path: str | Path) -> Posterior:
                                  f"schema: {exc}") from None
         checked[c] = col
     values = pd.DataFrame(checked)
+    stale.warn(p, "posterior")
     return Posterior(str(path), file_sha256(p), cid.decode() if cid else None, tuple(names),
                      values, w / w.sum())

@@ -1,0 +1,88 @@
+"""Is a calibration's result tied to the model code it is used with?
+
+A posterior or calibrated.toml holds values fitted to one version of the model. With other
+model code a parameter may mean something else, or move the targets differently, so the
+values are no longer a fit. Commands that load one say so on stderr, and say how to
+recalibrate, instead of quietly drawing from it. The version is the hash of the model's
+source (`code_version`): read from the file itself (written since calibrations record it),
+else from the calibration.json beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+from typing import TextIO
+
+RECALIBRATE = ("python run.py calibrate experiments/configs/calibrate_baseline.toml --fresh "
+               "(or your own calibration config), then use the new calibrated.toml or "
+               "posterior.parquet from its output folder")
+_WARNED: set[tuple[str, str]] = set()
+
+
+def _from_file(path: Path) -> str | None:
+    try:
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            meta = pq.read_schema(path).metadata or {}
+            raw = meta.get(b"code_version", b"").decode()
+        else:
+            raw = str(tomllib.loads(path.read_text(encoding="utf-8")).get("code_version", ""))
+    except Exception:  # unreadable here: the loader reports it in its own words
+        return None
+    return raw or None
+
+
+def made_with(path: str | Path) -> str | None:
+    """The model code version a calibration result was fitted to, None if unknown."""
+    path = Path(path)
+    found = _from_file(path)
+    if found:
+        return found
+    manifest = path.parent / "calibration.json"
+    try:
+        found = json.loads(manifest.read_text(encoding="utf-8")).get("code_version")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(found) if found else None
+
+
+def is_calibration(path: str | Path) -> bool:
+    """A file the calibration wrote (not a parameter file someone typed): it names a
+    calibration, or sits in a calibration's output folder."""
+    path = Path(path)
+    if (path.parent / "calibration.json").is_file() or path.suffix == ".parquet":
+        return True
+    try:
+        return "calibration_id" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+
+
+def note(path: str | Path, what: str = "calibration result") -> str | None:
+    """One paragraph when `path` was fitted to other (or unknown) model code, else None."""
+    from experiments.running.provenance import code_version
+
+    now, made = code_version(), made_with(path)
+    if made == now:
+        return None
+    when = (f"was made with model code {made}, but this is model code {now}" if made else
+            f"does not say which model code it was made with (this is model code {now}); "
+            "it predates calibrations that record it")
+    return (f"note: the {what} {str(path)!r} {when}. Its values were fitted to that model and "
+            "need not fit this one: results that use it are not calibrated results. To "
+            f"recalibrate: {RECALIBRATE}.")
+
+
+def warn(path: str | Path, what: str = "calibration result",
+         stream: TextIO | None = None) -> str | None:
+    """Print `note` once per file and process (a design draws from it many times)."""
+    text = note(path, what)
+    key = (str(Path(path).resolve()), what)
+    if text and key not in _WARNED:
+        _WARNED.add(key)
+        print(text, file=sys.stderr if stream is None else stream)
+    return text

@@ -1,0 +1,193 @@
+"""Model 3's targets file, the target fields it uses, one calibration per folder, and the
+warning when a calibration's result is used with other model code. Short runs at 20 x 20;
+no fit is run."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cli.main import main
+from experiments.calibration import config, lock, targets
+from experiments.calibration.simulate import Simulator
+from experiments.running.provenance import code_version
+from experiments.specify import stale
+from experiments.specify.posterior import load_posterior
+from model.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "experiments" / "configs" / "calibrate_baseline.toml"
+MODEL3 = ROOT / "experiments" / "targets" / "china_urban_model3.toml"
+
+
+def shipped() -> targets.TargetSet:
+    return targets.load(config.load(SHIPPED).targets_path)
+
+
+def test_shipped_config_uses_model3_targets_with_enough_fitted_and_held_out():
+    ts = shipped()
+    assert Path(ts.path).resolve() == MODEL3.resolve()
+    assert len(ts.fitted()) >= 12
+    assert len(ts.held_out()) >= 6  # expressible and held out
+    held = [t for t in ts.targets if t.held_out]
+    assert len(held) >= len(ts.targets) / 3
+    paths = [t for t in ts.held_out() if t.path and t.window and t.overrides]
+    assert paths, "a time path after a reform must be held out"
+    assert {t.path for t in ts.fitted()} & {t.path for t in paths}  # its pre-reform point
+
+
+def test_every_shipped_figure_has_source_grade_and_mapping_or_why_not():
+    ts = shipped()
+    assert ts.inexpressible() and not ts.skipped()
+    for t in ts.targets:
+        assert t.grade[:1] in ("A", "B"), t.name
+        assert t.source.get("author") and t.source.get("year") and t.source.get("url"), t.name
+        if t.expressible:
+            assert t.mapping and t.sigma > 0 and t.measures, t.name
+        else:
+            assert t.why_not and t.held_out, t.name
+
+
+def test_every_expressible_shipped_target_computes_from_a_short_run():
+    ts = shipped()
+    cfg = config.from_dict({"name": "short", "targets": str(MODEL3), "width": 20,
+                            "height": 20, "steps": 30, "warmup": 0,
+                            "overrides": {"grid_block": 10, "burn_in": 60},
+                            "params": {"cost_speak": {}}})
+    sim = Simulator.from_config(cfg, ts)
+    stats = sim.run_all({"cost_speak": 3.0}, seed=5)
+    assert set(stats) == {t.name for t in ts.usable()}
+    bad = {k: v for k, v in stats.items() if not math.isfinite(v)}
+    assert not bad, bad
+    for t in ts.usable():
+        if t.unit == "share":
+            assert 0 <= stats[t.name] <= 1, t.name
+    # the fitted statistics are what the ABC's own runs compute
+    assert set(sim.run({"cost_speak": 3.0}, seed=5)) == {t.name for t in ts.plain()}
+
+
+BASE = {"name": "x", "value": 0.5, "mapping_sd": 0.1, "measure": "speak_52w",
+        "source": {"author": "a", "year": 2020}}
+
+
+@pytest.mark.parametrize("extra, words", [
+    ({"expressible": False}, ["why_not"]),
+    ({"expressible": False, "why_not": "no such thing"}, ["held_out", "must be true"]),
+    ({"why_not": "but it is expressible"}, ["why_not"]),
+    ({"overrides": {"info_platform": True}}, ["held-out targets only"]),
+    ({"held_out": True, "window": [10, 5]}, ["window", "first < end"]),
+    ({"held_out": True, "overrides": {"info_platfrm": True}}, ["info_platfrm", "parameter"]),
+    ({"held_out": True, "overrides": {"info_platform": 3}}, ["info_platform"]),
+    ({"grade": "D"}, ["grade", "A, B, C"]),
+])
+def test_bad_target_fields_are_refused_naming_the_field(extra, words):
+    with pytest.raises(InputError) as err:
+        targets.from_dict({"target": [{**BASE, **extra}]})
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_inexpressible_target_needs_no_measure_or_sigma_and_is_never_computed():
+    ts = targets.from_dict({"target": [
+        BASE, {"name": "y", "value": 0.3, "expressible": False, "why_not": "not modelled",
+               "held_out": True, "source": {"author": "a", "year": 2020}}]})
+    assert [t.name for t in ts.inexpressible()] == ["y"]
+    assert [t.name for t in ts.usable()] == ["x"]
+
+
+def test_window_statistic_is_nan_when_the_run_is_short_and_skips_undefined_steps():
+    ts = targets.from_dict({"target": [
+        {**BASE, "held_out": True, "window": [2, 6]},
+        {**BASE, "name": "t", "measure": "turnout_personal"}]})
+    w, t = ts.targets
+    assert w.statistic({"speak_52w": np.arange(10.0)}, 0, 52) == pytest.approx(3.5)
+    assert math.isnan(w.statistic({"speak_52w": np.arange(4.0)}, 0, 52))
+    turnout = np.array([np.nan, np.nan, 0.4, 0.6])  # before the first election: undefined
+    assert t.statistic({"turnout_personal": turnout}, 0, 52) == pytest.approx(0.5)
+
+
+def tiny(tmp_path: Path) -> Path:
+    p = tmp_path / "tiny.toml"
+    p.write_text(f'name = "tiny"\ntargets = "{MODEL3}"\nwidth = 20\nheight = 20\n'
+                 'steps = 10\nwarmup = 5\n[overrides]\ngrid_block = 10\nburn_in = 2\n'
+                 '[params.cost_speak]\n[abc]\npopulation_size = 10\nmax_generations = 1\n')
+    return p
+
+
+def test_second_calibration_into_a_folder_in_use_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    with lock.folder_lock(out):  # this process holds the folder: a calibration is running
+        assert main(["calibrate", str(tiny(tmp_path)), "--out", str(out),
+                     "--executor", "serial"]) == 2
+    err = capsys.readouterr().err
+    assert "in use by another calibration" in err and "--out" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (out / lock.LOCK).exists()  # released when the holder finished
+
+
+def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    import json
+    import socket
+    (out / lock.LOCK).write_text(json.dumps({"pid": 999999999, "host": socket.gethostname()}))
+    with lock.folder_lock(out) as path:
+        assert f'"pid": {os.getpid()}' in path.read_text()
+    (out / lock.LOCK).write_text('{"pid": 999999999, "host": "another-machine"}')
+    with pytest.raises(InputError, match="another-machine"):
+        with lock.folder_lock(out):
+            pass
+
+
+def _calibrated(tmp_path: Path, code: str) -> Path:
+    p = tmp_path / code / "calibrated.toml"
+    p.parent.mkdir()
+    p.write_text(f'calibration_id = "c-1"\ncode_version = "{code}"\n[params]\nissue_rate = 0.02\n')
+    return p
+
+
+def test_run_with_parameters_fitted_to_other_model_code_says_so(tmp_path, capsys):
+    args = ["run", "--steps", "2", "--set", "width=20", "--set", "height=20",
+            "--set", "grid_block=10", "--set", "burn_in=2"]
+    assert main([*args, "--params", str(_calibrated(tmp_path, "0ther0c0de00")),
+                 "--out", str(tmp_path / "r1")]) == 0
+    err = capsys.readouterr().err
+    assert "model code 0ther0c0de00" in err and "run.py calibrate" in err
+    assert main([*args, "--params", str(_calibrated(tmp_path, code_version())),
+                 "--out", str(tmp_path / "r2")]) == 0
+    assert "model code" not in capsys.readouterr().err
+
+
+def test_shipped_posterior_of_other_model_code_is_refused_with_how_to_recalibrate():
+    post = ROOT / "experiments" / "calibrations" / "baseline" / "posterior.parquet"
+    if stale.made_with(post) == code_version():
+        pytest.skip("the shipped posterior matches this code")
+    with pytest.raises(InputError, match=r"run\.py calibrate"):
+        load_posterior(post)
+
+
+def test_posterior_of_other_model_code_warns_once(tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(pd.DataFrame({"issue_rate": [0.02], "weight": [1.0]}))
+    path = tmp_path / "p.parquet"
+    pq.write_table(table.replace_schema_metadata({b"code_version": b"0ther0c0de00"}), path)
+    load_posterior(path)
+    load_posterior(path)
+    err = capsys.readouterr().err
+    assert err.count("model code 0ther0c0de00") == 1 and "recalibrate" in err
+
+
+def test_calibration_doc_target_block_is_generated_from_the_shipped_file():
+    from experiments.calibration import targets_doc
+    from experiments.studies import docblocks
+
+    assert docblocks.read(targets_doc.DOC, targets_doc.BLOCK) == targets_doc.markdown(
+        targets_doc.shipped()), ("docs/CALIBRATION.md's target table is out of date: run "
+                                 "`python -m experiments.calibration.targets_doc`")
