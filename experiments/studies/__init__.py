@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from experiments.studies import claims, crowding, grid_assumptions, long_run, pathways, settle
+from experiments.studies import (
+    claims,
+    crowding,
+    grid_assumptions,
+    long_run,
+    pathways,
+    screen,
+    settle,
+)
 
 STUDIES: dict[str, ModuleType] = {m.NAME: m for m in (settle, crowding, long_run, claims,
-                                                       grid_assumptions, pathways)}
+                                                       grid_assumptions, pathways, screen)}

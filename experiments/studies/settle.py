@@ -95,8 +95,9 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
         gaps = [f"{g[m]:+.3f}" for g in r["week0_gap_to_reference"].values()]
         lines.append(f"| `{m}` | " + " | ".join(cells + gaps) + " |")
     d = r["arms"][SHIPPED][r["largest_drift"]]
+    n = len(r["arms"][SHIPPED])
     lines += ["", f"Largest drift under the shipped burn-in, over every share or mean in [0, 1] "
-              f"({len(READS)} measures): `{r['largest_drift']}`, {d['change_1_to_8']:+.3f} from "
+              f"({n} measures): `{r['largest_drift']}`, {d['change_1_to_8']:+.3f} from "
               f"year 1 to year 8 (bound {r['bounds']['change_1_to_8']}), "
               f"{d['slope_per_year']:+.4f} a year (bound {r['bounds']['per_year']})."]
     return {("docs/ODD.md", "SETTLE"): "\n".join(lines)}
