@@ -31,6 +31,7 @@ from experiments.running.store import Store
 from experiments.search.optimize import run_search
 from experiments.search.spec import load_search
 from experiments.specify.check import load
+from experiments.studies.fingerprint import compatible, model_fingerprint, model_signature
 
 ROOT = Path(__file__).resolve().parent.parent
 DISCOVERY = ROOT / "experiments" / "configs" / "discovery_participation.toml"
@@ -57,6 +58,7 @@ def run(out: Path = OUT, workers: int | None = None) -> dict[str, Any]:
                command="python -m experiments.showcase")
     return {"made": datetime.now(UTC).isoformat(timespec="seconds"),
             "code_version": code_version(), "git_commit": git_commit(),
+            "model_fingerprint": model_fingerprint(), "signature": model_signature(),
             "discovery": extract_discovery(disc_dir), "search": extract_search(search_dir)}
 
 
@@ -200,8 +202,12 @@ def stale_reasons(summary: dict[str, Any]) -> list[str]:
     other model code, or configs changed since (empty: they do)."""
     out = []
     if summary["code_version"] != code_version():
-        out.append(f"they were made with other model code ({summary['code_version']}; the "
-                   f"model is now {code_version()})")
+        # Other source may still be the same behaviour (a refactor, or only a new measure):
+        # the model's signature says so, as it does for the studies.
+        why = compatible(summary.get("signature"), model_signature())
+        if why:
+            out.append(f"they were made with other model code ({summary['code_version']}; "
+                       f"the model is now {code_version()}: {'; '.join(why)})")
     disc, search = load(DISCOVERY), load_search(SEARCH)
     d = summary["discovery"]
     if d["question"] != disc.question or d["factors"] != list(disc.design.ranges):

@@ -45,6 +45,10 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("model/measures_people.py", 3): "situation index (student)",
     ("model/measures_people.py", 0.625): "measure definition: the top two steps of a "
                                          "five-point scale mapped onto [0, 1] begin at 3.5",
+    ("model/measures_people.py", 0.5): "measure definition: the top two answers of a "
+                                       "four-point scale mapped onto [0, 1] begin at 0.5",
+    ("model/measures_people.py", 0.375): "measure definition: the bottom two steps of a "
+                                         "five-point scale end below 0.375",
     ("model/services.py", 10): "never sentinel 10**9 (felt_after under known_failures)",
     ("model/services.py", 9): "never sentinel 10**9 (felt_after under known_failures)",
     ("model/settled.py", 400): "memory cap of kept states (MB), not behaviour",

@@ -70,6 +70,7 @@ def test_results_of_other_model_code_or_other_configs_are_marked_out_of_date():
     """The doc never lets numbers made by an earlier model, or for an earlier question,
     pass for the current model's answer."""
     from experiments.running.provenance import code_version
+    from experiments.studies.fingerprint import model_signature
 
     disc, search = load(showcase.DISCOVERY), load_search(showcase.SEARCH)
     current = {"code_version": code_version(),
@@ -79,6 +80,12 @@ def test_results_of_other_model_code_or_other_configs_are_marked_out_of_date():
     old = {**current, "code_version": "0" * 12}
     assert "other model code (000000000000; the model is now" in \
         showcase.stale_reasons(old)[0]
+    # other source, same behaviour (the signature of today's model, or one it extends)
+    same = model_signature()
+    fewer = {**same, "measures": dict(list(same["measures"].items())[:-1])}
+    assert showcase.stale_reasons({**old, "signature": fewer}) == []
+    moved = {**same, "measures": {**same["measures"], "satisfaction": "0" * 12}}
+    assert "satisfaction" in showcase.stale_reasons({**old, "signature": moved})[0]
     renamed = {**current, "discovery": {**current["discovery"],
                                         "factors": ["share_retired", "issue_rate"]}}
     assert "discovery_participation.toml` has changed" in showcase.stale_reasons(renamed)[0]
