@@ -71,7 +71,8 @@ def calibrate_once(cfg, executor: str, workers: int) -> dict:
             "cpu_s": round(cpu, 1), "load_avg_after": os.getloadavg(),
             "simulations": sims, "sims_per_s": round(sims / wall, 2),
             "generations": len(m["generations"]), "stop_reason": m["stop_reason"],
-            "final_epsilon": m["generations"][-1]["epsilon"]}
+            "final_temperature": m["generations"][-1]["temperature"],
+            "final_ess": round(m["generations"][-1]["ess"], 1)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "cli.pathways_cmd",
     "cli.optimize_cmd",
     "cli.studies_cmd",
+    "cli.validate_cmd",
 )
 
 

@@ -1,12 +1,18 @@
 """The calibration loop end to end at a tiny size (20 x 20, a 2-week burn-in, 10 steps):
-outputs, reproducibility from the root seed across executors, and resuming after SIGKILL
-without losing finished generations."""
+the stochastic acceptor stops on temperature 1 and the ESS, outputs, reproducibility from the
+root seed across executors, and resuming after SIGKILL without losing finished generations.
+
+At this size a run's noise is large against the targets' stated errors, and the temperature
+would need many costly generations at T = 1; the tiny targets double each mapping allowance,
+so two generations reach T = 1 with min_ess 8 (about 8 s on one core)."""
 
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
+import re
 import runpy
 import signal
 import subprocess
@@ -20,17 +26,27 @@ import pyabc
 import pytest
 
 from cli.main import main
-from experiments.calibration import config, engine, outputs
+from experiments.calibration import config, engine, outputs, stochastic
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = ROOT / "experiments" / "targets" / "china_urban_2010s.toml"
 
 
-def tiny_config(tmp_path: Path, generations: int = 3, pop: int = 10, draws: int = 4) -> Path:
+def tiny_targets(tmp_path: Path) -> Path:
+    """The 2010s targets with each mapping allowance doubled (see the module's docstring)."""
+    p = tmp_path / "tiny_targets.toml"
+    p.write_text(re.sub(r"mapping_sd = ([0-9.]+)",
+                        lambda m: f"mapping_sd = {2 * float(m.group(1)):.4f}",
+                        TARGETS.read_text(encoding="utf-8")), encoding="utf-8")
+    return p
+
+
+def tiny_config(tmp_path: Path, generations: int = 30, pop: int = 10, draws: int = 4,
+                min_ess: int = 8) -> Path:
     p = tmp_path / "tiny.toml"
     p.write_text(f"""
 name = "tiny"
-targets = "{TARGETS}"
+targets = "{tiny_targets(tmp_path)}"
 seed = 11
 width = 20
 height = 20
@@ -45,6 +61,7 @@ low = 0.005
 high = 0.05
 [abc]
 population_size = {pop}
+min_ess = {min_ess}
 max_generations = {generations}
 max_simulations = 100000
 max_wall_minutes = 30
@@ -81,13 +98,26 @@ def test_outputs_and_same_seed_same_posterior_on_any_executor(serial, tmp_path):
                  "figures/marginals.png", "figures/pairs.png", "figures/predictive.png"):
         assert (out / name).exists(), name
     assert m1["calibration_id"] == m2["calibration_id"]
-    assert len(m1["generations"]) == 3
+    # stopped on the rule, not a generation count: temperature 1 and ESS >= min_ess
+    gens = m1["generations"]
+    assert m1["final"] and m1["stop_reason"].startswith("final")
+    assert gens[-1]["temperature"] == 1.0 and gens[-1]["ess"] >= 8
+    assert 1 < len(gens) < 30 and gens[0]["temperature"] > 1
+    assert all(a["temperature"] >= b["temperature"] for a, b in itertools.pairwise(gens))
     p1, cid = outputs.read_posterior(out / "posterior.parquet")
     p2, _ = outputs.read_posterior(tmp_path / "procs" / "posterior.parquet")
     assert cid == m1["calibration_id"]
     pd.testing.assert_frame_equal(p1, p2)  # bit-identical across executors and workers
     report = (out / "report.md").read_text()
     assert "held out" in report and "calibration id" in report and "skipped" in report
+    # the report shows each generation's temperature, ESS, largest weight and acceptance
+    assert "| generation | temperature | particles | ESS | largest weight | acceptance |" in report
+    for g in gens:
+        assert (f"| {g['t']} | {g['temperature']:.4g} | {g['particles']} | {g['ess']:.0f} | "
+                f"{g['max_weight']:.3f} | {g['acceptance_rate']:.3f} |") in report
+    assert "**final: the temperature reached 1" in report
+    stored = json.loads((out / "calibration.json").read_text())
+    assert [g["ess"] for g in stored["generations"]] == [g["ess"] for g in gens]
     # population 10, 4 predictive draws: warned about, and nothing called identified
     assert "population_size 10 is below 100" in report and "predictive_draws 4" in report
     assert all(r["identified"] is None for r in m1["parameters"])
@@ -125,12 +155,13 @@ def test_resume_after_sigkill_keeps_finished_generations(serial, tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     before = populations(out)
-    assert 1 <= len(before) < 3, "the kill should land after generation 0, before the end"
+    n = len(serial[2]["generations"])
+    assert 1 <= len(before) < n, "the kill should land after generation 0, before the end"
     err = io.StringIO()  # the same command again, in this process
     engine.calibrate(config.load(path), out, executor="serial", stream=err)
     assert f"resuming in {out}: {len(before)} finished generation(s) kept" in err.getvalue()
     after = populations(out)
-    assert len(after) == 3
+    assert len(after) == n
     for a, b in zip(before, after, strict=False):
         pd.testing.assert_frame_equal(a, b)
     # and the killed-and-resumed calibration ends where the uninterrupted one does
@@ -151,4 +182,28 @@ def test_calibration_benchmark_script_runs(tmp_path):
     assert report["single_run_s"] > 0 and report["ceiling_sims_per_s"] > 0
     (row,) = report["runs"]
     assert row["executor"] == "serial" and row["generations"] == 1
-    assert row["simulations"] == 10 + 4 and row["sims_per_s"] > 0
+    assert row["simulations"] > 10 + 4 and row["sims_per_s"] > 0  # prior sample, draws
+    assert row["stop_reason"].startswith("stopped early")  # one generation: not final
+
+
+def test_population_grows_only_at_temperature_1_when_the_ess_falls_short():
+    row = {"temperature": 1.0, "particles": 100, "ess": 50.0}
+    grow = stochastic.population_size
+    assert grow(100, 400, 200, []) == 100
+    assert grow(100, 400, 200, [{**row, "temperature": 3.0}]) == 100  # still hot: no growth
+    assert grow(100, 400, 200, [row]) == 400  # ratio 0.5: 1.1 * 200 / 0.5 = 440, capped
+    assert grow(100, 1000, 200, [row]) == 440
+    assert grow(100, 1000, 200, [{**row, "ess": 250.0}]) == 100  # enough: final anyway
+    assert grow(100, 1000, 200, [{**row, "particles": 300, "ess": 250.0}]) == 300  # no shrink
+
+
+def test_a_safety_limit_reports_the_posterior_not_final(tmp_path):
+    """One generation allowed: the run stops before temperature 1 and says so plainly."""
+    cfg = config.load(tiny_config(tmp_path, generations=1, draws=0))
+    m = engine.calibrate(cfg, tmp_path / "o", executor="serial", stream=io.StringIO())
+    assert not m["final"]
+    assert m["stop_reason"] == ("stopped early: the posterior is not final (reached "
+                                "max_generations, 1)")
+    report = (tmp_path / "o" / "report.md").read_text()
+    assert "**stopped early: the posterior is not final" in report
+    assert "> **Warning:** the posterior is not final" in report

@@ -19,6 +19,7 @@ from governance import PARAMS, get_scenario, validate
 from model.errors import InputError
 
 POINTS = ("median", "map")
+METHOD = "stochastic acceptor, normal kernel of the targets' sigma, temperature to 1"
 _TOP = {
     "name": "calibration name (letters, digits, '-', '_'); names the output folder",
     "description": "free text shown in the report",
@@ -33,19 +34,25 @@ _TOP = {
     "window": "steps in the outcome window (default: steps - warmup)",
     "overrides": "table of fixed parameter values",
     "params": "tables [params.NAME] of free parameters: low, high (default: schema range)",
-    "abc": "table: population_size, max_generations, min_acceptance_rate, max_simulations, "
-           "max_wall_minutes, min_epsilon, predictive_draws, point",
+    "abc": "table: population_size, max_population_size, min_ess, max_generations, "
+           "min_acceptance_rate, max_simulations, max_wall_minutes, predictive_draws, point",
 }
 _PARAM = {"low": "lower bound of the uniform prior (default: the schema's low)",
           "high": "upper bound of the uniform prior (default: the schema's high)",
           "prior": "prior family; only 'uniform' for now"}
 _ABC = {
-    "population_size": "accepted particles per generation (10-100000)",
-    "max_generations": "stop after this many generations",
-    "min_acceptance_rate": "stop when a generation's acceptance rate falls below (0-1)",
-    "max_simulations": "stop when this many simulations have run in all",
-    "max_wall_minutes": "stop after this much wall time in all (minutes, > 0)",
-    "min_epsilon": "stop when the acceptance threshold is at or below this (>= 0)",
+    "population_size": "accepted particles per generation at the start (10-100000)",
+    "max_population_size": "the most particles a generation may grow to when, at temperature "
+                           "1, the effective sample size falls short of min_ess (default 4 x "
+                           "population_size)",
+    "min_ess": "the calibration is final when the temperature has reached 1 and the last "
+               "generation's effective sample size is at least this (default 200)",
+    "max_generations": "safety limit: stop early (the posterior not final) after this many "
+                       "generations",
+    "min_acceptance_rate": "safety limit: stop early when a generation's acceptance rate falls "
+                           "below (0-1)",
+    "max_simulations": "safety limit: stop early when this many simulations have run in all",
+    "max_wall_minutes": "safety limit: stop early after this much wall time in all (minutes)",
     "predictive_draws": "posterior draws simulated for the posterior predictive (0-10000)",
     "point": "calibrated.toml holds the posterior 'median' or the 'map' particle",
 }
@@ -70,11 +77,15 @@ class Prior:
 
 @dataclass(frozen=True)
 class Stopping:
-    max_generations: int = 10
-    min_acceptance_rate: float = 0.02
-    max_simulations: int = 10_000
-    max_wall_minutes: float = 60.0
-    min_epsilon: float = 0.0
+    """When a calibration is final (temperature 1 and min_ess effective particles), and the
+    safety limits that stop it early, with a posterior that is not final."""
+
+    min_ess: int = 200
+    max_population_size: int = 400
+    max_generations: int = 30
+    min_acceptance_rate: float = 0.0
+    max_simulations: int = 40_000
+    max_wall_minutes: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -113,7 +124,7 @@ class CalibrationConfig:
         for key in ("stopping", "predictive_draws", "point", "description", "out", "source",
                     "targets_path"):  # the targets file counts by its content (digest)
             d.pop(key)
-        d["targets_digest"], d["code"] = targets_digest, code
+        d["targets_digest"], d["code"], d["method"] = targets_digest, code, METHOD
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
     def output_dir(self) -> Path:
@@ -179,14 +190,16 @@ def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
     c.known(abc, _ABC, "abc")
     pop = c.integer("abc.population_size", abc.get("population_size", 100), 10, 100_000, "abc")
     stop = Stopping(
-        max_generations=c.integer("abc.max_generations", abc.get("max_generations", 10), 1,
+        min_ess=c.integer("abc.min_ess", abc.get("min_ess", 200), 1, 10**6, "abc"),
+        max_population_size=c.integer("abc.max_population_size", abc.get(
+            "max_population_size", 4 * pop), pop, 10**6, "abc"),
+        max_generations=c.integer("abc.max_generations", abc.get("max_generations", 30), 1,
                                   1000, "abc"),
         min_acceptance_rate=_fraction(c, "min_acceptance_rate", abc.get(
-            "min_acceptance_rate", 0.02)),
-        max_simulations=c.integer("abc.max_simulations", abc.get("max_simulations", 10_000),
+            "min_acceptance_rate", 0.0)),
+        max_simulations=c.integer("abc.max_simulations", abc.get("max_simulations", 40_000),
                                   pop, 10**9, "abc"),
-        max_wall_minutes=_positive(c, "max_wall_minutes", abc.get("max_wall_minutes", 60.0)),
-        min_epsilon=_positive(c, "min_epsilon", abc.get("min_epsilon", 0.0), zero=True),
+        max_wall_minutes=_positive(c, "max_wall_minutes", abc.get("max_wall_minutes", 120.0)),
     )
     draws = c.integer("abc.predictive_draws", abc.get("predictive_draws", 40), 0, 10_000, "abc")
     point = abc.get("point", "median")
@@ -219,12 +232,11 @@ def _fraction(c: Checker, key: str, value: Any) -> float:
     return float(value)
 
 
-def _positive(c: Checker, key: str, value: Any, zero: bool = False) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and (
-        value >= 0 if zero else value > 0)
+def _positive(c: Checker, key: str, value: Any) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
     if not ok:
-        c.fail(f"abc.{key}", f"got {value!r}, but it must be a number "
-               f"{'>= 0' if zero else '> 0'}", section="abc", key=key)
+        c.fail(f"abc.{key}", f"got {value!r}, but it must be a number > 0", section="abc",
+               key=key)
     return float(value)
 
 

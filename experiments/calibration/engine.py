@@ -1,11 +1,17 @@
 """Run (or continue) a calibration: ABC-SMC with pyabc, one generation at a time.
 
-Every generation starts from pyabc's database (abc.db in the output folder): a fresh ABCSMC
-object loads the last finished population, fits its transition and sets epsilon from it,
-then samples one generation. An uninterrupted run and one killed and resumed therefore take
-the same path, and a kill loses at most the generation in flight. Our own stopping rules
-(generations, simulations, wall time summed over sessions, epsilon, acceptance rate) are
-checked between generations; the wall-time rule also cuts a generation short.
+The acceptance step is stochastic, with the targets' errors as its kernel and a temperature
+lowered to 1 (stochastic.py). Every generation starts from pyabc's database (abc.db in the
+output folder): a fresh ABCSMC object loads the last finished population, fits its
+transition, and rebuilds the temperature, the acceptor's normalisation and the population
+size from what the database holds, then samples one generation. An uninterrupted run and one
+killed and resumed therefore take the same path, and a kill loses at most the generation in
+flight.
+
+The calibration is final when the temperature has reached 1 and the last generation's
+effective sample size is at least min_ess. Safety limits (generations, simulations, wall
+time summed over sessions, acceptance rate) stop it early, and then the result says plainly
+that the posterior is not final. The wall-time limit also cuts a generation short.
 """
 
 from __future__ import annotations
@@ -24,12 +30,12 @@ from typing import Any, TextIO
 import numpy as np
 import pyabc
 
-from experiments.calibration import outputs
+from experiments.calibration import outputs, stochastic
 from experiments.calibration import targets as targets_mod
 from experiments.calibration.config import CalibrationConfig
 from experiments.calibration.lock import folder_lock
 from experiments.calibration.sampler import OrderedSampler, current_seed
-from experiments.calibration.simulate import ScaledDistance, Simulator
+from experiments.calibration.simulate import Simulator
 from experiments.calibration.summary import config_warnings
 from experiments.running.executors import default_workers, make_executor
 from experiments.running.provenance import code_version, git_commit, package_versions
@@ -55,24 +61,6 @@ class PyabcModel:
         return [t.name for t in self.simulator.targets.fitted()]
 
 
-class ResumableMedianEpsilon(pyabc.MedianEpsilon):
-    """Median epsilon that starts at infinity (generation 0 is a prior sample, no separate
-    calibration sample) and, on loading a finished population, takes that population's
-    median distance: the value an uninterrupted run would have used."""
-
-    def __init__(self) -> None:
-        super().__init__(initial_epsilon=math.inf)
-
-    def initialize(self, t, get_weighted_distances, get_all_records, max_nr_populations,
-                   acceptor_config):
-        if t > 0:
-            self._update(t, get_weighted_distances())
-
-    def __call__(self, t: int) -> float:
-        self.current = super().__call__(t)  # shown by the progress line
-        return self.current
-
-
 class Progress:
     """Generation, epsilon, acceptance, simulations so far and time left, on one line."""
 
@@ -82,7 +70,7 @@ class Progress:
         self.sims_start = sims_before  # for the pace: simulations run in this session
         self.t0 = time.monotonic()
         self.last = 0.0
-        self.eps_of: Any = None
+        self.eps_of: Any = None  # the temperature of the generation under way
         self.tty = hasattr(stream, "isatty") and stream.isatty()
 
     def elapsed(self) -> float:
@@ -101,8 +89,9 @@ class Progress:
         self.last = now
         total = self.sims_before + info["evaluated"]
         rate = info["accepted"] / info["evaluated"] if info["evaluated"] else math.nan
-        eps = getattr(self.eps_of, "current", math.nan)
-        line = (f"generation {info['t']} (epsilon {eps:.3g}): accepted "
+        temps = getattr(self.eps_of, "temperatures", {})
+        eps = temps.get(info["t"], math.nan)
+        line = (f"generation {info['t']} (temperature {eps:.3g}): accepted "
                 f"{info['accepted']}/{info['n']}, "
                 f"acceptance {rate:.2f}, simulations {total}; elapsed {self.elapsed():.0f}s, "
                 f"time left {self.time_left(total)}")
@@ -112,7 +101,8 @@ class Progress:
     def generation(self, row: dict[str, Any]) -> None:
         if self.tty:
             print(file=self.stream)
-        print(f"generation {row['t']} done: epsilon {row['epsilon']:.3g}, acceptance "
+        print(f"generation {row['t']} done: temperature {row['temperature']:.3g}, ESS "
+              f"{row['ess']:.0f}, largest weight {row['max_weight']:.3f}, acceptance "
               f"{row['acceptance_rate']:.3f} ({row['particles']}/{row['samples']}), "
               f"simulations so far {row['total_simulations']}; elapsed {self.elapsed():.0f}s, "
               f"time left {self.time_left(row['total_simulations'])}",
@@ -135,11 +125,21 @@ def generations(history: pyabc.History) -> list[dict[str, Any]]:
     rows = []
     for r in pops.itertuples():
         total += int(r.samples)
-        rows.append({"t": int(r.t), "epsilon": float(r.epsilon), "samples": int(r.samples),
+        rows.append({"t": int(r.t), "temperature": float(r.epsilon), "samples": int(r.samples),
                      "particles": int(r.particles),
                      "acceptance_rate": float(r.particles) / max(int(r.samples), 1),
-                     "total_simulations": total})
+                     "total_simulations": total,
+                     **stochastic.generation_stats(history, int(r.t))})
     return rows
+
+
+EARLY = "stopped early: the posterior is not final"
+
+
+def is_final(cfg: CalibrationConfig, rows: list[dict[str, Any]]) -> bool:
+    """Temperature 1 reached and the last generation's ESS at least min_ess."""
+    return bool(rows) and rows[-1]["temperature"] <= 1.0 and (
+        rows[-1]["ess"] >= cfg.stopping.min_ess)
 
 
 def _stop_reason(cfg: CalibrationConfig, rows: list[dict[str, Any]], elapsed: float
@@ -148,17 +148,18 @@ def _stop_reason(cfg: CalibrationConfig, rows: list[dict[str, Any]], elapsed: fl
     if not rows:
         return None
     last = rows[-1]
+    if is_final(cfg, rows):
+        return (f"final: the temperature reached 1 and the last generation's effective sample "
+                f"size is {last['ess']:.0f} (min_ess {s.min_ess})")
     if len(rows) >= s.max_generations:
-        return f"reached max_generations ({s.max_generations})"
+        return f"{EARLY} (reached max_generations, {s.max_generations})"
     if last["total_simulations"] >= s.max_simulations:
-        return f"reached max_simulations ({s.max_simulations})"
+        return f"{EARLY} (reached max_simulations, {s.max_simulations})"
     if elapsed >= s.max_wall_minutes * 60:
-        return f"reached max_wall_minutes ({s.max_wall_minutes:g})"
-    if last["epsilon"] <= s.min_epsilon:
-        return f"epsilon {last['epsilon']:.3g} at or below min_epsilon ({s.min_epsilon:g})"
+        return f"{EARLY} (reached max_wall_minutes, {s.max_wall_minutes:g})"
     if len(rows) > 1 and last["acceptance_rate"] < s.min_acceptance_rate:
-        return (f"acceptance rate {last['acceptance_rate']:.3f} below min_acceptance_rate "
-                f"({s.min_acceptance_rate:g})")
+        return (f"{EARLY} (acceptance rate {last['acceptance_rate']:.3f} below "
+                f"min_acceptance_rate {s.min_acceptance_rate:g})")
     return None
 
 
@@ -214,7 +215,6 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
     model = PyabcModel(simulator)
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low)
                                   for p in cfg.priors})
-    distance = ScaledDistance({t.name: t.sigma for t in targets.fitted()})
     x0 = {t.name: t.value for t in targets.fitted()}
     elapsed_before = float(manifest["elapsed_seconds"])
     history = pyabc.History(db_url, _id=manifest["run_id"]) if manifest["run_id"] else None
@@ -240,9 +240,12 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
             deadline = time.monotonic() + cfg.stopping.max_wall_minutes * 60 - bar.elapsed()
             sampler = OrderedSampler(pool, cfg.seed, slots, deadline=deadline,
                                      progress=on_tick)
-            abc = pyabc.ABCSMC(model, prior, distance, population_size=cfg.population_size,
-                               sampler=sampler,
-                               eps=ResumableMedianEpsilon())
+            kernel, acceptor, temperature = stochastic.build(targets, rows)
+            size = stochastic.population_size(cfg.population_size,
+                                              cfg.stopping.max_population_size,
+                                              cfg.stopping.min_ess, rows)
+            abc = pyabc.ABCSMC(model, prior, kernel, population_size=size, sampler=sampler,
+                               eps=temperature, acceptor=acceptor)
             if manifest["run_id"] is None:
                 history = abc.new(db_url, x0, meta_info={"calibration": cfg.name,
                                                          "fingerprint": fp})
@@ -259,10 +262,10 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
             manifest["elapsed_seconds"] = bar.elapsed()
             _write_json(out / MANIFEST, manifest)
             if len(rows) == n_before:
-                reason = ("reached max_wall_minutes during a generation (it was dropped)"
-                          if sampler.timed_out else
-                          "acceptance rate fell below min_acceptance_rate (the generation "
-                          "was dropped)")
+                reason = (f"{EARLY} (reached max_wall_minutes during a generation; it was "
+                          "dropped)" if sampler.timed_out else
+                          f"{EARLY} (the acceptance rate fell below min_acceptance_rate; the "
+                          "generation was dropped)")
                 break
             bar.generation(rows[-1])
         if not rows:
@@ -270,6 +273,7 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
                              f"finished ({reason}); raise max_wall_minutes or max_simulations.")
         print(f"stopped: {reason}", file=stream)
         manifest.update(status="finished", stop_reason=reason, generations=rows,
+                        final=is_final(cfg, rows),
                         elapsed_seconds=bar.elapsed(),
                         finished=datetime.now(UTC).isoformat(timespec="seconds"))
         manifest["calibration_id"] = f"{cfg.name}-{fp}-g{rows[-1]['t']}"

@@ -167,5 +167,9 @@ def write_all(cfg: CalibrationConfig, targets: TargetSet, out: Path, manifest: d
     manifest["parameters"] = parameter_table(cfg.priors, particles, w, ess)
     manifest["targets"] = target_table(targets, pred)
     manifest["point"] = point
-    manifest["warnings"] = size_warnings(cfg, ess, len(pred))
+    manifest["warnings"] = size_warnings(cfg, ess, len(pred), len(w))
+    if not manifest.get("final", True):
+        manifest["warnings"].insert(0, "the posterior is not final: the calibration "
+                                    f"{manifest['stop_reason']}; run again with looser safety "
+                                    "limits to continue it")
     report.write(cfg, targets, out, manifest, particles, w, pred)

@@ -28,6 +28,13 @@ def _identified(flag: bool | None) -> str:
             None: f"not assessed (ESS < {MIN_ESS_IDENTIFIED})"}[flag]
 
 
+def _status(m: dict[str, Any]) -> str:
+    """The stop reason; 'final' or, plainly, that the posterior is not final."""
+    reason = str(m["stop_reason"])
+    return reason if reason.startswith(("final", "stopped early")) else (
+        f"stopped early: the posterior is not final ({reason})")
+
+
 def marginals_figure(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray,
                      table: list[dict[str, Any]], truth: dict[str, float] | None = None):
     k = len(cfg.priors)
@@ -142,16 +149,25 @@ def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out:
              f"{cfg.steps} steps, warm-up {cfg.warmup}, outcome window the last {cfg.window} "
              "steps",
              f"- targets: `{cfg.targets_path}` ({targets.setting})",
-             f"- ABC-SMC (pyabc), population {cfg.population_size}; {len(gens)} generations, "
-             f"{gens[-1]['total_simulations']} simulations, {m['elapsed_seconds']:.0f} s; "
-             f"stopped: {m['stop_reason']}",
+             f"- ABC-SMC (pyabc) with a stochastic acceptor: each fitted target's sigma is the "
+             f"acceptance kernel's SD, and the temperature is lowered to 1; population "
+             f"{cfg.population_size} (up to {cfg.stopping.max_population_size}); "
+             f"{len(gens)} generations, {gens[-1]['total_simulations']} simulations, "
+             f"{m['elapsed_seconds']:.0f} s",
+             f"- **{_status(m)}**",
              f"- root seed {m['root_seed']}; model code {m['code_version']}; git "
              f"{(m.get('git_commit') or '?')[:10]}", ""]
     for w in m.get("warnings", []):
         lines += [f"> **Warning:** {w}.", ""]
-    lines += ["## Generations", "", "| generation | epsilon | acceptance | simulations so far |",
-              "|---|---|---|---|"]
-    lines += [f"| {g['t']} | {_fmt(g['epsilon'])} | {g['acceptance_rate']:.3f} | "
+    lines += ["## Generations", "",
+              "Temperature 1 is the posterior the targets' errors imply; above 1 the kernel is "
+              "widened. ESS is the effective sample size of the generation's weighted "
+              f"particles (1 / sum of squared weights); the calibration is final once the "
+              f"temperature is 1 and the ESS is at least {cfg.stopping.min_ess}.", "",
+              "| generation | temperature | particles | ESS | largest weight | acceptance | "
+              "simulations | simulations so far |", "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {g['t']} | {_fmt(g['temperature'])} | {g['particles']} | {g['ess']:.0f} | "
+              f"{g['max_weight']:.3f} | {g['acceptance_rate']:.3f} | {g['samples']} | "
               f"{g['total_simulations']} |" for g in gens]
     lines += ["", "## Parameters", "",
               f"Prior: uniform on [low, high]. Posterior: weighted particles of the last "

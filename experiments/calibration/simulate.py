@@ -68,18 +68,3 @@ class Simulator:
         """Every usable target's statistic: the posterior predictive's draw."""
         return {**self.run(free, seed), **self.run_conditioned(free, seed)}
 
-
-class ScaledDistance:
-    """Euclidean distance with each fitted target scaled by its uncertainty (sigma).
-
-    A statistic the run could not compute (NaN: e.g. no issue closed in the window) puts
-    the particle infinitely far away, so it is never accepted.
-    """
-
-    def __init__(self, sigmas: dict[str, float]) -> None:
-        self.sigmas = dict(sigmas)
-
-    def __call__(self, x: dict[str, float], x0: dict[str, float]) -> float:
-        z = [(x[k] - x0[k]) / s for k, s in self.sigmas.items()]
-        d = float(np.sqrt(np.sum(np.square(z))))
-        return d if math.isfinite(d) else math.inf

@@ -72,11 +72,13 @@ def config_warnings(cfg: CalibrationConfig) -> list[str]:
     return out
 
 
-def size_warnings(cfg: CalibrationConfig, ess: float, draws: int) -> list[str]:
+def size_warnings(cfg: CalibrationConfig, ess: float, draws: int,
+                  particles: int | None = None) -> list[str]:
     """Every warning about the size of the result: the config's, and a low ESS."""
     out = config_warnings(cfg)
     if ess < MIN_ESS_IDENTIFIED:
-        out.append(f"the effective sample size is {ess:.0f} (of {cfg.population_size} "
+        out.append(f"the effective sample size is {ess:.0f} (of "
+                   f"{particles or cfg.population_size} "
                    f"particles), below {MIN_ESS_IDENTIFIED}: credible intervals are rough, "
                    "and identification is not assessed; raise population_size")
     if draws == 0 and cfg.predictive_draws == 0:
