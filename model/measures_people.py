@@ -11,6 +11,7 @@ after the core's measures in every table (the composition root puts them there).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ def _share(mask: np.ndarray) -> float:
     return np.count_nonzero(mask) / len(mask)
 
 
-def _memo(m: Model, key: tuple, compute: Callable[[], np.ndarray]) -> np.ndarray:
+def _memo(m: Model, key: tuple, compute: Callable[[], Any]) -> Any:
     """This step's value of `key`, computed once however many measures read it (the cache
     is the model's `measure_cache`, rebuilt every step)."""
     cache = m.measure_cache
@@ -51,15 +52,14 @@ def _done(m: Model, act: str, weeks: int) -> np.ndarray:
                  lambda: m.population.done.within(act, m.clock, weeks))
 
 
-def _group_share(m: Model, ok: np.ndarray, key: tuple, by: str, g: int) -> float:
+def _group_share(m: Model, ok: np.ndarray, by: str, g: int) -> float:
     """Share of `ok` among residents whose `by` (band, situation) is g; 0 for none.
 
-    Counted with one `bincount` per (measure family, grouping) and step: the count over
-    the count is what `ok[mask].mean()` computes (a sum of ones is exact)."""
-    pop = m.population
-    total = _memo(m, ("count", by), lambda: np.bincount(getattr(pop, by), minlength=4))
-    hits = _memo(m, (*key, by), lambda: np.bincount(getattr(pop, by)[ok], minlength=4))
-    return float(hits[g] / total[g]) if total[g] else 0.0
+    Each group's mask is built once per step; the count over the count is what
+    `ok[mask].mean()` computes (a sum of ones is exact)."""
+    mine = _memo(m, (by, g), lambda: getattr(m.population, by) == g)
+    total = _memo(m, (by, g, "count"), lambda: np.count_nonzero(mine))
+    return np.count_nonzero(ok & mine) / total if total else 0.0
 
 
 def _within(act: str, weeks: int, by: str | None = None,
@@ -68,7 +68,7 @@ def _within(act: str, weeks: int, by: str | None = None,
         done = _done(m, act, weeks)
         if by is None:
             return _share(done)
-        return _group_share(m, done, ("done", act, weeks), by, g)
+        return _group_share(m, done, by, g)
     return fn
 
 
@@ -132,7 +132,7 @@ def _contact(at_least: int | None, at_most: int | None,
         key = ("contact", at_least, at_most)
         ok = _memo(m, key, lambda: compute(m))
         if band is not None:
-            return _group_share(m, ok, key, "band", band)
+            return _group_share(m, ok, "band", band)
         return _share(ok)
     return fn
 
