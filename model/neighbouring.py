@@ -42,11 +42,12 @@ class Neighbouring:
         t *= 1.0 - p.nb_trust_fade
         t += p.nb_trust_rate * met * (1.0 - t)
 
-    def familiarity(self) -> np.ndarray:
-        """How far a resident knows what the neighbours do: 1 - pull * exp(-contacts / k),
-        with the contacts of the last 52 weeks (`nb_pull` = 0: everyone is fully aware, the
-        Model 2 rule)."""
+    def familiarity(self, who: np.ndarray | None = None) -> np.ndarray:
+        """How far a resident (every one, or those of `who`) knows what the neighbours do:
+        1 - pull * exp(-contacts / k), with the contacts of the last 52 weeks (`nb_pull` =
+        0: everyone is fully aware, the Model 2 rule)."""
         p = self.p
+        total = self.contacts.total if who is None else self.contacts.total[who]
         if p.nb_pull <= 0:
-            return np.ones(self.n)
-        return 1.0 - p.nb_pull * np.exp(-self.contacts.total / p.nb_familiar_contacts)
+            return np.ones(len(total))
+        return 1.0 - p.nb_pull * np.exp(-total / p.nb_familiar_contacts)
