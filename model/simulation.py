@@ -109,7 +109,7 @@ class CommunityModel(mesa.Model):
         else:
             self._build(house)
             self._burn_in()
-            if k is not None:
+            if k is not None and settled.worth_saving(self.population.households):
                 settled.put(k, settled.dump(self))
         self._switches = {}
         for name in house.mechanisms:
