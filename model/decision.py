@@ -44,7 +44,9 @@ class Ladder:
         them) and count a Party member's sense of duty (a trait, in every scenario); on
         rung 2 a fresh invitation saves part of the cost. The table is float32 (utilities
         only feed a random draw); state stays float64. With `who`, only those residents'
-        columns are computed; `free` and `social` are then still every resident's.
+        columns are computed; `free` is then still every resident's, and `social` (each
+        rung's share of the scope on it or above: `scope_shares`) is always for the
+        residents of the table.
         """
         p = self.p
         if who is None:
@@ -58,10 +60,10 @@ class Ladder:
         share = np.empty(k, dtype=np.float32)
         inv_free = np.divide(1.0, free, out=np.full(k, np.inf), where=free > 0)
         total = self.hours_needed()
-        pull = p.social_weight * _rows(self.familiarity(), who)
+        pull = p.social_weight * self.familiarity(who)
         for r in RUNGS:
             row = table[r]
-            np.multiply(_rows(social[r], who), pull, out=row, casting="same_kind")
+            np.multiply(social[r], pull, out=row, casting="same_kind")
             row += base
             row -= np.float32((p.cost_speak, p.cost_guided, p.cost_self)[r - 1])
             need = self.rung_hours[r]
@@ -72,7 +74,7 @@ class Ladder:
             if total[r] > 0:
                 np.putmask(row, free < total[r], -np.inf)  # not enough hours this week
             if r == 1:
-                row += (p.affairs_weight * _rows(self.local_problems(), who)).astype(
+                row += (p.affairs_weight * self.local_problems(who)).astype(
                     np.float32)
                 # what rungs 2 and 3 add in common
                 base += (p.neighbor_trust_weight * _rows(self.trust_nbr, who)
@@ -92,13 +94,14 @@ class Ladder:
         out -= _rows(self.cost_shift, who)
         return out.astype(np.float32)
 
-    def local_problems(self) -> np.ndarray:
-        """Per resident: share of the households in their building with an open issue about
-        community affairs or a building matter (what there is to speak up about)."""
+    def local_problems(self, who: np.ndarray | None = None) -> np.ndarray:
+        """Per resident (or those of `who`): share of the households in their building with
+        an open issue about community affairs or a building matter (what there is to speak
+        up about)."""
         c = self.community
         open_ = np.bincount(c.building_of, weights=self.open_affairs > 0,
                             minlength=c.n_buildings)
-        return (open_ / c.building_size)[self.building_of]
+        return (open_ / c.building_size)[_rows(self.building_of, who)]
 
     def choice_probabilities(self, flat: np.ndarray, who: np.ndarray | None = None,
                              rate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -151,13 +154,15 @@ class Ladder:
         their free hours cover, and takes places and roles by the same take-up.
         """
         rate = self.p.adjustment_rate
-        social = {r: self.scope_share_at_least(r) for r in RUNGS}
+        threshold = self.p.decision_rule == "threshold"
+        social = self.scope_shares() if threshold else None  # everyone's: see below
         free = self.free_hours()
         u = rng.random(self.n, dtype=np.float32)
         own = self.hours_needed()[self.level.astype(np.intp)]
         forced = (own > 0) & (free < own)  # as the -inf of rung_utilities
         who = np.flatnonzero((u < np.float32(rate)) | forced)
-        flat = self.rung_utilities(social, free, who).reshape(-1)
+        mine = self.scope_shares(who) if social is None else {r: social[r][who] for r in RUNGS}
+        flat = self.rung_utilities(mine, free, who).reshape(-1)
         up, down = self.choice_probabilities(flat, who, rate=1.0)
         v = u[who]
         if rate > 0:
@@ -165,7 +170,7 @@ class Ladder:
         want = self.level.copy()
         want[who] += v < up
         want[who] -= ((v >= up) & (v < up + down)) | forced[who]
-        if self.p.decision_rule == "threshold":
+        if threshold:
             # Granovetter (1978), the docking rule: active next step exactly when the
             # active share one sees now reaches one's threshold; the logit rule only moves
             # active residents between rungs 1-3.

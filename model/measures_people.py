@@ -11,6 +11,7 @@ after the core's measures in every table (the composition root puts them there).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -31,13 +32,43 @@ HALF_YEAR, YEAR = 26, 52
 TRUSTING = 0.625
 
 
-def _within(act: str, weeks: int, who: Callable | None = None) -> Callable[[Model], float]:
+def _share(mask: np.ndarray) -> float:
+    """`float(mask.mean())` of a boolean mask, without converting it to floats (a sum of
+    ones is exact, so the quotient is the same number)."""
+    return np.count_nonzero(mask) / len(mask)
+
+
+def _memo(m: Model, key: tuple, compute: Callable[[], Any]) -> Any:
+    """This step's value of `key`, computed once however many measures read it (the cache
+    is the model's `measure_cache`, rebuilt every step)."""
+    cache = m.measure_cache
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _done(m: Model, act: str, weeks: int) -> np.ndarray:
+    return _memo(m, ("done", act, weeks),
+                 lambda: m.population.done.within(act, m.clock, weeks))
+
+
+def _group_share(m: Model, ok: np.ndarray, by: str, g: int) -> float:
+    """Share of `ok` among residents whose `by` (band, situation) is g; 0 for none.
+
+    Each group's mask is built once per step; the count over the count is what
+    `ok[mask].mean()` computes (a sum of ones is exact)."""
+    mine = _memo(m, (by, g), lambda: getattr(m.population, by) == g)
+    total = _memo(m, (by, g, "count"), lambda: np.count_nonzero(mine))
+    return np.count_nonzero(ok & mine) / total if total else 0.0
+
+
+def _within(act: str, weeks: int, by: str | None = None,
+            g: int = 0) -> Callable[[Model], float]:
     def fn(m: Model) -> float:
-        done = m.population.done.within(act, m.clock, weeks)
-        if who is None:
-            return float(done.mean())
-        mask = who(m.population)
-        return float(done[mask].mean()) if mask.any() else 0.0
+        done = _done(m, act, weeks)
+        if by is None:
+            return _share(done)
+        return _group_share(m, done, by, g)
     return fn
 
 
@@ -48,18 +79,18 @@ for _act, _what in ACTS:
                    _within(_act, _weeks))
 for _label, _b, _ages in BANDS:
     PEOPLE.add(f"speak_52w_{_label}", f"speak_52w among residents aged {_ages}", "share",
-               _within("speak", YEAR, lambda pop, b=_b: pop.band == b))
+               _within("speak", YEAR, "band", _b))
     PEOPLE.add(f"activity_26w_{_label}", f"activity_26w among residents aged {_ages}", "share",
-               _within("activity", HALF_YEAR, lambda pop, b=_b: pop.band == b))
+               _within("activity", HALF_YEAR, "band", _b))
 for _label, _s in SITUATIONS:
     PEOPLE.add(f"activity_26w_{_label}", f"activity_26w among residents who are {_label}",
-               "share", _within("activity", HALF_YEAR, lambda pop, s=_s: pop.situation == s))
+               "share", _within("activity", HALF_YEAR, "situation", _s))
 
 
 @measure("households_reported_52w", "share of households that reported at least one problem "
          "of their own in the last 52 weeks (service use)", "share")
 def households_reported_52w(m: Model) -> float:
-    return float(m.population.reported.within("report", m.clock, YEAR).mean())
+    return _share(m.population.reported.within("report", m.clock, YEAR))
 
 
 @measure("reports_per_resident_year", "problems reported this week per resident, times 52 "
@@ -73,17 +104,17 @@ def reports_per_resident_year(m: Model) -> float:
          "who spoke up or took part: civic participation rather than service use", "share")
 def civic_share_of_engagement(m: Model) -> float:
     pop = m.population
-    civic = pop.done.within("speak", m.clock, YEAR)
+    civic = _done(m, "speak", YEAR)
     reported = pop.reported.within("report", m.clock, YEAR)[pop.home]
-    engaged = civic | reported
-    return float(civic[engaged].mean()) if engaged.any() else 0.0
+    engaged = np.count_nonzero(civic | reported)
+    return np.count_nonzero(civic) / engaged if engaged else 0.0  # civic implies engaged
 
 
 @measure("trusting_neighbours", "share of residents whose trust in neighbours is in the top "
          "two steps of a five-point scale (>= 0.625): 'most neighbours can be trusted'",
          "share")
 def trusting_neighbours(m: Model) -> float:
-    return float((m.population.trust_nbr >= TRUSTING).mean())
+    return _share(m.population.trust_nbr >= TRUSTING)
 
 
 def _share_where(array: str, low: float, high: float) -> Callable[[Model], float]:
@@ -110,17 +141,21 @@ PEOPLE.add("trusting_government", "share of residents whose trust in government 
 
 def _contact(at_least: int | None, at_most: int | None,
              band: int | None = None) -> Callable[[Model], float]:
-    def fn(m: Model) -> float:
+    def compute(m: Model) -> np.ndarray:
         total = m.population.contacts.total
         ok = np.ones(len(total), dtype=bool)
         if at_least is not None:
             ok &= total >= at_least
         if at_most is not None:
             ok &= total <= at_most
+        return ok
+
+    def fn(m: Model) -> float:
+        key = ("contact", at_least, at_most)
+        ok = _memo(m, key, lambda: compute(m))
         if band is not None:
-            mine = m.population.band == band
-            return float(ok[mine].mean()) if mine.any() else 0.0
-        return float(ok.mean())
+            return _group_share(m, ok, "band", band)
+        return _share(ok)
     return fn
 
 

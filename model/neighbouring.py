@@ -26,15 +26,22 @@ class Neighbouring:
     def meet_neighbours(self, rng: np.random.Generator) -> None:
         p = self.p
         at_home = (self.situation == RETIRED) | (self.situation == CARING)
-        years = self.tenure[self.home] / WEEKS
-        log_rate = (p.nb_log_rate + self.sociability + p.nb_at_home * at_home
-                    + p.nb_trust * self.trust_nbr
-                    + p.nb_tenure * (1.0 - np.exp(-years / p.nb_tenure_years)))
-        contacts = rng.poisson(np.exp(log_rate))
+        # the tenure term is the household's: computed per household, read per resident
+        years = self.tenure / WEEKS
+        known = 1.0 - np.exp(-years / p.nb_tenure_years)
+        known *= p.nb_tenure
+        log_rate = p.nb_log_rate + self.sociability
+        log_rate += p.nb_at_home * at_home
+        log_rate += p.nb_trust * self.trust_nbr
+        log_rate += known[self.home]
+        contacts = rng.poisson(np.exp(log_rate, out=log_rate))
         if p.hours_per_contact > 0:
-            left = self.free_hours() - self.hours_needed()[self.level.astype(np.intp)]
-            room = np.floor(np.maximum(left, 0.0) / p.hours_per_contact).astype(np.int64)
-            contacts = np.minimum(contacts, room)
+            left = self.free_hours()
+            left -= self.hours_needed()[self.level.astype(np.intp)]
+            np.maximum(left, 0.0, out=left)
+            left /= p.hours_per_contact
+            room = np.floor(left, out=left).astype(np.int64)
+            np.minimum(contacts, room, out=contacts)
         self.contacts_now = contacts.astype(np.int32)
         self.contacts.push(self.contacts_now)
         met = contacts > 0
@@ -42,11 +49,12 @@ class Neighbouring:
         t *= 1.0 - p.nb_trust_fade
         t += p.nb_trust_rate * met * (1.0 - t)
 
-    def familiarity(self) -> np.ndarray:
-        """How far a resident knows what the neighbours do: 1 - pull * exp(-contacts / k),
-        with the contacts of the last 52 weeks (`nb_pull` = 0: everyone is fully aware, the
-        Model 2 rule)."""
+    def familiarity(self, who: np.ndarray | None = None) -> np.ndarray:
+        """How far a resident (every one, or those of `who`) knows what the neighbours do:
+        1 - pull * exp(-contacts / k), with the contacts of the last 52 weeks (`nb_pull` =
+        0: everyone is fully aware, the Model 2 rule)."""
         p = self.p
+        total = self.contacts.total if who is None else self.contacts.total[who]
         if p.nb_pull <= 0:
-            return np.ones(self.n)
-        return 1.0 - p.nb_pull * np.exp(-self.contacts.total / p.nb_familiar_contacts)
+            return np.ones(len(total))
+        return 1.0 - p.nb_pull * np.exp(-total / p.nb_familiar_contacts)

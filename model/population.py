@@ -153,6 +153,9 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         self._table = np.empty((LEVELS + 1, n), dtype=np.float32)  # rung utilities, reused
         self._table[0], self._table[LEVELS] = np.inf, -np.inf
         self._cols = np.arange(n, dtype=np.intp)
+        # Residents of each dwelling and its Moore neighbours' (a dwelling's size is fixed).
+        self._moore_people = moore_sum(self.adults.astype(np.float64).reshape(
+            community.width, community.height))
         # Running share of each grid's closed, known issues that were answered (word of mouth).
         self.grid_record = np.full(community.n_grids, p.initial_trust_government)
 
@@ -245,19 +248,44 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
 
     def scope_share_at_least(self, rung: int) -> np.ndarray:
         """Per resident: share of the residents in their influence scope on `rung` or above."""
-        on = (self.level >= rung).astype(np.float64)
+        return self.scope_shares()[rung]
+
+    def scope_shares(self, who: np.ndarray | None = None) -> dict[int, np.ndarray]:
+        """Per resident (every one, or those of `who`), for each rung r >= 1: the share of
+        the residents in their influence scope on r or above.
+
+        One integer count of residents per (place, rung) serves all three rungs; counts
+        are whole numbers, so the shares are the same numbers whichever way they are
+        summed.
+        """
         scope = self.p.influence_scope
         c = self.community
         if scope == "global":
-            return np.full(self.n, on.mean())
+            above = np.bincount(self.level, minlength=LEVELS)[::-1].cumsum()[::-1]
+            k = self.n if who is None else len(who)
+            return {r: np.full(k, above[r] / self.n) for r in RUNGS}
         if scope == "building":
-            per = np.bincount(self.building_of, weights=on, minlength=c.n_buildings)
-            return (per / self.building_residents)[self.building_of]
-        # Moore: the residents of the household's own and its 8 neighbours' dwellings.
-        shape = (c.width, c.height)
-        count = moore_sum(self.per_household(on).reshape(shape))
-        people = moore_sum(self.adults.astype(np.float64).reshape(shape))
-        return (count / people).ravel()[self.home]
+            place, places = self.building_of, c.n_buildings
+        else:  # Moore: the residents of the household's own and its 8 neighbours' dwellings
+            place, places = self.home, self.households
+        # residents per (rung, place), then on that rung or above, rung 3 down to 1
+        key = self.level.astype(np.intp)
+        key *= places
+        key += place
+        per = np.bincount(key, minlength=LEVELS * places)
+        above = per.reshape(LEVELS, places)[1:]
+        above[1] += above[2]
+        above[0] += above[1]
+        at = place if who is None else place[who]
+        out = {}
+        for r in RUNGS:
+            if scope == "building":
+                share = above[r - 1] / self.building_residents
+            else:
+                count = moore_sum(above[r - 1].astype(np.float64).reshape(c.width, c.height))
+                share = (count / self._moore_people).ravel()
+            out[r] = share[at]
+        return out
 
     def remember(self, now: int) -> None:
         """What residents did this week, for the period-prevalence measures."""

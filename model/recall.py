@@ -25,7 +25,10 @@ class LastDone:
 
     def mark(self, kind: str, who: np.ndarray, week: int) -> None:
         """`who`: a boolean mask over residents, or their indices."""
-        self.week[kind][who] = week
+        if isinstance(who, np.ndarray) and who.dtype == bool:
+            np.putmask(self.week[kind], who, week)  # a masked write without indexing
+        else:
+            self.week[kind][who] = week
 
     def within(self, kind: str, now: int, weeks: int) -> np.ndarray:
         """Per resident: done at least once in weeks now-weeks+1 .. now."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.experience import powers
+
 
 class Speaking:
     """Mixin of `Population`: suggestions made, answered, and what that teaches."""
@@ -31,6 +33,6 @@ class Speaking:
         answered = rng.binomial(made, chance)
         e = p.efficacy_rate
         eff = self.efficacy[speakers]
-        eff = 1.0 - (1.0 - eff) * (1.0 - e) ** answered
-        self.efficacy[speakers] = eff * (1.0 - e) ** (made - answered)
+        eff = 1.0 - (1.0 - eff) * powers(1.0 - e, answered)
+        self.efficacy[speakers] = eff * powers(1.0 - e, made - answered)
         return total, int(answered.sum())

@@ -59,6 +59,7 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("model/settled.py", 16): "hex digits of a code hash",
     ("model/settled.py", 32): "hex digits of a state's key",
     ("model/settled.py", 6): "characters of a relative path prefix ('_start' has six)",
+    ("model/settled.py", 1300): "bytes of a saved state per household (measured), not behaviour",
     ("agents/government.py", 1000.0): "unit: platform_replies is per 1,000 residents",
     ("model/population.py", 0.5): "lognormal mean correction -sd^2/2 (keeps the mean)",
     ("model/population.py", 10): "never-contacted sentinel -10**9",

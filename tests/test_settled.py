@@ -98,3 +98,17 @@ def test_states_shared_on_disk_between_processes(monkeypatch, tmp_path):
     c.run(10)
     assert c.datacollector.get_model_vars_dataframe().equals(
         a.datacollector.get_model_vars_dataframe())
+
+
+def test_states_over_the_memory_cap_are_saved_only_for_a_disk_folder(monkeypatch, tmp_path):
+    """A 1000 x 1000 state takes over a minute to pickle and more than the in-process cap."""
+    over = settled.MEMORY_BYTES // settled.BYTES_PER_HOUSEHOLD + 1
+    monkeypatch.delenv(settled.ENV, raising=False)
+    assert settled.worth_saving(100 * 100)
+    assert not settled.worth_saving(over)
+    monkeypatch.setattr(settled, "BYTES_PER_HOUSEHOLD", settled.MEMORY_BYTES)  # all "big"
+    settled.clear_memory()
+    m = GovernanceModel(rng=9, **SHORT)
+    assert settled.get(settled.key(m.params, 9, set(m.house.mechanisms))) is None
+    monkeypatch.setenv(settled.ENV, str(tmp_path))
+    assert settled.worth_saving(over)
