@@ -27,7 +27,8 @@ def rung_terms(m: Model, i: int) -> list[tuple[str, list[float]]]:
     """(term, [value on rung 1, 2, 3]) for resident i as they would decide now."""
     p, pop = m.p, m.population
     free = float(pop.free_hours()[i])
-    social = [float(pop.scope_share_at_least(r)[i]) for r in RUNGS]
+    shares = pop.scope_shares(np.array([i]))
+    social = [float(shares[r][0]) for r in RUNGS]
     known = float(pop.familiarity()[i])
     both = [0.0, 1.0, 1.0]  # terms that only rungs 2 and 3 carry
 

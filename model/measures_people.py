@@ -121,7 +121,7 @@ def _share_where(array: str, low: float, high: float) -> Callable[[Model], float
     """Share of residents whose `array` lies in [low, high): a survey's answer categories."""
     def fn(m: Model) -> float:
         v = getattr(m.population, array)
-        return float(((v >= low) & (v < high)).mean())
+        return _share((v >= low) & (v < high))
     return fn
 
 

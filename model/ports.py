@@ -61,7 +61,7 @@ class Model(Protocol[P]):
     time: float
     line: ServiceLine
     service_handlers: list[Handler]
-    measure_cache: dict[Any, np.ndarray]  # this week's rung counts, for the measures
+    measure_cache: dict[Any, Any]  # this week's rung counts and what measures share
 
     @property
     def clock(self) -> int: ...
