@@ -14,6 +14,7 @@ import pytest
 from cli.main import main
 from experiments.calibration import validate, validate_doc
 from experiments.studies import docblocks
+from experiments.studies.fingerprint import compatible, model_signature
 from tests.test_calibration_engine import tiny_config
 
 SOURCE = '[target.source]\nauthor = "hand-made"\nyear = 2024\n'
@@ -87,6 +88,14 @@ def test_bad_input_is_one_paragraph_and_exit_2(argv, words, tmp_path, capsys):
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err and err.count("\n") <= 2
     assert not (tmp_path / "o").exists()
+
+
+def test_stored_validation_is_the_current_model_s():
+    """The numbers docs/VALIDATION.md quotes were made by a model that behaves as today's."""
+    why = compatible(validate_doc.stored().get("signature"), model_signature())
+    assert not why, ("the stored validation was made with another model (" + "; ".join(why)
+                     + "): run `python run.py validate --out experiments/calibrations/"
+                     "validation`, then `python -m experiments.calibration.validate_doc`")
 
 
 def test_validation_doc_block_is_rendered_from_the_stored_result():

@@ -38,6 +38,7 @@ from experiments.running.executors import make_executor
 from experiments.running.provenance import code_version, git_commit
 from experiments.specify import stale
 from experiments.specify.params_file import load_params_file
+from experiments.studies.fingerprint import model_fingerprint, model_signature
 from model.errors import InputError
 from model.params import DEFAULTS_CALIBRATION
 
@@ -159,6 +160,8 @@ def validate(params: Path | None, posterior: Path | None, draws: int,
     return {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "code_version": code_version(), "git_commit": git_commit(),
+        # what the stored result is valid for (tests/test_validate.py checks it is current)
+        "model_fingerprint": model_fingerprint(), "signature": model_signature(),
         "targets_file": Path(cfg.targets_path).name, "setting": ts.setting,
         "config_file": Path(cfg.source).name, "scenario": cfg.scenario,
         "size": [cfg.width, cfg.height], "steps": cfg.steps, "window": cfg.window,

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from experiments.running.store import write_text_atomic
 from experiments.studies import docblocks
 
 DOC, BLOCK = "docs/VALIDATION.md", "VALIDATION"
@@ -89,11 +90,8 @@ def markdown(res: dict[str, Any]) -> str:
 
 def write(res: dict[str, Any], out: Path) -> None:
     """validation.json and validation.md in `out`."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "validation.json").write_text(json.dumps(res, indent=2, default=str) + "\n",
-                                         encoding="utf-8")
-    (out / "validation.md").write_text("# Validation\n\n" + markdown(res) + "\n",
-                                       encoding="utf-8")
+    write_text_atomic(out / "validation.json", json.dumps(res, indent=2, default=str) + "\n")
+    write_text_atomic(out / "validation.md", "# Validation\n\n" + markdown(res) + "\n")
 
 
 def stored() -> dict[str, Any]:
