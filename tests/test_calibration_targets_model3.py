@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 
 from cli.main import main
-from experiments.calibration import config, lock, targets
+from experiments.calibration import config, targets
 from experiments.calibration.simulate import Simulator
 from experiments.running.provenance import code_version
+from experiments.running.store import LOCK, Store
 from experiments.specify import stale
 from experiments.specify.posterior import load_posterior
 from model.errors import InputError
@@ -121,27 +122,23 @@ def tiny(tmp_path: Path) -> Path:
 
 def test_second_calibration_into_a_folder_in_use_is_refused(tmp_path, capsys):
     out = tmp_path / "out"
-    with lock.folder_lock(out):  # this process holds the folder: a calibration is running
+    with Store(out).lock("run.py calibrate other.toml"):  # a calibration is running there
         assert main(["calibrate", str(tiny(tmp_path)), "--out", str(out),
                      "--executor", "serial"]) == 2
     err = capsys.readouterr().err
-    assert "in use by another calibration" in err and "--out" in err
+    assert "in use by process" in err and "calibrate other.toml" in err and "--out" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert not (out / lock.LOCK).exists()  # released when the holder finished
+    Store(out).check_not_busy()  # released when the holder finished
 
 
 def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):
+    """The folder lock is the kernel's (flock): a holder that died holds nothing, on this
+    machine or another, whatever its lock file still says."""
     out = tmp_path / "out"
     out.mkdir()
-    import json
-    import socket
-    (out / lock.LOCK).write_text(json.dumps({"pid": 999999999, "host": socket.gethostname()}))
-    with lock.folder_lock(out) as path:
-        assert f'"pid": {os.getpid()}' in path.read_text()
-    (out / lock.LOCK).write_text('{"pid": 999999999, "host": "another-machine"}')
-    with pytest.raises(InputError, match="another-machine"):
-        with lock.folder_lock(out):
-            pass
+    (out / LOCK).write_text('{"pid": 999999999, "host": "another-machine"}')
+    with Store(out).lock("run.py calibrate x.toml"):
+        assert f'"pid": {os.getpid()}' in (out / LOCK).read_text()
 
 
 def _calibrated(tmp_path: Path, code: str) -> Path:

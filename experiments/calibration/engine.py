@@ -33,12 +33,12 @@ import pyabc
 from experiments.calibration import outputs, stochastic
 from experiments.calibration import targets as targets_mod
 from experiments.calibration.config import CalibrationConfig
-from experiments.calibration.lock import folder_lock
 from experiments.calibration.sampler import OrderedSampler, current_seed
 from experiments.calibration.simulate import Simulator
 from experiments.calibration.summary import config_warnings
 from experiments.running.executors import default_workers, make_executor
 from experiments.running.provenance import code_version, git_commit, package_versions
+from experiments.running.store import Store
 from model.errors import InputError
 
 MANIFEST = "calibration.json"
@@ -185,9 +185,9 @@ def calibrate(cfg: CalibrationConfig, out: str | Path | None = None,
               scheduler: str | None = None, fresh: bool = False,
               stream: TextIO | None = None) -> dict[str, Any]:
     """Run or continue the calibration `cfg` in folder `out`; write outputs; return manifest.
-    A second calibration into a folder in use is refused (lock.folder_lock)."""
+    A second calibration into a folder in use is refused (the store's folder lock)."""
     out = Path(out) if out is not None else cfg.output_dir()
-    with folder_lock(out):
+    with Store(out).lock(f"run.py calibrate {cfg.source}"):
         return _calibrate(cfg, out, executor, workers, scheduler, fresh,
                           sys.stderr if stream is None else stream)
 
