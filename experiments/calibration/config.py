@@ -36,6 +36,16 @@ _TOP = {
     "params": "tables [params.NAME] of free parameters: low, high (default: schema range)",
     "abc": "table: population_size, max_population_size, min_ess, max_generations, "
            "min_acceptance_rate, max_simulations, max_wall_minutes, predictive_draws, point",
+    "surrogate": "table: design, refine, cutoff, candidates (the ABC then runs on a Gaussian-"
+                 "process surrogate of the simulator; without it, on the simulator itself)",
+}
+_SURROGATE = {
+    "design": "simulator runs over the whole prior that train the first surrogate (>= 20)",
+    "refine": "simulator runs where the first surrogate cannot rule the targets out (>= 0)",
+    "cutoff": "a candidate is ruled out when a fitted target lies more than this many "
+              "standard deviations from the surrogate's prediction (default 3: Pukelsheim's "
+              "three-sigma rule, as in history matching)",
+    "candidates": "Latin-hypercube candidates screened for the refining wave (>= 1000)",
 }
 _PARAM = {"low": "lower bound of the uniform prior (default: the schema's low)",
           "high": "upper bound of the uniform prior (default: the schema's high)",
@@ -89,6 +99,14 @@ class Stopping:
 
 
 @dataclass(frozen=True)
+class Surrogate:
+    design: int = 1536
+    refine: int = 512
+    cutoff: float = 3.0
+    candidates: int = 20_000
+
+
+@dataclass(frozen=True)
 class CalibrationConfig:
     name: str
     targets_path: str
@@ -105,6 +123,7 @@ class CalibrationConfig:
     stopping: Stopping = field(default_factory=Stopping)
     predictive_draws: int = 40
     point: str = "median"
+    surrogate: Surrogate | None = None
     description: str = ""
     out: str = ""
     source: str = ""
@@ -125,6 +144,18 @@ class CalibrationConfig:
                     "targets_path"):  # the targets file counts by its content (digest)
             d.pop(key)
         d["targets_digest"], d["code"], d["method"] = targets_digest, code, METHOD
+        if self.surrogate is None:  # configs without one keep their old fingerprints
+            d.pop("surrogate")
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
+
+    def design_key(self, targets_digest: str, code: str) -> str:
+        """What decides the surrogate's training runs: the simulations' set-up, not the ABC's
+        settings nor the surrogate's (a refining point is checked by its values)."""
+        d = asdict(self)
+        keep = ("scenario", "priors", "seed", "width", "height", "steps", "warmup", "window",
+                "overrides")
+        d = {k: d[k] for k in keep}
+        d["targets_digest"], d["code"] = targets_digest, code
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
     def output_dir(self) -> Path:
@@ -206,11 +237,13 @@ def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
     if point not in POINTS:
         c.fail("abc.point", f"got {point!r}, but it must be one of {', '.join(POINTS)}",
                section="abc", key="point")
+    surrogate = _surrogate(c, raw.get("surrogate"))
     cfg = CalibrationConfig(
         name=name, targets_path=str(resolved), scenario=scenario, priors=priors, seed=seed,
         width=width, height=height, steps=steps, warmup=warmup, window=window,
         overrides=overrides, population_size=pop, stopping=stop, predictive_draws=draws,
-        point=point, description=str(raw.get("description", "")), out=out, source=source)
+        point=point, surrogate=surrogate, description=str(raw.get("description", "")), out=out,
+        source=source)
     mid = {p.name: p.coerce((p.low + p.high) / 2) for p in priors}
     try:  # the whole parameter set must hold together (grid sizes, for one)
         validate({**get_scenario(scenario).overrides, **cfg.fixed(), **mid})
@@ -223,6 +256,26 @@ def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
                "held out or needs a measure the model does not have yet "
                f"({', '.join(t.name for t in ts.skipped()) or 'none'})")
     return cfg
+
+
+def _surrogate(c: Checker, table: Any) -> Surrogate | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        c.fail("surrogate", "must be a table: [surrogate] with design = ..., refine = ...")
+    c.known(table, _SURROGATE, "surrogate")
+    d = Surrogate()
+    design = c.integer("surrogate.design", table.get("design", d.design), 20, 10**6,
+                       "surrogate")
+    refine = c.integer("surrogate.refine", table.get("refine", d.refine), 0, 10**6,
+                       "surrogate")
+    cutoff = table.get("cutoff", d.cutoff)
+    if isinstance(cutoff, bool) or not isinstance(cutoff, int | float) or not 1 <= cutoff <= 10:
+        c.fail("surrogate.cutoff", f"got {cutoff!r}, but it must be a number from 1 to 10 "
+               "(standard deviations)", section="surrogate", key="cutoff")
+    cand = c.integer("surrogate.candidates", table.get("candidates", d.candidates), 1000,
+                     10**7, "surrogate")
+    return Surrogate(design, refine, float(cutoff), cand)
 
 
 def _fraction(c: Checker, key: str, value: Any) -> float:

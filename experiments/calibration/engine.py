@@ -30,13 +30,14 @@ from typing import Any, TextIO
 import numpy as np
 import pyabc
 
-from experiments.calibration import outputs, stochastic
+from experiments.calibration import outputs, stochastic, surrogate
 from experiments.calibration import targets as targets_mod
 from experiments.calibration.config import CalibrationConfig
+from experiments.calibration.emulator import SurrogateModel
 from experiments.calibration.sampler import OrderedSampler, current_seed
 from experiments.calibration.simulate import Simulator
 from experiments.calibration.summary import config_warnings
-from experiments.running.executors import default_workers, make_executor
+from experiments.running.executors import SerialExecutor, default_workers, make_executor
 from experiments.running.provenance import code_version, git_commit, package_versions
 from experiments.running.store import Store
 from model.errors import InputError
@@ -210,9 +211,10 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
             "elapsed_seconds", 0.0), "status": "running", "stop_reason": None,
         "executor": {"kind": executor, "workers": workers, "scheduler": scheduler},
         "skipped_targets": [t.name for t in targets.skipped()],
+        "fitted": [t.name for t in targets.fitted()],
     }
     simulator = Simulator.from_config(cfg, targets)
-    model = PyabcModel(simulator)
+    model: PyabcModel | SurrogateModel = PyabcModel(simulator)
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low)
                                   for p in cfg.priors})
     x0 = {t.name: t.value for t in targets.fitted()}
@@ -236,9 +238,18 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
             _write_json(out / MANIFEST, manifest)
 
     with make_executor(executor, workers, scheduler) as pool:
+        abc_pool = pool
+        if cfg.surrogate is not None:
+            key = manifest["surrogate_design_key"] = cfg.design_key(targets.digest, code)
+            em, manifest["surrogate"] = surrogate.build(cfg, targets, simulator, out, key,
+                                                        pool, stream)
+            model = SurrogateModel(em, [p.name for p in cfg.priors])
+            # Surrogate draws take milliseconds: in this process, so the fitted processes
+            # (hundreds of MB) are not shipped to workers; results do not depend on it.
+            abc_pool, slots = SerialExecutor(), 1
         while (reason := _stop_reason(cfg, rows, bar.elapsed())) is None:
             deadline = time.monotonic() + cfg.stopping.max_wall_minutes * 60 - bar.elapsed()
-            sampler = OrderedSampler(pool, cfg.seed, slots, deadline=deadline,
+            sampler = OrderedSampler(abc_pool, cfg.seed, slots, deadline=deadline,
                                      progress=on_tick)
             kernel, acceptor, temperature = stochastic.build(targets, rows)
             size = stochastic.population_size(cfg.population_size,

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from experiments.calibration import surrogate_report
 from experiments.calibration.config import CalibrationConfig
 from experiments.calibration.summary import CI, IDENTIFIABILITY_RATIO, MIN_ESS_IDENTIFIED
 from experiments.calibration.targets import TargetSet, source_line
@@ -169,7 +170,7 @@ def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out:
     lines += [f"| {g['t']} | {_fmt(g['temperature'])} | {g['particles']} | {g['ess']:.0f} | "
               f"{g['max_weight']:.3f} | {g['acceptance_rate']:.3f} | {g['samples']} | "
               f"{g['total_simulations']} |" for g in gens]
-    lines += ["", "## Parameters", "",
+    lines += ["", *surrogate_report.lines(m), "## Parameters", "",
               f"Prior: uniform on [low, high]. Posterior: weighted particles of the last "
               f"generation (effective sample size {m['ess']:.0f} of "
               f"{m['n_particles']}), median and {PCT} credible interval. A parameter is "

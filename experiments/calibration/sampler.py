@@ -27,7 +27,7 @@ import cloudpickle
 import numpy as np
 from pyabc.sampler import Sampler
 
-ABC_STREAM, PREDICTIVE_STREAM, VALIDATION_STREAM = 0, 1, 2
+ABC_STREAM, PREDICTIVE_STREAM, VALIDATION_STREAM, DESIGN_STREAM = 0, 1, 2, 3
 _SEED: list[int] = [0]           # the model seed of the task running in this process
 _CACHE: dict[str, Callable] = {}  # unpickled simulate_one functions, by digest
 _LOCK = threading.Lock()  # one proposal at a time per process: the global generator is shared

@@ -1,0 +1,140 @@
+"""A surrogate of the simulator: one Gaussian process per fitted statistic.
+
+Why: the stochastic-acceptor ABC (stochastic.py) needs tens of thousands of simulations,
+and a Model 3 run costs about a second. A Gaussian process fitted to a few thousand real
+runs (design.py) predicts each statistic's distribution at any parameter point in well
+under a millisecond: a mean, and a standard deviation that holds both the run-to-run noise
+(a white-noise term, estimated from the runs) and the surrogate's own uncertainty (large
+where few runs lie). `SurrogateModel` hands pyabc one draw from that distribution, so the
+ABC's acceptance kernel sees what it would see from a real run, plus the surrogate's
+doubt; a point the surrogate knows little about is never sharper than the runs allow
+(Wilkinson 2014, "Accelerating ABC methods using Gaussian processes").
+
+The kernel is a constant times an anisotropic Matern 5/2 (one length scale per free
+parameter, on the prior box scaled to [0, 1]) plus white noise. Its hyperparameters are
+fitted by maximum likelihood on at most FIT_POINTS runs (the gradient costs n^2 x d memory),
+then held fixed while the process is conditioned on every run. `check` measures the
+surrogate on runs it was not fitted to: R^2 and how often the run falls in the 90%
+predictive interval; the report shows both, so a surrogate that is wrong says so.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+from experiments.calibration.sampler import current_seed
+
+FIT_POINTS = 600  # runs used to fit the hyperparameters (all runs condition the process)
+Z90 = 1.6448536269514722
+
+
+@dataclass
+class StatisticGP:
+    """One statistic's process on the unit box."""
+
+    name: str
+    gp: GaussianProcessRegressor
+
+    def predict(self, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mean, sd = self.gp.predict(np.atleast_2d(unit), return_std=True)
+        return mean, sd
+
+
+def _kernel(dims: int):
+    return (ConstantKernel(1.0, (1e-3, 1e3))
+            * Matern(length_scale=np.full(dims, 0.5), length_scale_bounds=(1e-2, 1e2), nu=2.5)
+            + WhiteKernel(0.1, (1e-6, 1e1)))
+
+
+def fit_statistic(name: str, unit: np.ndarray, y: np.ndarray, seed: int) -> StatisticGP:
+    """Hyperparameters on a seeded subset, then the process conditioned on every run."""
+    ok = np.isfinite(y)
+    unit, y = unit[ok], y[ok]
+    rng = np.random.default_rng(seed)
+    sub = np.sort(rng.choice(len(y), size=min(FIT_POINTS, len(y)), replace=False))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        tuned = GaussianProcessRegressor(_kernel(unit.shape[1]), normalize_y=True,
+                                         n_restarts_optimizer=0, random_state=seed)
+        tuned.fit(unit[sub], y[sub])
+    full = GaussianProcessRegressor(tuned.kernel_, normalize_y=True, optimizer=None)
+    full.fit(unit, y)
+    return StatisticGP(name, full)
+
+
+@dataclass
+class Emulator:
+    """The fitted statistics' processes, and the prior box they live on."""
+
+    names: tuple[str, ...]
+    low: np.ndarray
+    high: np.ndarray
+    stats: tuple[StatisticGP, ...]
+
+    def unit(self, values: np.ndarray) -> np.ndarray:
+        return (np.atleast_2d(np.asarray(values, float)) - self.low) / (self.high - self.low)
+
+    def predict(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Means and SDs (points x statistics) of a new run's statistics."""
+        u = self.unit(values)
+        pairs = [s.predict(u) for s in self.stats]
+        return (np.column_stack([m for m, _ in pairs]), np.column_stack([s for _, s in pairs]))
+
+    def implausibility(self, values: np.ndarray, observed: np.ndarray, sigma: np.ndarray
+                       ) -> np.ndarray:
+        """Largest |observed - predicted| / combined SD over the statistics, per point."""
+        mean, sd = self.predict(values)
+        return np.max(np.abs(observed - mean) / np.sqrt(sd ** 2 + sigma ** 2), axis=1)
+
+
+def fit(names: list[str], low: np.ndarray, high: np.ndarray, values: np.ndarray,
+        table: dict[str, np.ndarray], seed: int) -> Emulator:
+    unit = (np.asarray(values, float) - low) / (high - low)
+    stats = tuple(fit_statistic(n, unit, np.asarray(table[n], float), seed + i)
+                  for i, n in enumerate(names))
+    return Emulator(tuple(names), np.asarray(low, float), np.asarray(high, float), stats)
+
+
+def check(em: Emulator, values: np.ndarray, table: dict[str, np.ndarray]
+          ) -> dict[str, dict[str, float]]:
+    """R^2 and 90% coverage on runs the emulator was not conditioned on."""
+    mean, sd = em.predict(values)
+    out = {}
+    for j, name in enumerate(em.names):
+        y = np.asarray(table[name], float)
+        ok = np.isfinite(y)
+        resid = y[ok] - mean[ok, j]
+        var = float(np.var(y[ok]))
+        out[name] = {
+            "r2": float(1 - np.mean(resid ** 2) / var) if var > 0 else float("nan"),
+            "coverage90": float(np.mean(np.abs(resid) <= Z90 * sd[ok, j])),
+            "rmse": float(np.sqrt(np.mean(resid ** 2))),
+            "runs": int(ok.sum()),
+        }
+    return out
+
+
+class SurrogateModel:
+    """What pyabc calls in place of the simulator: one draw of the fitted statistics from the
+    surrogate's predictive distribution, seeded by the task (sampler.py)."""
+
+    def __init__(self, emulator: Emulator, parameters: list[str]) -> None:
+        self.emulator = emulator
+        self.parameters = parameters
+
+    def __call__(self, pars: dict[str, float]) -> dict[str, float]:
+        x = np.array([[float(pars[p]) for p in self.parameters]])
+        mean, sd = self.emulator.predict(x)
+        z = np.random.default_rng(current_seed()).standard_normal(mean.shape[1])
+        draw = mean[0] + sd[0] * z
+        return dict(zip(self.emulator.names, map(float, draw), strict=True))
+
+    @property
+    def fitted(self) -> list[str]:
+        return list(self.emulator.names)
