@@ -188,3 +188,28 @@ def test_calibration_doc_target_block_is_generated_from_the_shipped_file():
     assert docblocks.read(targets_doc.DOC, targets_doc.BLOCK) == targets_doc.markdown(
         targets_doc.shipped()), ("docs/CALIBRATION.md's target table is out of date: run "
                                  "`python -m experiments.calibration.targets_doc`")
+
+
+def test_posterior_records_its_rules_and_stays_current_while_they_hold(tmp_path):
+    """A posterior is tied to the rules it was fitted to, not to the source text: a short run
+    with its free parameters pinned to the file's first particle. The same file with other
+    rules recorded, or with particles that are not the ones the run was pinned to, is
+    stale; a fresh one is not."""
+    import pyarrow.parquet as pq
+
+    from experiments.calibration import outputs
+    from experiments.calibration.config import Prior
+
+    priors = (Prior("issue_rate", 0.005, 0.05), Prior("issue_patience", 4, 52))
+    particles = np.array([[0.02, 10.0], [0.03, 20.0]])
+    path = tmp_path / "posterior.parquet"
+    outputs.write_posterior(path, priors, particles, np.ones(2), "c-1", "administrative")
+    assert stale.note(path) is None
+    table = pq.read_table(path)
+    meta = dict(table.schema.metadata)
+    pq.write_table(table.replace_schema_metadata({**meta, b"rules_fingerprint": b"0" * 16}),
+                   tmp_path / "other.parquet")
+    assert "fitted to model rules 0000000000000000" in stale.note(tmp_path / "other.parquet")
+    swapped = table.take([1, 0]).replace_schema_metadata(meta)  # first particle not the pin
+    pq.write_table(swapped, tmp_path / "swapped.parquet")
+    assert stale.note(tmp_path / "swapped.parquet") is not None

@@ -33,6 +33,7 @@ from experiments.calibration.summary import (
     wquantile,
 )
 from experiments.calibration.targets import TargetSet
+from experiments.specify import stale
 
 
 def coerce(priors: tuple[Prior, ...], particles: np.ndarray) -> pd.DataFrame:
@@ -62,12 +63,15 @@ def point_estimate(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray
 
 def write_posterior(path: Path, priors: tuple[Prior, ...], particles: np.ndarray,
                     w: np.ndarray, calibration_id: str, scenario: str, code: str = "") -> None:
+    """The particles, with the fingerprint of the rules they were fitted to (stale.py):
+    the run behind it pins the free parameters to the first particle's values."""
     df = coerce(priors, particles)
     df["weight"] = np.asarray(w, float) / np.sum(w)
     table = pa.Table.from_pandas(df, preserve_index=False)
     meta = dict(table.schema.metadata or {})
+    rules = stale.rules_fingerprint(scenario, stale.first_particle(df))
     meta.update({b"calibration_id": calibration_id.encode(), b"scenario": scenario.encode(),
-                 b"code_version": code.encode()})
+                 b"code_version": code.encode(), b"rules_fingerprint": rules.encode()})
     pq.write_table(table.replace_schema_metadata(meta), path)
 
 
@@ -97,7 +101,10 @@ def write_calibrated(path: Path, cfg: CalibrationConfig, values: dict[str, Any],
              f"calibration_id = {_toml_value(calibration_id)}",
              f"code_version = {_toml_value(code)}  # the model code it was fitted to",
              f"point = {_toml_value(label)}",
-             f"scenario = {_toml_value(cfg.scenario)}", "", "[params]"]
+             f"scenario = {_toml_value(cfg.scenario)}",
+             f"rules_fingerprint = {_toml_value(stale.rules_fingerprint(cfg.scenario, values))}"
+             "  # the rules it was fitted to (free parameters set to these values)",
+             "", "[params]"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in values.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

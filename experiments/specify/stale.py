@@ -14,7 +14,12 @@ import json
 import sys
 import tomllib
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import pandas as pd
+
+from experiments.studies.fingerprint import pinned_fingerprint
+from governance import PARAMS
 
 RECALIBRATE = ("python run.py calibrate experiments/configs/calibrate_baseline.toml --fresh "
                "(or your own calibration config), then use the new calibrated.toml or "
@@ -62,10 +67,61 @@ def is_calibration(path: str | Path) -> bool:
         return False
 
 
+def rules_fingerprint(scenario: str, pins: dict[str, Any]) -> str:
+    return pinned_fingerprint(scenario, pins)
+
+
+def first_particle(df: pd.DataFrame) -> dict[str, Any]:
+    """The first row's free parameters, as the model takes them (the pins of the file)."""
+    row = df.drop(columns=["weight"], errors="ignore").iloc[0]
+    return {k: PARAMS[k].check(v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+
+
+def _rules(path: Path) -> tuple[str, str, dict[str, Any]] | None:
+    """(stored rules fingerprint, scenario, pins) of a calibration result that records them."""
+    try:
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path)
+            meta = table.schema.metadata or {}
+            stored = meta.get(b"rules_fingerprint", b"").decode()
+            if not stored:
+                return None
+            return (stored, meta.get(b"scenario", b"administrative").decode(),
+                    first_particle(table.slice(0, 1).to_pandas()))
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        stored = str(raw.get("rules_fingerprint", ""))
+        if not stored:
+            return None
+        return stored, str(raw.get("scenario", "administrative")), dict(raw.get("params", {}))
+    except Exception:  # unreadable or unknown names: the loader reports it in its own words
+        return None
+
+
 def note(path: str | Path, what: str = "calibration result") -> str | None:
-    """One paragraph when `path` was fitted to other (or unknown) model code, else None."""
+    """One paragraph when `path` was fitted to other (or unknown) model rules, else None.
+
+    A result that records the rules it was fitted to is current when a short run with its
+    free parameters pinned behaves as it did (stale.rules_fingerprint): refactors, new
+    measures and new defaults of the fitted parameters themselves keep it. Older results
+    are judged by the hash of the model's source."""
     from experiments.running.provenance import code_version
 
+    rules = _rules(Path(path))
+    if rules is not None:
+        stored, scenario, pins = rules
+        try:
+            now_rules = rules_fingerprint(scenario, pins)
+        except Exception:  # e.g. a fitted parameter the model no longer has
+            now_rules = "?"
+        if now_rules == stored:
+            return None
+        return (f"note: the {what} {str(path)!r} was fitted to model rules {stored}, but "
+                f"this model's rules are {now_rules} (a short run with its fitted "
+                "parameters behaves differently, or another default or the scenario "
+                "changed). Its values need not fit this model: results that use it are not "
+                f"calibrated results. To recalibrate: {RECALIBRATE}.")
     now, made = code_version(), made_with(path)
     if made == now:
         return None

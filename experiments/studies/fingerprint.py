@@ -36,21 +36,23 @@ def _canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, default=repr)
 
 
-def _schema() -> list[Any]:
+def _schema(leave_out: frozenset[str] = frozenset()) -> list[Any]:
     return [[p.name, repr(p.default), repr(p.low), repr(p.high), getattr(p.type, "__name__",
-             str(p.type)), list(p.choices or ()), bool(p.slow)] for p in PARAMS.values()]
+             str(p.type)), list(p.choices or ()), bool(p.slow)] for p in PARAMS.values()
+            if p.name not in leave_out]
+
+
+def _frame(scenario: str, params: dict[str, Any]) -> tuple[list[str], np.ndarray]:
+    m = GovernanceModel.from_scenario(scenario, rng=SEED, **TINY, **params)
+    m.run(STEPS)
+    df = m.datacollector.get_model_vars_dataframe()
+    values = np.round(df.to_numpy(dtype=float), DIGITS) + 0.0  # + 0.0: no negative zeros
+    return list(df.columns), values
 
 
 @cache
 def _frames() -> tuple[tuple[list[str], np.ndarray], ...]:
-    out = []
-    for scenario, extra in RUNS:
-        m = GovernanceModel.from_scenario(scenario, rng=SEED, **TINY, **extra)
-        m.run(STEPS)
-        df = m.datacollector.get_model_vars_dataframe()
-        values = np.round(df.to_numpy(dtype=float), DIGITS) + 0.0  # + 0.0: no negative zeros
-        out.append((list(df.columns), values))
-    return tuple(out)
+    return tuple(_frame(scenario, extra) for scenario, extra in RUNS)
 
 
 @cache
@@ -62,6 +64,27 @@ def model_fingerprint() -> str:
     for columns, values in _frames():
         h.update(",".join(columns).encode() + values.tobytes())
     return h.hexdigest()[:16]
+
+
+@cache
+def _pinned(scenario: str, pins: tuple[tuple[str, Any], ...]) -> str:
+    leave_out = frozenset(k for k, _ in pins)
+    h = hashlib.sha256()
+    h.update(_canonical(_schema(leave_out)).encode())
+    h.update(_canonical({k: v for k, v in scenario_params(scenario).items()
+                         if k not in leave_out}).encode())
+    columns, values = _frame(scenario, dict(pins))
+    h.update(",".join(columns).encode() + values.tobytes())
+    return h.hexdigest()[:16]
+
+
+def pinned_fingerprint(scenario: str, pins: dict[str, Any]) -> str:
+    """What a calibration's result is valid for: the schema and `scenario`'s preset without
+    the fitted parameters `pins`, and a short run of `scenario` with them set to the given
+    values. Setting a fitted parameter's default to its fitted value keeps it; a change to
+    a rule, another default or the scenario's preset does not (a posterior fitted to other
+    rules is not a fit). Mechanisms the scenario switches off do not count."""
+    return _pinned(scenario, tuple(sorted(pins.items())))
 
 
 def _short(data: bytes) -> str:
