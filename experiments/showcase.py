@@ -26,12 +26,12 @@ import pandas as pd
 
 from experiments.analyse.discovery import QP_MAX
 from experiments.experiment import run_experiment
+from experiments.running.fingerprint import compatible, model_fingerprint, model_signature
 from experiments.running.provenance import code_version, git_commit
 from experiments.running.store import Store
 from experiments.search.optimize import run_search
 from experiments.search.spec import load_search
 from experiments.specify.check import load
-from experiments.studies.fingerprint import compatible, model_fingerprint, model_signature
 
 ROOT = Path(__file__).resolve().parent.parent
 DISCOVERY = ROOT / "experiments" / "configs" / "discovery_participation.toml"

@@ -69,8 +69,8 @@ def test_extraction_and_rendering_on_tiny_runs(tmp_path):
 def test_results_of_other_model_code_or_other_configs_are_marked_out_of_date():
     """The doc never lets numbers made by an earlier model, or for an earlier question,
     pass for the current model's answer."""
+    from experiments.running.fingerprint import model_signature
     from experiments.running.provenance import code_version
-    from experiments.studies.fingerprint import model_signature
 
     disc, search = load(showcase.DISCOVERY), load_search(showcase.SEARCH)
     current = {"code_version": code_version(),

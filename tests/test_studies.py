@@ -12,10 +12,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from experiments.running import fingerprint as fingerprint_mod
+from experiments.running.fingerprint import compatible, model_fingerprint, model_signature
 from experiments.studies import STUDIES, docblocks, record
-from experiments.studies import fingerprint as fingerprint_mod
 from experiments.studies.effects import classify, paired_effect
-from experiments.studies.fingerprint import compatible, model_fingerprint, model_signature
 
 
 def _refresh(name: str) -> str:

@@ -13,8 +13,8 @@ import pytest
 
 from cli.main import main
 from experiments.calibration import validate, validate_doc
+from experiments.running.fingerprint import compatible, model_signature
 from experiments.studies import docblocks
-from experiments.studies.fingerprint import compatible, model_signature
 from tests.test_calibration_engine import tiny_config
 
 SOURCE = '[target.source]\nauthor = "hand-made"\nyear = 2024\n'

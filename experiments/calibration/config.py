@@ -136,6 +136,10 @@ class CalibrationConfig:
         """Index (into the per-step series) of the outcome window's first step."""
         return self.steps - self.window
 
+    def midpoints(self) -> dict[str, Any]:
+        """The free parameters at their priors' middles (as the model takes them)."""
+        return {p.name: p.coerce((p.low + p.high) / 2) for p in self.priors}
+
     def fingerprint(self, targets_digest: str, code: str) -> str:
         """What decides the simulations: stopping rules, point and out are left out, so a
         finished calibration can be continued with looser rules and folders can move."""
@@ -148,14 +152,15 @@ class CalibrationConfig:
             d.pop("surrogate")
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
-    def design_key(self, targets_digest: str, code: str) -> str:
-        """What decides the surrogate's training runs: the simulations' set-up, not the ABC's
-        settings nor the surrogate's (a refining point is checked by its values)."""
+    def design_key(self, statistics_digest: str, rules: str) -> str:
+        """What decides the surrogate's training runs: the simulations' set-up, the
+        statistics (not the observed values) and the model's rules; not the ABC's settings
+        nor the surrogate's (a refining point is checked by its values)."""
         d = asdict(self)
         keep = ("scenario", "priors", "seed", "width", "height", "steps", "warmup", "window",
                 "overrides")
         d = {k: d[k] for k in keep}
-        d["targets_digest"], d["code"] = targets_digest, code
+        d["statistics_digest"], d["rules"] = statistics_digest, rules
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
     def output_dir(self) -> Path:
@@ -244,7 +249,7 @@ def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
         overrides=overrides, population_size=pop, stopping=stop, predictive_draws=draws,
         point=point, surrogate=surrogate, description=str(raw.get("description", "")), out=out,
         source=source)
-    mid = {p.name: p.coerce((p.low + p.high) / 2) for p in priors}
+    mid = cfg.midpoints()
     try:  # the whole parameter set must hold together (grid sizes, for one)
         validate({**get_scenario(scenario).overrides, **cfg.fixed(), **mid})
     except InputError as exc:

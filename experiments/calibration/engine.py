@@ -33,13 +33,15 @@ import pyabc
 from experiments.calibration import outputs, stochastic, surrogate
 from experiments.calibration import targets as targets_mod
 from experiments.calibration.config import CalibrationConfig
-from experiments.calibration.emulator import SurrogateModel
+from experiments.calibration.emulator import Emulator, SurrogateModel
 from experiments.calibration.sampler import OrderedSampler, current_seed
 from experiments.calibration.simulate import Simulator
 from experiments.calibration.summary import config_warnings
+from experiments.calibration.targets import TargetSet
 from experiments.running.executors import SerialExecutor, default_workers, make_executor
 from experiments.running.provenance import code_version, git_commit, package_versions
 from experiments.running.store import Store
+from experiments.specify import stale
 from model.errors import InputError
 
 MANIFEST = "calibration.json"
@@ -184,26 +186,34 @@ def _prepare_folder(out: Path, fingerprint: str, fresh: bool) -> dict[str, Any] 
 def calibrate(cfg: CalibrationConfig, out: str | Path | None = None,
               executor: str = "processes", workers: int | None = None,
               scheduler: str | None = None, fresh: bool = False,
-              stream: TextIO | None = None) -> dict[str, Any]:
+              stream: TextIO | None = None, targets: TargetSet | None = None,
+              emulator: Emulator | None = None) -> dict[str, Any]:
     """Run or continue the calibration `cfg` in folder `out`; write outputs; return manifest.
-    A second calibration into a folder in use is refused (the store's folder lock)."""
+    A second calibration into a folder in use is refused (the store's folder lock).
+    `targets` (other observed values of the same statistics) and a ready `emulator` are for
+    the recovery study: synthetic figures, fitted on the shipped surrogate."""
     out = Path(out) if out is not None else cfg.output_dir()
     with Store(out).lock(f"run.py calibrate {cfg.source}"):
         return _calibrate(cfg, out, executor, workers, scheduler, fresh,
-                          sys.stderr if stream is None else stream)
+                          sys.stderr if stream is None else stream,
+                          targets or targets_mod.load(cfg.targets_path), emulator)
 
 
 def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | None,
-               scheduler: str | None, fresh: bool, stream: TextIO) -> dict[str, Any]:
-    targets = targets_mod.load(cfg.targets_path)
+               scheduler: str | None, fresh: bool, stream: TextIO, targets: TargetSet,
+               ready: Emulator | None) -> dict[str, Any]:
     for line in [*targets.skipped_lines(), *config_warnings(cfg)]:
         print(f"warning: {line}", file=stream)
     code = code_version()
-    fp = cfg.fingerprint(targets.digest, code)
+    # The rules the fit is valid for (stale.py): a new default of a fitted parameter, a
+    # refactor or a new measure keeps a calibration folder and its design runs.
+    rules = stale.rules_fingerprint(cfg.scenario, cfg.midpoints())
+    fp = cfg.fingerprint(targets.digest, rules)
     old = _prepare_folder(out, fp, fresh)
     db_url = "sqlite:///" + str((out / DB).resolve())
     manifest: dict[str, Any] = {
         "name": cfg.name, "config_file": cfg.source, "fingerprint": fp, "code_version": code,
+        "rules_fingerprint": rules,
         "git_commit": git_commit(), "packages": package_versions(), "root_seed": cfg.seed,
         "targets_file": cfg.targets_path, "targets_digest": targets.digest,
         "created": (old or {}).get("created", datetime.now(UTC).isoformat(timespec="seconds")),
@@ -239,10 +249,15 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
 
     with make_executor(executor, workers, scheduler) as pool:
         abc_pool = pool
-        if cfg.surrogate is not None:
-            key = manifest["surrogate_design_key"] = cfg.design_key(targets.digest, code)
+        em = ready
+        if ready is not None:
+            manifest["surrogate"] = {"given": True}
+        elif cfg.surrogate is not None:
+            key = manifest["surrogate_design_key"] = cfg.design_key(
+                targets.statistics_digest(), rules)
             em, manifest["surrogate"] = surrogate.build(cfg, targets, simulator, out, key,
                                                         pool, stream)
+        if em is not None:
             model = SurrogateModel(em, [p.name for p in cfg.priors])
             # Surrogate draws take milliseconds: in this process, so the fitted processes
             # (hundreds of MB) are not shipped to workers; results do not depend on it.

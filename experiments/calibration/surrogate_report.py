@@ -10,6 +10,10 @@ def lines(m: dict[str, Any]) -> list[str]:
     info = m.get("surrogate")
     if not info:
         return []
+    if info.get("given"):
+        return ["## The surrogate the ABC ran on", "", "The ABC's simulations are draws from "
+                "a surrogate fitted elsewhere (the shipped calibration's), given by the "
+                "caller.", ""]
     out = ["## The surrogate the ABC ran on", "",
            "The ABC's simulations above are draws from a Gaussian-process surrogate of the "
            "simulator (one per fitted statistic: a mean and an SD that holds the run-to-run "

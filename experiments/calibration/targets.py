@@ -159,6 +159,13 @@ class TargetSet:
                 f"{', '.join(map(repr, t.missing_measures()))} yet (it is used once the "
                 "model registers it)" for t in self.skipped()]
 
+    def statistics_digest(self) -> str:
+        """What decides the runs' statistics (not the observed values): a design of runs
+        stays valid for synthetic targets of the same statistics (the recovery study)."""
+        parts = [(t.name, t.measures, t.reduce, t.denominator, t.overrides, t.window)
+                 for t in self.usable()]
+        return hashlib.sha256(repr((self.steps_per_year, parts)).encode()).hexdigest()[:16]
+
     def statistics(self, series: Mapping[str, Sequence[float]], start: int
                    ) -> dict[str, float]:
         """Every plain target's statistic (held-out ones too)."""

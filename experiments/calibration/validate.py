@@ -35,10 +35,10 @@ from experiments.calibration.sampler import VALIDATION_STREAM, seeds
 from experiments.calibration.simulate import Simulator
 from experiments.calibration.targets import Target, TargetSet
 from experiments.running.executors import make_executor
+from experiments.running.fingerprint import model_fingerprint, model_signature
 from experiments.running.provenance import code_version, git_commit
 from experiments.specify import stale
 from experiments.specify.params_file import load_params_file
-from experiments.studies.fingerprint import model_fingerprint, model_signature
 from model.errors import InputError
 from model.params import DEFAULTS_CALIBRATION
 

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from experiments.studies.fingerprint import pinned_fingerprint
+from experiments.running.fingerprint import pinned_fingerprint
 from governance import PARAMS
 
 RECALIBRATE = ("python run.py calibrate experiments/configs/calibrate_baseline.toml --fresh "

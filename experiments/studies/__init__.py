@@ -23,9 +23,11 @@ from experiments.studies import (
     grid_assumptions,
     long_run,
     pathways,
+    recovery,
     screen,
     settle,
 )
 
 STUDIES: dict[str, ModuleType] = {m.NAME: m for m in (settle, crowding, long_run, claims,
-                                                       grid_assumptions, pathways, screen)}
+                                                       grid_assumptions, pathways, screen,
+                                                       recovery)}

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any, TextIO
 
+from experiments.running.fingerprint import model_fingerprint, model_signature
 from experiments.studies import STUDIES, docblocks, record
-from experiments.studies.fingerprint import model_fingerprint, model_signature
 from experiments.studies.runs import WORK, execute
 from model import settled
 from model.errors import InputError

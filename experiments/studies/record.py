@@ -15,8 +15,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from experiments.running.fingerprint import compatible
 from experiments.running.store import write_json_atomic
-from experiments.studies.fingerprint import compatible
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # Shared machinery whose change changes what every study computes.

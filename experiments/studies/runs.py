@@ -16,11 +16,11 @@ from typing import Any, TextIO
 import numpy as np
 
 from experiments.experiment import run_experiment
+from experiments.running.fingerprint import model_fingerprint
 from experiments.running.store import Store
 from experiments.specify.check import from_dict
 from experiments.specify.designs import tasks
 from experiments.specify.spec import Spec
-from experiments.studies.fingerprint import model_fingerprint
 from model.errors import InputError
 
 WORK = Path("results") / "studies"
