@@ -30,13 +30,14 @@ def _held(df: pd.DataFrame) -> np.ndarray:
     return (df["index"].to_numpy() % HOLD) == HOLD - 1
 
 
-def _fit(cfg: CalibrationConfig, names: list[str], df: pd.DataFrame, salt: int
-         ) -> emulator.Emulator:
+def _fit(cfg: CalibrationConfig, names: list[str], df: pd.DataFrame, salt: int,
+         pool: Executor | None = None) -> emulator.Emulator:
     params = [p.name for p in cfg.priors]
     lo = np.array([p.low for p in cfg.priors])
     hi = np.array([p.high for p in cfg.priors])
     return emulator.fit(names, lo, hi, df[params].to_numpy(float),
-                        {n: df[n].to_numpy(float) for n in names}, cfg.seed % 2**31 + salt)
+                        {n: df[n].to_numpy(float) for n in names}, cfg.seed % 2**31 + salt,
+                        pool)
 
 
 def _check(cfg: CalibrationConfig, em: emulator.Emulator, df: pd.DataFrame
@@ -126,7 +127,7 @@ def build(cfg: CalibrationConfig, targets: TargetSet, simulator: Simulator, out:
     df = design.run_wave(simulator, pts0, 0, cfg.seed, out, key, pool, stream, done)
     w0 = df[df["wave"] == 0]
     print("fitting the first surrogate ...", file=stream, flush=True)
-    em0 = _fit(cfg, names, w0[~_held(w0)], 0)
+    em0 = _fit(cfg, names, w0[~_held(w0)], 0, pool)
     info: dict[str, Any] = {"design_runs": len(w0), "check_prior": _check(
         cfg, em0, w0[_held(w0)])}
     if sur.refine:
@@ -135,7 +136,7 @@ def build(cfg: CalibrationConfig, targets: TargetSet, simulator: Simulator, out:
         df = design.run_wave(simulator, pts1, 1, cfg.seed, out, key, pool, stream, df)
     w1 = df[df["wave"] == 1]
     print("fitting the surrogate ...", file=stream, flush=True)
-    em = _fit(cfg, names, df[~_held(df)], 1)
+    em = _fit(cfg, names, df[~_held(df)], 1, pool)
     info["refine_runs"] = len(w1)
     info["check_prior_final"] = _check(cfg, em, w0[_held(w0)])
     if len(w1):

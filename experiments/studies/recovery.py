@@ -35,7 +35,7 @@ from experiments.calibration import engine, outputs, surrogate
 from experiments.calibration import targets as targets_mod
 from experiments.calibration.simulate import Simulator
 from experiments.calibration.summary import wquantile
-from experiments.running.executors import SerialExecutor
+from experiments.running.executors import make_executor
 from experiments.specify import stale
 from experiments.studies.runs import WORK, Run
 from model.errors import InputError
@@ -80,7 +80,8 @@ def specs() -> list[dict[str, Any]]:
 
 
 def _shipped_surrogate(cfg: config_mod.CalibrationConfig, ts: targets_mod.TargetSet):
-    """The shipped calibration's surrogate, refitted from its committed design runs."""
+    """The shipped calibration's surrogate (surrogate.pkl beside it, not committed, or
+    refitted from its committed design runs)."""
     rules = stale.rules_fingerprint(cfg.scenario, cfg.midpoints())
     key = cfg.design_key(ts.statistics_digest(), rules)
     if surrogate.design.read(SHIPPED, key).empty:
@@ -88,11 +89,9 @@ def _shipped_surrogate(cfg: config_mod.CalibrationConfig, ts: targets_mod.Target
                          f"but {SHIPPED}/design.parquet is missing or from other model rules; "
                          f"run `python run.py calibrate {CONFIG.relative_to(ROOT)} --out "
                          f"{SHIPPED.relative_to(ROOT)}` first.")
-    work = WORK / NAME / "surrogate"
-    work.mkdir(parents=True, exist_ok=True)
-    (work / surrogate.design.FILE).write_bytes((SHIPPED / surrogate.design.FILE).read_bytes())
-    em, _ = surrogate.build(cfg, ts, Simulator.from_config(cfg, ts), work, key,
-                            SerialExecutor(), io.StringIO())
+    with make_executor("processes", 2) as pool:  # fits only: the design is complete
+        em, _ = surrogate.build(cfg, ts, Simulator.from_config(cfg, ts), SHIPPED, key, pool,
+                                io.StringIO())
     return em
 
 
