@@ -113,11 +113,23 @@ def _is_number(value: Any) -> bool:
     return not isinstance(value, str)
 
 
-# The shipped calibration (experiments/calibrations/baseline/), and the source of every
-# default it fitted (the posterior median).
+# The calibration the defaults come from (experiments/calibrations/baseline/; set by
+# scripts/apply_calibration.py), and the source of every default it fitted.
 CALIBRATION = "calibrate_baseline-8885f18d651c-g7"
-CALIBRATED = (f"calibrated: posterior median of {CALIBRATION} "
-              "(experiments/calibrations/baseline/report.md)")
+# Defaults fitted by Model 2's calibration and not refitted since (Model 3's calibration
+# frees other parameters: docs/CALIBRATION.md, "Which parameters move the targets").
+MODEL2_CALIBRATION = "calibrate_baseline-8885f18d651c-g7"
+CALIBRATED = (f"calibrated for Model 2 (posterior median of {MODEL2_CALIBRATION}); not "
+              "refitted for Model 3")
+
+
+def calibrated(rationale: str) -> str:
+    """The source of a default the shipped calibration set: its id, and the rationale that
+    set the prior's range."""
+    if rationale == CALIBRATED:
+        rationale = f"Model 2's posterior median ({MODEL2_CALIBRATION})"
+    return (f"calibrated: MAP particle of {CALIBRATION} "
+            f"(experiments/calibrations/baseline/report.md); prior from: {rationale}")
 
 # --- sections: parameters declared as typed fields ----------------------------------------
 _TYPES = {"bool": bool, "int": int, "float": float, "str": str}
