@@ -84,7 +84,7 @@ def test_robust_only_at_095_at_every_horizon_with_30_particles():
     weak = [0.1] * 18 + [-0.1] * 2  # 0.90
     at = _effects({"year 1": up, "year 3": up, "year 8": up})
     assert robust.judge(at, 30) == {"robust": True, "direction": 1, "failing": [],
-                                    "verdict": "robust (up)"}
+                                    "reading": "robust (up)", "verdict": "robust (up)"}
     at = _effects({"year 1": up, "year 3": weak, "year 8": up})
     v = robust.judge(at, 30)
     assert v["robust"] is False and v["failing"] == ["year 3"]
@@ -96,6 +96,7 @@ def test_robust_only_at_095_at_every_horizon_with_30_particles():
     assert few["robust"] is None and few["verdict"].startswith(
         "parameter uncertainty not covered (29 distinct posterior particles; 30 needed)")
     assert "no posterior" in robust.judge(at, 0)["verdict"]
+    assert "robust" not in few["reading"] and few["reading"].startswith("sign does not hold")
     e = robust.effect_at([0.0, 1.0, -1.0, 2.0])  # a tie counts for neither sign
     assert (e["p_positive"], e["p_negative"], e["mean"]) == (0.5, 0.25, 0.5)
 
@@ -148,7 +149,7 @@ def test_reports_cover_parameter_uncertainty_only_from_30_particles(tmp_path, di
         assert (t["particles"] == 5).all() and t["robust"].isna().all()
         assert "**Parameter uncertainty is not covered** (5 distinct" in report
         assert "Robust at every horizon" not in report
-        assert "robust (" not in report.replace("across seeds only: robust (", "")
+        assert "robust (" not in report and "across seeds only: sign hold" in report
 
 
 def test_main_job_draws_thirty_distinct_particles_over_eight_years(tmp_path, monkeypatch):

@@ -67,8 +67,8 @@ def horizons(manifest: dict[str, Any], table: pd.DataFrame) -> list[str]:
         lines += ["> **Parameter uncertainty is not covered** ("
                   + (f"{particles} distinct posterior particles" if particles else
                      "no posterior: every run at the model's defaults")
-                  + f"; at least {MIN_DISTINCT} are needed). The shares below are across "
-                  "seeds only, and no effect is called robust.", ""]
+                  + f"; at least {MIN_DISTINCT} distinct particles are needed). The shares "
+                  "below are across seeds only, and no effect is called robust.", ""]
     if len(labels) < len(HORIZONS):
         lines += [f"> These runs reach {', '.join(labels)} only (year 3 needs 156 weeks, "
                   "year 8 416).", ""]

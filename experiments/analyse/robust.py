@@ -64,28 +64,34 @@ def judge(at: Mapping[str, Mapping[str, float]], particles: int,
     (+1, -1; 0: the direction of the mean over the horizons).
 
     Returns `robust` (True, False, or None when parameter uncertainty is not covered),
-    `direction`, `failing` (horizons below ROBUST) and `verdict` in words.
+    `direction`, `failing` (horizons below ROBUST), `reading` (robust or not, as the shares
+    stand) and `verdict` in words (the reading, or why it is across seeds only).
     """
     if not at:
-        return {"robust": None, "direction": 0, "failing": [], "verdict": "no horizon"}
+        return {"robust": None, "direction": 0, "failing": [], "reading": "no horizon",
+                "verdict": "no horizon"}
     if sign == 0:
         total = sum(e["mean"] for e in at.values() if math.isfinite(e["mean"]))
         sign = 1 if total >= 0 else -1
     key = "p_positive" if sign > 0 else "p_negative"
     failing = [h for h, e in at.items() if not e[key] >= ROBUST]  # NaN fails
     arrow = "up" if sign > 0 else "down"
+    covered = particles >= MIN_DISTINCT
+    # Without parameter uncertainty the word "robust" is never used, not even for seeds.
+    yes, no = ("robust", "not robust") if covered else ("sign holds", "sign does not hold")
     if not failing:
-        reading = f"robust ({arrow})"
+        reading = f"{yes} ({arrow})"
     else:
-        reading = f"not robust ({arrow}): " + ", ".join(
+        reading = f"{no} ({arrow}): " + ", ".join(
             f"{h} P(effect {'>' if sign > 0 else '<'} 0) = {at[h][key]:.2f}" for h in failing)
-    if particles < MIN_DISTINCT:
+    if not covered:
         why = (f"{particles} distinct posterior particles" if particles else
                "no posterior: the model's defaults")
-        return {"robust": None, "direction": sign, "failing": failing,
+        return {"robust": None, "direction": sign, "failing": failing, "reading": reading,
                 "verdict": f"parameter uncertainty not covered ({why}; {MIN_DISTINCT} "
                            f"needed); across seeds only: {reading}"}
-    return {"robust": not failing, "direction": sign, "failing": failing, "verdict": reading}
+    return {"robust": not failing, "direction": sign, "failing": failing, "reading": reading,
+            "verdict": reading}
 
 
 def window_means(ts: pd.DataFrame, measures: list[str], steps: int) -> pd.DataFrame:
@@ -129,12 +135,14 @@ def horizon_table(runs: pd.DataFrame, ts: pd.DataFrame, measures: list[str], ref
             verdict = judge(e["at"], e["particles"])
             rows += [{"scenario": sc, "reference": reference, "measure": m, "horizon": h,
                       **at, "particles": e["particles"], "robust": verdict["robust"],
-                      "verdict": verdict["verdict"]} for h, at in e["at"].items()]
+                      "reading": verdict["reading"], "verdict": verdict["verdict"]}
+                     for h, at in e["at"].items()]
     return pd.DataFrame(rows)
 
 
 def wide(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
-    """One row per effect: each horizon as 'mean [q05, q95], P(>0)', then the verdict."""
+    """One row per effect: each horizon as 'mean [q05, q95], P(>0)', then the verdict
+    (short: the report says above the table whether parameter uncertainty is covered)."""
     rows = []
     for (sc, m), g in table.groupby(["scenario", "measure"], sort=False):
         row = {"scenario": sc, "measure": m}
@@ -142,7 +150,9 @@ def wide(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
             row[rec["horizon"]] = (f"{rec['mean']:+.{digits}g} [{rec['q05']:+.{digits}g}, "
                                    f"{rec['q95']:+.{digits}g}], P(>0) = "
                                    f"{rec['p_positive']:.2f}")
-        row["verdict"] = g["verdict"].iloc[0]
+        covered = g["particles"].iloc[0] >= MIN_DISTINCT
+        row["verdict"] = g["reading"].iloc[0] if covered else \
+            f"across seeds only: {g['reading'].iloc[0]}"
         rows.append(row)
     return pd.DataFrame(rows)
 

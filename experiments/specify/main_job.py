@@ -11,12 +11,16 @@ with its probability of being positive (experiments/analyse/robust.py). So:
   posterior cannot be used (the report then says parameter uncertainty is not covered).
 - Steps: STEPS = 416, eight years after the settled start, so year 8 is in every run.
 - Size: SIZE x SIZE = 40 x 40 households (1,600; four management grids of the default
-  20 x 20). About 30 replicates x 9 scenarios x 416 weeks must fit in a few minutes on two
-  cores for a new user: a 40 x 40 run of 416 weeks costs about 1.2 s and its burn-in about
-  1.1 s, paid once per replicate (model/settled.py shares it across the scenarios, whose
-  mechanisms are off in the burn-in), which is about 3 minutes on two cores; 60 x 60 costs
-  twice that. The calibration fits at 30 x 30, so 40 x 40 is no further from the size the
-  posterior was fitted at than the studies' 60 x 60.
+  20 x 20). 30 replicates x 9 scenarios x 416 weeks must fit in a few minutes on two cores
+  for a new user. A 40 x 40 run of 416 weeks costs 1.2-1.5 s of CPU and a burn-in about
+  1.3 s, paid once per replicate and burn-in key (model/settled.py shares it across the
+  scenarios, whose mechanisms are off in the burn-in; kept on disk so both workers share
+  it; `grid_management_added` has a key of its own, as its `grid_staffing` is not a
+  switch). Measured at the defaults: 270 runs, 584 s of CPU with the report, so about five
+  minutes on two free cores. 30 x 30 saves only about 15% (per-step costs that do not
+  scale with households dominate), 60 x 60 doubles the cost. The calibration fits at
+  30 x 30, so 40 x 40 is no further from the size the posterior was fitted at than the
+  studies' 60 x 60.
 
 Outcome window: a run's outcome (the comparison table) is the mean of its last WINDOW (52)
 weeks, year 8 here, the same window length as every shipped config in experiments/configs

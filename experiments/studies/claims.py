@@ -147,7 +147,10 @@ def _p(e: dict[str, Any]) -> str:
 
 
 def _robust(row: dict[str, Any]) -> str:
-    return row["robust"]["verdict"] if "robust" in row else "not assessed"
+    if "robust" not in row:
+        return "not assessed"
+    r = row["robust"]
+    return r["reading"] if r["robust"] is not None else f"across seeds only: {r['reading']}"
 
 
 def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
