@@ -269,8 +269,8 @@ class SeedJob:
         at = {h: robust.effect_at([means[1][r][h] - means[0][r][h] for r in common])
               for h in windows}
         particles = len({self.particles[r] for r in common} - {None})
-        side = [{h: float(np.mean([m[r][h] for r in common])) for h in windows}
-                for m in means]
+        side = [{h: float(np.mean([m[r][h] for r in common])) if common else math.nan
+                 for h in windows} for m in means]
         return {"at": at, "particles": particles, "judge": robust.judge(at, particles),
                 "left": side[0], "right": side[1], "windows": windows}
 
