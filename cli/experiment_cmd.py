@@ -14,10 +14,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("main", help="the main job (also `python run.py` alone): every "
                        "mechanism scenario against the administrative baseline")
     p.add_argument("--replicates", type=replicates_int, default=None,
-                   help="replicates per scenario (default 6)")
+                   help="replicates per scenario (default: as many as 30 distinct posterior "
+                   "particles need; 30 without a usable posterior)")
     p.add_argument("--steps", type=steps_int, default=None,
-                   help="steps (weeks) per run (default 104; the outcome is the mean of the "
-                   "last 52 weeks)")
+                   help="steps (weeks) per run (default 416: effects at years 1, 3 and 8; the "
+                   "comparison's outcome is the mean of the last 52 weeks)")
     p.add_argument("--seed", type=seed_int, default=20240601, help="root seed")
     p.add_argument("--out", type=Path, default=None, help="output folder (default results/main)")
     executor_options(p)
@@ -91,6 +92,7 @@ def _show(spec, manifest: dict[str, Any], root: Path, show_comparison: bool) -> 
     import pandas as pd
 
     from experiments.analyse.markdown import comparison_text
+    from experiments.analyse.robust import robust_text
     from experiments.specify.outcome import window_text
 
     comp_path = root / "comparison.csv"
@@ -100,6 +102,8 @@ def _show(spec, manifest: dict[str, Any], root: Path, show_comparison: bool) -> 
               "diff with 95% CI, Holm-adjusted p over all rows, Cohen's d_z, Vargha-Delaney "
               f"A). Outcome: {window_text(spec, manifest.get('warmup_used', 0))}.\n")
         print(comparison_text(comp))
+        if (root / "horizons.csv").exists():
+            print(robust_text(pd.read_csv(root / "horizons.csv")))
     print(f"\nresults: {root}/ (report.md, summary.csv, comparison.csv, figures/)")
     return finish(manifest, root)
 
@@ -130,6 +134,7 @@ def cmd_main(args: argparse.Namespace) -> int:
 
     kw = {k: v for k, v in (("replicates", args.replicates), ("steps", args.steps)) if v}
     out = args.out or Path(main_job.OUT)
+    main_job.share_burn_in()
     spec = main_job.main_spec(seed=args.seed, out=str(out), **kw)
     old = Store(check_folder(out)).manifest() if out.is_dir() else None
     fresh = args.fresh

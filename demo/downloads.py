@@ -35,7 +35,7 @@ def seeds_start(body: dict[str, Any]) -> dict[str, Any]:
             session.seeds.cancel()
         if lesson not in (None, "", 0, "0"):
             ls = lessons.get(int_field(body, "lesson", 1, 1, 99))
-            job = lessons.answer_job(ls, session.config.seed, session.config.size, n, weeks)
+            job = lessons.answer_job(ls, session.config.seed, n)
         else:
             job = SeedJob(session.config, n, weeks, charts)
         session.seeds = job.start()

@@ -6,10 +6,13 @@ Each lesson is a side-by-side pair that changes one thing against a stated basel
 switch, one pathway closed, one documented modelling choice, or only the timing), except the
 last, which tests the article's claim about the whole programme and says so. Its charts,
 what to watch and its questions live in the catalogues. The answer is never written down: it
-is computed by running both presets over paired seeds with the batch runner (demo.seeds) and
-worded from the paired differences and their CIs, in percentage points for shares, with the
-averaged window and the difference drawn on the charts, so it stays true when the model
-changes.
+is computed by running both presets with the batch runner (demo.seeds) as the main job reads
+its effects: paired runs, each replicate with its own calibrated parameter set (30 distinct
+ones) where the shipped calibration fits the model, over eight years, and worded from the
+paired differences at years 1, 3 and 8 with P(effect > 0) and whether the direction is
+robust (at least 0.95 at every year), in percentage points for shares, with year 8 and its
+difference drawn on the charts, so it stays true when the model changes. Without a usable
+calibration the answer says parameter uncertainty is not covered and calls nothing robust.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 
 from demo import i18n
 from demo.config import DemoConfig
-from demo.seeds import SeedJob
+from demo.seeds import SeedJob, answer_setup
 from governance import MEASURES, MECHANISMS, SCENARIOS, scenario_params
 
 # Measures on a 0-1 scale are answered in points of 100 (percentage points for shares).
@@ -150,8 +153,14 @@ def get(number: int) -> Lesson:
                      f"{', '.join(str(ls.number) for ls in LESSONS if ls.available())}.")
 
 
-def answer_job(lesson: Lesson, seed: int, size: int, seeds: int, weeks: int) -> SeedJob:
-    job = SeedJob(lesson.config(seed, size), seeds, weeks, lesson.answer_measures())
+def answer_job(lesson: Lesson, seed: int, seeds: int, size: int | None = None,
+               weeks: int | None = None) -> SeedJob:
+    """The lesson's answer: both presets over paired runs with the main job's posterior,
+    community size and eight years (seeds.answer_setup), whatever the page shows; `size`
+    and `weeks` replace those two (tests)."""
+    posterior, n, side, steps = answer_setup(seed, seeds)
+    job = SeedJob(lesson.config(seed, size or side), n, weeks or steps,
+                  lesson.answer_measures(), posterior)
     job.lesson = lesson.number
     return job
 
@@ -178,37 +187,64 @@ def _num(v: float | None, signed: bool = False) -> str:
 
 
 def answer(lang: str, job: SeedJob) -> dict[str, Any]:
-    """The model's answer: one sentence per measure with its unit, the marks the page draws
-    on the charts (the averaged window, both runs' means and the difference with its CI),
-    and how sure the model is."""
-    left = i18n.scenario_label(lang, job.spec.scenarios[0])
-    right = i18n.scenario_label(lang, job.spec.scenarios[1])
-    start, end = job.spec.warmup, job.spec.steps
-    lines, marks = [], []
-    for row in job.table():
-        d, m = row.get("diff"), row["measure"]
-        if d is None or d.get("mean") is None:
+    """The model's answer: one sentence per measure with its unit, the difference at each
+    year and P(> 0), and whether the direction is robust; the marks the page draws on the
+    charts (the last year's window, both runs' means there and the difference); and how
+    sure the model is."""
+    names = {"left": i18n.scenario_label(lang, job.spec.scenarios[0]),
+             "right": i18n.scenario_label(lang, job.spec.scenarios[1])}
+    lines, marks, particles, last, covered = [], [], 0, 1, False
+    for m in job.spec.measures:
+        hz = job.horizons(m)
+        if not hz["at"] or not any(e["n"] for e in hz["at"].values()):
             continue
         k = scale(m)
-        vals = {"measure": i18n.name(lang, "measure", m), "left": left, "right": right,
-                "diff": _num(d["mean"] * k, True), "lo": _num(_opt(d["low"], k), True),
-                "hi": _num(_opt(d["high"], k), True), "unit": unit_words(lang, m)}
-        key = "ui.answer_same" if d["verdict"] == "unclear" else "ui.answer_line"
-        word = i18n.t(lang, f"ui.word_{d['verdict']}") if d["verdict"] != "unclear" else ""
-        text = i18n.t(lang, key, verdict=word, **vals)
-        lines.append(text)
-        means = [r["mean"] for r in row["means"]]
-        marks.append({"measure": m, "from": start, "to": end, "left": means[0],
-                      "right": means[1], "label": f"{vals['diff']} [{vals['lo']}, {vals['hi']}]"
-                      f" {vals['unit']}", "verdict": d["verdict"]})
-    sure = i18n.t(lang, "ui.answer_sure", n=job.spec.replicates)
+        parts = [i18n.t(lang, "ui.answer_at", horizon=_year(lang, h), p=f"{e['p_positive']:.2f}",
+                        diff=_num(e["mean"] * k, True)) for h, e in hz["at"].items()]
+        lines.append(i18n.t(lang, "ui.answer_horizons", measure=i18n.name(lang, "measure", m),
+                            unit=unit_words(lang, m), parts="; ".join(parts),
+                            verdict=_judged(lang, hz["judge"], names)))
+        h = list(hz["at"])[-1]
+        last, e = int(h.split()[-1]), hz["at"][h]
+        first, end = hz["windows"][h]
+        marks.append({"measure": m, "from": first, "to": end, "left": hz["left"][h],
+                      "right": hz["right"][h], "label": f"{_num(e['mean'] * k, True)} "
+                      f"{unit_words(lang, m)}, P > 0: {e['p_positive']:.2f}",
+                      "verdict": _direction(hz["judge"])})
+        particles = max(particles, hz["particles"])
+        covered |= hz["judge"]["robust"] is not None  # 30 distinct particles behind it
+    if covered:
+        sure = i18n.t(lang, "ui.answer_sure", particles=particles, last=last)
+    elif particles:
+        sure = i18n.t(lang, "ui.answer_sure_few", particles=particles, last=last)
+    else:
+        sure = i18n.t(lang, "ui.answer_sure_defaults", last=last)
+    side = job.spec.overrides.get("width", "?")
     intro = i18n.t(lang, "ui.answer_intro", n=job.spec.replicates, weeks=job.spec.steps,
-                   start=start, end=end)
+                   size=side)
     return {"intro": intro, "lines": lines, "marks": marks, "sure": sure}
 
 
-def _opt(v: float | None, k: float) -> float | None:
-    return None if v is None else v * k
+def _year(lang: str, horizon: str) -> str:
+    return i18n.t(lang, "ui.answer_year", n=horizon.split()[-1])
+
+
+def _judged(lang: str, judge: dict[str, Any], names: dict[str, str]) -> str:
+    if judge["robust"] is None:
+        return i18n.t(lang, "ui.answer_not_covered")
+    if judge["robust"]:
+        key = "ui.answer_robust_up" if judge["direction"] > 0 else "ui.answer_robust_down"
+        return i18n.t(lang, key, **names)
+    sep = "、" if lang == "zh" else ", "
+    return i18n.t(lang, "ui.answer_not_robust",
+                  years=sep.join(_year(lang, h) for h in judge["failing"]))
+
+
+def _direction(judge: dict[str, Any]) -> str:
+    """The chart mark's word: 'higher' or 'lower' where robust, else 'unclear'."""
+    if not judge["robust"]:
+        return "unclear"
+    return "higher" if judge["direction"] > 0 else "lower"
 
 
 def answer_text(lang: str, job: SeedJob) -> list[str]:

@@ -5,9 +5,11 @@ public entry points: `specify.check.from_dict` / `loads` (one Spec object serves
 and the research run; `spec_toml` writes the same setting as a TOML file for
 `run.py experiment`), `experiment.run_experiment` (in a background thread, one worker
 process, records in a temporary folder read back with `running.store.Store`), and
-`analyse.stats` for the CIs and the paired differences. Replicate r of both scenarios
-shares its seed (common random numbers), so the difference is paired. The server's jobs
-take turns on the machine's cores (`CORES`).
+`analyse.stats` for the CIs and the paired differences, `analyse.robust` and the main
+job's posterior for the lessons' answers (`answer_setup`, `SeedJob.horizons`). Replicate r
+of both scenarios shares its seed and, with a posterior, its particle (common random
+numbers), so the difference is paired. The server's jobs take turns on the machine's cores
+(`CORES`).
 """
 
 from __future__ import annotations
@@ -27,15 +29,26 @@ from typing import Any
 import numpy as np
 
 from demo.config import DemoConfig
-from experiments.analyse import stats
+from experiments.analyse import robust, stats
 from experiments.experiment import run_experiment
 from experiments.running.store import Store
 from experiments.specify import check as spec_mod
+from experiments.specify import main_job
 from governance import MEASURES, PARAMS
 
 DEFAULT_SEEDS = 10
 DEFAULT_WEEKS = 104
 BAND = (2.5, 97.5)  # percentiles of the runs drawn as the band
+
+
+def answer_setup(seed: int, seeds: int) -> tuple[str | None, int, int, int]:
+    """What a lesson's answer runs with: the main job's posterior (None when it cannot be
+    used with this model), replicates for 30 distinct particles (at least `seeds`), its
+    community size and its 416 weeks, so the answer reads years 1, 3 and 8 as the main
+    job does. About two minutes on one core (experiments/specify/main_job.py)."""
+    posterior = main_job.usable_posterior()
+    n = max(seeds, main_job.replicates_needed(seed, posterior))
+    return posterior, n, main_job.SIZE, main_job.STEPS
 
 
 class Cancelled(Exception):
@@ -161,10 +174,12 @@ class SeedJob:
     """One background 'run N seeds' for a session; results for bands and the CI table."""
 
     def __init__(self, cfg: DemoConfig, seeds: int = DEFAULT_SEEDS, weeks: int = DEFAULT_WEEKS,
-                 measures: list[str] | None = None) -> None:
+                 measures: list[str] | None = None, posterior: str | None = None) -> None:
         self.cfg = cfg
         self.lesson: int | None = None  # set when the job answers a lesson
         self.raw = spec_dict(cfg, seeds, weeks, measures or ["participation_rate"])
+        if posterior:
+            self.raw["posterior"] = posterior
         self.spec = spec_mod.from_dict(self.raw, source="demo setting")
         self.done, self.total = 0, seeds * len(self.spec.scenarios)
         self.error = ""
@@ -173,6 +188,8 @@ class SeedJob:
         self.cancelled = threading.Event()
         self.series: dict[tuple[int, str], np.ndarray] = {}  # (run, measure) -> (seeds, weeks)
         self.outcomes: dict[tuple[int, str], np.ndarray] = {}  # by replicate
+        self.replicates: dict[int, list[int]] = {}  # run -> its replicates, in row order
+        self.particles: dict[int, Any] = {}  # replicate -> posterior particle (None: defaults)
         self.thread = threading.Thread(target=self._run, name="demo-seeds", daemon=True)
 
     def start(self) -> SeedJob:
@@ -208,6 +225,8 @@ class SeedJob:
             self.error = f"{failed} of {len(records)} runs failed"
         for k, sc in enumerate(self.spec.scenarios):
             runs = sorted((r for r in ok if r["scenario"] == sc), key=lambda r: r["replicate"])
+            self.replicates[k] = [r["replicate"] for r in runs]
+            self.particles.update((r["replicate"], r.get("particle")) for r in runs)
             for m in self.spec.measures:
                 self.series[(k, m)] = np.array([r["timeseries"][m] for r in runs], dtype=float)
                 self.outcomes[(k, m)] = np.array([r["outcomes"][m] for r in runs], dtype=float)
@@ -235,6 +254,25 @@ class SeedJob:
                                "high": d["diff_ci_high"], "verdict": verdict(d)}
             rows.append(_finite(row))
         return rows
+
+
+    def horizons(self, measure: str) -> dict[str, Any]:
+        """Side by side: right minus left per replicate at years 1, 3 and 8 (those the runs
+        reach), each with P(effect > 0), both runs' means, and the robust verdict
+        (analyse/robust.py)."""
+        windows = robust.horizons_within(self.spec.steps)
+        means = [{r: {h: float(row[lo:hi + 1].mean()) for h, (lo, hi) in windows.items()}
+                  for r, row in zip(self.replicates.get(k, []),
+                                    self.series.get((k, measure), []), strict=True)}
+                 for k in (0, 1)]
+        common = sorted(set(means[0]) & set(means[1]))
+        at = {h: robust.effect_at([means[1][r][h] - means[0][r][h] for r in common])
+              for h in windows}
+        particles = len({self.particles[r] for r in common} - {None})
+        side = [{h: float(np.mean([m[r][h] for r in common])) if common else math.nan
+                 for h in windows} for m in means]
+        return {"at": at, "particles": particles, "judge": robust.judge(at, particles),
+                "left": side[0], "right": side[1], "windows": windows}
 
 
 def verdict(d: dict[str, float]) -> str:

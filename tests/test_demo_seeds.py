@@ -60,27 +60,59 @@ def test_seed_job_runs_through_the_runner_and_gives_bands_and_paired_ci() -> Non
 
 
 @pytest.mark.slow
-def test_lesson_answer_is_computed_from_a_run_in_points_with_marks() -> None:
+def test_lesson_answer_is_computed_from_a_run_in_points_with_marks(monkeypatch) -> None:
     """Every number of the answer comes from the paired runs: the difference in points of
-    100 for shares, each run's mean for the chart's marks, and how sure it is."""
+    100 for shares at each year the runs reach, each run's mean there for the chart's
+    marks, and how sure it is (here at the defaults: parameter uncertainty not covered)."""
+    monkeypatch.setattr(lessons, "answer_setup", lambda seed, seeds: (None, seeds, 40, 416))
     lesson = lessons.LESSONS[1]  # Party leadership alone against the baseline: all shares
-    job = lessons.answer_job(lesson, seed=5, size=20, seeds=3, weeks=8)
+    job = lessons.answer_job(lesson, seed=5, seeds=3, size=20, weeks=60)
     job.start().thread.join(timeout=240)
     assert job.finished and not job.error, job.error
     out = lessons.answer("en", job)
-    assert "3 paired seeds" in out["intro"] and "weeks 4–8" in out["intro"]
-    assert "parameter uncertainty is not yet included" in out["sure"]
-    table = {r["measure"]: r for r in job.table()}
+    assert "3 paired runs (20 × 20 households, 60 weeks)" in out["intro"]
+    assert "parameter uncertainty is not covered" in out["sure"]
     assert [m["measure"] for m in out["marks"]] == lesson.answer_measures()
     for line, mark in zip(out["lines"], out["marks"], strict=True):
-        d = table[mark["measure"]]["diff"]
-        assert "percentage points" in line
-        assert mark["left"] == table[mark["measure"]]["means"][0]["mean"]
-        assert mark["right"] == table[mark["measure"]]["means"][1]["mean"]
+        hz = job.horizons(mark["measure"])
+        assert "percentage points" in line and "year 1" in line and "year 3" not in line
+        assert line.endswith("Not judged robust: parameter uncertainty is not covered.")
+        assert (mark["from"], mark["to"]) == (1, 52) and mark["verdict"] == "unclear"
+        assert mark["left"] == hz["left"]["year 1"] and mark["right"] == hz["right"]["year 1"]
         shown = float(mark["label"].split(" ")[0].replace("−", "-"))
-        assert shown == pytest.approx(100 * d["mean"], abs=0.051)
+        assert shown == pytest.approx(100 * hz["at"]["year 1"]["mean"], abs=0.051)
     zh = lessons.answer("zh", job)
-    assert zh["intro"].startswith("在3对种子中") and "个百分点" in zh["lines"][0]
+    assert zh["intro"].startswith("在3对配对运行中") and "个百分点" in zh["lines"][0]
+
+
+def _answered(particles) -> SeedJob:
+    """A lesson's job with its runs filled in (no model run): the right preset is 0.02
+    above the left at every week in every replicate, plus noise."""
+    lesson = lessons.LESSONS[1]
+    job = SeedJob(lesson.config(5, 20), len(particles), 416, lesson.answer_measures())
+    job.lesson = lesson.number
+    rng = np.random.default_rng(3)
+    for m in job.spec.measures:
+        base = rng.normal(0.3, 0.02, (len(particles), 417))
+        job.series[(0, m)] = base
+        job.series[(1, m)] = base + 0.02 + rng.normal(0, 0.002, base.shape)
+    job.replicates = {0: list(range(len(particles))), 1: list(range(len(particles)))}
+    job.particles = dict(enumerate(particles))
+    return job
+
+
+def test_lesson_answer_reads_years_1_3_8_and_is_robust_only_from_30_particles() -> None:
+    out = lessons.answer("en", _answered(list(range(30))))
+    line = out["lines"][0]
+    for year in ("year 1 +2.0", "year 3 +2.0", "year 8 +2.0"):
+        assert year in line
+    assert "(P > 0: 1.00)" in line and "Robust: " in line and "is higher than" in line
+    assert "30 distinct sets" in out["sure"] and out["marks"][0]["verdict"] == "higher"
+    assert (out["marks"][0]["from"], out["marks"][0]["to"]) == (365, 416)
+    few = lessons.answer("en", _answered([0, 1, 2, 3, 4] * 6))
+    assert "Not judged robust" in few["lines"][0] and "only 5 distinct" in few["sure"]
+    zh = lessons.answer("zh", _answered(list(range(30))))
+    assert "第8年" in zh["lines"][0] and "稳健" in zh["lines"][0]
 
 
 def test_lessons_follow_the_article_and_their_presets_exist() -> None:

@@ -10,47 +10,76 @@ import pandas as pd
 
 from experiments.analyse.discovery import QP_MAX, RESAMPLES, RULE, rejected_text
 from experiments.analyse.markdown import markdown_table
-from experiments.analyse.stats import MIN_SIGN_PARTICLES
+from experiments.analyse.robust import HORIZONS, ROBUST, wide
 from experiments.analyse.warmup import SPREAD_SHARE
+from experiments.specify.particles import MIN_DISTINCT
 from experiments.specify.spec import Spec
 
 
-def posterior(manifest: dict[str, Any], a: dict[str, Any]) -> list[str]:
+def posterior(manifest: dict[str, Any]) -> list[str]:
     post = manifest["posterior"]
     runs = manifest.get("runs") or []
     drawn = sorted({r["particle"] for r in runs if r.get("particle") is not None})
-    enough = len(drawn) >= MIN_SIGN_PARTICLES
+    enough = len(drawn) >= MIN_DISTINCT
     lines = ["## Parameter uncertainty (posterior)", "",
-             f"Each replicate drew one particle of `{post['path']}` (calibration "
+             f"Each replicate ran with one particle of `{post['path']}` (calibration "
              f"`{post.get('calibration_id')}`, sha256 {post['sha256'][:16]}..., "
-             f"{post['particles']} particles over {', '.join(post['parameters'])}), with "
-             "probability proportional to its weight; all scenarios and design points of a "
-             f"replicate share its draw and seed. {len(drawn)} distinct particles were drawn, "
-             + ("so the CIs below hold **both parameter and stochastic uncertainty**."
+             f"{post['particles']} particles over {', '.join(post['parameters'])}): the "
+             "particles are resampled systematically by weight and taken in a random order "
+             "without repeats (experiments/specify/particles.py); all scenarios and design "
+             f"points of a replicate share its particle and seed. {len(drawn)} distinct "
+             "particles were drawn, "
+             + ("so the intervals below hold **both parameter and stochastic uncertainty**."
                 if enough else
-                f"fewer than the {MIN_SIGN_PARTICLES} needed to stand for the posterior: the "
-                "CIs below hold stochastic uncertainty and the parameter uncertainty of "
-                f"these {len(drawn)} parameter sets only. More replicates draw more.")]
+                f"fewer than the {MIN_DISTINCT} needed to stand for the posterior: "
+                "**parameter uncertainty is not covered**; the intervals below hold "
+                f"stochastic uncertainty and the spread of these {len(drawn)} parameter sets "
+                "only. More replicates draw more.")]
     over = sorted({p for r in runs for p in (r.get("posterior_overridden") or [])})
     if over:
         lines += ["", f"Overridden draws: {', '.join(over)} were set by a scenario, the "
                   "spec's overrides or the design in some runs; there the set value was used, "
                   "not the draw."]
-    signs = a["signs"]
-    if not signs.empty:
-        assessed = signs[signs["keeps_sign"].notna()]
-        if assessed.empty:
-            lines += ["", f"Whether each effect keeps its sign across the posterior: **not "
-                      f"assessed** ({int(signs['particles'].max())} distinct particles drawn; "
-                      f"at least {MIN_SIGN_PARTICLES} are needed). Shares per effect are in "
-                      "`sign_stability.csv`."]
-        else:
-            keep = assessed[assessed["keeps_sign"].astype(bool)]
-            lines += ["", "Effects whose sign holds in every posterior draw (replicates "
-                      "drawing the same particle averaged first): "
-                      + (", ".join(f"{r['scenario']} on {r['measure']}" for r in
-                                   keep.to_dict("records")) or "none")
-                      + f" (of {len(assessed)}; shares per effect in `sign_stability.csv`)."]
+    return lines
+
+
+def horizons(manifest: dict[str, Any], table: pd.DataFrame) -> list[str]:
+    """Effects at years 1, 3 and 8 with P(effect > 0) and the robust verdict."""
+    if table.empty:
+        return []
+    particles = int(table["particles"].max())
+    covered = particles >= MIN_DISTINCT
+    labels = list(dict.fromkeys(table["horizon"]))
+    lines = ["## Effects at years 1, 3 and 8", "",
+             f"Each scenario minus `{table['reference'].iloc[0]}` in the same replicate (same "
+             "seed" + (", same posterior particle" if manifest.get("posterior") else "")
+             + "), averaged over one year's weeks: " + ", ".join(
+                 f"{h} = weeks {a}-{b}" for h, (a, b) in HORIZONS.items() if h in labels)
+             + ". Each cell: the mean effect, the 5% and 95% quantiles of the "
+             "replicates' effects, and P(>0), the share of replicates whose effect is "
+             f"above 0. **Robust** only where that share (or, for an effect that goes down, "
+             f"the share below 0) is at least {ROBUST:g} at every horizon shown; otherwise "
+             "the failing horizons are named. Every row in `horizons.csv`.", ""]
+    if covered:
+        lines += [f"Parameter uncertainty is covered: {particles} distinct posterior "
+                  "particles.", ""]
+    else:
+        lines += ["> **Parameter uncertainty is not covered** ("
+                  + (f"{particles} distinct posterior particles" if particles else
+                     "no posterior: every run at the model's defaults")
+                  + f"; at least {MIN_DISTINCT} distinct particles are needed). The shares "
+                  "below are across seeds only, and no effect is called robust.", ""]
+    if len(labels) < len(HORIZONS):
+        lines += [f"> These runs reach {', '.join(labels)} only (year 3 needs 156 weeks, "
+                  "year 8 416).", ""]
+    shown = wide(table)
+    lines += [markdown_table(shown, ["scenario", "measure", *labels, "verdict"]), ""]
+    if covered:
+        robust = table[table["robust"].astype(str) == "True"].drop_duplicates(
+            ["scenario", "measure"])
+        lines += ["Robust at every horizon: " + (", ".join(
+            f"{r['scenario']} on {r['measure']}" for r in robust.to_dict("records"))
+            or "none") + f" (of {len(shown)} effects).", ""]
     return lines
 
 

@@ -17,7 +17,7 @@ from experiments.specify.outcome import window_text
 from experiments.specify.spec import Spec
 
 FILES = ("comparison.csv", "sensitivity.csv", "metamodel.csv", "discovery.csv",
-         "prim_trajectories.csv", "steady_state.csv", "sign_stability.csv")
+         "prim_trajectories.csv", "steady_state.csv", "horizons.csv")
 
 
 def write_report(root: Path, spec: Spec, manifest: dict[str, Any], a: dict[str, Any],
@@ -25,12 +25,13 @@ def write_report(root: Path, spec: Spec, manifest: dict[str, Any], a: dict[str, 
     """Write report.md from the analysis `a` (tables, figures, warnings) and the manifest."""
     lines = _head(root, spec, manifest, n_ok, total, warmup, replicates)
     if manifest.get("posterior"):
-        lines += [*sections.posterior(manifest, a), ""]
+        lines += [*sections.posterior(manifest), ""]
     if manifest.get("params"):
         lines += [*sections.params_file(manifest), ""]
     lines += sections.history(manifest)
     lines += sections.precision(manifest.get("precision"))
     lines += _comparison(spec, a["comparison"])
+    lines += sections.horizons(manifest, a["horizons"])
     lines += _summary(spec, a["summary"])
     lines += sections.steady(a)
     lines += sections.metamodel(spec, a)

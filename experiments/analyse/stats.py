@@ -162,35 +162,6 @@ def comparison_table(runs: pd.DataFrame, measures: list[str], reference: str,
     return out
 
 
-MIN_SIGN_PARTICLES = 30
-
-
-def sign_stability(runs: pd.DataFrame, measures: list[str], reference: str,
-                   by: list[str] | None = None) -> pd.DataFrame:
-    """Across posterior draws: the share of draws whose paired effect has the mean's sign.
-
-    Each replicate drew one particle; replicates that drew the same particle are averaged
-    first, so the share counts distinct parameter sets (weighted by how often drawn).
-    Whether a sign holds across the posterior is assessed only from MIN_SIGN_PARTICLES
-    distinct particles on (`keeps_sign` is None below that): from six draws, "the sign
-    holds in every draw" says little about the posterior.
-    """
-    rows = []
-    for where, sc, ref, other, common in paired_groups(runs, reference, by):
-        for m in measures:
-            d = pd.DataFrame({"particle": other.loc[common, "particle"],
-                              "d": other.loc[common, m] - ref.loc[common, m]})
-            per = d.groupby("particle")["d"].agg(["mean", "size"])
-            sign = np.sign(d["d"].mean())
-            share = float((per["size"] * (np.sign(per["mean"]) == sign)).sum()
-                          / per["size"].sum()) if len(per) and sign != 0 else math.nan
-            rows.append({**where, "scenario": sc,
-                         "measure": m, "particles": len(per), "same_sign_share": share,
-                         "keeps_sign": bool(share == 1.0) if len(per) >= MIN_SIGN_PARTICLES
-                         else None})
-    return pd.DataFrame(rows)
-
-
 SOBOL_MIN_N = 512
 
 

@@ -24,10 +24,10 @@ from experiments.analyse.discovery import (
     trajectories_frame,
 )
 from experiments.analyse.metamodel import factor_levels, metamodel
+from experiments.analyse.robust import horizon_table
 from experiments.analyse.stats import (
     comparison_table,
     sensitivity_table,
-    sign_stability,
     sobol_warnings,
     summary_table,
 )
@@ -38,7 +38,7 @@ from experiments.specify.spec import Spec
 TABLES = {"summary.csv": "summary", "comparison.csv": "comparison",
           "sensitivity.csv": "sens", "metamodel.csv": "meta", "discovery.csv": "boxes",
           "prim_trajectories.csv": "trajectories", "steady_state.csv": "steady",
-          "sign_stability.csv": "signs"}
+          "horizons.csv": "horizons"}
 
 
 def analyse(spec: Spec, runs: pd.DataFrame, ts: pd.DataFrame, warmup: int, root: Path,
@@ -59,8 +59,8 @@ def analyse(spec: Spec, runs: pd.DataFrame, ts: pd.DataFrame, warmup: int, root:
     a["summary"] = summary_table(ok, measures, group)
     if len(scen) > 1 and spec.reference in scen:
         a["comparison"] = _comparison(spec, ok, measures)
-        if spec.posterior:
-            a["signs"] = sign_stability(ok, measures, spec.reference)
+        if d.type == "scenarios" and not ts.empty:
+            a["horizons"] = horizon_table(ok, ts, measures, spec.reference, spec.steps)
     if not ts.empty:
         a["mser"] = mser_table(ts, measures, scen)
         window_start = warmup if spec.outcome == "mean" else max(spec.steps - 52, 0)

@@ -139,9 +139,10 @@ def tasks(spec: Spec, replicates: range | None = None,
 
     Ordered replicate-major so a partial or interrupted experiment has whole replicates
     of every scenario first, which keeps partial comparisons paired. With a posterior,
-    replicate r draws one particle, used by all its scenarios and design points; what a
-    scenario, the spec's overrides or the design sets wins over the draw. The values of a
-    [params] file are the layer below: a draw, a scenario, overrides and the design win.
+    replicate r draws one particle (particles.py), used by all its scenarios and design
+    points; what a scenario, the spec's overrides or the design sets wins over the draw.
+    The values of a [params] file are the layer below: a draw, a scenario, overrides and
+    the design win.
     """
     replicates = range(spec.replicates) if replicates is None else replicates
     if spec.posterior and posterior is None:
@@ -150,10 +151,12 @@ def tasks(spec: Spec, replicates: range | None = None,
     keys = [point_key(spec, i, pt) for i, pt in enumerate(pts)]
     base = spec.run_overrides()
     fixed = {sc: set(get_scenario(sc).overrides) for sc in spec.scenarios}
+    rows = posterior.draw_indices(spec.seed, replicates) if posterior is not None else []
     out = []
-    for r in replicates:
+    for j, r in enumerate(replicates):
         seed = replicate_seed(spec.seed, r)
-        particle, drawn = posterior.draw(seed) if posterior is not None else (None, {})
+        particle = rows[j] if posterior is not None else None
+        drawn = posterior.values_of(particle) if posterior is not None else {}
         for i, pt in enumerate(pts):
             for sc in spec.scenarios:
                 set_here = fixed[sc] | set(base) | set(pt)

@@ -3,14 +3,16 @@
 A spec's `posterior = "file.parquet"` names a table written by the calibration: one row per
 particle, one column per free parameter (named as in PARAMS) and a `weight` column
 (non-negative, need not sum to 1); the Parquet key-value metadata may hold
-`calibration_id`. Each replicate draws one particle, with probability proportional to its
-weight, from a stream derived from that replicate's seed, so every scenario and design
-point of replicate r runs with the same parameters and the same seed: comparisons stay
-paired, and their CIs hold parameter and stochastic uncertainty together.
+`calibration_id`. Each replicate draws one particle, so every scenario and design point of
+replicate r runs with the same parameters and the same seed: comparisons stay paired, and
+their CIs hold parameter and stochastic uncertainty together. How the particles are drawn
+(spread so that 30 replicates hold 30 distinct particles where the posterior has them) is
+in experiments/specify/particles.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,13 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.specify import stale
+from experiments.specify import particles, stale
 from experiments.specify.params_file import file_sha256
 from governance import PARAMS
 from model.errors import InputError
 
 WEIGHT = "weight"
-DRAW_KEY = 0x9057  # spawn key of the draw stream, so it never equals the run's own stream
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,22 @@ class Posterior:
     values: pd.DataFrame  # particles x params, checked values
     weights: np.ndarray  # normalised, sum 1
 
-    def draw_index(self, replicate_seed: int) -> int:
-        """The particle replicate `replicate_seed` uses: weighted, reproducible."""
-        ss = np.random.SeedSequence(replicate_seed, spawn_key=(DRAW_KEY,))
-        rng = np.random.default_rng(ss)
-        return int(rng.choice(len(self.weights), p=self.weights))
+    def distinct(self) -> tuple[np.ndarray, np.ndarray]:
+        """First row and weight of each distinct parameter set with positive weight."""
+        return particles.distinct(self.values, self.weights)
 
-    def draw(self, replicate_seed: int) -> tuple[int, dict[str, Any]]:
-        i = self.draw_index(replicate_seed)
-        row = self.values.iloc[i]
-        return i, {p: PARAMS[p].check(_plain(row[p])) for p in self.params}
+    def draw_indices(self, root_seed: int, replicates: Iterable[int]) -> list[int]:
+        """The particle (row) each replicate index runs with (particles.py)."""
+        return particles.draws(*self.distinct(), root_seed, replicates)
+
+    def values_of(self, row: int) -> dict[str, Any]:
+        values = self.values.iloc[row]
+        return {p: PARAMS[p].check(_plain(values[p])) for p in self.params}
+
+    def replicates_for(self, root_seed: int,
+                       wanted: int = particles.MIN_DISTINCT) -> int | None:
+        """Replicates needed for `wanted` distinct particles (None: not reachable)."""
+        return particles.replicates_for(*self.distinct(), root_seed, wanted)
 
 
 def _plain(v: Any) -> Any:
