@@ -1,4 +1,5 @@
-"""`calibrate`: fit free parameters to published figures (ABC-SMC), resumable."""
+"""`calibrate`: fit free parameters to published figures (ABC-SMC, or MCMC on a
+surrogate), resumable."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from experiments.running.executors import EXECUTORS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("calibrate", help="fit free parameters to observed targets by ABC-SMC "
-                       "(see docs/CALIBRATION.md); run again to resume")
+    p = sub.add_parser("calibrate", help="fit free parameters to observed targets (ABC-SMC, "
+                       "or MCMC on a surrogate; see docs/CALIBRATION.md); run again to resume")
     p.add_argument("config", type=Path, help="calibration config, e.g. experiments/configs/"
                    "calibrate_baseline.toml")
     p.add_argument("--out", type=Path, default=None,
@@ -37,8 +38,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     m = engine.calibrate(cfg, out, executor=executor, workers=args.workers,
                          scheduler=args.scheduler, fresh=args.fresh)
     flagged = [r["name"] for r in m["parameters"] if r["identified"] is False]
-    print(f"\ncalibration {m['calibration_id']}: {len(m['generations'])} generations, "
-          f"{m['generations'][-1]['total_simulations']} simulations")
+    if m.get("mcmc"):
+        mc = m["mcmc"]
+        print(f"\ncalibration {m['calibration_id']}: {mc['steps']} steps x {mc['walkers']} "
+              f"walkers on the surrogate, effective sample size {mc['ess']:.0f}")
+    else:
+        print(f"\ncalibration {m['calibration_id']}: {len(m['generations'])} generations, "
+              f"{m['generations'][-1]['total_simulations']} simulations")
     for r in m["parameters"]:
         print(f"  {r['name']:<28} median {r['median']:>10.4g}   90% CI "
               f"{r['ci'][0]:.4g} - {r['ci'][1]:.4g}")

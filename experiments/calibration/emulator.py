@@ -1,14 +1,13 @@
 """A surrogate of the simulator: one Gaussian process per fitted statistic.
 
-Why: the stochastic-acceptor ABC (stochastic.py) needs tens of thousands of simulations,
-and a Model 3 run costs about a second. A Gaussian process fitted to a few thousand real
-runs (design.py) predicts each statistic's distribution at any parameter point in well
-under a millisecond: a mean, and a standard deviation that holds both the run-to-run noise
-(a white-noise term, estimated from the runs) and the surrogate's own uncertainty (large
-where few runs lie). `SurrogateModel` hands pyabc one draw from that distribution, so the
-ABC's acceptance kernel sees what it would see from a real run, plus the surrogate's
-doubt; a point the surrogate knows little about is never sharper than the runs allow
-(Wilkinson 2014, "Accelerating ABC methods using Gaussian processes").
+Why: a posterior needs tens of thousands of evaluations, and a Model 3 run costs about a
+second. A Gaussian process fitted to a couple of thousand real runs (design.py) predicts
+each statistic at any parameter point in about a millisecond: a mean, and a standard
+deviation that holds the run-to-run noise (a white-noise term, estimated from the runs)
+and the surrogate's own uncertainty (large where few runs lie). The posterior is sampled
+on it (mcmc.py), with the surrogate's error on held-back real runs added to each target's
+error (Wilkinson 2014, "Accelerating ABC methods using Gaussian processes", on why a
+surrogate's doubt must widen, never sharpen, the posterior).
 
 The kernel is a constant times an anisotropic Matern 5/2 (one length scale per free
 parameter, on the prior box scaled to [0, 1]) plus white noise. Its hyperparameters are
@@ -28,8 +27,6 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
-
-from experiments.calibration.sampler import current_seed
 
 FIT_POINTS = 300  # runs used to fit the hyperparameters (all runs condition the process):
 # the likelihood's gradient costs n^2 x d per step; at 300 runs over 18 parameters the
@@ -79,6 +76,9 @@ class Emulator:
     low: np.ndarray
     high: np.ndarray
     stats: tuple[StatisticGP, ...]
+    # RMSE per statistic on held-back real runs where the posterior lies: the run noise and
+    # the surrogate's error together, added to each target's sigma^2 in the likelihood
+    error: np.ndarray | None = None
 
     def unit(self, values: np.ndarray) -> np.ndarray:
         return (np.atleast_2d(np.asarray(values, float)) - self.low) / (self.high - self.low)
@@ -126,23 +126,3 @@ def check(em: Emulator, values: np.ndarray, table: dict[str, np.ndarray]
             "runs": int(ok.sum()),
         }
     return out
-
-
-class SurrogateModel:
-    """What pyabc calls in place of the simulator: one draw of the fitted statistics from the
-    surrogate's predictive distribution, seeded by the task (sampler.py)."""
-
-    def __init__(self, emulator: Emulator, parameters: list[str]) -> None:
-        self.emulator = emulator
-        self.parameters = parameters
-
-    def __call__(self, pars: dict[str, float]) -> dict[str, float]:
-        x = np.array([[float(pars[p]) for p in self.parameters]])
-        mean, sd = self.emulator.predict(x)
-        z = np.random.default_rng(current_seed()).standard_normal(mean.shape[1])
-        draw = mean[0] + sd[0] * z
-        return dict(zip(self.emulator.names, map(float, draw), strict=True))
-
-    @property
-    def fitted(self) -> list[str]:
-        return list(self.emulator.names)

@@ -30,15 +30,15 @@ from typing import Any, TextIO
 import numpy as np
 import pyabc
 
-from experiments.calibration import outputs, stochastic, surrogate
+from experiments.calibration import mcmc, outputs, stochastic, surrogate
 from experiments.calibration import targets as targets_mod
 from experiments.calibration.config import CalibrationConfig
-from experiments.calibration.emulator import Emulator, SurrogateModel
+from experiments.calibration.emulator import Emulator
 from experiments.calibration.sampler import OrderedSampler, current_seed
 from experiments.calibration.simulate import Simulator
 from experiments.calibration.summary import config_warnings
 from experiments.calibration.targets import TargetSet
-from experiments.running.executors import SerialExecutor, default_workers, make_executor
+from experiments.running.executors import default_workers, make_executor
 from experiments.running.provenance import code_version, git_commit, package_versions
 from experiments.running.store import Store
 from experiments.specify import stale
@@ -166,6 +166,32 @@ def _stop_reason(cfg: CalibrationConfig, rows: list[dict[str, Any]], elapsed: fl
     return None
 
 
+def _on_surrogate(cfg: CalibrationConfig, targets: TargetSet, em: Emulator,
+                  manifest: dict[str, Any], fp: str, elapsed, stream: TextIO
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The posterior on the surrogate's likelihood (mcmc.py), in this process: the fitted
+    processes (hundreds of MB) stay here; the result does not depend on the executor."""
+    fitted = {t.name: t for t in targets.fitted()}
+    observed = np.array([fitted[n].value for n in em.names])
+    sigma = np.array([fitted[n].sigma for n in em.names])
+    error = em.error if em.error is not None else np.zeros(len(em.names))
+    budget = max(mcmc.CHUNK, cfg.stopping.max_simulations)  # steps, on the surrogate
+    particles, info = mcmc.run(em, [p.name for p in cfg.priors], observed,
+                               sigma ** 2 + error ** 2, cfg.seed, cfg.stopping.min_ess,
+                               budget, stream)
+    info["likelihood_sd"] = {n: float(v) for n, v in zip(
+        em.names, np.sqrt(sigma ** 2 + error ** 2), strict=True)}
+    reason = ("final: the chain is at least 50 autocorrelation times long and its effective "
+              f"sample size is at least {cfg.stopping.min_ess}" if info["final"] else
+              f"{EARLY} (the step budget, max_simulations = {budget}, ran out first)")
+    print(f"stopped: {reason}", file=stream)
+    manifest.update(status="finished", stop_reason=reason, mcmc=info, generations=[],
+                    final=info["final"], elapsed_seconds=elapsed(),
+                    finished=datetime.now(UTC).isoformat(timespec="seconds"),
+                    calibration_id=f"{cfg.name}-{fp}-mcmc{info['steps']}")
+    return particles, np.ones(len(particles))
+
+
 def _prepare_folder(out: Path, fingerprint: str, fresh: bool) -> dict[str, Any] | None:
     old = None
     if (out / MANIFEST).exists():
@@ -224,7 +250,7 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
         "fitted": [t.name for t in targets.fitted()],
     }
     simulator = Simulator.from_config(cfg, targets)
-    model: PyabcModel | SurrogateModel = PyabcModel(simulator)
+    model = PyabcModel(simulator)
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low)
                                   for p in cfg.priors})
     x0 = {t.name: t.value for t in targets.fitted()}
@@ -248,7 +274,6 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
             _write_json(out / MANIFEST, manifest)
 
     with make_executor(executor, workers, scheduler) as pool:
-        abc_pool = pool
         em = ready
         if ready is not None:
             manifest["surrogate"] = {"given": True}
@@ -258,53 +283,51 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
             em, manifest["surrogate"] = surrogate.build(cfg, targets, simulator, out, key,
                                                         pool, stream)
         if em is not None:
-            model = SurrogateModel(em, [p.name for p in cfg.priors])
-            # Surrogate draws take milliseconds: in this process, so the fitted processes
-            # (hundreds of MB) are not shipped to workers; results do not depend on it.
-            abc_pool, slots = SerialExecutor(), 1
-        while (reason := _stop_reason(cfg, rows, bar.elapsed())) is None:
-            deadline = time.monotonic() + cfg.stopping.max_wall_minutes * 60 - bar.elapsed()
-            sampler = OrderedSampler(abc_pool, cfg.seed, slots, deadline=deadline,
-                                     progress=on_tick)
-            kernel, acceptor, temperature = stochastic.build(targets, rows)
-            size = stochastic.population_size(cfg.population_size,
-                                              cfg.stopping.max_population_size,
-                                              cfg.stopping.min_ess, rows)
-            abc = pyabc.ABCSMC(model, prior, kernel, population_size=size, sampler=sampler,
-                               eps=temperature, acceptor=acceptor)
-            if manifest["run_id"] is None:
-                history = abc.new(db_url, x0, meta_info={"calibration": cfg.name,
-                                                         "fingerprint": fp})
-                manifest["run_id"] = history.id
+            particles, w = _on_surrogate(cfg, targets, em, manifest, fp, bar.elapsed, stream)
+        else:
+            while (reason := _stop_reason(cfg, rows, bar.elapsed())) is None:
+                deadline = time.monotonic() + cfg.stopping.max_wall_minutes * 60 - bar.elapsed()
+                sampler = OrderedSampler(pool, cfg.seed, slots, deadline=deadline,
+                                         progress=on_tick)
+                kernel, acceptor, temperature = stochastic.build(targets, rows)
+                size = stochastic.population_size(cfg.population_size,
+                                                  cfg.stopping.max_population_size,
+                                                  cfg.stopping.min_ess, rows)
+                abc = pyabc.ABCSMC(model, prior, kernel, population_size=size, sampler=sampler,
+                                   eps=temperature, acceptor=acceptor)
+                if manifest["run_id"] is None:
+                    history = abc.new(db_url, x0, meta_info={"calibration": cfg.name,
+                                                             "fingerprint": fp})
+                    manifest["run_id"] = history.id
+                    _write_json(out / MANIFEST, manifest)
+                else:
+                    history = abc.load(db_url, manifest["run_id"])
+                bar.sims_before = rows[-1]["total_simulations"] if rows else 0
+                n_before = len(rows)
+                bar.eps_of = abc.eps
+                abc.run(max_nr_populations=1,
+                        min_acceptance_rate=cfg.stopping.min_acceptance_rate)
+                rows = generations(history)
+                manifest["elapsed_seconds"] = bar.elapsed()
                 _write_json(out / MANIFEST, manifest)
-            else:
-                history = abc.load(db_url, manifest["run_id"])
-            bar.sims_before = rows[-1]["total_simulations"] if rows else 0
-            n_before = len(rows)
-            bar.eps_of = abc.eps
-            abc.run(max_nr_populations=1,
-                    min_acceptance_rate=cfg.stopping.min_acceptance_rate)
-            rows = generations(history)
-            manifest["elapsed_seconds"] = bar.elapsed()
-            _write_json(out / MANIFEST, manifest)
-            if len(rows) == n_before:
-                reason = (f"{EARLY} (reached max_wall_minutes during a generation; it was "
-                          "dropped)" if sampler.timed_out else
-                          f"{EARLY} (the acceptance rate fell below min_acceptance_rate; the "
-                          "generation was dropped)")
-                break
-            bar.generation(rows[-1])
-        if not rows:
-            raise InputError(f"calibration {cfg.name!r} stopped before a first generation "
-                             f"finished ({reason}); raise max_wall_minutes or max_simulations.")
-        print(f"stopped: {reason}", file=stream)
-        manifest.update(status="finished", stop_reason=reason, generations=rows,
-                        final=is_final(cfg, rows),
-                        elapsed_seconds=bar.elapsed(),
-                        finished=datetime.now(UTC).isoformat(timespec="seconds"))
-        manifest["calibration_id"] = f"{cfg.name}-{fp}-g{rows[-1]['t']}"
-        df, w = history.get_distribution(m=0, t=history.max_t)
-        particles = df[[p.name for p in cfg.priors]].to_numpy(dtype=float)
+                if len(rows) == n_before:
+                    reason = (f"{EARLY} (reached max_wall_minutes during a generation; it was "
+                              "dropped)" if sampler.timed_out else
+                              f"{EARLY} (the acceptance rate fell below min_acceptance_rate; the "
+                              "generation was dropped)")
+                    break
+                bar.generation(rows[-1])
+            if not rows:
+                raise InputError(f"calibration {cfg.name!r} stopped before a first generation "
+                                 f"finished ({reason}); raise max_wall_minutes or max_simulations.")
+            print(f"stopped: {reason}", file=stream)
+            manifest.update(status="finished", stop_reason=reason, generations=rows,
+                            final=is_final(cfg, rows),
+                            elapsed_seconds=bar.elapsed(),
+                            finished=datetime.now(UTC).isoformat(timespec="seconds"))
+            manifest["calibration_id"] = f"{cfg.name}-{fp}-g{rows[-1]['t']}"
+            df, w = history.get_distribution(m=0, t=history.max_t)
+            particles = df[[p.name for p in cfg.priors]].to_numpy(dtype=float)
         predictive = outputs.predictive(cfg, simulator, particles, np.asarray(w, float), pool,
                                         out, manifest["calibration_id"])
     outputs.write_all(cfg, targets, out, manifest, particles, np.asarray(w, float), predictive)

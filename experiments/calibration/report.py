@@ -141,25 +141,16 @@ def write(cfg: CalibrationConfig, targets: TargetSet, out: Path, manifest: dict[
     (out / "report.md").write_text(markdown(cfg, targets, manifest, out), encoding="utf-8")
 
 
-def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out: Path) -> str:
-    gens = m["generations"]
-    lines = [f"# Calibration `{cfg.name}`", "",
-             cfg.description or "", "",
-             f"- calibration id: `{m['calibration_id']}`",
-             f"- scenario: `{cfg.scenario}`; {cfg.width} x {cfg.height} households; "
-             f"{cfg.steps} steps, warm-up {cfg.warmup}, outcome window the last {cfg.window} "
-             "steps",
-             f"- targets: `{cfg.targets_path}` ({targets.setting})",
-             f"- ABC-SMC (pyabc) with a stochastic acceptor: each fitted target's sigma is the "
-             f"acceptance kernel's SD, and the temperature is lowered to 1; population "
-             f"{cfg.population_size} (up to {cfg.stopping.max_population_size}); "
-             f"{len(gens)} generations, {gens[-1]['total_simulations']} simulations, "
-             f"{m['elapsed_seconds']:.0f} s",
-             f"- **{_status(m)}**",
-             f"- root seed {m['root_seed']}; model code {m['code_version']}; git "
-             f"{(m.get('git_commit') or '?')[:10]}", ""]
-    for w in m.get("warnings", []):
-        lines += [f"> **Warning:** {w}.", ""]
+def _posterior_kind(m: dict[str, Any]) -> str:
+    if "mcmc" in m:
+        return (f"{m['n_particles']} thinned draws of the kept chain (effective sample size "
+                f"{m['mcmc']['ess']:.0f} by the autocorrelation time)")
+    return (f"weighted particles of the last generation (effective sample size "
+            f"{m['ess']:.0f} of {m['n_particles']})")
+
+
+def _generation_lines(cfg: CalibrationConfig, gens: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
     lines += ["## Generations", "",
               "Temperature 1 is the posterior the targets' errors imply; above 1 the kernel is "
               "widened. ESS is the effective sample size of the generation's weighted "
@@ -170,11 +161,36 @@ def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out:
     lines += [f"| {g['t']} | {_fmt(g['temperature'])} | {g['particles']} | {g['ess']:.0f} | "
               f"{g['max_weight']:.3f} | {g['acceptance_rate']:.3f} | {g['samples']} | "
               f"{g['total_simulations']} |" for g in gens]
+    return lines
+
+
+def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out: Path) -> str:
+    gens = m["generations"]
+    lines = [f"# Calibration `{cfg.name}`", "",
+             cfg.description or "", "",
+             f"- calibration id: `{m['calibration_id']}`",
+             f"- scenario: `{cfg.scenario}`; {cfg.width} x {cfg.height} households; "
+             f"{cfg.steps} steps, warm-up {cfg.warmup}, outcome window the last {cfg.window} "
+             "steps",
+             f"- targets: `{cfg.targets_path}` ({targets.setting})",
+             surrogate_report.method_bullet(m) if "mcmc" in m else
+             f"- ABC-SMC (pyabc) with a stochastic acceptor: each fitted target's sigma is the "
+             f"acceptance kernel's SD, and the temperature is lowered to 1; population "
+             f"{cfg.population_size} (up to {cfg.stopping.max_population_size}); "
+             f"{len(gens)} generations, {gens[-1]['total_simulations']} simulations, "
+             f"{m['elapsed_seconds']:.0f} s",
+             f"- **{_status(m)}**",
+             f"- root seed {m['root_seed']}; model code {m['code_version']}; git "
+             f"{(m.get('git_commit') or '?')[:10]}", ""]
+    for w in m.get("warnings", []):
+        lines += [f"> **Warning:** {w}.", ""]
+    if "mcmc" in m:
+        lines += surrogate_report.sampling_lines(m, cfg.stopping.min_ess)
+    else:
+        lines += _generation_lines(cfg, gens)
     lines += ["", *surrogate_report.lines(m), "## Parameters", "",
-              f"Prior: uniform on [low, high]. Posterior: weighted particles of the last "
-              f"generation (effective sample size {m['ess']:.0f} of "
-              f"{m['n_particles']}), median and {PCT} credible interval. A parameter is "
-              "flagged "
+              f"Prior: uniform on [low, high]. Posterior: {_posterior_kind(m)}, median and "
+              f"{PCT} credible interval. A parameter is flagged "
               f"**not identified** when its posterior {PCT} interval is at least "
               f"{IDENTIFIABILITY_RATIO:.0%} as wide as its prior's: the targets say little "
               "about it, and results should be shown across its range. Identification is "

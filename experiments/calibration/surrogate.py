@@ -142,6 +142,8 @@ def build(cfg: CalibrationConfig, targets: TargetSet, simulator: Simulator, out:
     if len(w1):
         info["check_posterior_region"] = _check(cfg, em, w1[_held(w1)])
     em = condition_all(em, cfg, df)
+    check = info.get("check_posterior_region") or info["check_prior_final"]
+    em.error = np.array([check[n]["rmse"] for n in em.names])
     info["kernels"] = {s.name: str(s.gp.kernel_) for s in em.stats}
     tmp = out / (CACHE + ".tmp")
     tmp.write_bytes(pickle.dumps({"key": (key, sur), "emulator": em, "info": info}))
