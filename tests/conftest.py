@@ -55,6 +55,19 @@ def shared_burn_ins(tmp_path_factory: pytest.TempPathFactory):
     yield
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a grouped test whose xdist group was lost. A group keeps its tests on one worker
+    (the browser tests share one demo server and browser; a module's costly fixtures are made
+    once); pytest 9.2 with pytest-xdist 3.8 drops the group from the node id (pytest-xdist
+    #1386) and spreads the tests silently, which cost the suite a second server and browser
+    and every module fixture twice."""
+    if (item.config.getoption("loadgroup", False)  # set on the workers of --dist loadgroup
+            and item.get_closest_marker("xdist_group") and "@" not in item.nodeid):
+        pytest.fail(f"--dist loadgroup lost this test's xdist_group: this pytest "
+                    f"({pytest.__version__}) and pytest-xdist do not work together (see the "
+                    "pytest pin in pyproject.toml)", pytrace=False)
+
+
 @pytest.fixture
 def small():
     return dict(SMALL)

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import runpy
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,6 +31,9 @@ from experiments.calibration import config, engine, outputs, stochastic
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = ROOT / "experiments" / "targets" / "china_urban_2010s.toml"
+# One worker runs this file, so each module fixture's calibration is made once, not once on
+# each worker.
+pytestmark = pytest.mark.xdist_group("calibration_engine")
 
 
 def tiny_targets(tmp_path: Path) -> Path:
@@ -131,9 +135,16 @@ def test_outputs_and_same_seed_same_posterior_on_any_executor(serial, tmp_path):
     assert m3["generations"] == m1["generations"]
 
 
-def test_changed_setup_is_refused_without_fresh(tmp_path):
-    cfg = config.load(tiny_config(tmp_path, generations=1, draws=0))
-    engine.calibrate(cfg, tmp_path / "o", executor="serial", stream=io.StringIO())
+@pytest.fixture(scope="module")
+def one_generation(tmp_path_factory) -> tuple[Path, dict]:
+    """The tiny calibration cut to one generation without predictive draws."""
+    tmp = tmp_path_factory.mktemp("cal1")
+    cfg = config.load(tiny_config(tmp, generations=1, draws=0))
+    return tmp / "o", engine.calibrate(cfg, tmp / "o", executor="serial", stream=io.StringIO())
+
+
+def test_changed_setup_is_refused_without_fresh(one_generation, tmp_path):
+    shutil.copytree(one_generation[0], tmp_path / "o")  # the fixture's folder stays as it is
     other = config.load(tiny_config(tmp_path, generations=1, pop=12, draws=0))
     with pytest.raises(engine.InputError, match="--fresh"):
         engine.calibrate(other, tmp_path / "o", executor="serial", stream=io.StringIO())
@@ -197,13 +208,12 @@ def test_population_grows_only_at_temperature_1_when_the_ess_falls_short():
     assert grow(100, 1000, 200, [{**row, "particles": 300, "ess": 250.0}]) == 300  # no shrink
 
 
-def test_a_safety_limit_reports_the_posterior_not_final(tmp_path):
+def test_a_safety_limit_reports_the_posterior_not_final(one_generation):
     """One generation allowed: the run stops before temperature 1 and says so plainly."""
-    cfg = config.load(tiny_config(tmp_path, generations=1, draws=0))
-    m = engine.calibrate(cfg, tmp_path / "o", executor="serial", stream=io.StringIO())
+    out, m = one_generation
     assert not m["final"]
     assert m["stop_reason"] == ("stopped early: the posterior is not final (reached "
                                 "max_generations, 1)")
-    report = (tmp_path / "o" / "report.md").read_text()
+    report = (out / "report.md").read_text()
     assert "**stopped early: the posterior is not final" in report
     assert "> **Warning:** the posterior is not final" in report
