@@ -40,6 +40,8 @@ class Neighbouring:
             left -= self.hours_needed()[self.level.astype(np.intp)]
             np.maximum(left, 0.0, out=left)
             left /= p.hours_per_contact
+            # a tiny hours_per_contact makes the room infinite: cap it before the integer cast
+            np.minimum(left, 2.0 ** 31, out=left)
             room = np.floor(left, out=left).astype(np.int64)
             np.minimum(contacts, room, out=contacts)
         self.contacts_now = contacts.astype(np.int32)

@@ -95,6 +95,20 @@ def test_extreme_utilities_give_valid_probabilities():
         assert (up >= 0).all() and (down >= 0).all() and (up + down <= 1 + 1e-6).all()
 
 
+def test_tiny_hours_per_contact_never_gives_negative_contacts():
+    """A contact that takes next to no time makes the room for contacts infinite; the cast
+    to integers once turned that into the most negative int64, and so negative contacts."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = GovernanceModel.from_scenario("administrative", rng=5,
+                                              **{**TINY, "hours_per_contact": 1e-300})
+        model.run(3)
+    contacts = model.population.contacts_now
+    assert contacts.min() >= 0 and contacts.max() > 0
+
+
 def test_same_seed_is_bit_identical(monkeypatch):
     """Two models built apart: the second runs its own burn-in (no cache, no memo)."""
     params = {"grid_management": True, "resident_channels": True}
