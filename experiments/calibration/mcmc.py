@@ -31,6 +31,7 @@ emcee's generator is a RandomState seeded from it, never the global one.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from typing import Any, TextIO
@@ -113,7 +114,14 @@ def run(em: Emulator, params: list[str], observed: np.ndarray, var: np.ndarray, 
         steps += CHUNK
         kept = steps // 2  # the first half is burn-in
         chain = sampler.get_chain()[steps - kept:]
-        tau = float(np.max(emcee.autocorr.integrated_time(chain, quiet=True)))
+        # quiet: a short chain's estimate is reported below and judged by MIN_TAUS; emcee's
+        # own warning of it (a logger message per check) would drown the progress lines
+        emcee_log = logging.getLogger("emcee")
+        level, emcee_log.level = emcee_log.level, logging.ERROR
+        try:
+            tau = float(np.max(emcee.autocorr.integrated_time(chain, quiet=True)))
+        finally:
+            emcee_log.setLevel(level)
         ess = WALKERS * kept / tau
         final = kept >= MIN_TAUS * tau and ess >= min_ess
         print(f"posterior sampling: {steps} steps x {WALKERS} walkers, autocorrelation time "

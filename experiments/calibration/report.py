@@ -68,7 +68,6 @@ def marginals_figure(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarra
 def pairs_figure(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray):
     k = len(cfg.priors)
     fig, axes = plt.subplots(k, k, figsize=(2.3 * k + 1, 2.3 * k + 1), squeeze=False)
-    size = 200 * w / w.max()
     for i, pi in enumerate(cfg.priors):
         for j, pj in enumerate(cfg.priors):
             ax = axes[i][j]
@@ -76,10 +75,10 @@ def pairs_figure(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray):
                 ax.hist(particles[:, j], bins=15, range=(pj.low, pj.high), weights=w,
                         color="#bdbdbd", edgecolor="black")
             elif i > j:
-                ax.scatter(particles[:, j], particles[:, i], s=size, facecolors="none",
-                           edgecolors="black", linewidths=0.5, marker="o")
-                ax.set_xlim(pj.low, pj.high)
-                ax.set_ylim(pi.low, pi.high)
+                # a weighted 2-D histogram: readable for 100 weighted particles and for
+                # thousands of equal-weight chain draws alike (a scatter turns solid black)
+                ax.hist2d(particles[:, j], particles[:, i], bins=20, weights=w, cmap="Greys",
+                          range=[[pj.low, pj.high], [pi.low, pi.high]])
             else:
                 ax.axis("off")
                 continue
@@ -88,7 +87,8 @@ def pairs_figure(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray):
             if j == 0 and i > 0:
                 ax.set_ylabel(pi.name, fontsize=7)
             ax.tick_params(labelsize=6)
-    fig.suptitle("Posterior particles, pairwise (circle area = weight; diagonal: marginals)")
+    fig.suptitle("Posterior, pairwise (darker = more posterior mass, over the prior box; "
+                 "diagonal: marginals)")
     fig.tight_layout()
     return fig
 
