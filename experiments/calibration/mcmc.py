@@ -132,9 +132,15 @@ def run(em: Emulator, params: list[str], observed: np.ndarray, var: np.ndarray, 
     kept = steps // 2
     thin = max(1, int(tau // 2))
     samples = to_values(em, sampler.get_chain(discard=steps - kept, thin=thin, flat=True))
+    # The joint point for `point = "map"`: the kept draw of highest posterior density in the
+    # parameters' own coordinates (the box's, not the logit's, whose Jacobian would move it)
+    density = log_posterior_fn(em, observed, var)(samples)
+    best = int(np.argmax(density))
     info = {"method": "emcee ensemble sampler (differential-evolution moves, logit "
                       "coordinates) on the surrogate's likelihood",
             "walkers": WALKERS, "steps": steps, "burn_in": steps - kept,
             "autocorrelation_time": tau, "thin": thin, "ess": ess, "samples": len(samples),
-            "acceptance": float(np.mean(sampler.acceptance_fraction)), "final": final}
+            "acceptance": float(np.mean(sampler.acceptance_fraction)), "final": final,
+            "map": dict(zip(params, map(float, samples[best]), strict=True)),
+            "map_log_density": float(density[best])}
     return samples, info

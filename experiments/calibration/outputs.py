@@ -45,9 +45,13 @@ def coerce(priors: tuple[Prior, ...], particles: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def point_estimate(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray
-                   ) -> dict[str, Any]:
-    """Posterior median of each marginal, or the particle of highest posterior density."""
+def point_estimate(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray,
+                   exact_map: dict[str, float] | None = None) -> dict[str, Any]:
+    """Posterior median of each marginal, or the particle of highest posterior density:
+    on a surrogate the density is known (`exact_map`, the chain's best draw), else a kernel
+    density estimate over the particles stands in for it."""
+    if cfg.point == "map" and exact_map is not None:
+        return {p.name: p.coerce(exact_map[p.name]) for p in cfg.priors}
     if cfg.point == "map" and len(particles) > len(cfg.priors) + 1:
         span = np.array([p.high - p.low for p in cfg.priors])
         z = (particles / span).T
@@ -92,7 +96,7 @@ def _toml_value(v: Any) -> str:
 
 def write_calibrated(path: Path, cfg: CalibrationConfig, values: dict[str, Any],
                      calibration_id: str, code: str = "") -> None:
-    label = "posterior median" if cfg.point == "median" else "MAP particle"
+    label = "posterior median" if cfg.point == "median" else "MAP draw (highest posterior density)"
     lines = ["# A calibrated parameter set, written by `run.py calibrate`.",
              "# Use it with: python run.py run --scenario " + cfg.scenario +
              " --params " + path.name,
@@ -167,9 +171,11 @@ def write_all(cfg: CalibrationConfig, targets: TargetSet, out: Path, manifest: d
     w = w / w.sum()
     code = str(manifest.get("code_version", ""))
     write_posterior(out / "posterior.parquet", cfg.priors, particles, w, cid, cfg.scenario, code)
-    point = point_estimate(cfg, particles, w)
+    mcmc = manifest.get("mcmc") or {}
+    point = point_estimate(cfg, particles, w, mcmc.get("map"))
     write_calibrated(out / "calibrated.toml", cfg, point, cid, code)
-    ess = effective_sample_size(w)
+    # a chain's draws are equally weighted but not independent: its ESS is the sampler's
+    ess = float(mcmc["ess"]) if mcmc else effective_sample_size(w)
     manifest["ess"], manifest["n_particles"] = ess, len(w)
     manifest["parameters"] = parameter_table(cfg.priors, particles, w, ess)
     manifest["targets"] = target_table(targets, pred)

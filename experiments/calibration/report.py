@@ -240,7 +240,8 @@ def markdown(cfg: CalibrationConfig, targets: TargetSet, m: dict[str, Any], out:
                   f"{_fmt(t.se)}, mapping {_fmt(t.mapping_sd)}). Model statistic: {t.reduce} "
                   f"of {stat} over the outcome window. {t.mapping}",
                   f"  Source: {source_line(t)}"]
-    point = "posterior median of each marginal" if cfg.point == "median" else "MAP particle"
+    point = ("posterior median of each marginal" if cfg.point == "median"
+             else "MAP draw (highest posterior density)")
     lines += ["", "## Using the result", "",
               f"`calibrated.toml` holds the {point}: `python run.py run --scenario "
               f"{cfg.scenario} --params {out / 'calibrated.toml'}`. "
