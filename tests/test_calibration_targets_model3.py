@@ -220,3 +220,12 @@ def test_posterior_records_its_rules_and_stays_current_while_they_hold(tmp_path)
     swapped = table.take([1, 0]).replace_schema_metadata(meta)  # first particle not the pin
     pq.write_table(swapped, tmp_path / "swapped.parquet")
     assert stale.note(tmp_path / "swapped.parquet") is not None
+
+
+def test_calibration_doc_shipped_block_is_generated_from_the_stored_calibration():
+    from experiments.calibration import shipped_doc
+    from experiments.studies import docblocks
+
+    assert docblocks.read(shipped_doc.DOC, shipped_doc.BLOCK) == shipped_doc.markdown(
+        shipped_doc.stored()), ("docs/CALIBRATION.md's shipped-calibration block is out of "
+                                "date: run `python -m experiments.calibration.shipped_doc`")
