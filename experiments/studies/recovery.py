@@ -119,7 +119,7 @@ def _fit_case(k: int, replicate: int, observed: dict[str, float]) -> dict[str, A
     rows = {}
     for p in cfg.priors:
         x = post[p.name].to_numpy(float)
-        lo, med, hi = (wquantile(x, w, q) for q in (LEVEL[0], 0.5, LEVEL[1]))
+        lo, med, hi = (float(wquantile(x, w, q)) for q in (LEVEL[0], 0.5, LEVEL[1]))
         span = p.high - p.low
         rows[p.name] = {"truth": float(truth[p.name]), "low": lo, "median": med, "high": hi,
                         "covered": bool(lo <= truth[p.name] <= hi), "width": (hi - lo) / span,
@@ -140,8 +140,9 @@ def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
             series = {m: v[1:] for m, v in run.series.items()}  # row k: after step k + 1
             rng = np.random.default_rng(np.random.SeedSequence(SEED, spawn_key=(
                 k, run.replicate)))
-            observed = {t.name: t.statistic(series, cfg.window_start(), ts.steps_per_year)
-                        + rng.normal(0, t.sigma) for t in ts.fitted()}
+            observed = {t.name: float(t.statistic(series, cfg.window_start(),
+                                                  ts.steps_per_year) + rng.normal(0, t.sigma))
+                        for t in ts.fitted()}
             jobs.append((k, run.replicate, observed))
     # Each fit is seeded by its config alone: two forked workers give what one would.
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
