@@ -102,3 +102,16 @@ def test_validation_doc_block_is_rendered_from_the_stored_result():
     assert docblocks.read(validate_doc.DOC, validate_doc.BLOCK) == validate_doc.markdown(
         validate_doc.stored()), ("docs/VALIDATION.md is out of date: run "
                                  "`python -m experiments.calibration.validate_doc`")
+
+
+def test_posterior_draws_keep_integer_parameters_integers():
+    """The shipped posterior mixes int and float columns (issue_patience is weeks): a draw
+    read row-wise came back as floats, or as plain floats without .item()."""
+    from experiments.calibration.validate import _particles
+
+    path = Path(__file__).resolve().parents[1] / "experiments" / "calibrations" / "baseline" \
+        / "posterior.parquet"
+    draws, cid = _particles(path, 5, 7)
+    assert cid and len(draws) == 5
+    assert all(isinstance(d["issue_patience"], int) for d in draws)
+    assert all(isinstance(d["cost_speak"], float) for d in draws)

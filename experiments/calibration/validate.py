@@ -80,7 +80,9 @@ def _particles(path: Path, draws: int, seed: int) -> tuple[list[dict[str, Any]],
     w = df.pop("weight").to_numpy(float)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(VALIDATION_STREAM,)))
     idx = rng.choice(len(df), size=draws, p=w / w.sum())
-    return [{k: v.item() for k, v in df.iloc[i].items()} for i in idx], cid
+    # column by column: a row of mixed int and float columns would turn the ints to floats
+    cols = {c: df[c].to_numpy() for c in df.columns}
+    return [{c: v[i].item() for c, v in cols.items()} for i in idx], cid
 
 
 def _time(t: Target, start: int) -> int:
