@@ -41,7 +41,7 @@ class Neighbouring:
             np.maximum(left, 0.0, out=left)
             left /= p.hours_per_contact
             # a tiny hours_per_contact makes the room infinite: cap it before the integer cast
-            np.minimum(left, 2.0 ** 31, out=left)
+            np.minimum(left, np.iinfo(np.int32).max, out=left)
             room = np.floor(left, out=left).astype(np.int64)
             np.minimum(contacts, room, out=contacts)
         self.contacts_now = contacts.astype(np.int32)

@@ -180,7 +180,8 @@ def test_posterior_file_format(tmp_path):
     priors = (config.Prior("issue_rate", 0.0, 1.0), config.Prior("enterprise_count", 0, 10))
     particles = np.array([[0.1, 2.4], [0.2, 7.6]])
     path = tmp_path / "posterior.parquet"
-    outputs.write_posterior(path, priors, particles, np.array([1.0, 3.0]), "cal-x", "admin")
+    outputs.write_posterior(path, priors, particles, np.array([1.0, 3.0]), "cal-x",
+                          "administrative")
     df, cid = outputs.read_posterior(path)
     assert cid == "cal-x" and list(df.columns) == ["issue_rate", "enterprise_count", "weight"]
     assert df["enterprise_count"].tolist() == [2, 8]

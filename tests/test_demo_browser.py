@@ -129,11 +129,14 @@ def test_lesson_two_answer_in_points_on_the_charts_with_how_sure(tmp_path) -> No
         answer = page.locator("#lesson-panel .answer")
         assert wait_for(lambda: "把握程度" in answer.inner_text(), 240)
         text = answer.inner_text()
-        assert text.count("个百分点") == 4 and "尚未计入参数的不确定性" in text
+        # the shipped posterior fits the model (tests/test_calibration_targets_model3.py), so
+        # every run pair draws its own parameter set and the answer says so
+        assert text.count("个百分点") == 4 and "从校准结果中抽取" in text
         marks = page.evaluate("S.answer.marks")
         assert [m["measure"] for m in marks] == ["participation_rate", "share_guided",
                                                  "share_self_governing", "activity_26w"]
-        assert all(m["from"] == 4 and m["to"] == 8 for m in marks)
+        # the answer reads year 8 of the main job's 416 weeks, whatever the page's weeks
+        assert all(m["from"] == 365 and m["to"] == 416 for m in marks), marks
         # The seeds' band is drawn on the charts the answer is about.
         assert wait_for(lambda: page.locator(".chart[data-measure=share_guided]")
                         .inner_text().count("种子的95%范围") == 1)
