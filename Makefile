@@ -27,7 +27,8 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
-# The statistical studies the docs quote (claims, crowding-out, long runs, a settled start):
+# The statistical studies the docs quote (claims, crowding-out, long runs, a settled start,
+# the lessons' stored answers):
 # results stored with the model's fingerprint in experiments/studies/results/, doc blocks
 # rewritten. `make studies ONLY=crowding` runs one; `make test` fails on a stale one.
 studies: $(STAMP)

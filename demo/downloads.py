@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from demo import i18n, lessons
+from demo import i18n, lessons, stored_answers
 from demo.api import charts_field, int_field, lang_field, session_of, week_field
 from demo.export import export_png
 from demo.seeds import (
@@ -38,7 +38,8 @@ def seeds_start(body: dict[str, Any]) -> dict[str, Any]:
             job = lessons.answer_job(ls, session.config.seed, n)
         else:
             job = SeedJob(session.config, n, weeks, charts)
-        session.seeds = job.start()
+        # A lesson at the page's default seed is answered at once from the stored study.
+        session.seeds = job if job.lesson and stored_answers.restore(job) else job.start()
     return seeds_status(body)
 
 

@@ -22,7 +22,8 @@ from typing import Any
 
 from demo import i18n
 from demo.config import DemoConfig
-from demo.seeds import SeedJob, answer_setup
+from demo.seeds import SeedJob
+from experiments.specify import lessons as questions
 from governance import MEASURES, MECHANISMS, SCENARIOS, scenario_params
 
 # Measures on a 0-1 scale are answered in points of 100 (percentage points for shares).
@@ -52,35 +53,21 @@ class Lesson:
         return [m for m in self.answer if m in MEASURES]
 
 
-LESSONS = (
-    Lesson(1, "administrative", "grid_management",
-           ("share_resolved_below_government", "gov_admin_cost", "resolved_by_grid"),
-           ("share_resolved_below_government", "gov_admin_cost", "mean_resolution_time")),
-    Lesson(2, "administrative", "only_party_leadership",
-           ("ladder", "participation_rate", "share_guided", "share_self_governing",
-            "activity_26w"),
-           ("participation_rate", "share_guided", "share_self_governing", "activity_26w")),
-    Lesson(3, "collaborative", "collaborative_without_all_places",
-           ("capacity_mobilization", "capacity_integration", "trust_neighbors",
-            "civic_consciousness"),
-           ("capacity_mobilization", "capacity_integration", "trust_neighbors",
-            "civic_consciousness")),
-    Lesson(4, "collaborative", "staged_rollout",
-           ("ladder", "participation_rate", "trust_government",
-            "share_resolved_below_government"),
-           ("participation_rate", "trust_government", "share_resolved_below_government")),
-    Lesson(5, "administrative", "grid_management",
-           ("participation_rate", "activity_26w", "speak_52w", "trust_government"),
-           ("participation_rate", "activity_26w", "speak_52w", "trust_government")),
-    # The same switch under the other documented staffing choice (grid_staffing): whether
-    # lesson 5's signs rest on who staffs the grids is the paired runs' to say.
-    Lesson(6, "grid_management", "grid_management_added",
-           ("participation_rate", "activity_26w", "speak_52w", "trust_government"),
-           ("participation_rate", "activity_26w", "speak_52w", "trust_government")),
-    Lesson(7, "administrative", "collaborative",
-           ("gov_admin_cost", "cost_per_resolved_issue", "resolution_rate"),
-           ("gov_admin_cost", "cost_per_resolved_issue", "resolution_rate")),
-)
+# What each lesson's page shows; the pairs and the answers' measures are the questions'
+# (experiments/specify/lessons.py).
+CHARTS: dict[int, tuple[str, ...]] = {
+    1: ("share_resolved_below_government", "gov_admin_cost", "resolved_by_grid"),
+    2: ("ladder", "participation_rate", "share_guided", "share_self_governing",
+        "activity_26w"),
+    3: ("capacity_mobilization", "capacity_integration", "trust_neighbors",
+        "civic_consciousness"),
+    4: ("ladder", "participation_rate", "trust_government", "share_resolved_below_government"),
+    5: ("participation_rate", "activity_26w", "speak_52w", "trust_government"),
+    6: ("participation_rate", "activity_26w", "speak_52w", "trust_government"),
+    7: ("gov_admin_cost", "cost_per_resolved_issue", "resolution_rate"),
+}
+LESSONS = tuple(Lesson(q.number, q.left, q.right, CHARTS[q.number], q.answer)
+                for q in questions.QUESTIONS)
 
 
 def phase_weeks(scenario: str, lang: str = "en") -> str:
@@ -156,11 +143,12 @@ def get(number: int) -> Lesson:
 def answer_job(lesson: Lesson, seed: int, seeds: int, size: int | None = None,
                weeks: int | None = None) -> SeedJob:
     """The lesson's answer: both presets over paired runs with the main job's posterior,
-    community size and eight years (seeds.answer_setup), whatever the page shows; `size`
-    and `weeks` replace those two (tests)."""
-    posterior, n, side, steps = answer_setup(seed, seeds)
-    job = SeedJob(lesson.config(seed, size or side), n, weeks or steps,
-                  lesson.answer_measures(), posterior)
+    community size and eight years (questions.answer_spec), whatever the page shows; `size`
+    and `weeks` replace those two (tests). For the page's default seed the answer is the
+    stored one (demo/stored_answers.py) when it was made by this model."""
+    question = next(q for q in questions.QUESTIONS if q.number == lesson.number)
+    raw = questions.answer_spec(question, lesson.answer_measures(), seed, seeds, size, weeks)
+    job = SeedJob(lesson.config(seed, raw["overrides"]["width"]), raw=raw)
     job.lesson = lesson.number
     return job
 

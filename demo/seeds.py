@@ -6,7 +6,7 @@ and the research run; `spec_toml` writes the same setting as a TOML file for
 `run.py experiment`), `experiment.run_experiment` (in a background thread, one worker
 process, records in a temporary folder read back with `running.store.Store`), and
 `analyse.stats` for the CIs and the paired differences, `analyse.robust` and the main
-job's posterior for the lessons' answers (`answer_setup`, `SeedJob.horizons`). Replicate r
+job's posterior for the lessons' answers (specify/lessons.py, `SeedJob.horizons`). Replicate r
 of both scenarios shares its seed and, with a posterior, its particle (common random
 numbers), so the difference is paired. The server's jobs take turns on the machine's cores
 (`CORES`).
@@ -33,22 +33,11 @@ from experiments.analyse import robust, stats
 from experiments.experiment import run_experiment
 from experiments.running.store import Store
 from experiments.specify import check as spec_mod
-from experiments.specify import main_job
+from experiments.specify.lessons import ANSWER_SEEDS, BAND
 from governance import MEASURES, PARAMS
 
-DEFAULT_SEEDS = 10
+DEFAULT_SEEDS = ANSWER_SEEDS
 DEFAULT_WEEKS = 104
-BAND = (2.5, 97.5)  # percentiles of the runs drawn as the band
-
-
-def answer_setup(seed: int, seeds: int) -> tuple[str | None, int, int, int]:
-    """What a lesson's answer runs with: the main job's posterior (None when it cannot be
-    used with this model), replicates for 30 distinct particles (at least `seeds`), its
-    community size and its 416 weeks, so the answer reads years 1, 3 and 8 as the main
-    job does. About two minutes on one core (experiments/specify/main_job.py)."""
-    posterior = main_job.usable_posterior()
-    n = max(seeds, main_job.replicates_needed(seed, posterior))
-    return posterior, n, main_job.SIZE, main_job.STEPS
 
 
 class Cancelled(Exception):
@@ -174,14 +163,15 @@ class SeedJob:
     """One background 'run N seeds' for a session; results for bands and the CI table."""
 
     def __init__(self, cfg: DemoConfig, seeds: int = DEFAULT_SEEDS, weeks: int = DEFAULT_WEEKS,
-                 measures: list[str] | None = None, posterior: str | None = None) -> None:
+                 measures: list[str] | None = None, raw: dict[str, Any] | None = None) -> None:
         self.cfg = cfg
         self.lesson: int | None = None  # set when the job answers a lesson
-        self.raw = spec_dict(cfg, seeds, weeks, measures or ["participation_rate"])
-        if posterior:
-            self.raw["posterior"] = posterior
+        # A lesson's answer brings its own spec (experiments/specify/lessons.py).
+        self.raw = raw or spec_dict(cfg, seeds, weeks, measures or ["participation_rate"])
         self.spec = spec_mod.from_dict(self.raw, source="demo setting")
-        self.done, self.total = 0, seeds * len(self.spec.scenarios)
+        self.done, self.total = 0, self.spec.replicates * len(self.spec.scenarios)
+        # A stored answer (demo/stored_answers.py): bands and horizons as the study saved them.
+        self.stored: dict[str, Any] | None = None
         self.error = ""
         self.eta: int | None = None  # seconds left, from the runner's progress line
         self.finished = False
@@ -233,6 +223,12 @@ class SeedJob:
         self.done = self.total
 
     def band(self, run: int, measure: str) -> tuple[np.ndarray, np.ndarray] | None:
+        if self.stored is not None:
+            block = self.stored["measures"].get(measure)
+            if block is None:
+                return None
+            low, high = block["band"][run]
+            return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         table = self.series.get((run, measure))
         if table is None or len(table) < 2:
             return None
@@ -260,19 +256,11 @@ class SeedJob:
         """Side by side: right minus left per replicate at years 1, 3 and 8 (those the runs
         reach), each with P(effect > 0), both runs' means, and the robust verdict
         (analyse/robust.py)."""
-        windows = robust.horizons_within(self.spec.steps)
-        means = [{r: {h: float(row[lo:hi + 1].mean()) for h, (lo, hi) in windows.items()}
-                  for r, row in zip(self.replicates.get(k, []),
-                                    self.series.get((k, measure), []), strict=True)}
-                 for k in (0, 1)]
-        common = sorted(set(means[0]) & set(means[1]))
-        at = {h: robust.effect_at([means[1][r][h] - means[0][r][h] for r in common])
-              for h in windows}
-        particles = len({self.particles[r] for r in common} - {None})
-        side = [{h: float(np.mean([m[r][h] for r in common])) if common else math.nan
-                 for h in windows} for m in means]
-        return {"at": at, "particles": particles, "judge": robust.judge(at, particles),
-                "left": side[0], "right": side[1], "windows": windows}
+        if self.stored is not None:
+            return self.stored["measures"][measure]["horizons"]
+        sides = [dict(zip(self.replicates.get(k, []), self.series.get((k, measure), []),
+                          strict=True)) for k in (0, 1)]
+        return robust.paired_horizons(self.spec.steps, sides[0], sides[1], self.particles)
 
 
 def verdict(d: dict[str, float]) -> str:

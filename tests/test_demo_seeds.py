@@ -7,10 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from demo import lessons
+from demo import lessons, stored_answers
 from demo.config import DemoConfig
 from demo.seeds import SeedJob, spec_dict, spec_toml, switch_edits_dropped, verdict
 from experiments.specify import check as spec_mod
+from experiments.specify import lessons as questions
 from governance import SCENARIOS
 
 
@@ -64,7 +65,7 @@ def test_lesson_answer_is_computed_from_a_run_in_points_with_marks(monkeypatch) 
     """Every number of the answer comes from the paired runs: the difference in points of
     100 for shares at each year the runs reach, each run's mean there for the chart's
     marks, and how sure it is (here at the defaults: parameter uncertainty not covered)."""
-    monkeypatch.setattr(lessons, "answer_setup", lambda seed, seeds: (None, seeds, 40, 416))
+    monkeypatch.setattr(questions, "answer_setup", lambda seed, seeds: (None, seeds, 40, 416))
     lesson = lessons.LESSONS[1]  # Party leadership alone against the baseline: all shares
     job = lessons.answer_job(lesson, seed=5, seeds=3, size=20, weeks=60)
     job.start().thread.join(timeout=240)
@@ -187,3 +188,30 @@ def test_seed_jobs_take_turns_on_the_cores_in_arrival_order() -> None:
     for th in threads:
         th.join(10)
     assert ran == [0, -2, 1, 3]
+
+
+def test_the_default_page_gets_the_stored_answers_and_other_seeds_run_live() -> None:
+    """The stored `lessons` study answers the page's default seed at once (its currency is
+    tests/test_studies.py's to check); another seed or another number of seeds is a
+    different question, answered live. A stored answer reads as a live one does."""
+    from demo.config import DEFAULT_SEED
+    from demo.seeds import DEFAULT_SEEDS
+
+    assert (DEFAULT_SEED, DEFAULT_SEEDS) == (questions.ANSWER_SEED, questions.ANSWER_SEEDS)
+    for ls in lessons.LESSONS:
+        job = lessons.answer_job(ls, DEFAULT_SEED, DEFAULT_SEEDS)
+        assert stored_answers.restore(job), ls.number
+        assert job.finished and job.done == job.total and not job.thread.is_alive()
+        out = lessons.answer("en", job)
+        assert len(out["marks"]) == len(ls.answer_measures())
+        assert all((m["from"], m["to"]) == (365, 416) for m in out["marks"])
+        assert "30 distinct sets" in out["sure"] or "not covered" in out["sure"]
+        assert len(job.table()) == len(ls.answer_measures())
+        low, high = job.band(1, ls.answer_measures()[0])
+        assert low.shape == (417,) and np.all(low[np.isfinite(low)] <= high[np.isfinite(low)])
+        assert job.band(0, "gov_admin_cost" if "gov_admin_cost" not in ls.answer else
+                        "participation_rate") is None  # no band for a measure not answered
+    ls = lessons.LESSONS[1]
+    assert not stored_answers.restore(lessons.answer_job(ls, DEFAULT_SEED + 1, DEFAULT_SEEDS))
+    assert not stored_answers.restore(lessons.answer_job(ls, DEFAULT_SEED, DEFAULT_SEEDS,
+                                                         size=20))

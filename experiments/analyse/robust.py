@@ -173,3 +173,22 @@ def robust_text(table: pd.DataFrame) -> str:
     return (f"Effects at {labels} over {particles} distinct posterior particles: "
             f"{len(robust)} of {len(effects)} robust (P >= {ROBUST:g} in one direction at "
             "every horizon); each effect in horizons.csv and report.md.")
+
+
+def paired_horizons(steps: int, left: Mapping[int, np.ndarray], right: Mapping[int, np.ndarray],
+                    particles: Mapping[int, Any]) -> dict[str, Any]:
+    """Right minus left per replicate (each a weekly series, row 0 = week 0) at the horizons
+    a run of `steps` weeks reaches: the effect with P(> 0) at each, both sides' means over
+    the replicates both have, the robust verdict and each horizon's window. One function
+    for the demo's live answers and the stored ones (experiments/studies/lessons.py), so
+    both say the same thing of the same runs."""
+    windows = horizons_within(steps)
+    means = [{r: {h: float(row[lo:hi + 1].mean()) for h, (lo, hi) in windows.items()}
+              for r, row in side.items()} for side in (left, right)]
+    common = sorted(set(means[0]) & set(means[1]))
+    at = {h: effect_at([means[1][r][h] - means[0][r][h] for r in common]) for h in windows}
+    distinct = len({particles.get(r) for r in common} - {None})
+    side = [{h: float(np.mean([m[r][h] for r in common])) if common else math.nan
+             for h in windows} for m in means]
+    return {"at": at, "particles": distinct, "judge": judge(at, distinct),
+            "left": side[0], "right": side[1], "windows": windows}

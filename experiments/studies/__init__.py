@@ -21,6 +21,7 @@ from experiments.studies import (
     claims,
     crowding,
     grid_assumptions,
+    lessons,
     long_run,
     pathways,
     recovery,
@@ -30,4 +31,4 @@ from experiments.studies import (
 
 STUDIES: dict[str, ModuleType] = {m.NAME: m for m in (settle, crowding, long_run, claims,
                                                        grid_assumptions, pathways, screen,
-                                                       recovery)}
+                                                       recovery, lessons)}
