@@ -196,16 +196,18 @@ def test_without_party_backbone_building_autonomy_barely_works():
 @given(willing=st.floats(0, 1), unled=st.floats(0, 1), rate=st.floats(0, 1),
        size=st.integers(1, 10), low=st.integers(1, 10), cap=st.floats(0, 3),
        comp=st.floats(0, 1), cov=st.floats(0, 1), places=st.floats(0, 1),
-       party=st.booleans(), seed=st.integers(0, 2**16))
+       party=st.booleans(), seed=st.integers(0, 2**16), burn_in=st.integers(0, 104))
 def test_invariants_over_random_parameters(willing, unled, rate, size, low, cap, comp, cov,
-                                           places, party, seed):
+                                           places, party, seed, burn_in):
+    """Committees stay valid anywhere (the burn-in drawn short: the same rules, mechanisms
+    off, so the examples' time goes to parameter sets)."""
     m = GovernanceModel.from_scenario(
         "administrative", rng=seed, width=20, height=20, grid_block=10, building_block=5,
         building_autonomy=True, party_leadership=party, building_willing_share=willing,
         building_willing_share_unled=unled, building_formation_rate=rate,
         building_committee_size=size, building_committee_min=low,
         building_member_capacity=cap, building_competence=comp, covenant_weight=cov,
-        building_meeting_places=places)
+        building_meeting_places=places, burn_in=burn_in)
     for _ in range(4):
         m.run(5)
         check_committees(m)

@@ -177,9 +177,12 @@ def test_public_money_to_organisations_is_government_spending():
     density=st.floats(0, 12),
     hazard=st.floats(0, 0.3),
     price_cap=st.floats(0, 6),
+    burn_in=st.integers(0, 104),
 )
 def test_invariants_over_random_parameters(seed, mech, grant, fixed, founding, funds,
-                                           density, hazard, price_cap):
+                                           density, hazard, price_cap, burn_in):
+    """The sector's books and tables stay consistent anywhere (the burn-in drawn short, as
+    in test_buildings.py)."""
     names = ("org_incubation", "org_incentives", "org_procurement", "org_coordination")
     params = {**dict(zip(names, mech, strict=True)), "org_grant": grant, "org_fixed_cost": fixed,
               "org_founding_rate": founding, "org_start_funds": funds,
@@ -187,7 +190,7 @@ def test_invariants_over_random_parameters(seed, mech, grant, fixed, founding, f
               "org_price_cap": price_cap, "org_incubation_start": 5, "org_assessment_interval": 4,
               "org_tender_interval": 9}
     m = GovernanceModel(rng=seed, width=30, height=30, grid_block=10, building_block=5,
-                        **params)
+                        burn_in=burn_in, **params)
     for _ in range(30):
         m.step()
         assert_valid(m.current)

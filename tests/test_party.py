@@ -153,14 +153,16 @@ def test_thin_backbone_weakens_leadership():
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(share=st.floats(0, 0.6), gain=st.floats(0, 1), decay=st.floats(0, 1),
        interval=st.integers(1, 12), places=st.floats(0, 20), roles=st.floats(0, 5),
-       branch_min=st.integers(1, 40), seed=st.integers(0, 2**16))
+       branch_min=st.integers(1, 40), seed=st.integers(0, 2**16), burn_in=st.integers(0, 104))
 def test_invariants_over_random_parameters(share, gain, decay, interval, places, roles,
-                                           branch_min, seed):
+                                           branch_min, seed, burn_in):
+    """The Party's measures stay valid anywhere (the burn-in drawn short, as in
+    test_buildings.py)."""
     m = GovernanceModel.from_scenario(
         "party_led", rng=seed, width=20, height=20, grid_block=10, building_block=5,
         party_member_share=share, party_meeting_gain=gain, coordination_decay=decay,
         party_meeting_interval=interval, party_places_per_member=places, party_group_roles=roles,
-        party_branch_min=branch_min)
+        party_branch_min=branch_min, burn_in=burn_in)
     m.run(15)
     df = m.datacollector.get_model_vars_dataframe()
     assert finite_apart_from_turnout(df)
