@@ -37,6 +37,7 @@ from model.people import (
     RETIRED,
     STUDENT,
     WORKING,
+    cumulative,
     draw_bands,
     draw_layout,
     draw_situations,
@@ -82,6 +83,22 @@ def situation_table(p: CoreParams) -> np.ndarray:
             table[b, s] = getattr(p, key, 0.0)
         table[b, WORKING] = max(0.0, 1.0 - table[b].sum())
     return table
+
+
+class DrawTables:
+    """What newcomers' draws read from the parameters, made once per parameter set.
+
+    Households move in every week, a few at a time: rebuilding these small tables from the
+    parameters on each call cost more than the draws themselves.
+    """
+
+    def __init__(self, p: CoreParams) -> None:
+        self.p = p
+        self.band_cdf = cumulative(band_shares(p))
+        self.situation_cdf = cumulative(situation_table(p))
+        self.party = party_shares(p)
+        self.hours = np.array([p.hours_working, p.hours_retired, p.hours_caring,
+                               p.hours_student])
 
 
 class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
@@ -148,6 +165,7 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         self.rung_hours = np.zeros(LEVELS)
         self.offers = Offers(n, self.home)
         self.everyone = np.arange(n, dtype=np.intp)
+        self._tables: DrawTables | None = None
         self.draw_residents(np.arange(self.households), rng)
         self.level[:] = (rng.random(n) < p.initial_participation).astype(np.int8)
         self._table = np.empty((LEVELS + 1, n), dtype=np.float32)  # rung utilities, reused
@@ -169,20 +187,22 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         (`cost_shift`: health, habits), without which the community moves in lock-step;
         attitudes around the newcomers' means; nothing done here yet.
         """
-        p, lay = self.p, self.layout
-        who = lay.members(households)
+        p = self.p
+        tables = self._tables
+        if tables is None or tables.p is not p:  # the spin-up swaps the parameters
+            tables = self._tables = DrawTables(p)
+        who, head = self.layout.members_and_heads(households)
         k = len(who)
-        self.band[who] = draw_bands(lay, households, band_shares(p), p.household_same_band,
-                                    rng)
-        self.situation[who] = draw_situations(self.band[who], situation_table(p), rng)
-        means = np.array([p.hours_working, p.hours_retired, p.hours_caring,
-                          p.hours_student])[self.situation[who]]
+        band = self.band[who] = draw_bands(head, tables.band_cdf, p.household_same_band, rng)
+        situation = draw_situations(band, tables.situation_cdf, rng)
+        self.situation[who] = situation
+        means = tables.hours[situation]
         sd = p.hours_spread
         self.hours[who] = means * np.exp(rng.normal(-0.5 * sd * sd, sd, k))
         self.cost_shift[who] = rng.normal(0.0, p.cost_sd, k)
         self.threshold[who] = np.clip(rng.normal(p.threshold_mean, p.threshold_sd, k),
                                       0.0, 1.0)
-        self.party[who] = rng.random(k) < party_shares(p)[self.band[who]]
+        self.party[who] = rng.random(k) < tables.party[band]
         self.sociability[who] = rng.normal(0.0, p.nb_sd, k)
         sd = p.trust_sd
 
