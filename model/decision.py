@@ -126,8 +126,8 @@ class Ladder:
         # A rung the resident cannot afford this week (-inf) must be left; otherwise
         # utilities are bounded so that inf - inf never arises.
         forced = down == np.inf
-        np.clip(up, -_BOUND, _BOUND, out=up)
-        np.clip(down, -_BOUND, _BOUND, out=down)
+        up.clip(-_BOUND, _BOUND, out=up)
+        down.clip(-_BOUND, _BOUND, out=down)
         top = np.maximum(np.maximum(up, down), np.float32(0.0))
         up -= top
         np.exp(up, out=up)
@@ -160,7 +160,7 @@ class Ladder:
         u = rng.random(self.n, dtype=np.float32)
         own = self.hours_needed()[self.level.astype(np.intp)]
         forced = (own > 0) & (free < own)  # as the -inf of rung_utilities
-        who = np.flatnonzero((u < np.float32(rate)) | forced)
+        who = ((u < np.float32(rate)) | forced).nonzero()[0]
         mine = self.scope_shares(who) if social is None else {r: social[r][who] for r in RUNGS}
         flat = self.rung_utilities(mine, free, who).reshape(-1)
         up, down = self.choice_probabilities(flat, who, rate=1.0)
@@ -176,11 +176,11 @@ class Ladder:
             # active residents between rungs 1-3.
             active = social[1] >= self.threshold
             want = np.where(active, np.clip(np.maximum(want, 1), 1, 3), 0)
-        played = np.flatnonzero(self.steer >= 0)
+        played = (self.steer >= 0).nonzero()[0]
         if len(played):
             afford = (self.hours_needed()[None, :] <= free[played, None]).sum(axis=1) - 1
             want[played] = np.minimum(self.steer[played], afford)
-        want = np.clip(want, 0, 3).astype(np.int8)
+        want = want.clip(0, 3).astype(np.int8)
         self.level = self.take_up(want, rng)
 
     def invite(self, who: np.ndarray) -> None:

@@ -110,7 +110,7 @@ class Experience:
         gap -= self.trust_gov
         speed = p.word_of_mouth * (1.0 + np.arange(LEVELS))
         down = p.trust_loss / p.trust_gain if p.trust_gain > 0 else 1.0
-        table = np.clip(np.concatenate([speed * down, speed]), 0.0, 1.0)
+        table = np.concatenate([speed * down, speed]).clip(0.0, 1.0)
         key = (gap > 0).astype(np.intp)
         key *= LEVELS
         key += self.level  # intp indices: numpy gathers by int8 ones are 2x slower

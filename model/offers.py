@@ -88,7 +88,7 @@ def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
     # One queue in key order for every source: filtering keeps the order, so each pool's
     # queue below is this order restricted to the pool (the same as sorting by pool, then
     # key, for every source, at a fraction of the cost). Keys are distinct.
-    queue = np.flatnonzero(want)
+    queue = want.nonzero()[0]
     key = rng.random(len(queue))
     key -= incumbent[queue]
     queue = queue[np.argsort(key)]
@@ -98,7 +98,7 @@ def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
         if len(src.capacity) == 0:
             continue
         g = src.pool_of[queue]
-        served = np.flatnonzero(g >= 0)
+        served = (g >= 0).nonzero()[0]
         if len(served) == 0:
             continue
         g = g[served]
@@ -106,7 +106,7 @@ def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
         full = np.bincount(g, minlength=len(cap)) > cap
         ok = ~full[g]
         if full.any():  # only oversubscribed pools need the queue's order
-            tight = np.flatnonzero(~ok)
+            tight = (~ok).nonzero()[0]
             tight = tight[group_order(g[tight], len(cap))]
             ok[tight[ranks_within_groups(g[tight]) < cap[g[tight]]]] = True
         seated = served[ok]

@@ -200,14 +200,13 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         sd = p.hours_spread
         self.hours[who] = means * np.exp(rng.normal(-0.5 * sd * sd, sd, k))
         self.cost_shift[who] = rng.normal(0.0, p.cost_sd, k)
-        self.threshold[who] = np.clip(rng.normal(p.threshold_mean, p.threshold_sd, k),
-                                      0.0, 1.0)
+        self.threshold[who] = rng.normal(p.threshold_mean, p.threshold_sd, k).clip(0.0, 1.0)
         self.party[who] = rng.random(k) < tables.party[band]
         self.sociability[who] = rng.normal(0.0, p.nb_sd, k)
         sd = p.trust_sd
 
         def around(mean: float) -> np.ndarray:
-            return np.clip(rng.normal(mean, sd, k), 0.0, 1.0)
+            return rng.normal(mean, sd, k).clip(0.0, 1.0)
 
         self.trust_gov[who] = around(p.initial_trust_government)
         self.trust_nbr[who] = around(p.initial_trust_neighbors)
@@ -330,7 +329,7 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
             self.moved_out = 0
             return np.zeros(0, dtype=np.intp)
         weekly = annual / WEEKS_PER_YEAR
-        gone = np.flatnonzero(rng.random(self.households) < weekly)
+        gone = (rng.random(self.households) < weekly).nonzero()[0]
         self.draw_residents(gone, rng)
         self.moved_out = len(gone)
         return gone

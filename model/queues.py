@@ -27,7 +27,7 @@ def ranks_within_groups(group: np.ndarray) -> np.ndarray:
         return group
     n = len(group)
     start = np.zeros(n, dtype=np.intp)  # at each run's first element, its own index
-    first = np.flatnonzero(group[1:] != group[:-1]) + 1
+    first = (group[1:] != group[:-1]).nonzero()[0] + 1
     start[first] = first
     np.maximum.accumulate(start, out=start)  # carried to the rest of the run
     return np.arange(n) - start

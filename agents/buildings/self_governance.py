@@ -135,7 +135,7 @@ class BuildingSelfGovernance:
 
     def dissolve_short(self) -> None:
         """Committees with fewer members than their minimum dissolve."""
-        gone = np.flatnonzero(self.active & (self.seats_filled() < self.minimum()))
+        gone = (self.active & (self.seats_filled() < self.minimum())).nonzero()[0]
         for b in gone.tolist():
             self.committees[b].remove()
         self.dissolved += len(gone)
@@ -168,7 +168,7 @@ class BuildingSelfGovernance:
         """Eligible buildings hold their founding election with a per-step chance."""
         m, p = self.model, self.model.p
         on = self.households_on_rungs()  # rungs do not change while committees form
-        eligible = np.flatnonzero(self.eligible(on))
+        eligible = self.eligible(on).nonzero()[0]
         if len(eligible) == 0:
             return
         go = eligible[m.rng.random(len(eligible)) < p.building_formation_rate]
@@ -225,7 +225,7 @@ class BuildingSelfGovernance:
         """
         m, p = self.model, self.model.p
         c, pop = m.community, m.population
-        homes = pop.residents_of(c.households_in(np.flatnonzero(seats > 0)))  # electing now
+        homes = pop.residents_of(c.households_in((seats > 0).nonzero()[0]))  # electing now
         member = np.zeros(pop.n, dtype=bool)
         member[self.members] = True
         free = pop.free_hours(homes)  # only the electing buildings' residents
