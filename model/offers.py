@@ -21,11 +21,27 @@ from model.queues import group_order, integer_capacity, ranks_within_groups
 
 @dataclass
 class Source:
-    """One offering institution's pools: `pool_of[h]` serves household h; `capacity[p]`."""
+    """One offering institution's pools: the pool serving each resident, `capacity[p]`.
+
+    Pools are kept as given, per resident or per household (`home` set: resident r's pool
+    is `pools[home[r]]`); the take-up reads only those who want a slot, so a per-household
+    source is never spread over every resident (one gather over all residents per source
+    and week, for nothing).
+    """
 
     name: str
-    pool_of: np.ndarray
+    pools: np.ndarray
     capacity: np.ndarray
+    home: np.ndarray | None = None  # each resident's household, when pools are per household
+
+    @property
+    def pool_of(self) -> np.ndarray:
+        """The pool serving each resident (-1: none)."""
+        return self.pools if self.home is None else self.pools[self.home]
+
+    def pool_at(self, residents: np.ndarray) -> np.ndarray:
+        """`pool_of[residents]`, reading only those residents."""
+        return self.pools[residents if self.home is None else self.home[residents]]
 
 
 class Offers:
@@ -50,21 +66,21 @@ class Offers:
     def clear(self) -> None:
         self.places, self.roles = [], []
 
-    def _per_resident(self, pool_of: np.ndarray) -> np.ndarray:
+    def _source(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> Source:
         if len(pool_of) == self.n:
-            return pool_of
-        if len(pool_of) == self.households:
-            return pool_of[self.home]
-        raise ValueError(f"pool_of has {len(pool_of)} entries: one per resident ({self.n}) "
-                         f"or per household ({self.households}) expected")
+            home = None
+        elif len(pool_of) == self.households:
+            home = self.home
+        else:
+            raise ValueError(f"pool_of has {len(pool_of)} entries: one per resident "
+                             f"({self.n}) or per household ({self.households}) expected")
+        return Source(name, pool_of, np.asarray(capacity, dtype=np.float64), home)
 
     def add_places(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> None:
-        self.places.append(Source(name, self._per_resident(pool_of),
-                                  np.asarray(capacity, dtype=np.float64)))
+        self.places.append(self._source(name, pool_of, capacity))
 
     def add_roles(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> None:
-        self.roles.append(Source(name, self._per_resident(pool_of),
-                                 np.asarray(capacity, dtype=np.float64)))
+        self.roles.append(self._source(name, pool_of, capacity))
 
     def offered(self, kind: str) -> dict[str, float]:
         """Total capacity of each source of `kind` ('places' or 'roles')."""
@@ -97,7 +113,7 @@ def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
             break
         if len(src.capacity) == 0:
             continue
-        g = src.pool_of[queue]
+        g = src.pool_at(queue)
         served = (g >= 0).nonzero()[0]
         if len(served) == 0:
             continue
