@@ -254,6 +254,17 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
     def household_mean(self, values: np.ndarray) -> np.ndarray:
         return self.per_household(values) / self.adults
 
+    def household_mean_at(self, values: np.ndarray, households: np.ndarray) -> np.ndarray:
+        """`household_mean(values)[households]`, summing only those households' residents.
+
+        The same numbers: `np.bincount` adds each household's residents in their stored
+        order either way, and the quotient is by the same head count.
+        """
+        who = self.layout.members(households)
+        counts = self.adults[households]
+        row = np.arange(len(households)).repeat(counts)
+        return np.bincount(row, weights=values[who], minlength=len(households)) / counts
+
     def self_organised_roles(self) -> np.ndarray:
         """Organiser roles per building: one per `self_group_size` guided participants there.
 
@@ -296,15 +307,13 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         above[1] += above[2]
         above[0] += above[1]
         at = place if who is None else place[who]
-        out = {}
-        for r in RUNGS:
-            if scope == "building":
-                share = above[r - 1] / self.building_residents
-            else:
-                count = moore_sum(above[r - 1].astype(np.float64).reshape(c.width, c.height))
-                share = (count / self._moore_people).ravel()
-            out[r] = share[at]
-        return out
+        if scope == "building":
+            return {r: (above[r - 1] / self.building_residents)[at] for r in RUNGS}
+        # the three rungs' Moore sums in one pass; divided only where read (same quotients)
+        count = moore_sum(above.astype(np.float64).reshape(len(RUNGS), c.width, c.height))
+        count = count.reshape(len(RUNGS), -1)[:, at]
+        count /= self._moore_people.reshape(-1)[at]
+        return {r: count[r - 1] for r in RUNGS}
 
     def remember(self, now: int) -> None:
         """What residents did this week, for the period-prevalence measures."""

@@ -111,7 +111,7 @@ class ServiceLoop:
         """
         m, p = self.model, self.model.p
         cost = p.report_cost * m.voice_cost_factor()
-        efficacy = m.population.household_mean(m.population.efficacy)[household]
+        efficacy = m.population.household_mean_at(m.population.efficacy, household)
         return (p.report_base - cost + p.report_efficacy * efficacy).clip(0.0, 1.0)
 
     def detect(self, now: int, rng: np.random.Generator) -> None:

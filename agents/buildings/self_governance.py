@@ -120,8 +120,10 @@ class BuildingSelfGovernance:
         """Members who move away leave their seat; a committee left under its minimum
         dissolves at once (not a week later: it cannot meet)."""
         if len(self.members):
-            gone = self.model.population.residents_of(households)
-            self.members = np.setdiff1d(self.members, gone, assume_unique=True)
+            pop = self.model.population
+            left = np.zeros(pop.n, dtype=bool)  # a look-up table, not np.setdiff1d: no sort
+            left[pop.residents_of(households)] = True
+            self.members = self.members[~left[self.members]]
             self.dissolve_short()
 
     def fade(self) -> None:

@@ -126,7 +126,9 @@ class OrgSector(Instruments):
         `distinct`: the caller knows no row repeats, so a plain indexed add does what
         np.add.at does (one addition per row) without its per-call overhead.
         """
-        amounts = np.broadcast_to(np.asarray(amount, dtype=np.float64), np.shape(rows))
+        amounts = np.asarray(amount, dtype=np.float64)
+        if amounts.shape != np.shape(rows):  # one amount for every row: np.full, not the
+            amounts = np.full(np.shape(rows), amounts)  # slower np.broadcast_to (same sums)
         if distinct:
             self.table["funds"][rows] += amounts
         else:
