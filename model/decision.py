@@ -99,7 +99,7 @@ class Ladder:
         an open issue about community affairs or a building matter (what there is to speak
         up about)."""
         c = self.community
-        open_ = np.bincount(c.building_of, weights=self.open_affairs > 0,
+        open_ = np.bincount(c.building_of[self.open_affairs > 0],  # whole counts: exact
                             minlength=c.n_buildings)
         return (open_ / c.building_size)[_rows(self.building_of, who)]
 

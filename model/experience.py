@@ -142,6 +142,6 @@ class Experience:
         """
         c = self.community
         active = self.level >= 2
-        per = np.bincount(self.building_of, weights=active, minlength=c.n_buildings)
+        per = np.bincount(self.building_of[active], minlength=c.n_buildings)  # whole counts
         share = (per / self.building_residents)[self.building_of]
         self.trust_nbr += self.p.neighbour_trust_rate * active * share * (1.0 - self.trust_nbr)

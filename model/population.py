@@ -174,6 +174,10 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         # Residents of each dwelling and its Moore neighbours' (a dwelling's size is fixed).
         self._moore_people = moore_sum(self.adults.astype(np.float64).reshape(
             community.width, community.height))
+        # Head counts of a 3 x 3 block of dwellings fit int16: a fraction of float64's
+        # memory traffic for the per-step Moore sums in `scope_shares`.
+        self._moore_dtype = np.int16 if 9 * int(self.adults.max(initial=0)) < 2**15 \
+            else np.int64
         # Running share of each grid's closed, known issues that were answered (word of mouth).
         self.grid_record = np.full(community.n_grids, p.initial_trust_government)
 
@@ -232,7 +236,10 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
 
     def level_counts(self) -> np.ndarray:
         """Residents on each rung."""
-        return np.bincount(self.level, minlength=LEVELS)
+        # one comparison and count per rung: bincount would first copy the int8 rungs
+        # into intp (the same counts, a few times slower)
+        level = self.level
+        return np.array([np.count_nonzero(level == r) for r in range(LEVELS)])
 
     def hours_needed(self) -> np.ndarray:
         """Weekly hours standing on each rung takes (one climbs with what is below too)."""
@@ -272,8 +279,9 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         has an organiser only where enough neighbours already take part.
         """
         c = self.community
-        part = np.bincount(self.building_of, weights=self.level >= 2,
-                           minlength=c.n_buildings)
+        # an integer count of the participants (as float, the same numbers as a float sum
+        # of ones, without converting a mask over every resident to floats)
+        part = np.bincount(self.building_of[self.level >= 2], minlength=c.n_buildings)
         return np.floor(part / self.p.self_group_size)
 
     def scope_share_at_least(self, rung: int) -> np.ndarray:
@@ -309,11 +317,12 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         at = place if who is None else place[who]
         if scope == "building":
             return {r: (above[r - 1] / self.building_residents)[at] for r in RUNGS}
-        # the three rungs' Moore sums in one pass; divided only where read (same quotients)
-        count = moore_sum(above.astype(np.float64).reshape(len(RUNGS), c.width, c.height))
-        count = count.reshape(len(RUNGS), -1)[:, at]
-        count /= self._moore_people.reshape(-1)[at]
-        return {r: count[r - 1] for r in RUNGS}
+        # The three rungs' Moore sums in one pass, in small integers (at most 8 dwellings'
+        # residents: exact, as the float sums of whole counts were), divided only where read.
+        count = moore_sum(above.astype(self._moore_dtype).reshape(len(RUNGS), c.width,
+                                                                  c.height))
+        share = count.reshape(len(RUNGS), -1)[:, at] / self._moore_people.reshape(-1)[at]
+        return {r: share[r - 1] for r in RUNGS}
 
     def remember(self, now: int) -> None:
         """What residents did this week, for the period-prevalence measures."""
