@@ -23,6 +23,9 @@ and voting in committee elections (`model/voting.py`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import numpy as np
 
 from model.community import Community, moore_sum
@@ -49,6 +52,7 @@ from model.voting import Voting
 __all__ = ["LEVELS", "RUNGS", "WEEKS_PER_YEAR", "Population"]
 
 WEEKS_PER_YEAR = 52
+T = TypeVar("T")
 # What residents did, remembered for the survey-style prevalence measures.
 ACTS = ("speak", "activity", "role")
 
@@ -86,14 +90,13 @@ def situation_table(p: CoreParams) -> np.ndarray:
 
 
 class DrawTables:
-    """What newcomers' draws read from the parameters, made once per parameter set.
+    """What newcomers' draws read from the parameters (`Population.for_params`).
 
     Households move in every week, a few at a time: rebuilding these small tables from the
     parameters on each call cost more than the draws themselves.
     """
 
     def __init__(self, p: CoreParams) -> None:
-        self.p = p
         self.band_cdf = cumulative(band_shares(p))
         self.situation_cdf = cumulative(situation_table(p))
         self.party = party_shares(p)
@@ -165,7 +168,7 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         self.rung_hours = np.zeros(LEVELS)
         self.offers = Offers(n, self.home)
         self.everyone = np.arange(n, dtype=np.intp)
-        self._tables: DrawTables | None = None
+        self._for_params: dict = {}  # see for_params
         self.draw_residents(np.arange(self.households), rng)
         self.level[:] = (rng.random(n) < p.initial_participation).astype(np.int8)
         self._table = np.empty((LEVELS + 1, n), dtype=np.float32)  # rung utilities, reused
@@ -192,9 +195,7 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         attitudes around the newcomers' means; nothing done here yet.
         """
         p = self.p
-        tables = self._tables
-        if tables is None or tables.p is not p:  # the spin-up swaps the parameters
-            tables = self._tables = DrawTables(p)
+        tables = self.for_params("draws", DrawTables)
         who, head = self.layout.members_and_heads(households)
         k = len(who)
         band = self.band[who] = draw_bands(head, tables.band_cdf, p.household_same_band, rng)
@@ -228,6 +229,17 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         self.tenure[households] = 0
         self.last_contact[households] = -10**9
         self.reported.forget(households)
+
+    def for_params(self, name: str, build: Callable[[CoreParams], T]) -> T:
+        """`build(p)` for the current parameters, made once per parameter set: small tables
+        the per-step rules read that only the parameters change (the spin-up swaps them)."""
+        cache = self._for_params
+        if cache.get(None) is not self.p:
+            cache.clear()
+            cache[None] = self.p
+        if name not in cache:
+            cache[name] = build(self.p)
+        return cache[name]
 
     # --- views ---------------------------------------------------------------------------
     def shares(self) -> np.ndarray:
