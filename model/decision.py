@@ -204,16 +204,23 @@ class Ladder:
         """Rungs as they can be had: roles for rung 3, then places for rung 2."""
         o = self.offers
         old = self.level
-        role, _ = allocate(o.roles, want >= 3, old >= 3, rng)
+        role, _ = allocate(o.roles, want >= 3, old >= 3, rng, pools=False)
         has_role = role >= 0
         # A role is itself taking part: role holders do not need a place at an activity.
         place, pool = allocate(o.places, (want >= 2) & ~has_role, old == 2, rng)
         has_place = place >= 0
+        # 1 for wanting any rung, raised to 2 with a place, 3 with a role: as masked writes
+        # of 2 then 3, by branch-free int8 arithmetic (2 | 3 = 3; a write through a random
+        # mask costs several times more)
         level = np.minimum(want, 1).astype(np.int8)
-        level[has_place] = 2
-        level[has_role] = 3
+        held = has_place.view(np.int8) << 1
+        held |= has_role.view(np.int8) * np.int8(3)
+        np.maximum(level, held, out=level)
         o.role_of, o.place_of, o.place_pool = role, place, pool
-        self.last_move = np.sign(level.astype(np.int16) - old).astype(np.int8)
+        # the sign of level - old, in int8 without a detour through int16
+        move = (level > old).view(np.int8)
+        move -= (level < old).view(np.int8)
+        self.last_move = move
         return level
 
     def spend_time(self) -> None:

@@ -88,17 +88,18 @@ class Offers:
 
 
 def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
-             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+             rng: np.random.Generator, pools: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Give each household in `want` a slot from the first source with room in its pool.
 
-    Returns (source index per household, -1 for none; pool per household, -1 for none).
+    Returns (source index per household, -1 for none; pool per household, -1 for none;
+    the pools only with `pools`, else an empty array: a full array per resident costs).
     Incumbents (households that held a slot of this kind last week) queue first, so a
     shrinking offer pushes out newcomers before members; within each group the order is
     random. Fractional capacities are rounded at random with the mean kept.
     """
     n = len(want)
     got = np.full(n, -1, dtype=np.int8)
-    pool = np.full(n, -1, dtype=np.intp)
+    pool = np.full(n if pools else 0, -1, dtype=np.intp)
     if not sources or not want.any():
         return got, pool
     # One queue in key order for every source: filtering keeps the order, so each pool's
@@ -108,12 +109,21 @@ def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
     key = rng.random(len(queue))
     key -= incumbent[queue]
     queue = queue[np.argsort(key)]
+    # The queue's households, filtered along with it: per-household sources read them
+    # (one gather from `home` for all sources instead of one per source).
+    home = next((src.home for src in sources if src.home is not None), None)
+    homes = None if home is None else home[queue]
     for s, src in enumerate(sources):
         if len(queue) == 0:
             break
         if len(src.capacity) == 0:
             continue
-        g = src.pool_at(queue)
+        if src.home is None:
+            g = src.pools[queue]
+        elif src.home is home:
+            g = src.pools[homes]
+        else:
+            g = src.pool_at(queue)
         served = (g >= 0).nonzero()[0]
         if len(served) == 0:
             continue
@@ -123,12 +133,18 @@ def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
         ok = ~full[g]
         if full.any():  # only oversubscribed pools need the queue's order
             tight = (~ok).nonzero()[0]
-            tight = tight[group_order(g[tight], len(cap))]
-            ok[tight[ranks_within_groups(g[tight]) < cap[g[tight]]]] = True
+            g_tight = g[tight]
+            order = group_order(g_tight, len(cap))
+            tight, g_tight = tight[order], g_tight[order]
+            ok[tight[ranks_within_groups(g_tight) < cap[g_tight]]] = True
         seated = served[ok]
-        got[queue[seated]] = s
-        pool[queue[seated]] = g[ok]
+        who = queue[seated]
+        got[who] = s
+        if pools:
+            pool[who] = g[ok]
         keep = np.ones(len(queue), dtype=bool)
         keep[seated] = False
         queue = queue[keep]
+        if homes is not None:
+            homes = homes[keep]
     return got, pool
