@@ -156,7 +156,11 @@ class Experience:
         how interpersonal trust is learnt (Putnam 1993; Ostrom 1998).
         """
         c = self.community
-        active = self.level >= 2
-        per = np.bincount(self.building_of[active], minlength=c.n_buildings)  # whole counts
-        share = (per / self.building_residents)[self.building_of]
-        self.trust_nbr += self.p.neighbour_trust_rate * active * share * (1.0 - self.trust_nbr)
+        active = (self.level >= 2).nonzero()[0]
+        building = self.building_of[active]
+        per = np.bincount(building, minlength=c.n_buildings)  # whole counts
+        # Only the active residents' trust moves (everyone else's gained rate * 0 * ... =
+        # +0.0 exactly), so only they are computed, with the same operations in order.
+        t = self.trust_nbr[active]
+        t += self.p.neighbour_trust_rate * (per / self.building_residents)[building] * (1.0 - t)
+        self.trust_nbr[active] = t
