@@ -142,10 +142,15 @@ class ServiceLoop:
             handler.used = np.zeros(0)
             return
         group = np.asarray(handler.groups(idx), dtype=np.int64)
-        skip = idx[group < 0]
-        book.stage[skip] = s + 1
-        book.arrived[skip] = now
-        take, group = idx[group >= 0], group[group >= 0]
+        passes = group < 0
+        if passes.any():
+            skip = idx[passes]
+            book.stage[skip] = s + 1
+            book.arrived[skip] = now
+            stays = ~passes
+            take, group = idx[stays], group[stays]
+        else:  # this stage takes every issue waiting at it (a central office)
+            take = idx
         if len(take) == 0:
             handler.used = np.zeros(0)
             return
