@@ -209,7 +209,7 @@ class ResidentsCommittee(mesa.Agent):
         pop = self.model.population
         self.visits = min(visits, float(pop.households))
         chance = self.visits / pop.households
-        who = (np.flatnonzero(self._visit_rng.random(pop.households) < chance)
+        who = ((self._visit_rng.random(pop.households) < chance).nonzero()[0]
                if chance > 0 else np.zeros(0, dtype=np.intp))
         pop.invite(pop.residents_of(who))
 

@@ -101,7 +101,7 @@ class Elections:
         if chance is None:
             return
         pop = self.model.population
-        visited = np.flatnonzero(self.rng.random(pop.households) < chance)
+        visited = (self.rng.random(pop.households) < chance).nonzero()[0]
         pop.canvass(pop.residents_of(visited))
 
     def act(self, now: int) -> None:

@@ -119,13 +119,15 @@ def moore_sum(values: np.ndarray) -> np.ndarray:
 
     Separable: a 3 x 3 box sum is a 3-row sum followed by a 3-column sum, minus the cell
     itself. Boolean input is counted in uint8 (at most 9 fits), which keeps the arrays
-    small: this runs several times a step over every household.
+    small: this runs several times a step over every household. The grid is the last two
+    axes, so a stack of grids (one per rung) is summed in one pass, each grid exactly as
+    alone.
     """
     v = values.view(np.uint8) if values.dtype == bool else values
     rows = v.copy()
-    rows[1:] += v[:-1]
-    rows[:-1] += v[1:]
+    rows[..., 1:, :] += v[..., :-1, :]
+    rows[..., :-1, :] += v[..., 1:, :]
     box = rows.copy()
-    box[:, 1:] += rows[:, :-1]
-    box[:, :-1] += rows[:, 1:]
+    box[..., 1:] += rows[..., :-1]
+    box[..., :-1] += rows[..., 1:]
     return box - v

@@ -99,7 +99,7 @@ class Ladder:
         an open issue about community affairs or a building matter (what there is to speak
         up about)."""
         c = self.community
-        open_ = np.bincount(c.building_of, weights=self.open_affairs > 0,
+        open_ = np.bincount(c.building_of[self.open_affairs > 0],  # whole counts: exact
                             minlength=c.n_buildings)
         return (open_ / c.building_size)[_rows(self.building_of, who)]
 
@@ -126,8 +126,8 @@ class Ladder:
         # A rung the resident cannot afford this week (-inf) must be left; otherwise
         # utilities are bounded so that inf - inf never arises.
         forced = down == np.inf
-        np.clip(up, -_BOUND, _BOUND, out=up)
-        np.clip(down, -_BOUND, _BOUND, out=down)
+        up.clip(-_BOUND, _BOUND, out=up)
+        down.clip(-_BOUND, _BOUND, out=down)
         top = np.maximum(np.maximum(up, down), np.float32(0.0))
         up -= top
         np.exp(up, out=up)
@@ -160,7 +160,7 @@ class Ladder:
         u = rng.random(self.n, dtype=np.float32)
         own = self.hours_needed()[self.level.astype(np.intp)]
         forced = (own > 0) & (free < own)  # as the -inf of rung_utilities
-        who = np.flatnonzero((u < np.float32(rate)) | forced)
+        who = ((u < np.float32(rate)) | forced).nonzero()[0]
         mine = self.scope_shares(who) if social is None else {r: social[r][who] for r in RUNGS}
         flat = self.rung_utilities(mine, free, who).reshape(-1)
         up, down = self.choice_probabilities(flat, who, rate=1.0)
@@ -176,11 +176,11 @@ class Ladder:
             # active residents between rungs 1-3.
             active = social[1] >= self.threshold
             want = np.where(active, np.clip(np.maximum(want, 1), 1, 3), 0)
-        played = np.flatnonzero(self.steer >= 0)
+        played = (self.steer >= 0).nonzero()[0]
         if len(played):
             afford = (self.hours_needed()[None, :] <= free[played, None]).sum(axis=1) - 1
             want[played] = np.minimum(self.steer[played], afford)
-        want = np.clip(want, 0, 3).astype(np.int8)
+        want = want.clip(0, 3).astype(np.int8)
         self.level = self.take_up(want, rng)
 
     def invite(self, who: np.ndarray) -> None:
@@ -204,16 +204,23 @@ class Ladder:
         """Rungs as they can be had: roles for rung 3, then places for rung 2."""
         o = self.offers
         old = self.level
-        role, _ = allocate(o.roles, want >= 3, old >= 3, rng)
+        role, _ = allocate(o.roles, want >= 3, old >= 3, rng, pools=False)
         has_role = role >= 0
         # A role is itself taking part: role holders do not need a place at an activity.
         place, pool = allocate(o.places, (want >= 2) & ~has_role, old == 2, rng)
         has_place = place >= 0
+        # 1 for wanting any rung, raised to 2 with a place, 3 with a role: as masked writes
+        # of 2 then 3, by branch-free int8 arithmetic (2 | 3 = 3; a write through a random
+        # mask costs several times more)
         level = np.minimum(want, 1).astype(np.int8)
-        level[has_place] = 2
-        level[has_role] = 3
+        held = has_place.view(np.int8) << 1
+        held |= has_role.view(np.int8) * np.int8(3)
+        np.maximum(level, held, out=level)
         o.role_of, o.place_of, o.place_pool = role, place, pool
-        self.last_move = np.sign(level.astype(np.int16) - old).astype(np.int8)
+        # the sign of level - old, in int8 without a detour through int16
+        move = (level > old).view(np.int8)
+        move -= (level < old).view(np.int8)
+        self.last_move = move
         return level
 
     def spend_time(self) -> None:

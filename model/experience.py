@@ -13,16 +13,33 @@ from __future__ import annotations
 import numpy as np
 
 from model.decision import LEVELS
+from model.params import CoreParams
+
+_POWERS: dict[tuple[float, int], np.ndarray] = {}  # (base, top) -> base ** 0 .. base ** top
 
 
 def powers(base: float, k: np.ndarray) -> np.ndarray:
     """`base ** k` for whole counts k >= 0 (an integer array), by look-up in a table of
     `base ** 0 .. base ** max(k)`: counts are small and many, and a gather is several
     times cheaper than `pow` per element. The table is made by the same `**`, so the
-    numbers are the same."""
+    numbers are the same; it is kept for the next call with the same base and top count
+    (a few a step; the bases are rates, fixed within a run)."""
     if len(k) == 0:
         return np.ones(0)
-    return (base ** np.arange(int(k.max()) + 1))[k]
+    top = int(k.max())
+    table = _POWERS.get((base, top))
+    if table is None:
+        if len(_POWERS) > 4096:  # many parameter sets in one process (a study's runs)
+            _POWERS.clear()
+        table = _POWERS[base, top] = base ** np.arange(top + 1)
+    return table[k]
+
+
+def _word_of_mouth(p: CoreParams) -> np.ndarray:
+    """Word of mouth's pull by (trust falling or rising, rung): `hear_from_neighbours`."""
+    speed = p.word_of_mouth * (1.0 + np.arange(LEVELS))
+    down = p.trust_loss / p.trust_gain if p.trust_gain > 0 else 1.0
+    return np.concatenate([speed * down, speed]).clip(0.0, 1.0)
 
 
 def _rise(x: np.ndarray, rate: float, k: np.ndarray) -> np.ndarray:
@@ -108,9 +125,7 @@ class Experience:
                                                         - self.grid_record[seen])
         gap = self.grid_record[self.grid_of]
         gap -= self.trust_gov
-        speed = p.word_of_mouth * (1.0 + np.arange(LEVELS))
-        down = p.trust_loss / p.trust_gain if p.trust_gain > 0 else 1.0
-        table = np.clip(np.concatenate([speed * down, speed]), 0.0, 1.0)
+        table = self.for_params("word_of_mouth", _word_of_mouth)
         key = (gap > 0).astype(np.intp)
         key *= LEVELS
         key += self.level  # intp indices: numpy gathers by int8 ones are 2x slower
@@ -141,7 +156,11 @@ class Experience:
         how interpersonal trust is learnt (Putnam 1993; Ostrom 1998).
         """
         c = self.community
-        active = self.level >= 2
-        per = np.bincount(self.building_of, weights=active, minlength=c.n_buildings)
-        share = (per / self.building_residents)[self.building_of]
-        self.trust_nbr += self.p.neighbour_trust_rate * active * share * (1.0 - self.trust_nbr)
+        active = (self.level >= 2).nonzero()[0]
+        building = self.building_of[active]
+        per = np.bincount(building, minlength=c.n_buildings)  # whole counts
+        # Only the active residents' trust moves (everyone else's gained rate * 0 * ... =
+        # +0.0 exactly), so only they are computed, with the same operations in order.
+        t = self.trust_nbr[active]
+        t += self.p.neighbour_trust_rate * (per / self.building_residents)[building] * (1.0 - t)
+        self.trust_nbr[active] = t

@@ -18,6 +18,7 @@ import numpy as np
 from model.people import CARING, RETIRED
 
 WEEKS = 52.0
+_INT32_MAX = int(np.iinfo(np.int32).max)  # made once: np.iinfo costs microseconds a call
 
 
 class Neighbouring:
@@ -41,7 +42,7 @@ class Neighbouring:
             np.maximum(left, 0.0, out=left)
             left /= p.hours_per_contact
             # a tiny hours_per_contact makes the room infinite: cap it before the integer cast
-            np.minimum(left, np.iinfo(np.int32).max, out=left)
+            np.minimum(left, _INT32_MAX, out=left)
             room = np.floor(left, out=left).astype(np.int64)
             np.minimum(contacts, room, out=contacts)
         self.contacts_now = contacts.astype(np.int32)

@@ -21,11 +21,27 @@ from model.queues import group_order, integer_capacity, ranks_within_groups
 
 @dataclass
 class Source:
-    """One offering institution's pools: `pool_of[h]` serves household h; `capacity[p]`."""
+    """One offering institution's pools: the pool serving each resident, `capacity[p]`.
+
+    Pools are kept as given, per resident or per household (`home` set: resident r's pool
+    is `pools[home[r]]`); the take-up reads only those who want a slot, so a per-household
+    source is never spread over every resident (one gather over all residents per source
+    and week, for nothing).
+    """
 
     name: str
-    pool_of: np.ndarray
+    pools: np.ndarray
     capacity: np.ndarray
+    home: np.ndarray | None = None  # each resident's household, when pools are per household
+
+    @property
+    def pool_of(self) -> np.ndarray:
+        """The pool serving each resident (-1: none)."""
+        return self.pools if self.home is None else self.pools[self.home]
+
+    def pool_at(self, residents: np.ndarray) -> np.ndarray:
+        """`pool_of[residents]`, reading only those residents."""
+        return self.pools[residents if self.home is None else self.home[residents]]
 
 
 class Offers:
@@ -50,21 +66,21 @@ class Offers:
     def clear(self) -> None:
         self.places, self.roles = [], []
 
-    def _per_resident(self, pool_of: np.ndarray) -> np.ndarray:
+    def _source(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> Source:
         if len(pool_of) == self.n:
-            return pool_of
-        if len(pool_of) == self.households:
-            return pool_of[self.home]
-        raise ValueError(f"pool_of has {len(pool_of)} entries: one per resident ({self.n}) "
-                         f"or per household ({self.households}) expected")
+            home = None
+        elif len(pool_of) == self.households:
+            home = self.home
+        else:
+            raise ValueError(f"pool_of has {len(pool_of)} entries: one per resident "
+                             f"({self.n}) or per household ({self.households}) expected")
+        return Source(name, pool_of, np.asarray(capacity, dtype=np.float64), home)
 
     def add_places(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> None:
-        self.places.append(Source(name, self._per_resident(pool_of),
-                                  np.asarray(capacity, dtype=np.float64)))
+        self.places.append(self._source(name, pool_of, capacity))
 
     def add_roles(self, name: str, pool_of: np.ndarray, capacity: np.ndarray) -> None:
-        self.roles.append(Source(name, self._per_resident(pool_of),
-                                 np.asarray(capacity, dtype=np.float64)))
+        self.roles.append(self._source(name, pool_of, capacity))
 
     def offered(self, kind: str) -> dict[str, float]:
         """Total capacity of each source of `kind` ('places' or 'roles')."""
@@ -72,33 +88,43 @@ class Offers:
 
 
 def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
-             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+             rng: np.random.Generator, pools: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Give each household in `want` a slot from the first source with room in its pool.
 
-    Returns (source index per household, -1 for none; pool per household, -1 for none).
+    Returns (source index per household, -1 for none; pool per household, -1 for none;
+    the pools only with `pools`, else an empty array: a full array per resident costs).
     Incumbents (households that held a slot of this kind last week) queue first, so a
     shrinking offer pushes out newcomers before members; within each group the order is
     random. Fractional capacities are rounded at random with the mean kept.
     """
     n = len(want)
     got = np.full(n, -1, dtype=np.int8)
-    pool = np.full(n, -1, dtype=np.intp)
+    pool = np.full(n if pools else 0, -1, dtype=np.intp)
     if not sources or not want.any():
         return got, pool
     # One queue in key order for every source: filtering keeps the order, so each pool's
     # queue below is this order restricted to the pool (the same as sorting by pool, then
     # key, for every source, at a fraction of the cost). Keys are distinct.
-    queue = np.flatnonzero(want)
+    queue = want.nonzero()[0]
     key = rng.random(len(queue))
     key -= incumbent[queue]
     queue = queue[np.argsort(key)]
+    # The queue's households, filtered along with it: per-household sources read them
+    # (one gather from `home` for all sources instead of one per source).
+    home = next((src.home for src in sources if src.home is not None), None)
+    homes = None if home is None else home[queue]
     for s, src in enumerate(sources):
         if len(queue) == 0:
             break
         if len(src.capacity) == 0:
             continue
-        g = src.pool_of[queue]
-        served = np.flatnonzero(g >= 0)
+        if src.home is None:
+            g = src.pools[queue]
+        elif src.home is home:
+            g = src.pools[homes]
+        else:
+            g = src.pool_at(queue)
+        served = (g >= 0).nonzero()[0]
         if len(served) == 0:
             continue
         g = g[served]
@@ -106,13 +132,19 @@ def allocate(sources: list[Source], want: np.ndarray, incumbent: np.ndarray,
         full = np.bincount(g, minlength=len(cap)) > cap
         ok = ~full[g]
         if full.any():  # only oversubscribed pools need the queue's order
-            tight = np.flatnonzero(~ok)
-            tight = tight[group_order(g[tight], len(cap))]
-            ok[tight[ranks_within_groups(g[tight]) < cap[g[tight]]]] = True
+            tight = (~ok).nonzero()[0]
+            g_tight = g[tight]
+            order = group_order(g_tight, len(cap))
+            tight, g_tight = tight[order], g_tight[order]
+            ok[tight[ranks_within_groups(g_tight) < cap[g_tight]]] = True
         seated = served[ok]
-        got[queue[seated]] = s
-        pool[queue[seated]] = g[ok]
+        who = queue[seated]
+        got[who] = s
+        if pools:
+            pool[who] = g[ok]
         keep = np.ones(len(queue), dtype=bool)
         keep[seated] = False
         queue = queue[keep]
+        if homes is not None:
+            homes = homes[keep]
     return got, pool

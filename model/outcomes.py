@@ -53,7 +53,7 @@ class Outcomes:
         # (linear in the community's size) rather than by sorting the entries.
         present = np.zeros(population.households, dtype=bool)
         present[every] = True
-        households = np.flatnonzero(present)
+        households = present.nonzero()[0]
         place = np.empty(population.households, dtype=np.intp)
         place[households] = np.arange(len(households))
         where = place[every]

@@ -41,13 +41,22 @@ class Layout:
 
     def members(self, households: np.ndarray) -> np.ndarray:
         """Every resident of the given households, household by household."""
+        return self.members_and_heads(households)[0]
+
+    def members_and_heads(self, households: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`members(households)`, and for each of them the position in that list of their
+        household's first resident (draws a household's residents share read it there).
+
+        Integer arithmetic only, two `repeat`s: this runs a few times every step for a
+        handful of households, where each numpy call's fixed cost is what counts.
+        """
         households = np.asarray(households, dtype=np.intp)
         counts = self.adults[households]
-        if counts.sum() == 0:
-            return np.zeros(0, dtype=np.intp)
-        starts = np.repeat(self.first[households], counts)
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        return starts + offsets
+        head = np.cumsum(counts)
+        head -= counts  # where each household's residents start in the list
+        who = np.repeat(self.first[households] - head, counts)
+        who += np.arange(len(who))
+        return who, np.repeat(head, counts)
 
 
 def child_chance(size_shares: np.ndarray, child_share: float) -> float:
@@ -70,29 +79,43 @@ def draw_layout(n_households: int, size_shares: np.ndarray, child_share: float,
     return Layout(persons.astype(np.int64), adults.astype(np.int64), first, home)
 
 
-def draw_bands(layout: Layout, households: np.ndarray, band_shares: np.ndarray,
-               same_band: float, rng: np.random.Generator) -> np.ndarray:
-    """Age bands of the residents of `households` (in `members` order).
+def cumulative(shares: np.ndarray) -> np.ndarray:
+    """Normalised cumulative shares along the last axis, for `draw_bands`/`draw_situations`
+    (the `cdf` numpy's `Generator.choice` builds from `p`, made once per parameter set)."""
+    w = np.asarray(shares, dtype=float)
+    if w.ndim == 1:
+        cdf = (w / w.sum()).cumsum()
+        cdf /= cdf[-1]
+        return cdf
+    return np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
+
+
+def draw_bands(head: np.ndarray, band_cdf: np.ndarray, same_band: float,
+               rng: np.random.Generator) -> np.ndarray:
+    """Age bands of the residents of some households (`Layout.members_and_heads` order;
+    `head[i]` is where resident i's household's first resident stands in it).
 
     The household's first resident is drawn from the band shares; each other resident
     shares that band with chance `same_band` (couples, siblings), else is drawn afresh (a
     grown child, a parent). Returns one band per resident of those households.
+    The first draw is `rng.choice(3, size=k, p=shares)` done as that call does it
+    (`band_cdf = cumulative(shares)`, one uniform each): the same draws, without the call's
+    checks of `p` (tests/test_people_draws.py).
     """
-    w = np.asarray(band_shares, dtype=float) / np.sum(band_shares)
-    who = layout.members(households)
-    k = len(who)
-    own = rng.choice(len(w), size=k, p=w)
-    head_band = own[np.repeat(np.cumsum(layout.adults[households]) - layout.adults[households],
-                              layout.adults[households])]
+    k = len(head)
+    own = band_cdf.searchsorted(rng.random(k), side="right")
     copy = rng.random(k) < same_band
-    return np.where(copy, head_band, own).astype(np.int8)
+    return np.where(copy, own[head], own).astype(np.int8)
 
 
-def draw_situations(bands: np.ndarray, shares_by_band: np.ndarray,
+def draw_situations(bands: np.ndarray, situation_cdf: np.ndarray,
                     rng: np.random.Generator) -> np.ndarray:
-    """Life situations by age band: `shares_by_band[band]` over (working, retired, caring,
-    student); one uniform per resident against the band's cumulative shares."""
-    table = np.asarray(shares_by_band, dtype=float)
-    cdf = np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)
+    """Life situations by age band over (working, retired, caring, student): one uniform per
+    resident against the band's cumulative shares (`situation_cdf = cumulative(table)`,
+    rows: bands); the situation is the number of cumulative shares at or below it."""
     u = rng.random(len(bands))
-    return (u[:, None] >= cdf[bands]).sum(axis=1).clip(0, table.shape[1] - 1).astype(np.int8)
+    cdf = situation_cdf.T[:, bands]
+    out = (u >= cdf[0]).view(np.int8)
+    for row in cdf[1:]:
+        out += u >= row
+    return np.minimum(out, situation_cdf.shape[1] - 1, out=out)

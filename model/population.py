@@ -23,6 +23,9 @@ and voting in committee elections (`model/voting.py`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import numpy as np
 
 from model.community import Community, moore_sum
@@ -37,6 +40,7 @@ from model.people import (
     RETIRED,
     STUDENT,
     WORKING,
+    cumulative,
     draw_bands,
     draw_layout,
     draw_situations,
@@ -48,6 +52,7 @@ from model.voting import Voting
 __all__ = ["LEVELS", "RUNGS", "WEEKS_PER_YEAR", "Population"]
 
 WEEKS_PER_YEAR = 52
+T = TypeVar("T")
 # What residents did, remembered for the survey-style prevalence measures.
 ACTS = ("speak", "activity", "role")
 
@@ -82,6 +87,21 @@ def situation_table(p: CoreParams) -> np.ndarray:
             table[b, s] = getattr(p, key, 0.0)
         table[b, WORKING] = max(0.0, 1.0 - table[b].sum())
     return table
+
+
+class DrawTables:
+    """What newcomers' draws read from the parameters (`Population.for_params`).
+
+    Households move in every week, a few at a time: rebuilding these small tables from the
+    parameters on each call cost more than the draws themselves.
+    """
+
+    def __init__(self, p: CoreParams) -> None:
+        self.band_cdf = cumulative(band_shares(p))
+        self.situation_cdf = cumulative(situation_table(p))
+        self.party = party_shares(p)
+        self.hours = np.array([p.hours_working, p.hours_retired, p.hours_caring,
+                               p.hours_student])
 
 
 class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
@@ -148,6 +168,7 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         self.rung_hours = np.zeros(LEVELS)
         self.offers = Offers(n, self.home)
         self.everyone = np.arange(n, dtype=np.intp)
+        self._for_params: dict = {}  # see for_params
         self.draw_residents(np.arange(self.households), rng)
         self.level[:] = (rng.random(n) < p.initial_participation).astype(np.int8)
         self._table = np.empty((LEVELS + 1, n), dtype=np.float32)  # rung utilities, reused
@@ -156,6 +177,10 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         # Residents of each dwelling and its Moore neighbours' (a dwelling's size is fixed).
         self._moore_people = moore_sum(self.adults.astype(np.float64).reshape(
             community.width, community.height))
+        # Head counts of a 3 x 3 block of dwellings fit int16: a fraction of float64's
+        # memory traffic for the per-step Moore sums in `scope_shares`.
+        self._moore_dtype = np.int16 if 9 * int(self.adults.max(initial=0)) < 2**15 \
+            else np.int64
         # Running share of each grid's closed, known issues that were answered (word of mouth).
         self.grid_record = np.full(community.n_grids, p.initial_trust_government)
 
@@ -169,25 +194,24 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         (`cost_shift`: health, habits), without which the community moves in lock-step;
         attitudes around the newcomers' means; nothing done here yet.
         """
-        p, lay = self.p, self.layout
-        who = lay.members(households)
+        p = self.p
+        tables = self.for_params("draws", DrawTables)
+        who, head = self.layout.members_and_heads(households)
         k = len(who)
-        self.band[who] = draw_bands(lay, households, band_shares(p), p.household_same_band,
-                                    rng)
-        self.situation[who] = draw_situations(self.band[who], situation_table(p), rng)
-        means = np.array([p.hours_working, p.hours_retired, p.hours_caring,
-                          p.hours_student])[self.situation[who]]
+        band = self.band[who] = draw_bands(head, tables.band_cdf, p.household_same_band, rng)
+        situation = draw_situations(band, tables.situation_cdf, rng)
+        self.situation[who] = situation
+        means = tables.hours[situation]
         sd = p.hours_spread
         self.hours[who] = means * np.exp(rng.normal(-0.5 * sd * sd, sd, k))
         self.cost_shift[who] = rng.normal(0.0, p.cost_sd, k)
-        self.threshold[who] = np.clip(rng.normal(p.threshold_mean, p.threshold_sd, k),
-                                      0.0, 1.0)
-        self.party[who] = rng.random(k) < party_shares(p)[self.band[who]]
+        self.threshold[who] = rng.normal(p.threshold_mean, p.threshold_sd, k).clip(0.0, 1.0)
+        self.party[who] = rng.random(k) < tables.party[band]
         self.sociability[who] = rng.normal(0.0, p.nb_sd, k)
         sd = p.trust_sd
 
         def around(mean: float) -> np.ndarray:
-            return np.clip(rng.normal(mean, sd, k), 0.0, 1.0)
+            return rng.normal(mean, sd, k).clip(0.0, 1.0)
 
         self.trust_gov[who] = around(p.initial_trust_government)
         self.trust_nbr[who] = around(p.initial_trust_neighbors)
@@ -206,6 +230,17 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         self.last_contact[households] = -10**9
         self.reported.forget(households)
 
+    def for_params(self, name: str, build: Callable[[CoreParams], T]) -> T:
+        """`build(p)` for the current parameters, made once per parameter set: small tables
+        the per-step rules read that only the parameters change (the spin-up swaps them)."""
+        cache = self._for_params
+        if cache.get(None) is not self.p:
+            cache.clear()
+            cache[None] = self.p
+        if name not in cache:
+            cache[name] = build(self.p)
+        return cache[name]
+
     # --- views ---------------------------------------------------------------------------
     def shares(self) -> np.ndarray:
         """Share of residents on each rung (sums to 1)."""
@@ -213,7 +248,10 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
 
     def level_counts(self) -> np.ndarray:
         """Residents on each rung."""
-        return np.bincount(self.level, minlength=LEVELS)
+        # one comparison and count per rung: bincount would first copy the int8 rungs
+        # into intp (the same counts, a few times slower)
+        level = self.level
+        return np.array([np.count_nonzero(level == r) for r in range(LEVELS)])
 
     def hours_needed(self) -> np.ndarray:
         """Weekly hours standing on each rung takes (one climbs with what is below too)."""
@@ -235,6 +273,17 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
     def household_mean(self, values: np.ndarray) -> np.ndarray:
         return self.per_household(values) / self.adults
 
+    def household_mean_at(self, values: np.ndarray, households: np.ndarray) -> np.ndarray:
+        """`household_mean(values)[households]`, summing only those households' residents.
+
+        The same numbers: `np.bincount` adds each household's residents in their stored
+        order either way, and the quotient is by the same head count.
+        """
+        who = self.layout.members(households)
+        counts = self.adults[households]
+        row = np.arange(len(households)).repeat(counts)
+        return np.bincount(row, weights=values[who], minlength=len(households)) / counts
+
     def self_organised_roles(self) -> np.ndarray:
         """Organiser roles per building: one per `self_group_size` guided participants there.
 
@@ -242,8 +291,9 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         has an organiser only where enough neighbours already take part.
         """
         c = self.community
-        part = np.bincount(self.building_of, weights=self.level >= 2,
-                           minlength=c.n_buildings)
+        # an integer count of the participants (as float, the same numbers as a float sum
+        # of ones, without converting a mask over every resident to floats)
+        part = np.bincount(self.building_of[self.level >= 2], minlength=c.n_buildings)
         return np.floor(part / self.p.self_group_size)
 
     def scope_share_at_least(self, rung: int) -> np.ndarray:
@@ -277,15 +327,14 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
         above[1] += above[2]
         above[0] += above[1]
         at = place if who is None else place[who]
-        out = {}
-        for r in RUNGS:
-            if scope == "building":
-                share = above[r - 1] / self.building_residents
-            else:
-                count = moore_sum(above[r - 1].astype(np.float64).reshape(c.width, c.height))
-                share = (count / self._moore_people).ravel()
-            out[r] = share[at]
-        return out
+        if scope == "building":
+            return {r: (above[r - 1] / self.building_residents)[at] for r in RUNGS}
+        # The three rungs' Moore sums in one pass, in small integers (at most 8 dwellings'
+        # residents: exact, as the float sums of whole counts were), divided only where read.
+        count = moore_sum(above.astype(self._moore_dtype).reshape(len(RUNGS), c.width,
+                                                                  c.height))
+        share = count.reshape(len(RUNGS), -1)[:, at] / self._moore_people.reshape(-1)[at]
+        return {r: share[r - 1] for r in RUNGS}
 
     def remember(self, now: int) -> None:
         """What residents did this week, for the period-prevalence measures."""
@@ -310,7 +359,7 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
             self.moved_out = 0
             return np.zeros(0, dtype=np.intp)
         weekly = annual / WEEKS_PER_YEAR
-        gone = np.flatnonzero(rng.random(self.households) < weekly)
+        gone = (rng.random(self.households) < weekly).nonzero()[0]
         self.draw_residents(gone, rng)
         self.moved_out = len(gone)
         return gone

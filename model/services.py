@@ -111,13 +111,13 @@ class ServiceLoop:
         """
         m, p = self.model, self.model.p
         cost = p.report_cost * m.voice_cost_factor()
-        efficacy = m.population.household_mean(m.population.efficacy)[household]
-        return np.clip(p.report_base - cost + p.report_efficacy * efficacy, 0.0, 1.0)
+        efficacy = m.population.household_mean_at(m.population.efficacy, household)
+        return (p.report_base - cost + p.report_efficacy * efficacy).clip(0.0, 1.0)
 
     def detect(self, now: int, rng: np.random.Generator) -> None:
         """Unreported issues become known by chance, or found by the actors' detectors."""
         m, book = self.model, self.book
-        hidden = np.flatnonzero(~book.known & ~book.closed)
+        hidden = (~book.known & ~book.closed).nonzero()[0]
         if len(hidden) == 0:
             return
         chance = np.full(len(hidden), m.p.base_detection)
@@ -125,7 +125,7 @@ class ServiceLoop:
             extra = detector(hidden)
             if extra is not None:
                 chance += extra
-        found = hidden[rng.random(len(hidden)) < np.clip(chance, 0.0, 1.0)]
+        found = hidden[rng.random(len(hidden)) < chance.clip(0.0, 1.0)]
         m.population.last_contact[book.household[found]] = now
         book.known[found] = True
         book.ready[found] = now
@@ -137,15 +137,20 @@ class ServiceLoop:
         m, book, p = self.model, self.book, self.model.p
         s = handler.stage
         live = self._live
-        idx = np.flatnonzero(live & (book.stage == s))
+        idx = (live & (book.stage == s)).nonzero()[0]
         if len(idx) == 0:
             handler.used = np.zeros(0)
             return
         group = np.asarray(handler.groups(idx), dtype=np.int64)
-        skip = idx[group < 0]
-        book.stage[skip] = s + 1
-        book.arrived[skip] = now
-        take, group = idx[group >= 0], group[group >= 0]
+        passes = group < 0
+        if passes.any():
+            skip = idx[passes]
+            book.stage[skip] = s + 1
+            book.arrived[skip] = now
+            stays = ~passes
+            take, group = idx[stays], group[stays]
+        else:  # this stage takes every issue waiting at it (a central office)
+            take = idx
         if len(take) == 0:
             handler.used = np.zeros(0)
             return
@@ -224,7 +229,7 @@ class ServiceLoop:
     def finish(self, now: int) -> None:
         """Issues whose handling is complete are resolved; households feel it."""
         book, m = self.book, self.model
-        done = np.flatnonzero((book.done_at >= 0) & (book.done_at <= now) & ~book.closed)
+        done = ((book.done_at >= 0) & (book.done_at <= now) & ~book.closed).nonzero()[0]
         if len(done) == 0:
             return
         handler = book.handler[done]
@@ -246,8 +251,8 @@ class ServiceLoop:
     def abandon(self, now: int) -> None:
         """Issues unresolved for `issue_patience` steps are given up."""
         book = self.book
-        old = np.flatnonzero((book.done_at < 0) & ~book.closed
-                             & (now - book.created >= self.model.p.issue_patience))
+        old = ((book.done_at < 0) & ~book.closed
+               & (now - book.created >= self.model.p.issue_patience)).nonzero()[0]
         self.close_unresolved(old, now, lost=False)
 
     def close_unresolved(self, idx: np.ndarray, now: int, lost: bool) -> None:

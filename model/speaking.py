@@ -24,7 +24,7 @@ class Speaking:
     def speak_up(self, rng: np.random.Generator) -> tuple[int, int]:
         """This week's suggestions and answers; returns (made, answered)."""
         p = self.p
-        speakers = np.flatnonzero(self.level >= 1)
+        speakers = (self.level >= 1).nonzero()[0]
         made = rng.poisson(p.suggestion_rate, len(speakers))
         total = int(made.sum())
         if total == 0:

@@ -120,8 +120,10 @@ class BuildingSelfGovernance:
         """Members who move away leave their seat; a committee left under its minimum
         dissolves at once (not a week later: it cannot meet)."""
         if len(self.members):
-            gone = self.model.population.residents_of(households)
-            self.members = np.setdiff1d(self.members, gone, assume_unique=True)
+            pop = self.model.population
+            left = np.zeros(pop.n, dtype=bool)  # a look-up table, not np.setdiff1d: no sort
+            left[pop.residents_of(households)] = True
+            self.members = self.members[~left[self.members]]
             self.dissolve_short()
 
     def fade(self) -> None:
@@ -135,7 +137,7 @@ class BuildingSelfGovernance:
 
     def dissolve_short(self) -> None:
         """Committees with fewer members than their minimum dissolve."""
-        gone = np.flatnonzero(self.active & (self.seats_filled() < self.minimum()))
+        gone = (self.active & (self.seats_filled() < self.minimum())).nonzero()[0]
         for b in gone.tolist():
             self.committees[b].remove()
         self.dissolved += len(gone)
@@ -168,7 +170,7 @@ class BuildingSelfGovernance:
         """Eligible buildings hold their founding election with a per-step chance."""
         m, p = self.model, self.model.p
         on = self.households_on_rungs()  # rungs do not change while committees form
-        eligible = np.flatnonzero(self.eligible(on))
+        eligible = self.eligible(on).nonzero()[0]
         if len(eligible) == 0:
             return
         go = eligible[m.rng.random(len(eligible)) < p.building_formation_rate]
@@ -225,7 +227,7 @@ class BuildingSelfGovernance:
         """
         m, p = self.model, self.model.p
         c, pop = m.community, m.population
-        homes = pop.residents_of(c.households_in(np.flatnonzero(seats > 0)))  # electing now
+        homes = pop.residents_of(c.households_in((seats > 0).nonzero()[0]))  # electing now
         member = np.zeros(pop.n, dtype=bool)
         member[self.members] = True
         free = pop.free_hours(homes)  # only the electing buildings' residents

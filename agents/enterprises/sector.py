@@ -111,8 +111,9 @@ class EnterpriseSector:
         hh = self.exposed[rng.integers(0, n_exposed, count)] if count else self.exposed[:0]
         # A grievance: each dispute costs the firm some of the household's good opinion.
         loss = self.model.p.trust_loss
-        who, times = np.unique(hh, return_counts=True)  # only the households concerned
-        self.opinion[who] *= (1.0 - loss) ** times
+        if count:  # most weeks have none (np.unique costs ~10 us even on nothing)
+            who, times = np.unique(hh, return_counts=True)  # only the households concerned
+            self.opinion[who] *= (1.0 - loss) ** times
         self.model.tally["enterprise_disputes"] += count
         return hh.astype(np.int64), np.full(count, ENTERPRISE_DISPUTE, dtype=np.int8)
 

@@ -191,10 +191,10 @@ class ReachMaps:
         self._grow_mapped()
         geom = self._geometry()
         was = self._mapped[self._ids]
-        moved = np.flatnonzero((was != geom).any(axis=1))  # founded, or reach changed
+        moved = ((was != geom).any(axis=1)).nonzero()[0]  # founded, or reach changed
         live = np.zeros(len(self._mapped), dtype=bool)
         live[self._ids] = True
-        gone = np.flatnonzero((self._mapped[:, 0] >= 0) & ~live)  # ids that exited
+        gone = ((self._mapped[:, 0] >= 0) & ~live).nonzero()[0]  # ids that exited
         if len(moved) or len(gone):
             stale = was[moved]
             old = np.concatenate([self._mapped[gone], stale[stale[:, 0] >= 0]])
@@ -251,7 +251,7 @@ class ReachMaps:
         self._mapped[self._ids[moved]] = geom[moved]
         self._row_of_id = None
         self.syncs["incremental"] += 1
-        return np.flatnonzero(same.any(axis=0))
+        return same.any(axis=0).nonzero()[0]
 
     def _overlap_rows(self, rows: np.ndarray) -> None:
         """overlap of the given rows: share of their in-bounds cells another of their kind

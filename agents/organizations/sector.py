@@ -126,7 +126,9 @@ class OrgSector(Instruments):
         `distinct`: the caller knows no row repeats, so a plain indexed add does what
         np.add.at does (one addition per row) without its per-call overhead.
         """
-        amounts = np.broadcast_to(np.asarray(amount, dtype=np.float64), np.shape(rows))
+        amounts = np.asarray(amount, dtype=np.float64)
+        if amounts.shape != np.shape(rows):  # one amount for every row: np.full, not the
+            amounts = np.full(np.shape(rows), amounts)  # slower np.broadcast_to (same sums)
         if distinct:
             self.table["funds"][rows] += amounts
         else:
@@ -237,7 +239,7 @@ class OrgSector(Instruments):
     def reach_out(self, now: int) -> None:
         """Organisations in touch with residents learn of unreported needs of their kind."""
         m, book = self.model, self.model.issues
-        hidden = np.flatnonzero(~book.known & ~book.closed)
+        hidden = (~book.known & ~book.closed).nonzero()[0]
         if len(hidden) == 0:
             return
         org = self.owner_of(book.kind[hidden], book.household[hidden])
@@ -278,7 +280,7 @@ class OrgSector(Instruments):
             newness = p.org_newness_hazard * np.exp(-t["age"] / p.org_newness_age)
             failing = (t["deficit"] >= p.org_deficit_steps) | (m.rng.random(n) < newness)
             exits = int(failing.sum())
-            self.close(np.flatnonzero(failing))
+            self.close(failing.nonzero()[0])
         births = self.found_where_unmet(now)
         t = self.table
         t["resolved"][:] = 0.0
@@ -295,7 +297,7 @@ class OrgSector(Instruments):
         invest = p.org_invest_share * surplus
         self.charge(invest, "training")
         q += p.org_training_effect * invest * (1.0 - q)
-        np.clip(q, 0.0, 1.0, out=q)
+        q.clip(0.0, 1.0, out=q)
 
     def found_where_unmet(self, now: int) -> int:
         """Density-dependent founding driven by unmet demand (Hannan and Freeman 1989).
@@ -305,8 +307,8 @@ class OrgSector(Instruments):
         kind; coordinated leaders steer them to places nobody of that kind serves yet.
         """
         m, p, book = self.model, self.model.p, self.model.issues
-        unmet = np.flatnonzero(book.known & (book.stage > ORG)
-                               & (book.kind < HOUSEHOLD_KINDS))
+        unmet = (book.known & (book.stage > ORG)
+                 & (book.kind < HOUSEHOLD_KINDS)).nonzero()[0]
         room = self.carrying - len(self)
         if len(unmet) == 0 or room <= 0:
             return 0
@@ -330,7 +332,7 @@ class OrgSector(Instruments):
         incubated = m.mechanisms["org_incubation"]
         if incubated:
             start_q += p.org_incubator_quality
-        quality = np.clip(start_q + m.rng.normal(0.0, p.org_quality_sd, births), 0.01, 1.0)
+        quality = (start_q + m.rng.normal(0.0, p.org_quality_sd, births)).clip(0.01, 1.0)
         until = now + (p.org_incubation_period if incubated else 0)
         self.found(book.kind[pick], c.x[hh], c.y[hh], quality, np.zeros(births),
                    np.full(births, until))

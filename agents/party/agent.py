@@ -112,7 +112,7 @@ class PartyCommittee(mesa.Agent):
     def refresh_members(self) -> None:
         """Households moved: the roll is re-read from the population (members move too)."""
         c, pop = self.model.community, self.model.population
-        self.members = np.flatnonzero(pop.party)
+        self.members = pop.party.nonzero()[0]
         self.group_size = np.bincount(pop.building_of[self.members], minlength=c.n_buildings)
         self.grid_size = np.bincount(pop.grid_of[self.members], minlength=c.n_grids)
         if self.organised:
