@@ -179,7 +179,8 @@ class Population(Ladder, Experience, Speaking, Neighbouring, Voting):
             community.width, community.height))
         # Head counts of a 3 x 3 block of dwellings fit int16: a fraction of float64's
         # memory traffic for the per-step Moore sums in `scope_shares`.
-        self._moore_dtype = np.int16 if 9 * int(self.adults.max(initial=0)) < 2**15 \
+        self._moore_dtype = np.int16 \
+            if 9 * int(self.adults.max(initial=0)) <= np.iinfo(np.int16).max \
             else np.int64
         # Running share of each grid's closed, known issues that were answered (word of mouth).
         self.grid_record = np.full(community.n_grids, p.initial_trust_government)

@@ -30,6 +30,7 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("model/decision.py", 4): "LEVELS: four rungs",
     ("model/decision.py", 60.0): "numeric bound on utilities: exp(-60) is 0 in float32",
     ("model/experience.py", 2): RUNGS,
+    ("model/experience.py", 4096): "a bound on a look-up cache's entries (memory), not behaviour",
     ("model/people.py", 3): "three age bands (18-34, 35-59, 60+)",
     ("model/people.py", 4): "four life situations",
     ("model/people.py", 5): "the household-size distribution's last class: 5 or more",
