@@ -24,6 +24,7 @@ from experiments.studies import (
     lessons,
     long_run,
     pathways,
+    point,
     recovery,
     screen,
     settle,
@@ -31,4 +32,4 @@ from experiments.studies import (
 
 STUDIES: dict[str, ModuleType] = {m.NAME: m for m in (settle, crowding, long_run, claims,
                                                        grid_assumptions, pathways, screen,
-                                                       recovery, lessons)}
+                                                       recovery, lessons, point)}

@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from experiments.studies.yearly_figure import Series
+from experiments.studies.yearly_figure import draw as draw_panels
 
 # Scenarios drawn (the table beside the figure has all of them): the baseline and the
 # article's mechanism groups. Markers and line styles, not colours, tell them apart, so the
@@ -27,27 +25,9 @@ PANELS = [("participation_rate", "speaking up or more this week\n(share of resid
 def draw(result: dict[str, Any], path: Path) -> Path:
     """Four panels of yearly means (95% CI bands over replicates), one line per scenario."""
     rows = {r["scenario"]: r for r in result["rows"]}
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True)
-    for ax, (measure, label) in zip(axes.flat, PANELS, strict=True):
-        for name, (ls, marker) in zip(DRAWN, STYLES, strict=True):
-            cis = rows[name]["years"][measure]
-            years = list(range(1, len(cis) + 1))
-            mean = [c["mean"] for c in cis]
-            ax.fill_between(years, [c["ci_low"] for c in cis], [c["ci_high"] for c in cis],
-                            color="0.6", alpha=0.25, linewidth=0)
-            ax.plot(years, mean, linestyle=ls, marker=marker, color="0.1", markersize=4,
-                    linewidth=1.2, label=name)
-        ax.set_ylabel(label)
-        ax.grid(True, color="0.9")
-    for ax in axes[1]:
-        ax.set_xlabel("year after the settled start (mean of its 52 weeks)")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False)
+    series = [Series(name, ls, marker, lambda m, name=name: rows[name]["years"][m])
+              for name, (ls, marker) in zip(DRAWN, STYLES, strict=True)]
     w, h = result["size"]["width"], result["size"]["height"]
-    fig.suptitle(f"Eight years without caps: {w} x {h} households, {result['replicates']} "
-                 "replicates paired by seed; bands are 95% CIs")
-    fig.tight_layout(rect=(0, 0.08, 1, 0.96))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return draw_panels(series, dict(PANELS), f"Eight years without caps: {w} x {h} households, "
+                       f"{result['replicates']} replicates paired by seed; bands are 95% CIs",
+                       path)

@@ -28,18 +28,30 @@ def path_of(name: str) -> Path:
 
 
 def study_hash(module: ModuleType) -> str:
-    """Hash of the study's own code and of the shared code every study uses.
+    """Hash of the study's own code, of the shared code every study uses, and of any other
+    study's module it imports (the point study uses the settle study's drift verdict).
 
     The code, not the text: imports, docstrings and the functions that only present a
     result (`render*`, `figures`) are left out, so moving a module (a refactor) or rewording a doc
     block leaves a stored result valid while any change to what is computed does not.
     """
     here = Path(__file__).resolve().parent
+    own = Path(module.__file__ or "")
     h = hashlib.sha256()
-    for path in [Path(module.__file__ or ""), *(here / n for n in _SHARED)]:
+    for path in [own, *(here / n for n in _SHARED), *_other_studies(own, here)]:
         h.update(path.name.encode())
         h.update(_code_of(path.read_text(encoding="utf-8")).encode())
     return h.hexdigest()[:12]
+
+
+def _other_studies(path: Path, here: Path) -> list[Path]:
+    """Study modules (beyond the shared machinery) whose code this study's result uses:
+    those imported at the top (a figure's module imported inside `figures` is presentation)."""
+    names = {node.module.rsplit(".", 1)[1] + ".py"
+             for node in ast.parse(path.read_text(encoding="utf-8")).body
+             if isinstance(node, ast.ImportFrom) and node.module
+             and node.module.startswith("experiments.studies.")}
+    return [here / n for n in sorted(names - set(_SHARED) - {path.name})]
 
 
 def _code_of(source: str) -> str:

