@@ -30,7 +30,7 @@ from model.issues import RC
 from model.params import CoreParams
 from model.pathways import Pathway
 from model.ports import Model
-from model.schema import CALIBRATED, Mechanism, param, section
+from model.schema import CALIBRATED, Mechanism, calibrated, param, section
 
 
 class Government(Protocol):
@@ -44,12 +44,12 @@ class CommitteeParams(CoreParams):
     """The committee's staff, how it spends free time, and the resident channels (B3)."""
 
     staff_capacity: float = param(
-        46.2, "issues the committee's staff could handle per management grid per week with no "
+        42.4723, "issues the committee's staff could handle per management grid per week with no "
         "administrative burden", article="A2", low=0, high=1000, unit="issues/grid/week",
-        source=CALIBRATED)
+        source=calibrated(CALIBRATED))
     rc_competence: float = param(
-        0.75, "share of complexity the committee settles", article="A2b", low=0, high=1,
-        source="rationale")
+        0.502121, "share of complexity the committee settles", article="A2b", low=0, high=1,
+        source=calibrated("rationale"))
     rc_delay: int = param(
         1, "weeks the committee takes to settle an issue it accepts", article="A2b", low=0,
         high=52, unit="weeks", source="rationale")
@@ -74,9 +74,9 @@ class CommitteeParams(CoreParams):
         source="rationale: an issue slot is about 1.5 staff hours; a reply, with looking "
                "into the matter, about 20 minutes")
     rc_places_per_slot: float = param(
-        11.3, "places at activities the committee offers per unused issue slot of staff time "
+        30.8043, "places at activities the committee offers per unused issue slot of staff time "
         "(an activity for twenty takes a few staff hours)", article="A2b, B3", low=0, high=100,
-        unit="places/slot", source=CALIBRATED)
+        unit="places/slot", source=calibrated(CALIBRATED))
     rc_outreach_share: float = param(
         0.3, "share of the committee's free staff time (after issues and councils) spent "
         "visiting households rather than running activities", article="A2b, C1", low=0, high=1,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from model.params_households import ResidentParams, TimeParams
 from model.params_people import NeighbouringParams, PeopleParams, SpeakingParams, VotingParams
-from model.schema import CALIBRATION, param, section
+from model.schema import CALIBRATION, calibrated, param, section
 
 # The calibration the defaults of the fitted parameters come from (posterior medians,
 # experiments/calibrations/baseline/): every result records it.
@@ -83,10 +83,10 @@ class ServiceParams:
     kind_share_dispute: float = param(
         0.15, "share that are neighbour disputes", low=0, high=1, source="rationale")
     report_base: float = param(
-        0.7, "base chance a household reports a problem of its own (to the committee, the "
+        0.924397, "base chance a household reports a problem of its own (to the committee, the "
         "hotline or the platform)", low=0, high=1,
-        source="rationale: most problems that matter are reported; free in calibration "
-               "(target: requests per resident, Beijing 12345)")
+        source=calibrated("rationale: most problems that matter are reported; free in calibration "
+               "(target: requests per resident, Beijing 12345)"))
     report_cost: float = param(
         0.35, "chance-cost of reporting: the reporting probability falls by this much times "
         "the channels' cost factor (platform and resident channels lower it)",
@@ -113,8 +113,8 @@ class ServiceParams:
         3, "weeks an issue waits at a handler before it is escalated", low=1, high=100,
         unit="weeks", source="rationale")
     issue_patience: int = param(
-        16, "weeks after which an unresolved issue is abandoned", low=1, high=1000,
-        unit="weeks", source="rationale")
+        32, "weeks after which an unresolved issue is abandoned", low=1, high=1000,
+        unit="weeks", source=calibrated("rationale"))
     self_competence: float = param(
         0.35, "share of complexity a household with a self-governing resident settles "
         "itself", article="B3", low=0, high=1, source="rationale")

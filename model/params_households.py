@@ -7,7 +7,7 @@ neighbours and how they vote are in model/params_people.py.
 
 from __future__ import annotations
 
-from model.schema import CALIBRATED, param, section
+from model.schema import CALIBRATED, calibrated, param, section
 
 
 @section("residents")
@@ -33,8 +33,8 @@ class ResidentParams:
         "settles the ladder", low=0, high=1, main=True,
         source="rationale: any start settles during the burn-in")
     initial_trust_government: float = param(
-        0.5, "mean trust in government of a resident moving in", article="C4", low=0, high=1,
-        main=True, source="rationale: neutral prior; free in calibration")
+        0.613025, "mean trust in government of a resident moving in", article="C4", low=0, high=1,
+        main=True, source=calibrated("rationale: neutral prior; free in calibration"))
     initial_trust_neighbors: float = param(
         0.4, "mean trust in neighbours of a resident moving in", article="C4", low=0, high=1,
         source="rationale: newcomers know few neighbours")
@@ -42,8 +42,8 @@ class ResidentParams:
         0.5, "mean sense of efficacy of a resident moving in", low=0, high=1,
         source="rationale: neutral prior")
     initial_satisfaction: float = param(
-        0.6, "mean satisfaction of a resident moving in", low=0, high=1,
-        source="rationale: mildly satisfied newcomers")
+        0.723316, "mean satisfaction of a resident moving in", low=0, high=1,
+        source=calibrated("rationale: mildly satisfied newcomers"))
     initial_civic: float = param(
         0.2, "mean civic consciousness of a resident moving in", article="C4", low=0, high=1,
         source="rationale: low before any participation (C4: learnt by taking part)")
@@ -70,8 +70,9 @@ class ResidentParams:
         1.0, "logit weight of trust in neighbours (rungs 2-3)", low=0, high=10,
         source="rationale; free in calibration")
     efficacy_weight: float = param(
-        2.0, "logit weight of efficacy (were my voiced issues resolved?)", low=0, high=10,
-        source="Verba, Schlozman and Brady 1995 (efficacy drives participation); size free")
+        2.42817, "logit weight of efficacy (were my voiced issues resolved?)", low=0, high=10,
+        source=calibrated(
+            "Verba, Schlozman and Brady 1995 (efficacy drives participation); size free"))
     civic_weight: float = param(
         1.0, "logit weight of civic consciousness (learnt by taking part)", article="C4", low=0,
         high=10, source="rationale; free in calibration")
@@ -90,9 +91,10 @@ class ResidentParams:
         source="Hirschman 1970 (voice answers a felt problem), here a shared one, not one's "
                "own service request; size: rationale, free in calibration")
     cost_speak: float = param(
-        3.0, "utility cost of rung 1 (speaking up on community affairs) beyond its time",
+        4.57659, "utility cost of rung 1 (speaking up on community affairs) beyond its time",
         article="B3", low=0, high=10,
-        source="rationale: not yet calibrated for Model 3 (the calibration issue fits it)")
+        source=calibrated(
+            "rationale: not yet calibrated for Model 3 (the calibration issue fits it)"))
     cost_guided: float = param(
         1.62, "utility cost of rung 2 (guided participation) beyond its time", article="B3",
         low=0, high=10, source=CALIBRATED)
@@ -133,8 +135,8 @@ class ResidentParams:
         0.03, "trust gained per answered issue: gain * (1 - trust)", article="C4", low=0,
         high=1, source="Slovic 1993 (gain < loss)", slow=True)
     trust_loss: float = param(
-        0.12, "trust lost per known failure: loss * trust (lost fast)", article="C4", low=0,
-        high=1, source="Slovic 1993 (gain < loss)", slow=True)
+        0.141147, "trust lost per known failure: loss * trust (lost fast)", article="C4", low=0,
+        high=1, source=calibrated("Slovic 1993 (gain < loss)"), slow=True)
     word_of_mouth: float = param(
         0.003, "per-week pull of trust in government toward the grid's record of answered "
         "known issues, times (1 + rung); downward pulls are faster by trust_loss / trust_gain",
@@ -150,9 +152,9 @@ class ResidentParams:
         0.15, "weight of one issue's outcome in satisfaction", low=0, high=1,
         source="rationale", slow=True)
     waiting_dissatisfaction: float = param(
-        0.2, "weekly satisfaction loss of a household's residents for each of its issues "
+        0.0224281, "weekly satisfaction loss of a household's residents for each of its issues "
         "nobody knows of, relative to satisfaction_rate", low=0, high=1,
-        source="rationale: waiting hurts less than a failure")
+        source=calibrated("rationale: waiting hurts less than a failure"))
     trust_rule: str = param(
         "known_failures", "what moves trust in government down: 'known_failures' (only "
         "failures of problems government was asked about or found) or 'felt_problems' (also "
@@ -208,8 +210,8 @@ class TimeParams:
         1.0, "logit cost of a rung per share of the resident's free hours it takes", low=0,
         high=20, source="rationale; free in calibration")
     fatigue_rate: float = param(
-        0.02, "fatigue gained per week at full use of one's free hours", low=0, high=1,
-        unit="1/week", source="rationale")
+        0.0348165, "fatigue gained per week at full use of one's free hours", low=0, high=1,
+        unit="1/week", source=calibrated("rationale"))
     fatigue_recovery: float = param(
         0.05, "share of fatigue recovered per week", low=0, high=1, unit="1/week",
         source="rationale: weeks to recover")

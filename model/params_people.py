@@ -8,7 +8,7 @@ each with the survey figure that is to pin it.
 
 from __future__ import annotations
 
-from model.schema import param, section
+from model.schema import calibrated, param, section
 
 _CGSS_SIZE = ("CGSS 2015 urban sample (n = 6,470; unweighted; a mirror of the Tianchi "
               "'happiness' files, grade C): 13.8 / 33.5 / 29.2 / 13.0 / 10.6% of respondents "
@@ -92,9 +92,10 @@ class SpeakingParams:
     """Speaking up on community affairs (rung 1): suggestions made (B3)."""
 
     suggestion_rate: float = param(
-        0.1, "suggestions on community affairs a resident who speaks up (rung >= 1) makes per "
+        0.200443, "suggestions on community affairs a resident who speaks up (rung >= 1) makes per "
         "week", article="B3", low=0, high=10, unit="suggestions/week",
-        source="rationale: a matter raised every two or three months; no survey gives it")
+        source=calibrated(
+            "rationale: a matter raised every two or three months; no survey gives it"))
 
 
 @section("neighbouring")
@@ -127,14 +128,14 @@ class NeighbouringParams:
         3.0, "years over which newcomers come to know their neighbours", low=0.1, high=50,
         unit="years", source="rationale")
     hours_per_contact: float = param(
-        0.5, "hours one contact with neighbours takes (a chat, a visit, a small favour): "
+        0.684062, "hours one contact with neighbours takes (a chat, a visit, a small favour): "
         "contacts are bounded by the free hours a resident's rung leaves", low=0, high=10,
-        unit="hours", source="rationale")
+        unit="hours", source=calibrated("rationale"))
     nb_trust_rate: float = param(
-        0.02, "trust in neighbours gained in a week with contact: rate * (1 - t)",
+        0.0214251, "trust in neighbours gained in a week with contact: rate * (1 - t)",
         article="A3, C4", low=0, high=1, unit="1/week",
-        source="rationale: trust grows with repeated contact (Putnam 2000); free in "
-               "calibration", slow=True)
+        source=calibrated("rationale: trust grows with repeated contact (Putnam 2000); free in "
+               "calibration"), slow=True)
     nb_trust_fade: float = param(
         0.002, "share of trust in neighbours lost per week (renewed by contact)", low=0, high=1,
         unit="1/week", source="rationale: acquaintance fades over years without contact",
@@ -170,18 +171,18 @@ class VotingParams:
         1.0, "logit weight of trust in government on voting", low=0, high=20,
         source="rationale; size free")
     vote_party: float = param(
-        0.8, "logit weight of Party membership on voting (a trait)", low=0, high=20,
-        source="SUNS 2017 (嬗变中的上海 ch. 5, grade A): 65.09% of Party members voted against "
-               "48.36% of non-members; size free in calibration")
+        0.801993, "logit weight of Party membership on voting (a trait)", low=0, high=20,
+        source=calibrated("SUNS 2017 (嬗变中的上海 ch. 5, grade A): 65.09% of Party members voted against "
+               "48.36% of non-members; size free in calibration"))
     vote_invited: float = param(
         1.0, "logit weight of a fresh personal invitation (canvassing) on voting", low=0,
         high=20, source="Gerber and Green 2000 (door-to-door canvassing raises turnout); size "
                         "free")
     vote_tenure: float = param(
-        1.0, "logit weight of years lived here (times 1 - exp(-years / vote_tenure_years))",
+        0.0403677, "logit weight of years lived here (times 1 - exp(-years / vote_tenure_years))",
         low=0, high=20,
-        source="a Zhabei (Shanghai) study found turnout higher in old work-unit communities "
-               "than in new commodity-housing estates (grade C); size free")
+        source=calibrated("a Zhabei (Shanghai) study found turnout higher in old work-unit communities "
+               "than in new commodity-housing estates (grade C); size free"))
     vote_tenure_years: float = param(
         2.0, "years over which a newcomer comes to vote as old-timers do", low=0.1, high=50,
         unit="years", source="rationale: one committee term in, residents know the candidates")
@@ -191,8 +192,8 @@ class VotingParams:
         source="SUNS 2017 (grade A): 13.77% of 18-29-year-olds voted, 55.68% at 50-59; size "
                "free in calibration")
     vote_age_60_plus: float = param(
-        0.5, "logit added for residents aged 60+", low=-20, high=20,
-        source="SUNS 2017 (grade A): 77.74% voted at 70-79; size free in calibration")
+        1.2106, "logit added for residents aged 60+", low=-20, high=20,
+        source=calibrated("SUNS 2017 (grade A): 77.74% voted at 70-79; size free in calibration"))
     vote_time: float = param(
         0.5, "logit cost per unit of the share of free hours voting takes", low=0, high=20,
         source="rationale; free in calibration")

@@ -115,7 +115,7 @@ def _is_number(value: Any) -> bool:
 
 # The calibration the defaults come from (experiments/calibrations/baseline/; set by
 # scripts/apply_calibration.py), and the source of every default it fitted.
-CALIBRATION = "calibrate_baseline-8885f18d651c-g7"
+CALIBRATION = "calibrate_baseline-418f40abc719-mcmc10000"
 # Defaults fitted by Model 2's calibration and not refitted since (Model 3's calibration
 # frees other parameters: docs/CALIBRATION.md, "Which parameters move the targets").
 MODEL2_CALIBRATION = "calibrate_baseline-8885f18d651c-g7"
