@@ -172,8 +172,9 @@ class VotingParams:
         source="rationale; size free")
     vote_party: float = param(
         0.801993, "logit weight of Party membership on voting (a trait)", low=0, high=20,
-        source=calibrated("SUNS 2017 (嬗变中的上海 ch. 5, grade A): 65.09% of Party members voted against "
-               "48.36% of non-members; size free in calibration"))
+        source=calibrated("SUNS 2017 (嬗变中的上海 ch. 5, grade A): 65.09% of Party "
+                          "members voted against 48.36% of non-members; size free in "
+                          "calibration"))
     vote_invited: float = param(
         1.0, "logit weight of a fresh personal invitation (canvassing) on voting", low=0,
         high=20, source="Gerber and Green 2000 (door-to-door canvassing raises turnout); size "
@@ -181,8 +182,9 @@ class VotingParams:
     vote_tenure: float = param(
         0.0403677, "logit weight of years lived here (times 1 - exp(-years / vote_tenure_years))",
         low=0, high=20,
-        source=calibrated("a Zhabei (Shanghai) study found turnout higher in old work-unit communities "
-               "than in new commodity-housing estates (grade C); size free"))
+        source=calibrated("a Zhabei (Shanghai) study found turnout higher in old work-unit "
+                          "communities than in new commodity-housing estates (grade C); "
+                          "size free"))
     vote_tenure_years: float = param(
         2.0, "years over which a newcomer comes to vote as old-timers do", low=0.1, high=50,
         unit="years", source="rationale: one committee term in, residents know the candidates")

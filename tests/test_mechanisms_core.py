@@ -20,8 +20,10 @@ def compare(column: str, **mechanism) -> tuple[float, float]:
 
 
 def test_grid_management_finds_and_settles_issues_locally():
+    """Patrols find issues households do not report: a quarter more found at least (at the
+    calibrated defaults about half as many again over five seeds, at Model 2's twice)."""
     off, on = compare("issues_detected", grid_management=True)
-    assert on > 1.5 * off
+    assert on > 1.25 * off
     off, on = compare("share_resolved_below_government", grid_management=True)
     assert on > off
     assert mean_over_seeds("resolved_by_grid", grid_management=True, **BASE) > 0
@@ -60,8 +62,11 @@ def test_deadministration_frees_the_committee_and_raises_participation():
 
 
 def test_resident_channels_raise_participation():
+    """By more than the smallest effect that matters for a share (0.01, the claims study's):
+    at the calibrated defaults the effect is about +0.013 at 40 x 40 after 80 weeks, at
+    Model 2's values it was over +0.05 (docs/CALIBRATION.md, "The joint point")."""
     off, on = compare("participation_rate", resident_channels=True)
-    assert on > off + 0.05
+    assert on > off + 0.01
 
 
 def test_admin_burden_crowds_out_participation():

@@ -94,8 +94,10 @@ def test_stored_validation_is_the_current_model_s():
     """The numbers docs/VALIDATION.md quotes were made by a model that behaves as today's."""
     why = compatible(validate_doc.stored().get("signature"), model_signature())
     assert not why, ("the stored validation was made with another model (" + "; ".join(why)
-                     + "): run `python run.py validate --out experiments/calibrations/"
-                     "validation`, then `python -m experiments.calibration.validate_doc`")
+                     + "): run `python run.py validate --params experiments/calibrations/"
+                     "baseline/calibrated.toml --posterior experiments/calibrations/baseline/"
+                     "posterior.parquet --out experiments/calibrations/validation`, then "
+                     "`python -m experiments.calibration.validate_doc`")
 
 
 def test_validation_doc_block_is_rendered_from_the_stored_result():

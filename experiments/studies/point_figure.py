@@ -12,10 +12,10 @@ from experiments.studies.yearly_figure import Series
 from experiments.studies.yearly_figure import draw as draw_panels
 
 # (arm, scenario, label, line style, marker)
-LINES = [("defaults", "administrative", "defaults: administrative", "-", "o"),
-         ("defaults", "collaborative", "defaults: collaborative", "--", "o"),
-         ("point", "administrative", "point: administrative", "-", "s"),
-         ("point", "collaborative", "point: collaborative", "--", "s"),
+LINES = [("Model 2's values", "administrative", "Model 2's values: administrative", "-", "o"),
+         ("Model 2's values", "collaborative", "Model 2's values: collaborative", "--", "o"),
+         ("point (the defaults)", "administrative", "point: administrative", "-", "s"),
+         ("point (the defaults)", "collaborative", "point: collaborative", "--", "s"),
          ("point, fifteen-year burn-in", "administrative",
           "point: administrative, 15-year burn-in", ":", "^"),
          ("point, twenty-year burn-in", "administrative",
@@ -31,9 +31,9 @@ def draw(result: dict[str, Any], path: Path) -> Path:
     arms = result["arms"]
     series = [Series(name, ls, marker,
                      lambda m, arm=arm, sc=scenario: arms[arm]["years"][sc][m],
-                     "0.45" if arm == "defaults" else "0.05")
+                     "0.45" if arm.startswith("Model 2") else "0.05")
               for arm, scenario, name, ls, marker in LINES]
     w, h = result["size"]["width"], result["size"]["height"]
-    return draw_panels(series, PANELS, f"Today's defaults and the calibrated point: {w} x {h} "
+    return draw_panels(series, PANELS, f"Model 2's values and the calibrated point: {w} x {h} "
                        f"households, {result['replicates']} replicates paired by seed; bands "
                        "are 95% CIs", path, figsize=(10, 7.5), legend_size=8)
