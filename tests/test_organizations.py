@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from agents.organizations import SocialOrganization
 from governance import GovernanceModel
 from model.measures import assert_valid
-from tests.conftest import SMALL, run_model
+from tests.conftest import MODEL2_VALUES, SMALL, run_model
 
 BASE = {"rc_admin_burden": 0.7}
 SEEDS = range(6)
@@ -42,9 +42,14 @@ def baseline():
 
 
 # --- each mechanism moves what it acts on, in the article's direction ---------------------
-def test_incubation_brings_more_and_stronger_organisations(baseline):
-    """B2(i): free space and professional incubators -> more organisations, better ones."""
-    inc = frames(org_incubation=True)
+def test_incubation_brings_more_and_stronger_organisations():
+    """B2(i): free space and professional incubators -> more organisations, better ones.
+
+    In Model 2's livelier community: at the calibrated point a 40 x 40 community sees three
+    or four foundings in 80 weeks with or without incubators, too few to compare (the claims
+    study reads the sector at 60 x 60 over eight years with the posterior's spread)."""
+    baseline = frames(**MODEL2_VALUES)
+    inc = frames(org_incubation=True, **MODEL2_VALUES)
     assert total(inc, "org_births") > total(baseline, "org_births")
     assert tail_mean(inc, "orgs_active") > tail_mean(baseline, "orgs_active")
     assert tail_mean(inc, "org_mean_capacity") > tail_mean(baseline, "org_mean_capacity")
@@ -77,9 +82,12 @@ def test_coordination_means_less_waste_and_richer_organisations():
 
 
 def test_activities_lead_residents_to_guided_participation():
-    """B3: without organisations' activities fewer households reach rung 2."""
-    with_pull = frames(org_incentives=True)
-    without = frames(org_incentives=True, org_places=0.0)
+    """B3: without organisations' activities fewer households reach rung 2.
+
+    In Model 2's livelier community: at the calibrated point few residents climb to rung 2
+    within 80 weeks at 40 x 40 and the difference is within noise."""
+    with_pull = frames(org_incentives=True, **MODEL2_VALUES)
+    without = frames(org_incentives=True, org_places=0.0, **MODEL2_VALUES)
     assert tail_mean(with_pull, "share_guided") > tail_mean(without, "share_guided")
 
 
