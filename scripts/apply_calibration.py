@@ -64,8 +64,11 @@ def _edits(source: str, values: dict[str, object]) -> tuple[list[tuple[int, int,
                 col = len(lines[kw.value.lineno - 1].encode("utf-8")[:kw.value.col_offset]
                           .decode("utf-8"))
                 text = f"calibrated({old})"
-                if "\n" not in old and col + len(text) + 1 > 100:  # the house's line length
-                    text = "calibrated(\n" + " " * (col - len("source=") + 4) + old + ")"
+                if col + len(text.split("\n", 1)[0]) + 1 > 100:  # the house's line length
+                    # the rationale on its own lines, each piece of a concatenation re-indented
+                    pad = " " * (col - len("source=") + 4)
+                    text = "calibrated(\n" + "\n".join(
+                        pad + piece.strip() for piece in old.split("\n")) + ")"
                 out.append((_offset(lines, kw.value.lineno, kw.value.col_offset),
                             _offset(lines, kw.value.end_lineno, kw.value.end_col_offset), text))
     return out, found
