@@ -32,14 +32,30 @@ HUNDRED = ("share", "0-1")
 
 @dataclass(frozen=True)
 class Lesson:
-    number: int
-    left: str  # the stated baseline
-    right: str  # the baseline with one thing changed
+    """A question (its pair and its answer's measures: experiments/specify/lessons.py) and
+    what the page shows of it."""
+
+    question: questions.Question
     charts: tuple[str, ...]
-    answer: tuple[str, ...]  # measures the model's answer speaks about
+
+    @property
+    def number(self) -> int:
+        return self.question.number
+
+    @property
+    def left(self) -> str:  # the stated baseline
+        return self.question.left
+
+    @property
+    def right(self) -> str:  # the baseline with one thing changed
+        return self.question.right
+
+    @property
+    def answer(self) -> tuple[str, ...]:  # measures the model's answer speaks about
+        return self.question.answer
 
     def available(self) -> bool:
-        return self.left in SCENARIOS and self.right in SCENARIOS
+        return self.question.available()
 
     def config(self, seed: int, size: int = 0) -> DemoConfig:
         cfg = DemoConfig.for_scenario(self.left, seed=seed, compare=True,
@@ -50,7 +66,7 @@ class Lesson:
         return [c for c in self.charts if c == "ladder" or c in MEASURES]
 
     def answer_measures(self) -> list[str]:
-        return [m for m in self.answer if m in MEASURES]
+        return self.question.measures()
 
 
 # What each lesson's page shows; the pairs and the answers' measures are the questions'
@@ -66,8 +82,7 @@ CHARTS: dict[int, tuple[str, ...]] = {
     6: ("participation_rate", "activity_26w", "speak_52w", "trust_government"),
     7: ("gov_admin_cost", "cost_per_resolved_issue", "resolution_rate"),
 }
-LESSONS = tuple(Lesson(q.number, q.left, q.right, CHARTS[q.number], q.answer)
-                for q in questions.QUESTIONS)
+LESSONS = tuple(Lesson(q, CHARTS[q.number]) for q in questions.QUESTIONS)
 
 
 def phase_weeks(scenario: str, lang: str = "en") -> str:
@@ -146,8 +161,7 @@ def answer_job(lesson: Lesson, seed: int, seeds: int, size: int | None = None,
     community size and eight years (questions.answer_spec), whatever the page shows; `size`
     and `weeks` replace those two (tests). For the page's default seed the answer is the
     stored one (demo/stored_answers.py) when it was made by this model."""
-    question = next(q for q in questions.QUESTIONS if q.number == lesson.number)
-    raw = questions.answer_spec(question, lesson.answer_measures(), seed, seeds, size, weeks)
+    raw = questions.answer_spec(lesson.question, seed, seeds, size, weeks)
     job = SeedJob(lesson.config(seed, raw["overrides"]["width"]), raw=raw)
     job.lesson = lesson.number
     return job

@@ -70,8 +70,8 @@ def answer_setup(seed: int, seeds: int) -> tuple[str | None, int, int, int]:
     return posterior, n, main_job.SIZE, main_job.STEPS
 
 
-def answer_spec(q: Question, measures: list[str], seed: int, seeds: int,
-                size: int | None = None, weeks: int | None = None) -> dict[str, Any]:
+def answer_spec(q: Question, seed: int, seeds: int, size: int | None = None,
+                weeks: int | None = None) -> dict[str, Any]:
     """The answer's experiment spec (a dict for specify.check.from_dict); `size` and `weeks`
     replace the main job's (tests)."""
     posterior, n, side, steps = answer_setup(seed, seeds)
@@ -82,7 +82,7 @@ def answer_spec(q: Question, measures: list[str], seed: int, seeds: int,
         "description": f"The classroom demo's lesson {q.number}: {q.right} against {q.left}.",
         "base": q.left, "scenarios": [q.left, q.right], "reference": q.left,
         "replicates": n, "steps": steps, "warmup": steps // 2, "outcome": "mean",
-        "seed": seed, "measures": measures, "overrides": {"width": side, "height": side}}
+        "seed": seed, "measures": q.measures(), "overrides": {"width": side, "height": side}}
     if posterior:
         raw["posterior"] = posterior
     return raw

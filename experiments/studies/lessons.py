@@ -32,8 +32,8 @@ DIGITS = 6  # significant digits kept of the bands (the page draws them at pixel
 
 
 def specs() -> list[dict[str, Any]]:
-    return [questions.answer_spec(q, q.measures(), questions.ANSWER_SEED,
-                                  questions.ANSWER_SEEDS) for q in ASKED]
+    return [questions.answer_spec(q, questions.ANSWER_SEED, questions.ANSWER_SEEDS)
+            for q in ASKED]
 
 
 def _round(values: np.ndarray) -> list[float | None]:
@@ -84,12 +84,24 @@ def _cell(e: dict[str, float], unit: str) -> str:
     return f"{e['mean'] * k:+.2f} (P>0 {e['p_positive']:.2f})"
 
 
+def _basis(entry: dict[str, Any]) -> str:
+    """What one lesson's numbers rest on: replicates, distinct particles, size, horizons."""
+    spec, hz = entry["spec"], next(iter(entry["measures"].values()))["horizons"]
+    windows = ", ".join(f"{h} = weeks {lo}-{hi}" for h, (lo, hi) in hz["windows"].items())
+    return (f"{spec['replicates']} replicates paired by seed {spec['seed']}, "
+            f"{hz['particles']} distinct posterior particles, {spec['overrides']['width']} x "
+            f"{spec['overrides']['height']} households; {windows}")
+
+
 def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
+    first = next(iter(result["lessons"].values()))
     lines = ["Generated from the stored `lessons` study (`make studies ONLY=lessons`): each "
              "lesson's answer at the page's default seed (the teacher's key; the page shows "
-             "the same). Right minus left, paired by replicate: in points of 100 for shares "
-             "and 0-1 scales, in its own unit for any other measure; robust = P in one direction "
-             "at least 0.95 at every year.", "",
+             f"the same): {_basis(first)}. Right minus left, paired by replicate: in points "
+             "of 100 for shares and 0-1 scales, in its own unit for any other measure; P>0 "
+             "over the particle-replicates; robust = P in one direction at least 0.95 at "
+             "every year (with fewer than 30 distinct particles no answer is called robust).",
+             "",
              "| lesson | measure | year 1 | year 3 | year 8 | verdict |",
              "|---|---|---|---|---|---|"]
     for number, entry in result["lessons"].items():

@@ -30,14 +30,13 @@ from experiments.studies.settle import BOUND_8_YEARS, BOUND_PER_YEAR, LEVEL, dri
 from experiments.studies.settle import READS as DRIFT_READS
 
 NAME = "point"
-QUESTION = ("Would the calibrated point, as the defaults, start settled, and how far are "
-            "its answers from today's defaults'?")
+QUESTION = ("Does the calibrated point, now the defaults, start settled, and how far are its "
+            "answers from Model 2's values'?")
 POINT_FILE = Path("experiments") / "calibrations" / "baseline" / "calibrated.toml"
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = {"width": 60, "height": 60}
 REPLICATES, STEPS, SEED = 8, 416, 20261207
 BASELINE, PROGRAMME = "administrative", "collaborative"
-# arm -> (uses the point, extra overrides, scenarios)
 # Model 2's values of the eighteen parameters Model 3's calibration fitted: the defaults
 # until the point replaced them. The tests use them for a livelier community (tests/conftest).
 MODEL2_VALUES = {"cost_speak": 3.0, "efficacy_weight": 2.0, "staff_capacity": 46.2,
@@ -133,8 +132,9 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
                      + (", ".join(f"`{m}`" for m in a["cannot_tell"]) or "none") + " |")
     horizons = list(next(iter(arms.values()))["levels"][BASELINE]["participation_rate"])
     lines += ["", "Levels in year 1 of the baseline, and the collaborative programme's effect "
-              "(collaborative minus administrative, mean over replicates) at "
-              + ", ".join(horizons) + ":", "",
+              f"(collaborative minus administrative, mean over the {r['replicates']} replicates "
+              "paired by seed: run-to-run noise only, no parameter spread; the claims study "
+              "carries the posterior's) at " + ", ".join(horizons) + ":", "",
               "| measure | baseline, Model 2's values | baseline, point | effect, Model 2's "
               "values | effect, point |", "|---|---|---|---|---|"]
     first = horizons[0]

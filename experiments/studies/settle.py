@@ -6,7 +6,7 @@ for "settled"), and an accelerated spin-up (three years with the slow rates four
 faster, the option the schema keeps). Each runs eight years on. For every share or mean in
 [0, 1] the study reports week 0, the change from year 1 to year 8, the mean year-on-year
 change (least-squares slope of the yearly means), and how far week 0 lies from the
-twenty-year burn-in's. Design fixed before it ran: 60 x 60, 4 replicates.
+twenty-year burn-in's. Design fixed before it ran: 60 x 60 (replicates below).
 
 The guards are issue 18's bounds for the shipped burn-in: every share or mean in [0, 1]
 changes by at most 0.04 between year 1 and year 8 and by at most 0.005 a year; an election's
