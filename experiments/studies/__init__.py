@@ -21,6 +21,7 @@ from experiments.studies import (
     claims,
     crowding,
     grid_assumptions,
+    identify,
     lessons,
     long_run,
     pathways,
@@ -32,4 +33,5 @@ from experiments.studies import (
 
 STUDIES: dict[str, ModuleType] = {m.NAME: m for m in (settle, crowding, long_run, claims,
                                                        grid_assumptions, pathways, screen,
-                                                       recovery, lessons, point)}
+                                                       recovery, identify, lessons,
+                                                       point)}
