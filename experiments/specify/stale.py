@@ -103,8 +103,11 @@ def note(path: str | Path, what: str = "calibration result") -> str | None:
     """One paragraph when `path` was fitted to other (or unknown) model rules, else None.
 
     A result that records the rules it was fitted to is current when a short run with its
-    free parameters pinned behaves as it did (stale.rules_fingerprint): refactors, new
-    measures and new defaults of the fitted parameters themselves keep it. Older results
+    free parameters pinned behaves as it did (stale.rules_fingerprint): refactors and new
+    defaults of the fitted parameters themselves keep it. A new measure does not (yet): the
+    short run's hash covers every measure column, so adding one marks the result as fitted
+    to other rules although no rule changed (the studies' signature forgives added
+    measures; this fingerprint should record its measures and do the same). Older results
     are judged by the hash of the model's source."""
     from experiments.running.provenance import code_version
 
