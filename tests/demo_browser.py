@@ -29,16 +29,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def session_burn_ins(tmp: Path) -> str:
+    """Where the test session keeps settled communities (tests/conftest.py points
+    GOVERNANCE_BURN_IN_CACHE under pytest's base temp for every worker), else beside `tmp`.
+    The browser tests' servers share it, so a community one server (or a test process)
+    settled is restored by the next, as the demo restores it for a user between starts;
+    each session still starts cold and nothing goes to the user's cache folder."""
+    return os.environ.get("GOVERNANCE_BURN_IN_CACHE") or str(tmp / "burn-in")
+
+
 @contextmanager
-def demo_server(log_path: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
+def demo_server(log_path: Path, *extra: str, burn_ins: str | None = None
+                ) -> Iterator[tuple[str, subprocess.Popen]]:
     """The demo server as a user starts it (with `extra` options); always stopped afterwards.
-    The url is the one the server prints: with --classroom, the teacher's (with its key)."""
+    The url is the one the server prints: with --classroom, the teacher's (with its key).
+    Settled communities are kept in `burn_ins`, by default beside the log (a cold start,
+    nothing left in the user's cache folder)."""
     if not os.path.exists(CHROMIUM):
         raise RuntimeError("chromium is missing: run `bash scripts/ensure_chromium.sh`")
     log = open(log_path, "w+")
-    # Settled communities kept beside the log: each server starts cold, nothing is left in
-    # the user's cache folder.
-    env = {**os.environ, "GOVERNANCE_BURN_IN_CACHE": str(log_path.parent / "burn-in")}
+    env = {**os.environ,
+           "GOVERNANCE_BURN_IN_CACHE": burn_ins or str(log_path.parent / "burn-in")}
     proc = subprocess.Popen([sys.executable, "run.py", "demo", "--port", str(free_port()),
                              *extra], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True, env=env)
@@ -104,7 +115,9 @@ def open_page(browser, url: str, width: int = 1280, height: int = 900, errors: l
 class Shared:
     """One demo server and one browser for every browser test in this process (pytest puts
     the browser tests on one worker: xdist_group "browser"); started on first use, stopped
-    at exit. Each test opens its own pages and closes them."""
+    at exit. Each test opens its own pages and closes them. The server settles the default
+    community (100 x 100, seed 42) at start, as for a user; a choice of scenario on the page
+    returns to that size, and restores it."""
 
     def __init__(self) -> None:
         self._stack = None
@@ -121,7 +134,8 @@ class Shared:
 
             self._stack = ExitStack()
             self.log_path = tmp / "server.log"
-            self.url, self.proc = self._stack.enter_context(demo_server(self.log_path))
+            self.url, self.proc = self._stack.enter_context(
+                demo_server(self.log_path, burn_ins=session_burn_ins(tmp)))
             pw = self._stack.enter_context(sync_playwright())
             self.browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             self._stack.callback(self.browser.close)

@@ -15,7 +15,7 @@ from http.cookiejar import CookieJar
 import pytest
 
 from governance import scenario_params
-from tests.demo_browser import SHARED, demo_server, wait_for
+from tests.demo_browser import SHARED, demo_server, session_burn_ins, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 CODE = "314159"
@@ -61,9 +61,13 @@ def propose(page, split: tuple[int, int, int]) -> None:
 
 
 def test_students_play_households_and_the_committee_for_five_weeks(tmp_path) -> None:
+    """The class runs at 40 x 40 (the teacher's link, then the page at that size): the server
+    needs no warm-up of the default 100 x 100 community, and it restores the 40 x 40 one
+    when the shared server's tests settled it (session_burn_ins)."""
     browser = SHARED.get(tmp_path).browser
     with demo_server(tmp_path / "class.log", "--classroom", "--host", "127.0.0.1", "--code",
-                     CODE, "--max-students", "5") as (teacher_url, _proc):
+                     CODE, "--max-students", "5", "--no-warm-up",
+                     burn_ins=session_burn_ins(tmp_path)) as (teacher_url, _proc):
         base = teacher_url.split("?")[0]
         # Refusals: no code, a wrong code, the teacher's routes, a full class.
         stranger = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
@@ -76,8 +80,12 @@ def test_students_play_households_and_the_committee_for_five_weeks(tmp_path) -> 
         assert status == 403 and out["refused"] == "teacher_only"
 
         teacher = browser.new_context(viewport={"width": 1280, "height": 800})
+        # The teacher's link from the terminal: its redirect sets the teacher's cookie in
+        # this browser context (its request API shares the cookies with its pages) without
+        # rendering the default 100 x 100 page, which would open a run only to leave it.
+        # (The teacher's class card and summary below need that cookie.)
+        assert teacher.request.get(teacher_url).ok
         tpage = teacher.new_page()
-        tpage.goto(teacher_url)
         tpage.goto(base + "?scenario=collaborative&size=40")
         tpage.wait_for_selector("body[data-ready=true]", timeout=60_000)
         assert wait_for(lambda: tpage.locator("#class-card").is_visible())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -48,7 +49,10 @@ def test_verdict_follows_the_confidence_interval() -> None:
 
 @pytest.mark.slow
 def test_seed_job_runs_through_the_runner_and_gives_bands_and_paired_ci() -> None:
-    cfg = config(compare=True, scenario_b="grid_management")
+    """At seed 5, the seed of the lesson's answer below: both run administrative at 20 x 20
+    with three replicates, so they settle the same three communities once (the session's
+    burn-in folder), whichever runs first."""
+    cfg = replace(config(compare=True, scenario_b="grid_management"), seed=5)
     job = SeedJob(cfg, seeds=3, weeks=8, measures=["participation_rate", "resolved_by_grid"])
     job.start().thread.join(timeout=240)
     assert job.finished and not job.error, job.error
