@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import random
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +22,9 @@ from tests.conftest import MODEL2_VALUES, finite_apart_from_turnout
 SMALL = dict(width=40, height=40, grid_block=20, building_block=5, **MODEL2_VALUES)
 SEEDS = range(5)
 BOTH = dict(party_leadership=True, building_autonomy=True)
+# One worker runs this file, so the 80-week runs several claims compare (the Party with and
+# without building autonomy, autonomy alone, the baseline) are made once (`finished`).
+pytestmark = pytest.mark.xdist_group("buildings")
 
 
 def run(steps: int, seed: int, scenario: str = "administrative", **over) -> GovernanceModel:
@@ -32,8 +37,27 @@ def tail(fs: list[pd.DataFrame], col: str, n: int = 30) -> float:
     return float(np.mean([f[col].iloc[-n:].mean() for f in fs]))
 
 
+@functools.cache
+def _finished(steps: int, seed: int, over: tuple) -> tuple[pd.DataFrame, float, float]:
+    """One finished run's frame and neighbour trust inside and outside buildings with a
+    committee (NaN where there are none): each distinct run is made once in this process
+    (several tests compare the same arms). Nothing of the model is kept, so no test sees
+    another's."""
+    m = run(steps, seed, **dict(over))
+    here = m.buildings.has_committee()[m.population.building_of]
+    trust = m.population.trust_nbr
+    inside = float(trust[here].mean()) if here.any() else float("nan")
+    outside = float(trust[~here].mean()) if (~here).any() else float("nan")
+    return m.datacollector.get_model_vars_dataframe(), inside, outside
+
+
+def finished(steps: int, seed: int, **over) -> tuple[pd.DataFrame, float, float]:
+    frame, inside, outside = _finished(steps, seed, tuple(sorted(over.items())))
+    return frame.copy(), inside, outside
+
+
 def frames(steps: int, **over) -> list[pd.DataFrame]:
-    return [run(steps, s, **over).datacollector.get_model_vars_dataframe() for s in SEEDS]
+    return [finished(steps, s, **over)[0] for s in SEEDS]
 
 
 def check_committees(m: GovernanceModel) -> None:
@@ -87,10 +111,9 @@ def test_committees_settle_local_issues_and_hold_self_governance():
 def test_trust_grows_inside_committee_buildings():
     inside, outside = [], []
     for s in SEEDS:
-        m = run(80, s, **BOTH)
-        here = m.buildings.has_committee()[m.population.building_of]
-        inside.append(m.population.trust_nbr[here].mean())
-        outside.append(m.population.trust_nbr[~here].mean())
+        _, here, elsewhere = finished(80, s, **BOTH)
+        inside.append(here)
+        outside.append(elsewhere)
     assert np.mean(inside) > np.mean(outside)
 
 

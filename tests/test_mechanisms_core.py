@@ -70,18 +70,27 @@ def test_resident_channels_raise_participation():
 
 
 def test_admin_burden_crowds_out_participation():
-    low = mean_over_seeds("share_guided", rc_admin_burden=0.1)
-    high = mean_over_seeds("share_guided", rc_admin_burden=0.9)
+    """Three seeds, not five: the burden at 0.1 needs burn-ins of its own (0.9's are shared
+    with the de-administration test), and the gap is far outside the noise: over ten seeds
+    share_guided was 0.11 at 0.1 against 0.008 at 0.9, every seed's gap 0.093-0.110."""
+    low = mean_over_seeds("share_guided", seeds=range(3), rc_admin_burden=0.1)
+    high = mean_over_seeds("share_guided", seeds=range(3), rc_admin_burden=0.9)
     assert low > high
 
 
 def test_answered_participation_grows_and_ignored_dies():
-    """The loop's heart: with ample capacity trust and participation beat a starved system."""
+    """The loop's heart: with ample capacity trust and participation beat a starved system.
+
+    Each arm's ten-year burn-in runs under its own capacities, so the contrast is the two
+    steady states; it is there at week 0 and stays (over ten seeds, every seed's gap at
+    week 80 and at week 120: trust 0.41-0.50, efficacy 0.29-0.31, participation 0.21-0.23,
+    against seed-to-seed sds below 0.012). So three seeds and 80 weeks, not five and 120:
+    the burn-ins of these two arms are shared with no other test and were most of its cost."""
     ample = {"staff_capacity": 60.0, "rc_admin_burden": 0.2}
     starved = {"staff_capacity": 2.0, "rc_admin_burden": 0.9, "gov_capacity": 0.0005}
     for col in ("trust_government", "efficacy", "participation_rate"):
-        assert mean_over_seeds(col, steps=120, **ample) > mean_over_seeds(col, steps=120,
-                                                                          **starved), col
+        assert mean_over_seeds(col, seeds=range(3), **ample) > mean_over_seeds(
+            col, seeds=range(3), **starved), col
 
 
 def test_phased_mechanism_starts_at_its_step():
@@ -107,8 +116,10 @@ def test_grid_workers_stand_in_their_grids():
 
 
 def test_total_staff_is_the_same_with_or_without_grids():
-    a = GovernanceModel(rng=1, rc_admin_burden=0.0, **SMALL)
+    """Capacities are parameters and the burden (no settled state enters them), so no
+    burn-in: the two parameter sets would each need one of their own."""
+    a = GovernanceModel(rng=1, rc_admin_burden=0.0, burn_in=0, **SMALL)
     b = GovernanceModel(rng=1, rc_admin_burden=0.0, grid_management=True, grid_integration=0.0,
-                        **SMALL)
+                        burn_in=0, **SMALL)
     total_b = b.committee.capacity() + sum(w.capacity() for w in b.grid_workers)
     assert np.isclose(a.committee.capacity(), total_b)

@@ -28,10 +28,11 @@ def frames(steps: int, **over) -> list[pd.DataFrame]:
 
 
 def test_members_are_the_same_in_every_scenario():
-    """CRN: who is a Party member depends on the seed only, not on the mechanisms."""
+    """CRN: who is a Party member depends on the seed only, not on the mechanisms. (The
+    other seed is 2, whose burn-in at these parameters other tests here use too.)"""
     a = GovernanceModel.from_scenario("administrative", rng=7, **SMALL)
     b = GovernanceModel.from_scenario("party_led", rng=7, **SMALL)
-    c = GovernanceModel.from_scenario("administrative", rng=8, **SMALL)
+    c = GovernanceModel.from_scenario("administrative", rng=2, **SMALL)
     assert np.array_equal(a.population.party, b.population.party)
     assert not np.array_equal(a.population.party, c.population.party)
     share = a.population.party.mean()
