@@ -32,6 +32,7 @@ from experiments.running.store import Store
 from experiments.search.optimize import run_search
 from experiments.search.spec import load_search
 from experiments.specify.check import load
+from model.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 DISCOVERY = ROOT / "experiments" / "configs" / "discovery_participation.toml"
@@ -48,13 +49,14 @@ def _fresh(folder: Path) -> bool:
     return old is not None and old.get("code_version") != code_version()
 
 
-def run(out: Path = OUT, workers: int | None = None) -> dict[str, Any]:
-    """Run (or continue) both showcase experiments; return what the doc quotes."""
+def run(out: Path = OUT, workers: int | None = None, fresh: bool = False) -> dict[str, Any]:
+    """Run (or continue) both showcase experiments; return what the doc quotes. `fresh`
+    starts both over (needed after a config's question changed what decides a run)."""
     spec, search = load(DISCOVERY), load_search(SEARCH)
     disc_dir, search_dir = out / spec.name, out / search.name
-    run_experiment(spec, disc_dir, workers=workers, fresh=_fresh(disc_dir),
+    run_experiment(spec, disc_dir, workers=workers, fresh=fresh or _fresh(disc_dir),
                    command="python -m experiments.showcase")
-    run_search(search, search_dir, workers=workers, fresh=_fresh(search_dir),
+    run_search(search, search_dir, workers=workers, fresh=fresh or _fresh(search_dir),
                command="python -m experiments.showcase")
     return {"made": datetime.now(UTC).isoformat(timespec="seconds"),
             "code_version": code_version(), "git_commit": git_commit(),
@@ -256,9 +258,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="only rewrite the doc from docs/showcase/results.json")
     p.add_argument("--workers", type=int, default=None, help="worker processes")
     p.add_argument("--out", type=Path, default=OUT, help="where the runs go")
+    p.add_argument("--fresh", action="store_true",
+                   help="delete the stored runs and start both experiments over")
     args = p.parse_args(argv)
     if not args.doc_only:
-        summary = run(args.out, args.workers)
+        try:
+            summary = run(args.out, args.workers, args.fresh)
+        except InputError as exc:  # one paragraph, no traceback; stored runs are kept
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         copy_figures(args.out, summary)
         STORE.mkdir(parents=True, exist_ok=True)
         (STORE / "results.json").write_text(json.dumps(summary, indent=1, default=str) + "\n",

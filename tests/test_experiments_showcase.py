@@ -91,3 +91,17 @@ def test_results_of_other_model_code_or_other_configs_are_marked_out_of_date():
     assert "discovery_participation.toml` has changed" in showcase.stale_reasons(renamed)[0]
     asked = {**current, "search": {"question": "Another?"}}
     assert "cheapest_participation.toml` has changed" in showcase.stale_reasons(asked)[0]
+
+
+def test_a_refused_resume_is_one_paragraph_and_exit_2(monkeypatch, capsys):
+    """A config whose question changed what decides a run cannot resume its old runs: the
+    command says so in one paragraph (and how to start over), never with a traceback."""
+    from model.errors import InputError
+
+    def refuse(*_a, **_k):
+        raise InputError("cannot resume in x: the spec has changed; run again with --fresh")
+
+    monkeypatch.setattr(showcase, "run", refuse)
+    assert showcase.main(["--out", "unused"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot resume") and "Traceback" not in err
