@@ -68,7 +68,10 @@ class Ladder:
             row -= np.float32((p.cost_speak, p.cost_guided, p.cost_self)[r - 1])
             need = self.rung_hours[r]
             if need > 0:  # the share of free hours this rung adds to the one below
-                np.multiply(inv_free, need, out=share, casting="same_kind")
+                # Almost no free hours make the share overflow float32 to inf: the rung is
+                # then out of reach (utility -inf), as it is with no free hours at all.
+                with np.errstate(over="ignore"):
+                    np.multiply(inv_free, need, out=share, casting="same_kind")
                 share *= np.float32(p.time_weight)
                 row -= share
             if total[r] > 0:
