@@ -67,7 +67,19 @@ _CHILD = textwrap.dedent("""
         py_compile.compile(path, cfile=importlib.util.cache_from_source(path), doraise=True)
     assert not [m for m in sys.modules if m.split(".")[0] in ROOTS]
     failed = {}
+    running = {}  # pid -> (module name, read end of its pipe)
+
+    def reap():
+        pid, status = os.wait()
+        name, read = running.pop(pid)
+        with os.fdopen(read) as pipe:  # a message fits the pipe's buffer: read after exit
+            message = pipe.read()
+        if status != 0:
+            failed[name] = message or f"exit status {status}"
+
     for name, path in MODULES:
+        if len(running) >= WORKERS:  # two at a time: uses a core the other tests leave idle
+            reap()
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # a fresh process in which no module of the project is loaded yet
@@ -85,11 +97,9 @@ _CHILD = textwrap.dedent("""
                 code = 1
             os._exit(code)
         os.close(write)
-        with os.fdopen(read) as pipe:
-            message = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            failed[name] = message or f"exit status {status}"
+        running[pid] = (name, read)
+    while running:
+        reap()
     import shutil
     shutil.rmtree(sys.pycache_prefix, ignore_errors=True)
     print(json.dumps(failed))
@@ -102,6 +112,7 @@ def test_every_module_imports_alone():
     libraries are loaded and before any module of the project is."""
     mods = [(name, str(path)) for name, path in modules().items()]
     code = (f"PRELOAD = {PRELOAD!r}\nROOTS = {(*PACKAGES, 'run')!r}\nMODULES = {mods!r}\n"
+            f"WORKERS = 2\n"
             f"SCRIPTS = {tuple(f'{d}.' for d in SCRIPT_DIRS)!r}\n" + _CHILD)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=600, check=False)
