@@ -32,18 +32,18 @@ def _closures(seed: int, **over) -> dict[str, np.ndarray]:
     how: list[np.ndarray] = []
     finish, close = loop.finish, loop.close_unresolved
 
-    def counted(now: int) -> bool:
+    def counted() -> bool:
         return m.step_count > STEPS - WINDOW
 
     def finish_and_record(now: int) -> None:
         done = ((book.done_at >= 0) & (book.done_at <= now) & ~book.closed).nonzero()[0]
-        if counted(now):
+        if counted():
             ages.append(now - book.created[done])
             how.append(np.full(len(done), "resolved"))
         finish(now)
 
     def close_and_record(idx: np.ndarray, now: int, lost: bool) -> None:
-        if counted(now):
+        if counted():
             ages.append(now - book.created[idx])
             how.append(np.full(len(idx), "lost" if lost else "abandoned"))
         close(idx, now, lost)

@@ -30,16 +30,13 @@ Design and decision rules, fixed before it ran:
 
 from __future__ import annotations
 
-import io
+import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from experiments.calibration import outputs, surrogate
-from experiments.calibration.simulate import Simulator
-from experiments.running.executors import make_executor
-from experiments.specify import stale
+from experiments.calibration import outputs
 from experiments.studies import record
 from experiments.studies import recovery as recovery_study
 from experiments.studies.runs import Run
@@ -79,12 +76,8 @@ def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
     cfg = recovery_study._cfg()
     ts = recovery_study._targets()
     em = recovery_study._shipped_surrogate(cfg, ts)  # refused if the design is missing
-    key = cfg.design_key(ts.statistics_digest(),
-                         stale.rules_fingerprint(cfg.scenario, cfg.midpoints()))
-    with make_executor("processes", 2) as pool:  # read back from its cache: its checks
-        _, info = surrogate.build(cfg, ts, Simulator.from_config(cfg, ts),
-                                  recovery_study.SHIPPED, key, pool, io.StringIO())
-    fit_check = info["check_prior_final"]
+    shipped = json.loads((recovery_study.SHIPPED / "calibration.json").read_text("utf-8"))
+    fit_check = shipped["surrogate"]["check_prior_final"]  # its checks, as the fit stored them
     problem = _problem(cfg)
     names = problem["names"]
     x = sample.sample(problem, BASE, calc_second_order=False, seed=SEED)
@@ -112,7 +105,7 @@ def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
         targets[tname] = row
     rec = record.load(recovery_study.NAME)
     pinned = set(rec["result"]["pinned"]) if rec else set()
-    post, calibration_id = outputs.read_posterior(recovery_study.SHIPPED / "posterior.parquet")
+    post, _ = outputs.read_posterior(recovery_study.SHIPPED / "posterior.parquet")
     corr = _weighted_corr(post, names)
     params: dict[str, Any] = {}
     for i, n in enumerate(names):
@@ -122,11 +115,9 @@ def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
         partner = max(others)
         verdict = ("pinned" if n in pinned else "confounded" if moves else "silent")
         params[n] = {"moves": moves, "verdict": verdict, "partner": partner[1],
-                     "partner_corr": partner[2],
-                     "strongest": max(((r["indices"][n]["ST"], t) for t, r in targets.items()
-                                       if "indices" in r), default=(0.0, None))}
+                     "partner_corr": partner[2]}
     return {"question": QUESTION, "base": BASE, "points": len(x),
-            "parameters": len(names), "calibration_id": calibration_id,
+            "parameters": len(names), "calibration_id": shipped["calibration_id"],
             "recovery_current": rec is not None, "targets": targets, "per_parameter": params,
             "cannot_answer": sorted(t for t, r in targets.items() if not r["answers"])}
 
@@ -175,11 +166,9 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
 
 
 def figures(result: dict[str, Any], docs: Path) -> None:
-    import matplotlib
+    from experiments.analyse import plot_style
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = plot_style.plt
     answered = {t: r for t, r in result["targets"].items() if r["answers"]}
     names = list(result["per_parameter"])
     grid = np.array([[answered[t]["indices"][n]["total_sd"] / answered[t]["combined_error"]
@@ -199,8 +188,7 @@ def figures(result: dict[str, Any], docs: Path) -> None:
                  f"{HALF}, the parameter moves that target)", fontsize=9)
     fig.colorbar(im, ax=ax, shrink=0.6, label="ratio (capped at 2)")
     fig.tight_layout()
-    fig.savefig(docs / "identify.png", dpi=110)
-    plt.close(fig)
+    plot_style.save(fig, docs / "identify.png")
 
 
 def check(result: dict[str, Any]) -> list[str]:

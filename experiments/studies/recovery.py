@@ -187,11 +187,9 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
 
 
 def figures(result: dict[str, Any], docs: Path) -> None:
-    import matplotlib
+    from experiments.analyse import plot_style
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = plot_style.plt
     names = list(result["per_parameter"])
     cases = result["cases"]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.5))
@@ -216,8 +214,7 @@ def figures(result: dict[str, Any], docs: Path) -> None:
     ax.legend(fontsize=8, loc="lower right")
     ax.invert_yaxis()
     fig.tight_layout()
-    fig.savefig(docs / "recovery.png", dpi=110)
-    plt.close(fig)
+    plot_style.save(fig, docs / "recovery.png")
 
 
 def _span(name: str) -> tuple[float, float]:
