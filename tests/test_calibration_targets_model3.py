@@ -222,6 +222,70 @@ def test_posterior_records_its_rules_and_stays_current_while_they_hold(tmp_path)
     assert stale.note(tmp_path / "swapped.parquet") is not None
 
 
+def test_a_new_measure_keeps_a_posterior_current_and_a_changed_one_does_not(tmp_path,
+                                                                           monkeypatch):
+    """The rules fingerprint covers the measures recorded with the result: a measure added
+    since (a new way of observing the same runs) keeps it current; a recorded measure whose
+    values changed, or that is gone, does not; a result that records no measures is judged
+    on every measure (as before the record, and with the same hash)."""
+    import pyarrow.parquet as pq
+
+    from experiments.calibration import outputs
+    from experiments.calibration.config import Prior
+    from experiments.running import fingerprint
+
+    priors = (Prior("issue_rate", 0.005, 0.05), Prior("issue_patience", 4, 52))
+    path = tmp_path / "posterior.parquet"
+    outputs.write_posterior(path, priors, np.array([[0.02, 10.0], [0.03, 20.0]]), np.ones(2),
+                            "c-1", "administrative")
+    recorded = stale.recorded_measures(path)
+    pins = {"issue_rate": 0.02, "issue_patience": 10}
+    assert recorded == fingerprint.pinned_measures("administrative", pins)
+    assert (fingerprint.pinned_fingerprint("administrative", pins, recorded)
+            == fingerprint.pinned_fingerprint("administrative", pins))
+    table = pq.read_table(path)
+    meta = {k: v for k, v in table.schema.metadata.items() if k != b"rules_measures"}
+    pq.write_table(table.replace_schema_metadata(meta), tmp_path / "unrecorded.parquet")
+    real = fingerprint._pinned_frame
+
+    def patched(change):
+        def frame(scenario, pins):
+            columns, values = real(scenario, pins)
+            return change(list(columns), values.copy())
+        fingerprint._pinned.cache_clear()
+        monkeypatch.setattr(fingerprint, "_pinned_frame", frame)
+
+    def added(columns, values):
+        return [*columns, "a_new_measure"], np.column_stack([values, values[:, 0] * 2])
+
+    patched(added)
+    assert stale.note(path) is None
+    assert stale.note(tmp_path / "unrecorded.parquet") is not None
+
+    def changed(columns, values):
+        values[:, columns.index(recorded[-1])] += 1.0
+        return columns, values
+
+    patched(changed)
+    assert "fitted to model rules" in stale.note(path)
+
+    def removed(columns, values):
+        return columns[:-1], values[:, :-1]
+
+    patched(removed)
+    assert "fitted to model rules" in stale.note(path)
+    fingerprint._pinned.cache_clear()
+
+
+def test_the_shipped_calibration_records_the_measures_its_rules_cover():
+    from experiments.running import fingerprint
+
+    folder = ROOT / "experiments" / "calibrations" / "baseline"
+    recorded = stale.recorded_measures(folder / "posterior.parquet")
+    assert recorded and recorded == stale.recorded_measures(folder / "calibrated.toml")
+    assert set(recorded) <= set(fingerprint.pinned_measures("administrative", {}))
+
+
 def test_calibration_doc_shipped_block_is_generated_from_the_stored_calibration():
     from experiments.calibration import shipped_doc
     from experiments.studies import docblocks

@@ -192,6 +192,11 @@ def _on_surrogate(cfg: CalibrationConfig, targets: TargetSet, em: Emulator,
     return particles, np.ones(len(particles))
 
 
+def _recorded_measures(out: Path) -> list[str] | None:
+    """The measures the calibration in `out` recorded with its rules (None: none recorded)."""
+    return stale.recorded_measures(out / MANIFEST) if (out / MANIFEST).exists() else None
+
+
 def _prepare_folder(out: Path, fingerprint: str, fresh: bool) -> dict[str, Any] | None:
     old = None
     if (out / MANIFEST).exists():
@@ -231,16 +236,19 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
     for line in [*targets.skipped_lines(), *config_warnings(cfg)]:
         print(f"warning: {line}", file=stream)
     code = code_version()
-    # The rules the fit is valid for (stale.py): a new default of a fitted parameter or a
-    # refactor keeps a calibration folder and its design runs; a new measure does not yet
-    # (the short run's hash covers every measure column: stale.note says what should change).
-    rules = stale.rules_fingerprint(cfg.scenario, cfg.midpoints())
+    # The rules the fit is valid for (stale.py): a new default of a fitted parameter, a
+    # refactor or a new measure keeps a calibration folder and its design runs. The measures
+    # that count are those the folder recorded when it began (all of today's when it is new,
+    # or when it predates the record).
+    measures = None if fresh else _recorded_measures(out)
+    measures = measures or stale.rules_measures(cfg.scenario, cfg.midpoints())
+    rules = stale.rules_fingerprint(cfg.scenario, cfg.midpoints(), measures)
     fp = cfg.fingerprint(targets.digest, rules)
     old = _prepare_folder(out, fp, fresh)
     db_url = "sqlite:///" + str((out / DB).resolve())
     manifest: dict[str, Any] = {
         "name": cfg.name, "config_file": cfg.source, "fingerprint": fp, "code_version": code,
-        "rules_fingerprint": rules,
+        "rules_fingerprint": rules, "rules_measures": measures,
         "git_commit": git_commit(), "packages": package_versions(), "root_seed": cfg.seed,
         "targets_file": cfg.targets_path, "targets_digest": targets.digest,
         "created": (old or {}).get("created", datetime.now(UTC).isoformat(timespec="seconds")),

@@ -66,16 +66,21 @@ def point_estimate(cfg: CalibrationConfig, particles: np.ndarray, w: np.ndarray,
 
 
 def write_posterior(path: Path, priors: tuple[Prior, ...], particles: np.ndarray,
-                    w: np.ndarray, calibration_id: str, scenario: str, code: str = "") -> None:
+                    w: np.ndarray, calibration_id: str, scenario: str, code: str = "",
+                    measures: list[str] | None = None) -> None:
     """The particles, with the fingerprint of the rules they were fitted to (stale.py):
-    the run behind it pins the free parameters to the first particle's values."""
+    the run behind it pins the free parameters to the first particle's values, and hashes
+    `measures` (today's when not given), which are recorded beside it."""
     df = coerce(priors, particles)
     df["weight"] = np.asarray(w, float) / np.sum(w)
     table = pa.Table.from_pandas(df, preserve_index=False)
     meta = dict(table.schema.metadata or {})
-    rules = stale.rules_fingerprint(scenario, stale.first_particle(df))
+    pins = stale.first_particle(df)
+    measures = measures or stale.rules_measures(scenario, pins)
+    rules = stale.rules_fingerprint(scenario, pins, measures)
     meta.update({b"calibration_id": calibration_id.encode(), b"scenario": scenario.encode(),
-                 b"code_version": code.encode(), b"rules_fingerprint": rules.encode()})
+                 b"code_version": code.encode(), b"rules_fingerprint": rules.encode(),
+                 b"rules_measures": json.dumps(measures).encode()})
     pq.write_table(table.replace_schema_metadata(meta), path)
 
 
@@ -95,8 +100,13 @@ def _toml_value(v: Any) -> str:
 
 
 def write_calibrated(path: Path, cfg: CalibrationConfig, values: dict[str, Any],
-                     calibration_id: str, code: str = "") -> None:
+                     calibration_id: str, code: str = "",
+                     measures: list[str] | None = None) -> None:
     label = "posterior median" if cfg.point == "median" else "MAP draw (highest posterior density)"
+    measures = measures or stale.rules_measures(cfg.scenario, values)
+    listed = [", ".join(_toml_value(m) for m in measures[i:i + 4])
+              for i in range(0, len(measures), 4)]
+    rules = stale.rules_fingerprint(cfg.scenario, values, measures)
     lines = ["# A calibrated parameter set, written by `run.py calibrate`.",
              "# Use it with: python run.py run --scenario " + cfg.scenario +
              " --params " + path.name,
@@ -106,8 +116,10 @@ def write_calibrated(path: Path, cfg: CalibrationConfig, values: dict[str, Any],
              f"code_version = {_toml_value(code)}  # the model code it was fitted to",
              f"point = {_toml_value(label)}",
              f"scenario = {_toml_value(cfg.scenario)}",
-             f"rules_fingerprint = {_toml_value(stale.rules_fingerprint(cfg.scenario, values))}"
+             f"rules_fingerprint = {_toml_value(rules)}"
              "  # the rules it was fitted to (free parameters set to these values)",
+             "# the measures those rules were checked on (a measure added later does not count)",
+             "rules_measures = [", *(f"    {row}," for row in listed), "]",
              "", "[params]"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in values.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -170,10 +182,12 @@ def write_all(cfg: CalibrationConfig, targets: TargetSet, out: Path, manifest: d
     cid = manifest["calibration_id"]
     w = w / w.sum()
     code = str(manifest.get("code_version", ""))
-    write_posterior(out / "posterior.parquet", cfg.priors, particles, w, cid, cfg.scenario, code)
+    measures = manifest.get("rules_measures")
+    write_posterior(out / "posterior.parquet", cfg.priors, particles, w, cid, cfg.scenario, code,
+                    measures)
     mcmc = manifest.get("mcmc") or {}
     point = point_estimate(cfg, particles, w, mcmc.get("map"))
-    write_calibrated(out / "calibrated.toml", cfg, point, cid, code)
+    write_calibrated(out / "calibrated.toml", cfg, point, cid, code, measures)
     # a chain's draws are equally weighted but not independent: its ESS is the sampler's
     ess = float(mcmc["ess"]) if mcmc else effective_sample_size(w)
     manifest["ess"], manifest["n_particles"] = ess, len(w)

@@ -67,24 +67,51 @@ def model_fingerprint() -> str:
 
 
 @cache
-def _pinned(scenario: str, pins: tuple[tuple[str, Any], ...]) -> str:
+def _pinned_frame(scenario: str, pins: tuple[tuple[str, Any], ...]
+                  ) -> tuple[list[str], np.ndarray]:
+    return _frame(scenario, dict(pins))
+
+
+@cache
+def _pinned(scenario: str, pins: tuple[tuple[str, Any], ...],
+            measures: tuple[str, ...] | None) -> str:
     leave_out = frozenset(k for k, _ in pins)
     h = hashlib.sha256()
     h.update(_canonical(_schema(leave_out)).encode())
     h.update(_canonical({k: v for k, v in scenario_params(scenario).items()
                          if k not in leave_out}).encode())
-    columns, values = _frame(scenario, dict(pins))
-    h.update(",".join(columns).encode() + values.tobytes())
+    columns, values = _pinned_frame(scenario, pins)
+    if measures is not None:
+        missing = [m for m in measures if m not in columns]
+        if missing:  # a measure the result relied on is gone: not the same rules
+            h.update(("missing:" + ",".join(missing)).encode())
+        names = [m for m in measures if m in columns]
+        values = values[:, [columns.index(m) for m in names]]
+        columns = names
+    h.update(",".join(columns).encode() + np.ascontiguousarray(values).tobytes())
     return h.hexdigest()[:16]
 
 
-def pinned_fingerprint(scenario: str, pins: dict[str, Any]) -> str:
+def pinned_fingerprint(scenario: str, pins: dict[str, Any],
+                       measures: list[str] | tuple[str, ...] | None = None) -> str:
     """What a calibration's result is valid for: the schema and `scenario`'s preset without
     the fitted parameters `pins`, and a short run of `scenario` with them set to the given
     values. Setting a fitted parameter's default to its fitted value keeps it; a change to
     a rule, another default or the scenario's preset does not (a posterior fitted to other
-    rules is not a fit). Mechanisms the scenario switches off do not count."""
-    return _pinned(scenario, tuple(sorted(pins.items())))
+    rules is not a fit). Mechanisms the scenario switches off do not count.
+
+    `measures` are the columns of the short run that count: those the model had when the
+    result was made (`pinned_measures`, recorded beside it). A measure added since is a new
+    way of observing the same behaviour and does not make the result stale; a changed or
+    removed one does. None: every current measure (results that predate the record; with
+    the columns in the run's order this is the same hash as the full list)."""
+    return _pinned(scenario, tuple(sorted(pins.items())),
+                   None if measures is None else tuple(measures))
+
+
+def pinned_measures(scenario: str, pins: dict[str, Any]) -> list[str]:
+    """The measure columns `pinned_fingerprint` hashes today, in the short run's order."""
+    return list(_pinned_frame(scenario, tuple(sorted(pins.items())))[0])
 
 
 def _short(data: bytes) -> str:

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from experiments.running.fingerprint import pinned_fingerprint
+from experiments.running.fingerprint import pinned_fingerprint, pinned_measures
 from governance import PARAMS
 
 RECALIBRATE = ("python run.py calibrate experiments/configs/calibrate_baseline.toml --fresh "
@@ -67,8 +67,40 @@ def is_calibration(path: str | Path) -> bool:
         return False
 
 
-def rules_fingerprint(scenario: str, pins: dict[str, Any]) -> str:
-    return pinned_fingerprint(scenario, pins)
+def rules_fingerprint(scenario: str, pins: dict[str, Any],
+                      measures: list[str] | None = None) -> str:
+    return pinned_fingerprint(scenario, pins, measures)
+
+
+def rules_measures(scenario: str, pins: dict[str, Any]) -> list[str]:
+    """The measures a calibration made now records with its rules fingerprint."""
+    return pinned_measures(scenario, pins)
+
+
+def recorded_measures(path: str | Path) -> list[str] | None:
+    """The measures a calibration result's rules fingerprint covers: recorded in the file
+    (posterior metadata, `rules_measures` in a TOML) or in the calibration.json beside it;
+    None when nothing records them (results made before the record: every measure)."""
+    path = Path(path)
+    try:
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            raw = (pq.read_schema(path).metadata or {}).get(b"rules_measures")
+            if raw:
+                return list(json.loads(raw))
+        elif path.suffix == ".toml":
+            found = tomllib.loads(path.read_text(encoding="utf-8")).get("rules_measures")
+            if found:
+                return [str(m) for m in found]
+        beside = path if path.name == "calibration.json" else path.parent / "calibration.json"
+        if beside.is_file():
+            found = json.loads(beside.read_text(encoding="utf-8")).get("rules_measures")
+            if found:
+                return [str(m) for m in found]
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def first_particle(df: pd.DataFrame) -> dict[str, Any]:
@@ -103,19 +135,16 @@ def note(path: str | Path, what: str = "calibration result") -> str | None:
     """One paragraph when `path` was fitted to other (or unknown) model rules, else None.
 
     A result that records the rules it was fitted to is current when a short run with its
-    free parameters pinned behaves as it did (stale.rules_fingerprint): refactors and new
-    defaults of the fitted parameters themselves keep it. A new measure does not (yet): the
-    short run's hash covers every measure column, so adding one marks the result as fitted
-    to other rules although no rule changed (the studies' signature forgives added
-    measures; this fingerprint should record its measures and do the same). Older results
-    are judged by the hash of the model's source."""
+    free parameters pinned behaves as it did (stale.rules_fingerprint) in the measures it
+    recorded: refactors, new defaults of the fitted parameters themselves and new measures
+    keep it. Older results are judged by the hash of the model's source."""
     from experiments.running.provenance import code_version
 
     rules = _rules(Path(path))
     if rules is not None:
         stored, scenario, pins = rules
         try:
-            now_rules = rules_fingerprint(scenario, pins)
+            now_rules = rules_fingerprint(scenario, pins, recorded_measures(path))
         except Exception:  # e.g. a fitted parameter the model no longer has
             now_rules = "?"
         if now_rules == stored:

@@ -87,7 +87,8 @@ def specs() -> list[dict[str, Any]]:
 def _shipped_surrogate(cfg: config_mod.CalibrationConfig, ts: targets_mod.TargetSet):
     """The shipped calibration's surrogate (surrogate.pkl beside it, not committed, or
     refitted from its committed design runs)."""
-    rules = stale.rules_fingerprint(cfg.scenario, cfg.midpoints())
+    rules = stale.rules_fingerprint(cfg.scenario, cfg.midpoints(),
+                                    stale.recorded_measures(SHIPPED / "calibration.json"))
     key = cfg.design_key(ts.statistics_digest(), rules)
     if surrogate.design.read(SHIPPED, key).empty:
         raise InputError(f"the recovery study fits with the shipped calibration's surrogate, "
