@@ -117,3 +117,25 @@ def test_posterior_draws_keep_integer_parameters_integers():
     assert cid and len(draws) == 5
     assert all(isinstance(d["issue_patience"], int) for d in draws)
     assert all(isinstance(d["cost_speak"], float) for d in draws)
+
+
+def test_a_share_whose_widened_interval_covers_almost_everything_cannot_tell(tmp_path):
+    """A test that would pass almost any observed share says nothing: 'cannot tell', not
+    'reproduced' (township trust in 2020 was such a case: predictive 0.08-0.97)."""
+    from experiments.calibration import targets as targets_mod
+
+    t = tmp_path / "targets.toml"
+    t.write_text("[meta]\nsteps_per_year = 52\n" + _target("wide", 0.5, sd=0.05)
+                 + _target("narrow", 0.5, sd=0.05) + _target("count", 0.5, sd=0.05,
+                                                             extra='unit = "reports"\n'))
+    ts = targets_mod.load(t)
+    spread = [{"wide": x, "narrow": 0.45 + 0.1 * x, "count": x} for x in
+              [i / 99 for i in range(100)]]
+    rows = {r["name"]: r for r in validate.verdicts(ts, spread[:4], spread, 0)}
+    assert rows["wide"]["verdict"] == "cannot tell" and "cannot fail" in rows["wide"]["why"]
+    assert rows["narrow"]["verdict"] == "reproduced"
+    assert rows["count"]["verdict"] == "reproduced"  # not a share: no range to cover
+    res = {"targets": list(rows.values()),
+           "counts": {v: sum(r["verdict"] == v for r in rows.values())
+                      for v in validate.VERDICTS}}
+    assert "For 1 the test cannot fail" in validate_doc.summary(res)

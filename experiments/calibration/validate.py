@@ -12,6 +12,9 @@ stated in RULES and in the report, so a reader can check every line:
 - direction only: not reproduced, but a point of a time path where the model's predictive
   median moves the same way (up or down) as the observed values from the path's previous
   point; the level is missed;
+- cannot tell: the figure is a share and the interval widened by sigma covers at least
+  90% of the range a share can take, so the test would pass almost any observed value: it
+  cannot fail, so a pass says nothing (the posterior's spread, not the model, decides it);
 - not reproduced: otherwise (also when the statistic was undefined in every run);
 - not expressible: the model has no statistic that means what the source asked (the
   target's why_not), or not yet the measure it needs.
@@ -45,11 +48,15 @@ from model.params import DEFAULTS_CALIBRATION
 SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "calibrate_baseline.toml"
 POINT_RUNS = 4  # runs at the shipped point (its value is their mean)
 CI = (0.05, 0.95)
-VERDICTS = ("reproduced", "direction only", "not reproduced", "not expressible")
+VERDICTS = ("reproduced", "cannot tell", "direction only", "not reproduced", "not expressible")
+UNINFORMATIVE = 0.9  # share of [0, 1] the widened interval covers: the test cannot fail
 RULES = {
     "reproduced": "the observed value lies within the posterior predictive 90% interval "
                   "(the 5% and 95% quantiles of the runs) widened on each side by the "
                   "target's sigma: low - sigma <= observed <= high + sigma",
+    "cannot tell": "the observed value lies within that widened interval, but the figure is "
+                   "a share and the widened interval covers at least 90% of [0, 1]: the "
+                   "test would pass almost any observed value, so it says nothing",
     "direction only": "not reproduced, but the figure is a point of a time path and, from "
                       "the path's previous point (points ordered by the start of their "
                       "window), the model's predictive median moves the same way as the "
@@ -114,7 +121,13 @@ def verdicts(ts: TargetSet, point: list[dict[str, float]], pred: list[dict[str, 
         lo, med, hi = (float(x) for x in np.quantile(v, [CI[0], 0.5, CI[1]]))
         row.update(median=med, interval=[lo, hi], runs=len(v))
         if lo - t.sigma <= t.value <= hi + t.sigma:
-            row.update(verdict="reproduced", why="")
+            covered = min(hi + t.sigma, 1.0) - max(lo - t.sigma, 0.0)
+            if t.unit == "share" and covered >= UNINFORMATIVE:
+                row.update(verdict="cannot tell", why=(
+                    f"the interval widened by sigma covers {covered:.0%} of the range of a "
+                    "share: the test cannot fail"))
+            else:
+                row.update(verdict="reproduced", why="")
         else:
             side = "below" if t.value < lo - t.sigma else "above"
             row.update(verdict="not reproduced",

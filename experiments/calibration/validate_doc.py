@@ -31,7 +31,12 @@ def summary(res: dict[str, Any]) -> str:
     """The plain paragraph at the top: what the model does not reproduce."""
     rows = res["targets"]
     c = res["counts"]
-    return (f"Of {len(rows)} figures, the model reproduces {c['reproduced']}. It does **not "
+    cannot = c.get("cannot tell", 0)
+    return (f"Of {len(rows)} figures, the model reproduces {c['reproduced']}. "
+            + (f"For {cannot} the test cannot fail, so it says nothing (the predictive "
+               f"interval, widened by sigma, covers almost every share): "
+               f"{_names(rows, 'cannot tell')}. " if cannot else "")
+            + f"It does **not "
             f"reproduce** {c['not reproduced']}: {_names(rows, 'not reproduced')}. It gets "
             f"only the direction of a time path, not its level, for "
             f"{c['direction only']}: {_names(rows, 'direction only')}. It cannot express "

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -86,11 +87,17 @@ def specs() -> list[dict[str, Any]]:
 
 def _shipped_surrogate(cfg: config_mod.CalibrationConfig, ts: targets_mod.TargetSet):
     """The shipped calibration's surrogate (surrogate.pkl beside it, not committed, or
-    refitted from its committed design runs)."""
+    refitted from its committed design runs), found by the design key the calibration
+    recorded: a figure added to the targets file since (held out, so never in the design's
+    statistics or the fit) does not lose it; other fitted targets or model rules do."""
+    shipped = json.loads((SHIPPED / "calibration.json").read_text("utf-8"))
     rules = stale.rules_fingerprint(cfg.scenario, cfg.midpoints(),
                                     stale.recorded_measures(SHIPPED / "calibration.json"))
-    key = cfg.design_key(ts.statistics_digest(), rules)
-    if surrogate.design.read(SHIPPED, key).empty:
+    key = shipped.get("surrogate_design_key", "")
+    if (shipped.get("fitted") != [t.name for t in ts.fitted()]
+            or shipped.get("rules_fingerprint") != rules):
+        key = ""  # fitted to other targets or rules: not the shipped calibration's surrogate
+    if not key or surrogate.design.read(SHIPPED, key).empty:
         raise InputError(f"the recovery study fits with the shipped calibration's surrogate, "
                          f"but {SHIPPED}/design.parquet is missing or from other model rules; "
                          f"run `python run.py calibrate {CONFIG.relative_to(ROOT)} --out "
