@@ -185,6 +185,23 @@ class Profile:
             self._check(name, value)
         return out
 
+    def layer(self, base: dict[str, Any] | None, fixed: dict[str, Any], who: str,
+              assigned: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+        """The profile's parameters for a run: those `fixed` (a scenario's own settings)
+        or `assigned` (--set) keep their value; the second dict says which, for the
+        summary."""
+        values, assigned = self.params(base), assigned or {}
+        kept = {k: f"{who} sets {fixed[k]!r} (the profile's {_num(v)} is not used)"
+                for k, v in values.items() if k in fixed and k not in assigned}
+        kept.update({k: f"--set gives {assigned[k]!r} (the profile's {_num(v)} is not used)"
+                     for k, v in values.items() if k in assigned})
+        return {k: v for k, v in values.items() if k not in fixed and k not in assigned}, kept
+
+    def record(self, base: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What a run's or an experiment's record keeps of the profile."""
+        return {"path": self.path, **self.text, "figures": dict(self.figures),
+                "params": self.params(base)}
+
     def adults(self, full: dict[str, Any]) -> float:
         """Adults (18+): residents (or households x mean size) x (1 - child share)."""
         f = self.figures
