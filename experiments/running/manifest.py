@@ -67,6 +67,7 @@ def start_session(spec: Spec, store: Store, old: dict[str, Any], post: Posterior
             "copy": POSTERIOR_COPY},
         "params": None if not spec.params else {
             "path": spec.params, "values": spec.param_values, "copy": PARAMS_COPY},
+        "community": None if spec.profile is None else spec.profile.record(spec.param_values),
         "created": old.get("created", now()), "status": "running",
         "measures_available": list(MEASURES), "executor": executor,
         "precision": old.get("precision"), "history": history,

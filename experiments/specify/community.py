@@ -186,14 +186,15 @@ class Profile:
         return out
 
     def layer(self, base: dict[str, Any] | None, fixed: dict[str, Any], who: str,
-              assigned: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+              assigned: dict[str, Any] | None = None, assigned_by: str = "--set"
+              ) -> tuple[dict[str, Any], dict[str, str]]:
         """The profile's parameters for a run: those `fixed` (a scenario's own settings)
-        or `assigned` (--set) keep their value; the second dict says which, for the
-        summary."""
+        or `assigned` (--set, a spec's overrides) keep their value; the second dict says
+        which, for the summary."""
         values, assigned = self.params(base), assigned or {}
         kept = {k: f"{who} sets {fixed[k]!r} (the profile's {_num(v)} is not used)"
                 for k, v in values.items() if k in fixed and k not in assigned}
-        kept.update({k: f"--set gives {assigned[k]!r} (the profile's {_num(v)} is not used)"
+        kept.update({k: f"{assigned_by} gives {assigned[k]!r} (the profile's {_num(v)} is not used)"
                      for k, v in values.items() if k in assigned})
         return {k: v for k, v in values.items() if k not in fixed and k not in assigned}, kept
 
