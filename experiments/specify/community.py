@@ -331,6 +331,12 @@ def load_profile(path: str | Path, option: str = "--community") -> Profile:
         what = f"has {extra[0]!r} at its top level" if extra else "has no [community] table"
         raise InputError(f"{where} {what}; a profile holds one [community] table and "
                          "nothing else (docs/COMMUNITIES.md).")
+    return check_profile(table, str(path))
+
+
+def check_profile(table: dict[str, Any], path: str = "<profile>") -> Profile:
+    """A [community] table, checked field by field, then together, then mapped."""
+    where = f"community profile {path!r}"
     allowed = {**TEXT, **{k: v[3] for k, v in FIELDS.items()}}
     for key in table:
         if key not in allowed:
@@ -353,7 +359,7 @@ def load_profile(path: str | Path, option: str = "--community") -> Profile:
             raise InputError(f"{where}: fields {a!r} ({figures[a]!r}) and {b!r} "
                              f"({figures[b]!r}) say the same thing twice; give one.")
     _cross_checks(where, figures)
-    profile = Profile(str(path), text, figures)
+    profile = Profile(path, text, figures)
     profile.params()  # every mapped value within the schema, or one paragraph now
     return profile
 
