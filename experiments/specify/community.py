@@ -234,9 +234,10 @@ class Profile:
                  f"  households {f['households']:,} -> {s.width} x {s.height} = "
                  f"{s.households:,} ({_pct(s.households, h)})",
                  f"  grids {_num(grids)}{grid_note} -> {s.width // s.grid_block} x "
-                 f"{s.height // s.grid_block} = {s.grids} of {s.grid_block} x {s.grid_block}",
+                 f"{s.height // s.grid_block} = {s.grids} ({_pct(s.grids, grids)}) of "
+                 f"{s.grid_block} x {s.grid_block} households",
                  f"  households per building {per:.1f}{bldg_note} -> {s.building_block} x "
-                 f"{s.building_block} = {s.per_building}, "
+                 f"{s.building_block} = {s.per_building} ({_pct(s.per_building, per)}), "
                  f"{s.households // s.per_building} buildings"]
         staff = (f"staff {f['staff']}" if "staff" in f
                  else f"staff not given ({REF_STAFF_PER_1000:g} per 1,000 households)")
