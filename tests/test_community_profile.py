@@ -285,3 +285,7 @@ def test_compare_with_a_profile(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["community"]["figures"]["staff"] == 3
     assert "The community (profile)" in (out / "report.md").read_text()
+    assert (out / "community.toml").read_text() == profile.read_text()  # report, rerun
+    from experiments.running.manifest import spec_of
+    profile.unlink()  # the folder's copy is enough
+    assert spec_of(out, manifest).profile.figures["staff"] == 3
