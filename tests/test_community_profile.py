@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cli.main import main
 from experiments.specify import community as cm
+from experiments.specify import community_shape
 from experiments.specify.check import loads
 from governance import defaults, scenario_params, validate
 from model.errors import InputError
@@ -58,7 +59,7 @@ def test_the_rules():
     s, got, d = p.shape, p.params(), defaults()
     assert s.width % s.grid_block == 0 and s.height % s.grid_block == 0
     assert s.grid_block % s.building_block == 0
-    assert max(s.width, s.height) <= cm.MAX_ASPECT * min(s.width, s.height)
+    assert max(s.width, s.height) <= community_shape.MAX_ASPECT * min(s.width, s.height)
     assert got["org_initial_density"] == pytest.approx(1000 * 6 / 2950)
     assert got["enterprise_count"] == round(3 * s.households / 2950)
     assert got["party_member_share"] == pytest.approx(300 / (6000 * 0.9))

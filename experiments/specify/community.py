@@ -12,13 +12,9 @@ numbers. A profile sets conditions (size, nesting, people, staff, places), never
 
 Rules (the table with reasons, limits and sources: docs/COMMUNITIES.md):
 
-- households, grids, buildings -> width, height, grid_block, building_block. The model's
-  community is a width x height rectangle of dwellings cut into square grids of
-  grid_block cells, each cut into square buildings of building_block cells. Of every
-  shape the schema accepts (at most 2:1), the one with the least weighted error is kept:
-  4 |ln(households ratio)| + |ln(grids ratio)| + |ln(households-per-building ratio)|
-  (households weigh most: every per-household rate applies to them; a documented choice).
-  Grids not given: the default's 400 households per grid; buildings not given: 25.
+- households, grids, buildings -> width, height, grid_block, building_block: the nearest
+  shape the schema accepts (community_shape.py says how "nearest" is weighed). Grids not
+  given: the default's 400 households per grid; buildings not given: 25.
 - household_size (5 shares, 5 = five or more) -> household_size_1..5, made to sum to 1.
 - children -> child_share; adults_18_34 -> share_age_18_34; adults_60_plus ->
   share_age_60_plus (the model's shares of the same things).
@@ -50,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from experiments.specify.community_shape import Shape, fit_shape
 from experiments.specify.params_file import read_toml_file
 from governance import PARAMS, validate
 from model.errors import InputError
@@ -65,8 +62,6 @@ REF_STAFF_PER_1000 = 1000 * REF_WORKERS_PER_GRID / REF_HOUSEHOLDS_PER_GRID  # 4.
 RENTER_MOVE_RATIO = 30 / 7
 # share of city households renting, 2020 census long form (the default move_out_rate's)
 REF_RENTER_SHARE = 0.2557
-HOUSEHOLD_WEIGHT = 4.0  # weight of the households' error in the shape search
-MAX_ASPECT = 2  # longest side at most twice the shortest (documented choice)
 SHARE_TOLERANCE = 0.01  # published shares are rounded: they may miss 1 by this much
 SIZES = 5  # household sizes 1 .. 5 (5 = five or more), as the schema's household_size_*
 
@@ -100,28 +95,6 @@ FIELDS: dict[str, tuple[str, float, float, str]] = {
     "enterprises": ("count", 0, 1_000_000, "enterprises located in the community"),
 }
 EITHER = (("buildings", "households_per_building"), ("party_member_share", "party_members"))
-
-
-@dataclass(frozen=True)
-class Shape:
-    """The community's rectangle of dwellings, its grids and buildings."""
-
-    width: int
-    height: int
-    grid_block: int
-    building_block: int
-
-    @property
-    def households(self) -> int:
-        return self.width * self.height
-
-    @property
-    def grids(self) -> int:
-        return (self.width // self.grid_block) * (self.height // self.grid_block)
-
-    @property
-    def per_building(self) -> int:
-        return self.building_block ** 2
 
 
 @dataclass(frozen=True)
@@ -284,40 +257,6 @@ def _pct(got: float, want: float) -> str:
 
 def _num(v: float) -> str:
     return f"{v:,}" if isinstance(v, int) else f"{v:.4g}"
-
-
-def fit_shape(households: float, grids: float, per_building: float) -> Shape:
-    """The schema-valid community nearest the targets (module docstring: the loss)."""
-    best: tuple[float, float, Shape] | None = None
-    root = math.sqrt(per_building)
-    sides = range(max(1, math.floor(root) - 1), math.ceil(root) + 2)
-    want_grid = math.sqrt(households / grids)
-    for b in sides:
-        if b > PARAMS["building_block"].high:
-            continue
-        m0 = want_grid / b
-        for m in range(max(1, math.floor(m0) - 1), math.ceil(m0) + 2):
-            g = m * b
-            if g < PARAMS["grid_block"].low or g > PARAMS["grid_block"].high:
-                continue
-            kmax = math.ceil(math.sqrt(grids) * 1.5) + 2
-            for k1 in range(1, kmax + 1):
-                for k2 in range(k1, MAX_ASPECT * k1 + 1):
-                    w, h = k1 * g, k2 * g
-                    if w < PARAMS["width"].low or h > PARAMS["height"].high:
-                        continue
-                    loss = (HOUSEHOLD_WEIGHT * abs(math.log(w * h / households))
-                            + abs(math.log(k1 * k2 / grids))
-                            + abs(math.log(b * b / per_building)))
-                    key = (loss, math.log(k2 / k1))
-                    if best is None or key < best[:2]:
-                        best = (*key, Shape(w, h, g, b))
-    if best is None:
-        raise InputError(f"no community shape fits {households:,.0f} households, "
-                         f"{grids:g} grids and {per_building:g} households per building "
-                         "within the model's limits (width and height 4 to 4000, grid side "
-                         "2 to 1000, building side up to 500); check these fields.")
-    return best[2]
 
 
 def load_profile(path: str | Path, option: str = "--community") -> Profile:
