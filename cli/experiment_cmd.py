@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="TOML file with a [params] table (e.g. a calibration's "
                    "calibrated.toml): every run starts from these values; a scenario, the "
                    "spec's [overrides] or its design win (replaces the spec's `params`)")
+    community_option(p, "replaces the spec's `community`")
     executor_options(p)
     no_figures(p)
     array = p.add_argument_group("job array (no scheduler on the login node)")
@@ -60,11 +61,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=seed_int, default=20240601, help="root seed")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
                    help="override a parameter in every scenario (repeatable)")
+    p.add_argument("--params", type=Path, default=None, metavar="FILE",
+                   help="TOML file with a [params] table (e.g. a calibration's "
+                   "calibrated.toml): every run starts from these values; a scenario's own "
+                   "settings and --set win")
+    community_option(p, "every run describes this community")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default results/compare-A-B-...)")
     executor_options(p)
     no_figures(p)
     p.set_defaults(handler=cmd_compare)
+
+
+def community_option(p: argparse.ArgumentParser, note: str) -> None:
+    p.add_argument("--community", type=Path, default=None, metavar="PROFILE",
+                   help="community profile TOML (examples/communities/, docs/COMMUNITIES.md): "
+                   "its figures set the community's parameters, over --params; a scenario's "
+                   f"own settings and --set win ({note})")
 
 
 def no_figures(p: argparse.ArgumentParser) -> None:
@@ -126,6 +139,14 @@ def finish(manifest: dict[str, Any], root: Path) -> int:
     return 0
 
 
+def _show_profile(spec) -> None:
+    """The community profile's mapping, on the terminal before the runs start."""
+    if spec.profile is not None:
+        _, kept = spec.profile.layer(spec.param_values, {}, "", spec.run_overrides(),
+                                     "the overrides (--set, [overrides], [phases])")
+        print(spec.profile.summary(spec.param_values, kept), file=sys.stderr)
+
+
 def cmd_main(args: argparse.Namespace) -> int:
     from experiments.running.provenance import code_version
     from experiments.running.store import Store, check_folder
@@ -151,7 +172,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     from experiments.specify.check import load
     from model.errors import InputError
 
-    spec = load(args.config, params=args.params)
+    spec = load(args.config, params=args.params, community=args.community)
+    _show_profile(spec)
     if args.submit and args.collect:
         raise InputError("options '--submit' and '--collect' go in two steps: submit, and "
                          "once the array has finished, collect.")
@@ -191,5 +213,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
            "replicates": args.replicates, "steps": args.steps, "seed": args.seed,
            "overrides": overrides, "outcome": "mean",
            "warmup": max(0, args.steps - main_job.WINDOW)}  # the main job's window
-    spec = from_dict(raw, source="command line (--scenarios/--reference/--set)")
+    for key in ("params", "community"):
+        if getattr(args, key) is not None:
+            raw[key] = str(getattr(args, key))
+    spec = from_dict(raw, source="command line (--scenarios/--reference/--set/--params/"
+                     "--community)")
+    _show_profile(spec)
     return _run(spec, args, args.out, args.fresh, show_comparison=True)

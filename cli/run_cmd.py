@@ -8,9 +8,10 @@ import textwrap
 from pathlib import Path
 
 from cli.argtypes import seed_int, steps_int
+from experiments.specify.community import load_profile
 from experiments.specify.params_file import load_params_file
 from experiments.specify.values import parse_assignments
-from governance import GROUPS, HOUSE, PARAMS, SCENARIOS, scenario_params
+from governance import GROUPS, HOUSE, PARAMS, SCENARIOS, get_scenario, scenario_params
 from model.params import DEFAULTS_CALIBRATION
 
 DEFAULT_STEPS = 156  # three years of weeks
@@ -25,6 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--params", type=Path, default=None, metavar="FILE",
                    help="TOML file with a [params] table (e.g. a calibration's "
                    "calibrated.toml); --set overrides it")
+    p.add_argument("--community", type=Path, default=None, metavar="PROFILE",
+                   help="community profile TOML (examples/communities/, docs/COMMUNITIES.md): "
+                   "its figures set the community's parameters, over --params; the "
+                   "scenario's own settings and --set win")
     p.add_argument("--steps", type=steps_int, default=DEFAULT_STEPS,
                    help=f"steps (weeks) to run (default {DEFAULT_STEPS})")
     p.add_argument("--seed", type=seed_int, default=42, help="root seed (default 42)")
@@ -44,7 +49,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from experiments.running.single_run import simulate, write_run
 
     from_file, calibration_id = load_params_file(args.params) if args.params else ({}, None)
-    overrides = {**from_file, **parse_assignments(args.set)}
+    assigned = parse_assignments(args.set)
+    profile = load_profile(args.community) if args.community else None
+    from_profile: dict = {}
+    if profile is not None:
+        from_profile, kept = profile.layer(from_file, get_scenario(args.scenario).overrides,
+                                           f"scenario {args.scenario!r}", assigned)
+        print(profile.summary(from_file, kept), file=sys.stderr)
+    overrides = {**from_file, **from_profile, **assigned}
     params = scenario_params(args.scenario, **overrides)  # validates before anything is written
     out = args.out or Path("results") / f"run-{args.scenario}-seed{args.seed}"
     with tqdm(total=args.steps, desc=f"{args.scenario} (seed {args.seed})", unit="step",
@@ -54,6 +66,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "overrides": overrides,
             "params_file": str(args.params) if args.params else None,
             "calibration_id": calibration_id,
+            "community": profile.record(from_file) if profile is not None else None,
             "defaults_calibration": DEFAULTS_CALIBRATION,
             "title": f"Scenario '{args.scenario}', seed {args.seed}, {args.steps} steps"}
     final = write_run(model, out, meta)["final"]
@@ -61,6 +74,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             "trust_government", "trust_neighbors", "satisfaction", "resolution_rate",
             "share_resolved_below_government", "gov_admin_cost", "cost_per_resolved_issue"]
     print(f"\nScenario {args.scenario!r}, seed {args.seed}, after {args.steps} steps:")
+    if profile is not None:
+        print(f"  (community {profile.name!r} from {args.community})")
     if args.params:
         print(f"  (parameters from {args.params}" + (f", calibration {calibration_id}"
                                                     if calibration_id else "") + ")")

@@ -94,6 +94,17 @@ def params_file(manifest: dict[str, Any]) -> list[str]:
             + (f"; here: {', '.join(over)}." if over else ".")]
 
 
+def community(manifest: dict[str, Any]) -> list[str]:
+    c = manifest["community"]
+    shown = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v!r}"
+                      for k, v in c["params"].items())
+    return ["## The community (profile)", "",
+            f"Every run describes {c['name']!r} (`{c['path']}`; figures from: {c['source']}), "
+            f"mapped by docs/COMMUNITIES.md's rules to {shown} (over a [params] file, scaled "
+            "from its values and a posterior's draw). A scenario, the spec's overrides or the "
+            "design setting the same parameter wins."]
+
+
 def history(manifest: dict[str, Any]) -> list[str]:
     hist = manifest.get("history") or []
     if len(hist) < 2 and not any(h.get("submitted") for h in hist):

@@ -28,6 +28,8 @@ def write_report(root: Path, spec: Spec, manifest: dict[str, Any], a: dict[str, 
         lines += [*sections.posterior(manifest), ""]
     if manifest.get("params"):
         lines += [*sections.params_file(manifest), ""]
+    if manifest.get("community"):
+        lines += [*sections.community(manifest), ""]
     lines += sections.history(manifest)
     lines += sections.precision(manifest.get("precision"))
     lines += _comparison(spec, a["comparison"])

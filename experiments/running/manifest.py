@@ -26,12 +26,15 @@ from model.params import DEFAULTS_CALIBRATION
 
 POSTERIOR_COPY = "posterior.parquet"
 PARAMS_COPY = "params.toml"
+COMMUNITY_COPY = "community.toml"
 
 
 def spec_of(root: Path, manifest: dict[str, Any]) -> Spec:
-    """The folder's spec, reading the posterior and [params] file from the folder's copies."""
+    """The folder's spec, reading the posterior, [params] file and community profile from
+    the folder's copies."""
     raw = dict(manifest["spec"])
-    for key, copy in (("posterior", POSTERIOR_COPY), ("params", PARAMS_COPY)):
+    for key, copy in (("posterior", POSTERIOR_COPY), ("params", PARAMS_COPY),
+                      ("community", COMMUNITY_COPY)):
         if raw.get(key) and (root / copy).exists():
             raw[key] = str(root / copy)
     return from_dict(raw, source=str(root / "manifest.json"))
@@ -67,13 +70,15 @@ def start_session(spec: Spec, store: Store, old: dict[str, Any], post: Posterior
             "copy": POSTERIOR_COPY},
         "params": None if not spec.params else {
             "path": spec.params, "values": spec.param_values, "copy": PARAMS_COPY},
+        "community": None if spec.profile is None else spec.profile.record(spec.param_values),
         "created": old.get("created", now()), "status": "running",
         "measures_available": list(MEASURES), "executor": executor,
         "precision": old.get("precision"), "history": history,
     }
     store.write_manifest(manifest)
     write_text_atomic(root / SPEC_COPY, spec.text or _as_toml_comment(spec))
-    for path, copy in ((post.path if post else "", POSTERIOR_COPY), (spec.params, PARAMS_COPY)):
+    for path, copy in ((post.path if post else "", POSTERIOR_COPY), (spec.params, PARAMS_COPY),
+                       (spec.community, COMMUNITY_COPY)):
         target = root / copy
         if path and Path(path).resolve() != target.resolve():
             shutil.copyfile(path, target)

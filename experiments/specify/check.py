@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.specify.checker import Checker
+from experiments.specify.community import Profile, load_profile
 from experiments.specify.designs import points
 from experiments.specify.fields import (
     ANALYSIS,
@@ -33,11 +34,15 @@ from model.errors import InputError
 EXAMPLE = "experiments/configs/mechanisms_vs_baseline.toml"
 
 
-def load(path: str | Path, params: str | Path | None = None) -> Spec:
-    """Read and check a TOML spec file; `params` (a [params] file) replaces the spec's."""
+def load(path: str | Path, params: str | Path | None = None,
+         community: str | Path | None = None) -> Spec:
+    """Read and check a TOML spec file; `params` (a [params] file) and `community` (a
+    community profile) replace the spec's."""
     text, raw = read_toml(path, EXAMPLE)
     if params is not None:
         raw["params"] = str(params)
+    if community is not None:
+        raw["community"] = str(community)
     return from_dict(raw, str(path), text)
 
 
@@ -76,6 +81,9 @@ def from_dict(raw: dict[str, Any], source: str = "<spec>", text: str = "") -> Sp
     params = c.text("params", raw.get("params", ""), "the path of a TOML file with a [params] "
                     "table")
     param_values = c.params_file(params) if params else {}
+    community = c.text("community", raw.get("community", ""), "the path of a community "
+                       "profile TOML")
+    profile = c.community(community) if community else None
     phases = c.phases(raw.get("phases", {}), steps)
     design = c.design(raw.get("design", {}))
     precision = c.precision(raw.get("precision"), measures, replicates)
@@ -87,14 +95,16 @@ def from_dict(raw: dict[str, Any], source: str = "<spec>", text: str = "") -> Sp
                 replicates=replicates, steps=steps, warmup=warmup, outcome=outcome,
                 measures=measures, seed=seed, out=out, overrides=dict(overrides),
                 params=params, phases=phases, design=design, precision=precision,
-                posterior=posterior, analysis=analysis, param_values=param_values, text=text)
+                posterior=posterior, analysis=analysis, param_values=param_values, text=text,
+                community=community, profile=profile)
     clash = set(spec.run_overrides()) & (set(design.factors) | set(design.ranges))
     if clash:
         c.fail("design", f"varies {sorted(clash)}, which [overrides] or [phases] also fix; "
                "a parameter can be set or swept, not both", section="design")
     for sc in scenarios:  # the full parameter sets must hold together (e.g. grid sizes)
         try:
-            validate({**param_values, **get_scenario(sc).overrides, **spec.run_overrides()})
+            validate({**spec.start_values(), **get_scenario(sc).overrides,
+                      **spec.run_overrides()})
         except InputError as exc:
             c.fail("overrides", f"does not fit scenario {sc!r}: {exc}", section="overrides")
     c.points(spec)
@@ -115,6 +125,12 @@ class SpecChecker(Checker):
             return load_params_file(path, option="params")[0]
         except InputError as exc:
             self.fail("params", f"is unusable: {exc}")
+
+    def community(self, path: str) -> Profile:
+        try:
+            return load_profile(path, option="community")
+        except InputError as exc:
+            self.fail("community", f"is unusable: {exc}")
 
     def phases(self, table: Any, steps: int) -> dict[str, int]:
         if not isinstance(table, dict):

@@ -142,7 +142,8 @@ def tasks(spec: Spec, replicates: range | None = None,
     replicate r draws one particle (particles.py), used by all its scenarios and design
     points; what a scenario, the spec's overrides or the design sets wins over the draw.
     The values of a [params] file are the layer below: a draw, a scenario, overrides and
-    the design win.
+    the design win. A community profile's parameters lie over the file and the draw
+    (scaled from them: Spec.start_values).
     """
     replicates = range(spec.replicates) if replicates is None else replicates
     if spec.posterior and posterior is None:
@@ -157,15 +158,14 @@ def tasks(spec: Spec, replicates: range | None = None,
         seed = replicate_seed(spec.seed, r)
         particle = rows[j] if posterior is not None else None
         drawn = posterior.values_of(particle) if posterior is not None else {}
+        begin = spec.start_values(drawn)
         for i, pt in enumerate(pts):
             for sc in spec.scenarios:
                 set_here = fixed[sc] | set(base) | set(pt)
-                kept = {k: v for k, v in drawn.items() if k not in set_here}
-                start = {k: v for k, v in spec.param_values.items()
-                         if k not in set_here and k not in drawn}
+                start = {k: v for k, v in begin.items() if k not in set_here}
                 over = tuple(sorted(set(drawn) & set_here))
                 p_over = tuple(sorted(set(spec.param_values) & set_here))
                 out.append(Task(run_id(sc, keys[i], r), sc, i, r, seed,
-                                {**start, **kept, **base, **pt}, dict(pt), spec.steps,
+                                {**start, **base, **pt}, dict(pt), spec.steps,
                                 spec.warmup, spec.outcome, particle, over, p_over))
     return out

@@ -41,6 +41,10 @@ TOP = {
     "params": "TOML file with a [params] table (e.g. a calibration's calibrated.toml): values "
               "every run starts from; a scenario, [overrides] or the design setting the same "
               "parameter wins (also `run.py experiment --params FILE`)",
+    "community": "community profile TOML (docs/COMMUNITIES.md): its figures set the "
+                 "community's parameters in every run, over `params` (scaled from its values "
+                 "and a posterior's draw); a scenario, [overrides] or the design setting the "
+                 "same parameter wins (also `run.py experiment --community FILE`)",
     "phases": "table mechanism = start step: the mechanism is switched on at that step",
     "design": "table: type = scenarios | factorial | lhs | sobol | morris, and its settings",
     "precision": "table: target, relative, max_replicates, batch, measures",

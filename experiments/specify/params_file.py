@@ -18,15 +18,9 @@ def load_params_file(path: str | Path, option: str = "--params"
                      ) -> tuple[dict[str, Any], str | None]:
     """The [params] table of a TOML file, checked, and its calibration_id (if any)."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"option '{option}' names {str(path)!r}, which does not exist; give a "
-                         "TOML file with a [params] table, such as a calibration's "
-                         "calibrated.toml.") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"option '{option}': {str(path)!r} cannot be read as TOML ({exc}); it "
-                         "must hold a [params] table of name = value lines.") from None
+    raw = read_toml_file(path, option, "a TOML file with a [params] table, such as a "
+                         "calibration's calibrated.toml", "a [params] table of name = value "
+                         "lines")
     table = raw.get("params")
     if not isinstance(table, dict) or not table:
         raise InputError(f"option '{option}': {str(path)!r} has no [params] table; it must "
@@ -45,6 +39,19 @@ def load_params_file(path: str | Path, option: str = "--params"
     if old:
         stale.warn(path, "calibrated parameter file")
     return dict(table), (str(cid) if cid is not None else None)
+
+
+def read_toml_file(path: Path, option: str, give: str, holds: str) -> dict[str, Any]:
+    """A TOML file named by a command-line option; a missing or unreadable file is one
+    paragraph naming the option: `give` says what to give, `holds` what it must hold."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"option '{option}' names {str(path)!r}, which does not exist; give "
+                         f"{give}.") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"option '{option}': {str(path)!r} cannot be read as TOML ({exc}); it "
+                         f"must hold {holds}.") from None
 
 
 def file_sha256(path: str | Path) -> str:

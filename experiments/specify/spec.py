@@ -79,6 +79,7 @@ class Spec:
     out: str = ""
     overrides: dict[str, Any] = field(default_factory=dict)
     params: str = ""  # a [params] file: values every run starts from
+    community: str = ""  # a community profile: its parameters over the [params] file's
     phases: dict[str, int] = field(default_factory=dict)
     design: Design = field(default_factory=Design)
     precision: Precision | None = None
@@ -87,6 +88,16 @@ class Spec:
     # the [params] file's values, checked (not part of the spec's text: read from `params`)
     param_values: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     text: str = field(default="", compare=False, repr=False)  # the spec file as written
+    # the community profile, checked (read from `community`; experiments.specify.community)
+    profile: Any = field(default=None, compare=False, repr=False)
+
+    def start_values(self, drawn: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What a run starts from below a scenario, [overrides] and the design: the
+        [params] file's values, a posterior's draw over them, and the profile's parameters
+        over both (scaled from them)."""
+        drawn = drawn or {}
+        base = {**{k: v for k, v in self.param_values.items() if k not in drawn}, **drawn}
+        return {**base, **(self.profile.params(base) if self.profile is not None else {})}
 
     def run_overrides(self) -> dict[str, Any]:
         """Overrides every run gets: the spec's, then phased mechanisms switched on."""
@@ -101,6 +112,9 @@ class Spec:
         d = json.loads(json.dumps(asdict(self)))
         d.pop("text")
         d.pop("param_values")
+        d.pop("profile")
+        if not d["community"]:  # absent when unused, so older specs keep their fingerprint
+            d.pop("community")
         disc = d["analysis"]["discovery"]
         if disc is None:
             d["analysis"].pop("discovery")
@@ -136,6 +150,8 @@ class Spec:
             "posterior": posterior_sha}
         if self.param_values:  # absent when unused, so older folders keep their key
             parts["params"] = self.param_values
+        if self.profile is not None:  # its figures; the rules are the code's (code_version)
+            parts["community"] = self.profile.figures
         return json.loads(json.dumps(parts, sort_keys=True, default=str))
 
     def runs_key(self, posterior_sha: str = "") -> str:
