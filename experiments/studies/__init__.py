@@ -18,6 +18,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from experiments.studies import (
+    amortised,
     claims,
     crowding,
     grid_assumptions,
@@ -34,4 +35,4 @@ from experiments.studies import (
 STUDIES: dict[str, ModuleType] = {m.NAME: m for m in (settle, crowding, long_run, claims,
                                                        grid_assumptions, pathways, screen,
                                                        recovery, identify, lessons,
-                                                       point)}
+                                                       point, amortised)}

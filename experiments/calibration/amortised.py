@@ -1,0 +1,355 @@
+"""Amortised posteriors: any community's figures, in seconds (issue 19, item 9).
+
+Why: a calibration of one community on the simulator takes an hour of runs (design.py). A
+neural posterior estimator trained once per model version over the prior *and* the space
+of community profiles turns a community's profile and figures into a posterior in
+seconds. The network learns p(free parameters | figures, their errors, the profile).
+
+How, and why so:
+
+- Training data come from the Gaussian-process surrogates (emulator.py) of the community
+  design (`experiments/configs/calibrate_community_design.toml`: real runs over the shipped
+  calibration's prior crossed with a box of profile parameters). The surrogates give each
+  statistic's mean and its run-to-run spread at any point, so the network sees as many
+  simulated communities as it needs (Wilkinson 2014; the surrogate's doubt is in the
+  spread) while the simulator ran a few thousand times.
+- A community gives some figures, not all, each with its own error. Each training draw
+  therefore keeps a random subset of the statistics (at least one) and draws each kept
+  one's stated error from [SIGMA_LOW, SIGMA_HIGH]; the network is told which statistics it
+  has, their values and their errors (values and errors of missing ones are zero).
+- Free parameters are learned on the logit of their place in the prior box (uniform
+  priors: every draw is inside the box); the profile's parameters are conditions, scaled
+  to [0, 1] by the profile box.
+- A network is tied to the rules its design was run under and to the design itself
+  (`network.json`); a command that finds none, or one made for other rules, says so and
+  how long training takes.
+
+The checks (simulation-based calibration, agreement with the shipped MCMC) are in
+amortised_check.py; the command in cli/calibrate_cmd.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from experiments.calibration import config as config_mod
+from experiments.calibration import design, emulator
+from experiments.calibration import targets as targets_mod
+from experiments.calibration.config import CalibrationConfig, Prior
+from model.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "experiments" / "configs" / "calibrate_community_design.toml"
+FOLDER = ROOT / "experiments" / "calibrations" / "community_design"
+NETWORK, META = "network.keras", "network.json"
+# The parameters a community profile sets (docs/COMMUNITIES.md); the rest of the config's
+# priors are the free parameters the network infers.
+PROFILE = ("share_age_60_plus", "share_age_18_34", "child_share", "party_member_share",
+           "move_out_rate", "org_initial_density")
+SIGMA_LOW, SIGMA_HIGH = 0.01, 0.15  # stated errors a figure may have (shares)
+KEEP = 0.6  # chance that a statistic is among a training draw's figures
+POINTS = 40_000  # surrogate points the network trains on (fresh errors and subsets each epoch)
+EPOCHS, BATCH = 60, 256
+SEED = 20261206
+EPS = 1e-4
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+@dataclass(frozen=True)
+class Space:
+    """What the network maps: statistics (with their definitions), free and profile priors."""
+
+    statistics: tuple[str, ...]
+    signatures: tuple[str, ...]
+    free: tuple[Prior, ...]
+    profile: tuple[Prior, ...]
+
+
+def signature(t: targets_mod.Target) -> str:
+    """A statistic's definition, so a community's figure is matched by what it measures,
+    not by its name."""
+    return json.dumps([list(t.measures), t.reduce, list(t.denominator)])
+
+
+def space(cfg: CalibrationConfig | None = None) -> Space:
+    cfg = cfg or config_mod.load(CONFIG)
+    ts = targets_mod.load(cfg.targets_path)
+    seen: dict[str, str] = {}
+    for t in ts.plain():
+        if t.expressible and not t.missing_measures():
+            seen.setdefault(signature(t), t.name)  # one column per distinct statistic
+    free = tuple(p for p in cfg.priors if p.name not in PROFILE)
+    prof = tuple(p for n in PROFILE for p in cfg.priors if p.name == n)
+    return Space(tuple(seen.values()), tuple(seen), free, prof)
+
+
+def _unit(priors: tuple[Prior, ...], values: np.ndarray) -> np.ndarray:
+    return design.to_unit(priors, values)
+
+
+def _logit(u: np.ndarray) -> np.ndarray:
+    u = np.clip(u, EPS, 1 - EPS)
+    return np.log(u) - np.log1p(-u)
+
+
+def surrogates(cfg: CalibrationConfig, sp: Space, folder: Path, stream: TextIO
+               ) -> tuple[emulator.Emulator, pd.DataFrame]:
+    """One Gaussian process per statistic, fitted on the design's runs less one in eight
+    (held back for the real-run check), and the design itself."""
+    key = json.loads((folder / "calibration.json").read_text()).get("surrogate_design_key", "")
+    df = design.read(folder, key) if key else pd.DataFrame()
+    if df.empty:
+        raise InputError(f"no design runs in {folder}: run `python run.py calibrate "
+                         f"{_rel(CONFIG)} --out {_rel(FOLDER)}` first "
+                         "(about 3,000 runs, 30-60 minutes on 2 cores).")
+    fit = df[~held_back(df)]
+    names = [p.name for p in cfg.priors]
+    lo = np.array([p.low for p in cfg.priors])
+    hi = np.array([p.high for p in cfg.priors])
+    print(f"fitting {len(sp.statistics)} surrogates on {len(fit)} design runs ...",
+          file=stream, flush=True)
+    em = emulator.fit(list(sp.statistics), lo, hi, fit[names].to_numpy(float),
+                      {s: fit[s].to_numpy(float) for s in sp.statistics}, SEED % 2**31)
+    return em, df
+
+
+def held_back(df: pd.DataFrame) -> np.ndarray:
+    return (df["index"].to_numpy() % 8) == 7
+
+
+def training_points(cfg: CalibrationConfig, sp: Space, em: emulator.Emulator, n: int,
+                    seed: int) -> dict[str, np.ndarray]:
+    """n points over the whole box: free parameters (logit), profile (unit), and each
+    statistic's surrogate mean and spread there."""
+    rng = np.random.default_rng(seed)
+    unit = qmc.LatinHypercube(d=len(cfg.priors), rng=rng).random(n)
+    values = design.to_params(cfg.priors, unit)
+    mean, sd = [], []
+    for chunk in np.array_split(np.arange(n), max(1, n // 2000)):
+        m, s = em.predict(values[chunk])
+        mean.append(m)
+        sd.append(s)
+    pos = {p.name: j for j, p in enumerate(cfg.priors)}
+    return {"theta": _logit(unit[:, [pos[p.name] for p in sp.free]]).astype("float32"),
+            "profile": unit[:, [pos[p.name] for p in sp.profile]].astype("float32"),
+            "mean": np.vstack(mean).astype("float32"), "sd": np.vstack(sd).astype("float32")}
+
+
+def conditions(values: np.ndarray, sigma: np.ndarray, mask: np.ndarray,
+               profile: np.ndarray) -> np.ndarray:
+    """What the network reads: each statistic's value, error and presence, then the
+    profile (rows: communities)."""
+    m = mask.astype("float32")
+    return np.concatenate([values * m, sigma * m, m, profile], axis=1).astype("float32")
+
+
+class Augment:
+    """Fresh figures for every batch: a subset of the statistics, their errors, and
+    observations drawn around the surrogate's mean with its spread and the error."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        mean, sd = batch["mean"], batch["sd"]
+        rng = self.rng
+        mask = rng.random(mean.shape) < KEEP
+        mask[np.arange(len(mask)), rng.integers(0, mean.shape[1], len(mask))] = True
+        sigma = rng.uniform(SIGMA_LOW, SIGMA_HIGH, mean.shape)
+        x = mean + rng.standard_normal(mean.shape) * np.sqrt(sd ** 2 + sigma ** 2)
+        return {"theta": batch["theta"],
+                "conditions": conditions(x, sigma, mask, batch["profile"])}
+
+
+def _keras():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import bayesflow as bf
+    import keras
+
+    return bf, keras
+
+
+def workflow(seed: int = SEED):
+    bf, keras = _keras()
+    keras.utils.set_random_seed(seed)
+    return bf.BasicWorkflow(inference_network=bf.networks.CouplingFlow(),
+                            inference_variables=["theta"], inference_conditions=["conditions"],
+                            standardize=["inference_variables", "inference_conditions"])
+
+
+def train(folder: Path = FOLDER, points: int = POINTS, epochs: int = EPOCHS,
+          stream: TextIO | None = None, config: Path = CONFIG) -> dict[str, Any]:
+    """Fit the surrogates, train the network, store both's record beside the design."""
+    import sys
+
+    stream = stream or sys.stderr
+    cfg = config_mod.load(config)
+    sp = space(cfg)
+    start = time.monotonic()
+    em, df = surrogates(cfg, sp, folder, stream)
+    data = training_points(cfg, sp, em, points, SEED)
+    val = training_points(cfg, sp, em, 2000, SEED + 1)
+    aug = Augment(SEED + 2)
+    wf = workflow()
+    print(f"training on {points} surrogate points x {epochs} epochs ...", file=stream,
+          flush=True)
+    valid = Augment(SEED + 3)(val)
+    wf.fit_offline({k: data[k] for k in ("theta", "profile", "mean", "sd")}, epochs=epochs,
+                   batch_size=BATCH, augmentations=aug, validation_data=valid, verbose=0)
+    wf.estimator.save(str(folder / NETWORK))
+    manifest = json.loads((folder / "calibration.json").read_text())
+    meta = {"design_key": manifest.get("surrogate_design_key"),
+            "rules_fingerprint": manifest.get("rules_fingerprint"),
+            "rules_measures": manifest.get("rules_measures"),
+            "statistics": list(sp.statistics), "signatures": list(sp.signatures),
+            "free": [[p.name, p.low, p.high] for p in sp.free],
+            "profile": [[p.name, p.low, p.high] for p in sp.profile],
+            "config": str(config.relative_to(ROOT)) if config.is_relative_to(ROOT) else
+            str(config), "design_runs": len(df), "points": points, "epochs": epochs, "seed": SEED,
+            "sigma": [SIGMA_LOW, SIGMA_HIGH], "keep": KEEP,
+            "surrogate_rmse": _rmse(em, cfg, df, sp),
+            "seconds": round(time.monotonic() - start, 1)}
+    (folder / META).write_text(json.dumps(meta, indent=2))
+    return meta
+
+
+def _rmse(em: emulator.Emulator, cfg: CalibrationConfig, df: pd.DataFrame, sp: Space
+          ) -> dict[str, float]:
+    back = df[held_back(df)]
+    names = [p.name for p in cfg.priors]
+    chk = emulator.check(em, back[names].to_numpy(float),
+                         {s: back[s].to_numpy(float) for s in sp.statistics})
+    return {s: round(v["rmse"], 4) for s, v in chk.items()}
+
+
+@dataclass
+class Network:
+    """A trained network and what it was trained for."""
+
+    workflow: Any
+    meta: dict[str, Any]
+
+    @property
+    def free(self) -> list[Prior]:
+        return [Prior(n, lo, hi) for n, lo, hi in self.meta["free"]]
+
+    @property
+    def profile(self) -> list[Prior]:
+        return [Prior(n, lo, hi) for n, lo, hi in self.meta["profile"]]
+
+    def sample(self, cond: np.ndarray, draws: int, seed: int) -> np.ndarray:
+        """Free parameters (draws x parameters) for each row of `cond` (rows x draws x F)."""
+        z = self.workflow.sample(num_samples=draws, conditions={"conditions": cond},
+                                 seed=seed)["theta"]
+        u = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
+        lo = np.array([p.low for p in self.free])
+        hi = np.array([p.high for p in self.free])
+        return lo + u * (hi - lo)
+
+
+def load_network(folder: Path | None = None) -> Network:
+    """The stored network, refused with the command and the time to train when missing or
+    made for other model rules."""
+    from experiments.specify import stale
+
+    folder = folder or FOLDER
+    meta_path, net = folder / META, folder / NETWORK
+    how = (f"train it with `python -m experiments.calibration.amortised train` (about "
+           "10 minutes on 2 cores, after the community design's runs: `python run.py "
+           f"calibrate {_rel(CONFIG)} --out {_rel(FOLDER)}`, "
+           "30-60 minutes)")
+    if not (meta_path.is_file() and net.is_file()):
+        raise InputError(f"no trained network in {folder} for community posteriors; {how}.")
+    meta = json.loads(meta_path.read_text())
+    cfg = config_mod.load(ROOT / meta.get("config", CONFIG))
+    now = stale.rules_fingerprint(cfg.scenario, cfg.midpoints(), meta.get("rules_measures"))
+    if now != meta.get("rules_fingerprint"):
+        raise InputError(f"the network in {folder} was trained for model rules "
+                         f"{meta.get('rules_fingerprint')}, but this model's rules are {now}: "
+                         f"its posteriors would not describe this model; {how}, after "
+                         "running the design again for these rules.")
+    _, keras = _keras()
+    wf = workflow(meta["seed"])
+    wf.estimator = keras.saving.load_model(str(net))
+    return Network(wf, meta)
+
+
+def figures_vector(meta: Mapping[str, Any], figures: targets_mod.TargetSet
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The figures as the network reads them: values, errors, presence (one row), and the
+    name of the statistic each figure was matched to."""
+    sigs = list(meta["signatures"])
+    x = np.zeros(len(sigs), "float32")
+    s = np.zeros(len(sigs), "float32")
+    m = np.zeros(len(sigs), bool)
+    matched = []
+    lo, hi = meta["sigma"]
+    for t in figures.targets:
+        if t.held_out:
+            continue
+        sig = signature(t)
+        if t.overrides or t.window or sig not in sigs:
+            known = ", ".join(sorted({json.loads(q)[0][0] for q in sigs}))
+            raise InputError(f"figure {t.name!r}: the network knows no statistic {sig} "
+                             "(measures, reduce, denominator) under the baseline's own "
+                             f"conditions; it knows the means of: {known}. Leave it out, or "
+                             "mark it held_out = true.")
+        j = sigs.index(sig)
+        if m[j]:
+            raise InputError(f"figure {t.name!r}: a second figure of the same statistic "
+                             f"({meta['statistics'][j]}); give each statistic once.")
+        if not lo <= t.sigma <= hi:
+            raise InputError(f"figure {t.name!r}: its error (sigma = {t.sigma:.3g}, from se "
+                             f"and mapping_sd) lies outside the errors the network was "
+                             f"trained for, {lo} to {hi}; widen mapping_sd, or train again "
+                             "with a wider range.")
+        x[j], s[j], m[j] = t.value, t.sigma, True
+        matched.append(f"{t.name} -> {meta['statistics'][j]}")
+    if not m.any():
+        raise InputError("the figures file has no fitted figure the network can use; give at "
+                         "least one (held_out = false).")
+    return x[None], s[None], m[None], matched
+
+
+def profile_vector(meta: Mapping[str, Any], params: Mapping[str, Any]) -> np.ndarray:
+    """The profile's parameters on the trained box; a value outside it is refused (the
+    network would extrapolate)."""
+    out = []
+    for name, lo, hi in meta["profile"]:
+        v = float(params[name])
+        if not lo <= v <= hi:
+            raise InputError(f"community parameter {name} = {v:.4g} lies outside the range "
+                             f"the network was trained on, {lo} to {hi} "
+                             "(experiments/configs/calibrate_community_design.toml); its "
+                             "posterior would be an extrapolation.")
+        out.append((v - lo) / (hi - lo))
+    return np.array([out], "float32")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] != ["train"]:
+        print("usage: python -m experiments.calibration.amortised train", file=sys.stderr)
+        return 2
+    meta = train()
+    print(f"trained in {meta['seconds']:.0f} s; stored in {FOLDER}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
