@@ -227,6 +227,10 @@ def _jobqueue(kind: str, jobs: int) -> Iterator[Executor]:
             kw[key] = default
     if kind == "jobqueue-local":
         kw["scheduler_options"] = {"host": "127.0.0.1", "dashboard": False}
+    elif not dask.config.get(f"jobqueue.{name}.scheduler-options", None):
+        # the scheduler must face the compute nodes, its dashboard need not: on this host
+        # only, on a free port (Dask's default 8787 is taken when two clusters overlap)
+        kw["scheduler_options"] = {"dashboard_address": "127.0.0.1:0"}
     try:
         cluster = cls(**kw)
     except Exception as exc:  # e.g. missing queue/account settings for the batch system
