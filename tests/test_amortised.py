@@ -118,6 +118,12 @@ def test_a_community_posterior_in_under_a_minute_that_runs_can_use(tmp_path, cap
     final = json.loads((tmp_path / "run" / "final.json").read_text())
     staff = next(r for r in res["parameters"] if r["name"] == "staff_capacity")["median"]
     assert final["params"]["staff_capacity"] == pytest.approx(staff, rel=1e-6)
+    # a profile that gives only what is required: the rest is the default community
+    minimal = tmp_path / "minimal.toml"
+    minimal.write_text('[community]\nname = "m"\nsource = "illustrative"\n'
+                       'households = 900\n')
+    assert main(["calibrate", "--community", str(minimal), "--figures", str(FIGURES),
+                 "--out", str(tmp_path / "m"), "--draws", "500"]) == 0
 
 
 def test_the_stored_check_is_of_the_committed_network():

@@ -52,10 +52,11 @@ def calibrate_community(profile_path: Path, figures_path: Path, out: Path | None
                          "the community's own figures.")
     figures = targets_mod.load(figures_path)
     net = am.load_network()
-    params = prof.params(None)
-    pv = am.profile_vector(net.meta, params)
     default = validate({})
-    untrained = sorted(n for n in UNTRAINED if n in params and params[n] != default[n])
+    given = prof.params(None)
+    params = {**default, **given}  # a figure the profile leaves out keeps the default
+    pv = am.profile_vector(net.meta, params)
+    untrained = sorted(n for n in UNTRAINED if n in given and given[n] != default[n])
     if untrained:
         print("note: the network was trained with the default "
               + ", ".join(untrained) + "; this profile's values are used by runs, not by the "
