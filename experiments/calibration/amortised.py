@@ -208,7 +208,8 @@ def train(folder: Path = FOLDER, points: int = POINTS, epochs: int = EPOCHS,
           flush=True)
     valid = Augment(SEED + 3)(val)
     wf.fit_offline({k: data[k] for k in ("theta", "profile", "mean", "sd")}, epochs=epochs,
-                   batch_size=BATCH, augmentations=aug, validation_data=valid, verbose=0)
+                   batch_size=BATCH, augmentations=aug, validation_data=valid,
+                   verbose=2)  # a line per epoch: long work shows its progress
     wf.estimator.save(str(folder / NETWORK))
     manifest = json.loads((folder / "calibration.json").read_text())
     meta = {"design_key": manifest.get("surrogate_design_key"),
@@ -217,22 +218,24 @@ def train(folder: Path = FOLDER, points: int = POINTS, epochs: int = EPOCHS,
             "statistics": list(sp.statistics), "signatures": list(sp.signatures),
             "free": [[p.name, p.low, p.high] for p in sp.free],
             "profile": [[p.name, p.low, p.high] for p in sp.profile],
-            "config": str(config.relative_to(ROOT)) if config.is_relative_to(ROOT) else
-            str(config), "design_runs": len(df), "points": points, "epochs": epochs, "seed": SEED,
+            "config": _rel(config), "design_runs": len(df), "points": points,
+            "epochs": epochs, "seed": SEED,
             "sigma": [SIGMA_LOW, SIGMA_HIGH], "keep": KEEP,
-            "surrogate_rmse": _rmse(em, cfg, df, sp),
+            "surrogate_check": _check(em, cfg, df, sp),
             "seconds": round(time.monotonic() - start, 1)}
     (folder / META).write_text(json.dumps(meta, indent=2))
     return meta
 
 
-def _rmse(em: emulator.Emulator, cfg: CalibrationConfig, df: pd.DataFrame, sp: Space
-          ) -> dict[str, float]:
+def _check(em: emulator.Emulator, cfg: CalibrationConfig, df: pd.DataFrame, sp: Space
+           ) -> dict[str, dict[str, float]]:
+    """R^2, RMSE and 90% coverage of each surrogate on the held-back real runs."""
     back = df[held_back(df)]
     names = [p.name for p in cfg.priors]
     chk = emulator.check(em, back[names].to_numpy(float),
                          {s: back[s].to_numpy(float) for s in sp.statistics})
-    return {s: round(v["rmse"], 4) for s, v in chk.items()}
+    return {s: {k: round(v[k], 4) for k in ("r2", "rmse", "coverage90")}
+            for s, v in chk.items()}
 
 
 @dataclass

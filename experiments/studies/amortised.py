@@ -61,7 +61,7 @@ def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
     return {"question": QUESTION, "network": network_digest(),
             "trained": {k: net.meta[k] for k in ("design_runs", "points", "epochs", "seconds",
                                                   "sigma", "keep")},
-            "surrogate_rmse": net.meta["surrogate_rmse"], "sbc": sbc, "agreement": agree,
+            "surrogate_check": net.meta["surrogate_check"], "sbc": sbc, "agreement": agree,
             "example": {"seconds": round(seconds, 2), "matched": example["matched"],
                         "parameters": example["parameters"]},
             "passed": bool(sbc["surrogate"]["passed"] and sbc["real"]["passed"]
