@@ -100,7 +100,44 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
                      f"{' / '.join(f'{v['coverage']:.2f}' for v in cr.values())} | "
                      f"{' / '.join(f'{v:.3g}' for v in a['network'])} | "
                      f"{' / '.join(f'{v:.3g}' for v in a['mcmc'])} |")
+    lines += ["", "![Simulation-based calibration of the amortised network](amortised_sbc.png)"]
     return {("docs/COMMUNITIES.md", "AMORTISED"): "\n".join(lines)}
+
+
+def figures(result: dict[str, Any], docs: Path) -> None:
+    """Coverage of the central 50/80/95% intervals per parameter, both SBC sources, against
+    the nominal level and its 3-SD binomial band."""
+    import math
+
+    import numpy as np
+
+    from experiments.analyse import plot_style
+
+    plt = plot_style.plt
+    names = list(result["agreement"]["parameters"])
+    levels = [0.5, 0.8, 0.95]
+    fig, axes = plt.subplots(1, 3, figsize=(10, 0.32 * len(names) + 1.8), sharey=True)
+    y = np.arange(len(names))
+    for ax, level in zip(axes, levels, strict=True):
+        for src, marker, dy, label in (("surrogate", "o", -0.15, "figures from the surrogates"),
+                                       ("real", "s", 0.15, "real runs held back")):
+            s = result["sbc"][src]
+            cov = [s["parameters"][n]["coverage"][str(level)]["coverage"] for n in names]
+            band = 3 * math.sqrt(level * (1 - level) / s["tests"])
+            ax.axvspan(level - band, level + band, color="0.88", zorder=0)
+            ax.plot(cov, y + dy, marker, color="black" if src == "real" else "0.45", ms=4,
+                    ls="none", label=f"{label} (n = {s['tests']})")
+        ax.axvline(level, color="black", lw=0.8, ls="--")
+        ax.set_title(f"central {level:.0%} interval", fontsize=9)
+        ax.set_xlabel("share of truths inside (coverage)")
+    axes[0].set_yticks(y, names, fontsize=7)
+    axes[0].invert_yaxis()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=2)
+    fig.suptitle("Simulation-based calibration of the amortised network: coverage against "
+                 "the nominal level (dashed) and its 3-SD band (grey)", fontsize=9)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    plot_style.save(fig, docs / "amortised_sbc.png")
 
 
 def check(result: dict[str, Any]) -> list[str]:
