@@ -175,7 +175,9 @@ class Augment:
 
 
 def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "jax")
+    # JAX, whatever the environment says: the stored network was trained and checked on it,
+    # and torch's CPU wheels are not on this project's dependency list
+    os.environ["KERAS_BACKEND"] = "jax"
     import bayesflow as bf
     import keras
 
