@@ -19,7 +19,9 @@ from governance import defaults, scenario_params, validate
 from model.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples" / "communities").glob("*.toml"))
+# Profiles only: a community's local figures sit beside it as <name>_figures.toml.
+EXAMPLES = sorted(p for p in (ROOT / "examples" / "communities").glob("*.toml")
+                  if not p.stem.endswith("_figures"))
 FAST = ["--set", "burn_in=4", "--steps", "2"]
 # 400 households in 4 grids of 100, buildings of 25: 20 x 20, grid 10, building 5
 SMALL = ('[community]\nname = "small"\nsource = "illustrative"\nhouseholds = 400\n'
