@@ -59,7 +59,7 @@ PROFILE = ("share_age_60_plus", "share_age_18_34", "child_share", "party_member_
 SIGMA_LOW, SIGMA_HIGH = 0.01, 0.15  # stated errors a figure may have (shares)
 KEEP = 0.6  # chance that a statistic is among a training draw's figures
 POINTS = 40_000  # surrogate points the network trains on (fresh errors and subsets each epoch)
-EPOCHS, BATCH = 60, 256
+EPOCHS, BATCH = 150, 256  # 60 at first: its fatigue_rate posterior was too wide (SBC)
 SEED = 20261206
 EPS = 1e-4
 
