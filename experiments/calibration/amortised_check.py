@@ -19,6 +19,13 @@ agree with on the shipped targets"):
   for the shipped fitted figures and the default community, restricted to the shipped
   prior box, agrees when for every free parameter the network's median lies inside the
   MCMC's 90% interval and the MCMC's median inside the network's.
+
+History (so nobody re-trains until a check passes): the first network (60 epochs) failed
+the real-run check on `fatigue_rate` alone (50% coverage 0.578, band 0.5 +/- 0.077) and
+over-covered it on the surrogate (0.565). One retrain was stated in advance (150 epochs,
+these rules unchanged): the surrogate check then passed (0.56) and the real-run check
+failed again on `fatigue_rate` alone (0.58). Too wide, not too narrow: the network is
+cautious about the one parameter the figures hardly move. Stored as failing.
 """
 
 from __future__ import annotations
