@@ -6,6 +6,8 @@ a statistic, and the stored check tied to the committed network."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -137,3 +139,16 @@ def test_the_stored_check_is_of_the_committed_network():
     assert stored is not None, "run `make studies ONLY=amortised`"
     assert stored["result"]["network"] == study.network_digest(), (
         "the stored amortised check is of another network: `make studies ONLY=amortised`")
+
+
+def test_loading_the_network_library_leaves_logging_as_it_was():
+    # bayesflow's import sets the root logger to INFO, after which Mesa prints every step;
+    # a fresh interpreter, since the import runs once per process
+    code = ("import logging; from experiments.calibration import amortised as am; am._keras(); "
+            "r = logging.getLogger(); print(r.level, len(r.handlers), "
+            "logging.getLogger('mesa').getEffectiveLevel())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["30", "0", "30"]
+    assert "INFO" not in out.stderr

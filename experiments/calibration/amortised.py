@@ -31,6 +31,7 @@ amortised_check.py; the command in cli/calibrate_cmd.py.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -178,9 +179,22 @@ def _keras():
     # JAX, whatever the environment says: the stored network was trained and checked on it,
     # and torch's CPU wheels are not on this project's dependency list
     os.environ["KERAS_BACKEND"] = "jax"
-    import bayesflow as bf
-    import keras
-
+    # bayesflow's import calls logging.basicConfig(level=INFO), which makes every library
+    # chatty (Mesa then logs each model step: 1,144 lines in one study). A handler placed
+    # on the root logger for the import makes that call a no-op; afterwards the root logger
+    # is as it was and bayesflow and jax keep only their warnings.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    quiet = logging.NullHandler()
+    root.addHandler(quiet)
+    try:
+        import bayesflow as bf
+        import keras
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    for name in ("bayesflow", "jax"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     return bf, keras
 
 
