@@ -11,6 +11,7 @@ from cli.argtypes import seed_int, steps_int
 from experiments.specify.community import load_profile
 from experiments.specify.params_file import load_params_file
 from experiments.specify.values import parse_assignments
+from experiments.studies.identified import fit_notes, with_fit
 from governance import GROUPS, HOUSE, PARAMS, SCENARIOS, get_scenario, scenario_params
 from model.params import DEFAULTS_CALIBRATION
 
@@ -97,6 +98,7 @@ def cmd_params(args: argparse.Namespace) -> int:
     if args.markdown:
         print(params_markdown())
         return 0
+    notes = fit_notes(DEFAULTS_CALIBRATION)
     for group in GROUPS:
         print(f"\n[{group}]")
         for p in PARAMS.values():
@@ -109,6 +111,8 @@ def cmd_params(args: argparse.Namespace) -> int:
             print(textwrap.indent(textwrap.fill(p.meaning, 88), " " * 6))
             if p.source:
                 print(textwrap.indent(textwrap.fill("source: " + p.source, 88), " " * 6))
+            if p.name in notes:
+                print(textwrap.indent(textwrap.fill("fit: " + notes[p.name], 88), " " * 6))
     return 0
 
 
@@ -116,9 +120,11 @@ def params_markdown() -> str:
     """The parameter table of docs/ODD.md, generated from the schema."""
     lines = ["| name | type | default | range | unit | meaning | article | source |",
              "|---|---|---|---|---|---|---|---|"]
+    notes = fit_notes(DEFAULTS_CALIBRATION)
     for p in PARAMS.values():
         lines.append(f"| `{p.name}` | {p.type.__name__} | {p.default} | {_range(p)} | "
-                     f"{p.unit} | {p.meaning} | {p.article} | {p.source} |")
+                     f"{p.unit} | {p.meaning} | {p.article} | "
+                     f"{with_fit(p.source, notes.get(p.name))} |")
     return "\n".join(lines)
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from experiments.studies.identified import fit_notes, with_fit  # noqa: E402
 from governance import GROUPS, MEASURES, PARAMS, PATHWAYS  # noqa: E402
-from model.schema import Param  # noqa: E402
+from model.schema import CALIBRATION, Param  # noqa: E402
 
 ODD = ROOT / "docs" / "ODD.md"
 # Groups whose entries are switches or structure, not behavioural numbers: no source needed.
@@ -36,7 +37,9 @@ def _range(p: Param) -> str:
 
 
 def params_markdown() -> str:
-    """One table per parameter group, in schema order, with each default's source."""
+    """One table per parameter group, in schema order, with each default's source and, for
+    a calibrated one, what the fit says of it."""
+    notes = fit_notes(CALIBRATION)
     parts = []
     for group in GROUPS:
         specs = [p for p in PARAMS.values() if p.group == group]
@@ -45,7 +48,8 @@ def params_markdown() -> str:
         rows = ["| name | default | range | unit | meaning | article | source |",
                 "|---|---|---|---|---|---|---|"]
         for p in specs:
-            source = p.source or ("(switch or structure)" if group in UNSOURCED_GROUPS else "")
+            source = with_fit(p.source or ("(switch or structure)" if group in UNSOURCED_GROUPS
+                                           else ""), notes.get(p.name))
             rows.append(f"| `{p.name}` | {_cell(p.default)} | {_cell(_range(p))} | "
                         f"{_cell(p.unit)} | {_cell(p.meaning)} | {_cell(p.article)} | "
                         f"{_cell(source)} |")

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from experiments.studies.identified import fit_notes, with_fit
 from governance import MEASURES, PARAMS, PATHWAYS
+from model.schema import CALIBRATION
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "ODD.md"
@@ -71,14 +73,17 @@ def test_every_parameter_measure_and_pathway_has_a_row():
 
 
 def test_every_behavioural_parameter_row_shows_its_source():
+    # and, for a calibrated parameter, what the fit says of it (tests/test_identified.py)
     unsourced = _update_odd().UNSOURCED_GROUPS
+    notes = fit_notes(CALIBRATION)
     rows = [r for r in _block(_odd(), "PARAMS").splitlines() if r.startswith("| `")]
     assert len(rows) == len(PARAMS)
     for row in rows:
         name = row.split("`")[1]
         source = row.rstrip().rstrip("|").rsplit(" | ", 1)[-1].strip()
         if PARAMS[name].group not in unsourced:
-            assert source and source == PARAMS[name].source.replace("|", "\\|"), name
+            expected = with_fit(PARAMS[name].source, notes.get(name)).replace("|", "\\|")
+            assert PARAMS[name].source and source == expected, name
 
 
 def test_every_mechanism_is_described_with_its_pathways():
