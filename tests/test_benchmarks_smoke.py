@@ -60,3 +60,41 @@ def test_block_choice_divides_every_size() -> None:
     for side in (20, 50, 100, 300, 1000, 30, 75):
         grid, building = blocks_for(side)
         assert side % grid == 0 and grid % building == 0, (side, grid, building)
+
+
+def test_draw_floor_tiny_run_writes_report(tmp_path: Path) -> None:
+    out = tmp_path / "floor.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "draw_floor.py"), "--sizes", "20",
+         "--steps", "2", "--schelling-steps", "2", "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:] + proc.stdout[-2000:]
+    report = json.loads(out.read_text())
+    assert [r["scenario"] for r in report["rows"]] == ["collaborative", "administrative"]
+    for row in report["rows"]:
+        # the proxy saw the residents' draws, and they are part of the step, never more
+        assert {"poisson", "random"} <= set(row["by_method_ms"])
+        assert 0 < row["draws_s"] < row["step_s"]
+        assert row["floor_ratio"] > row["step_ratio"] > 0
+    assert report["floor_1000_s"] > 0
+
+
+def test_timing_the_draws_changes_no_result(monkeypatch) -> None:
+    import numpy as np
+
+    from governance import GovernanceModel
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    from draw_floor import TimedDraws
+
+    def run(timed: bool) -> np.ndarray:
+        m = GovernanceModel.from_scenario("collaborative", rng=3, width=20, height=20,
+                                          grid_block=10, building_block=5, burn_in=0)
+        m.step()
+        if timed:
+            m.rng = TimedDraws(m.rng)
+        m.run(10)
+        return m.datacollector.get_model_vars_dataframe().to_numpy(dtype=float)
+
+    assert np.array_equal(run(False), run(True), equal_nan=True)
