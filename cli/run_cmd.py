@@ -8,10 +8,11 @@ import textwrap
 from pathlib import Path
 
 from cli.argtypes import seed_int, steps_int
+from experiments.odd_tables import params_markdown
 from experiments.specify.community import load_profile
 from experiments.specify.params_file import load_params_file
 from experiments.specify.values import parse_assignments
-from experiments.studies.identified import fit_notes, with_fit
+from experiments.studies.identified import fit_notes
 from governance import GROUPS, HOUSE, PARAMS, SCENARIOS, get_scenario, scenario_params
 from model.params import DEFAULTS_CALIBRATION
 
@@ -114,18 +115,6 @@ def cmd_params(args: argparse.Namespace) -> int:
             if p.name in notes:
                 print(textwrap.indent(textwrap.fill("fit: " + notes[p.name], 88), " " * 6))
     return 0
-
-
-def params_markdown() -> str:
-    """The parameter table of docs/ODD.md, generated from the schema."""
-    lines = ["| name | type | default | range | unit | meaning | article | source |",
-             "|---|---|---|---|---|---|---|---|"]
-    notes = fit_notes(DEFAULTS_CALIBRATION)
-    for p in PARAMS.values():
-        lines.append(f"| `{p.name}` | {p.type.__name__} | {p.default} | {_range(p)} | "
-                     f"{p.unit} | {p.meaning} | {p.article} | "
-                     f"{with_fit(p.source, notes.get(p.name))} |")
-    return "\n".join(lines)
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:

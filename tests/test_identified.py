@@ -3,6 +3,7 @@ parameters that move no target are not "calibrated")."""
 
 from __future__ import annotations
 
+from experiments.odd_tables import params_markdown
 from experiments.studies import identified, record
 from governance import PARAMS
 from model.schema import CALIBRATION
@@ -45,18 +46,13 @@ def test_a_verdict_about_another_calibration_is_not_printed():
 
 
 def test_the_params_listing_and_the_odd_table_show_the_verdicts(capsys):
-    import importlib.util
-    from pathlib import Path
-
     from cli.main import main
 
-    path = Path(__file__).resolve().parents[1] / "scripts" / "update_odd.py"
-    spec = importlib.util.spec_from_file_location("update_odd", path)
-    update_odd = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(update_odd)
     assert main(["params"]) == 0
     out = capsys.readouterr().out
-    table = update_odd.params_markdown()
+    assert main(["params", "--markdown"]) == 0
+    table = capsys.readouterr().out
+    assert table.strip() == params_markdown().strip()
     for name, note in identified.fit_notes(CALIBRATION).items():
         assert f"Fit: {note}." in table, name
         assert "fit: " + note.split(":")[0] in out, name
