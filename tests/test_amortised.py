@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cli.main import main
 from experiments.calibration import amortised as am
+from experiments.calibration import amortised_inputs as ai
 from experiments.calibration import targets as targets_mod
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +67,7 @@ def _meta() -> dict:
 def test_figures_are_matched_by_what_they_measure_and_checked(tmp_path):
     ts = targets_mod.load(_figure(tmp_path, 'measure = "neighbour_contact_never"\n'
                                             'value = 0.2\nmapping_sd = 0.05\n'))
-    x, s, m, matched = am.figures_vector(_meta(), ts)
+    x, s, m, matched = ai.figures_vector(_meta(), ts)
     assert m.tolist() == [[False, True]] and x[0, 1] == pytest.approx(0.2)
     assert s[0, 1] == pytest.approx(0.05) and matched == ["x -> never"]
     for body, words in (('measure = "satisfied_share"\nvalue = 0.5\nmapping_sd = 0.05\n',
@@ -75,10 +77,23 @@ def test_figures_are_matched_by_what_they_measure_and_checked(tmp_path):
                         ('measure = "turnout_personal"\nvalue = 0.5\nmapping_sd = 0.05\n'
                          'held_out = true\n', "no fitted figure")):
         with pytest.raises(am.InputError, match=words):
-            am.figures_vector(_meta(), targets_mod.load(_figure(tmp_path, body)))
+            ai.figures_vector(_meta(), targets_mod.load(_figure(tmp_path, body)))
+    # shares only, and within reach of the design's runs (else the network extrapolates)
+    ranges = {"turnout": (0.3, 0.9)}
+    for body, words in (('measure = "turnout_personal"\nvalue = 47.9\nunit = "percent"\n'
+                         'mapping_sd = 0.05\n', "as a share"),
+                        ('measure = "turnout_personal"\nvalue = 1.6\nmapping_sd = 0.05\n',
+                         "as a share"),
+                        ('measure = "turnout_personal"\nvalue = 0.1\nmapping_sd = 0.05\n',
+                         "extrapolate")):
+        with pytest.raises(am.InputError, match=words):
+            ai.figures_vector(_meta(), targets_mod.load(_figure(tmp_path, body)), ranges)
+    near = targets_mod.load(_figure(tmp_path, 'measure = "turnout_personal"\nvalue = 0.2\n'
+                                              'mapping_sd = 0.05\n'))
+    assert ai.figures_vector(_meta(), near, ranges)[2].tolist() == [[True, False]]
     with pytest.raises(am.InputError, match="outside the range the network was trained"):
-        am.profile_vector(_meta(), {"share_age_60_plus": 0.6})
-    assert am.profile_vector(_meta(), {"share_age_60_plus": 0.08}).tolist() == [[0.0]]
+        ai.profile_vector(_meta(), {"share_age_60_plus": 0.6})
+    assert ai.profile_vector(_meta(), {"share_age_60_plus": 0.08}).tolist() == [[0.0]]
 
 
 def test_training_figures_keep_at_least_one_statistic_with_errors_in_range():
@@ -118,8 +133,19 @@ def test_a_community_posterior_in_under_a_minute_that_runs_can_use(tmp_path, cap
                  "--params", str(out / "calibrated.toml"), "--steps", "2", "--out",
                  str(tmp_path / "run")]) == 0
     final = json.loads((tmp_path / "run" / "final.json").read_text())
-    staff = next(r for r in res["parameters"] if r["name"] == "staff_capacity")["median"]
-    assert final["params"]["staff_capacity"] == pytest.approx(staff, rel=1e-6)
+    staff = next(r for r in res["parameters"] if r["name"] == "staff_capacity")
+    assert final["params"]["staff_capacity"] == pytest.approx(staff["median"], rel=1e-6)
+    assert 'point = "posterior median"' in (out / "calibrated.toml").read_text()
+    # staff_capacity is per grid: this community's grids hold grid_block^2 households, the
+    # design's 100, so the printed value keeps the inferred capacity per household ...
+    scale = res["scaled_by_profile"]["staff_capacity"]
+    assert scale["households_per_grid_over_design"] == pytest.approx(
+        final["params"]["grid_block"] ** 2 / 100)
+    # ... and the posterior file, times the profile's factor, gives exactly those draws:
+    # nothing clipped at a prior bound that was not scaled with it
+    post = pd.read_parquet(out / "posterior.parquet")["staff_capacity"].to_numpy()
+    used = post * scale["profile_multiplies_by"]
+    assert np.quantile(used, [0.05, 0.95]) == pytest.approx(staff["ci"], rel=1e-6)
     # a profile that gives only what is required: the rest is the default community
     minimal = tmp_path / "minimal.toml"
     minimal.write_text('[community]\nname = "m"\nsource = "illustrative"\n'
@@ -152,3 +178,36 @@ def test_loading_the_network_library_leaves_logging_as_it_was():
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["30", "0", "30"]
     assert "INFO" not in out.stderr
+
+
+@pytest.mark.skipif(not TRAINED, reason="no trained network committed")
+def test_loading_the_network_leaves_global_random_state_alone():
+    # the legacy global generators are what a researcher's own script may use: the
+    # network's library (keras.utils.set_random_seed) must not reset them when loading
+    import random
+
+    before = (np.random.get_state()[1].copy(), random.getstate())  # noqa: NPY002
+    am.load_network()
+    after = (np.random.get_state()[1], random.getstate())  # noqa: NPY002
+    assert np.array_equal(before[0], after[0]) and before[1] == after[1]
+
+
+def test_the_check_states_its_own_false_alarm_rate():
+    from experiments.calibration import amortised_check as ac
+
+    one = ac.false_alarm_rate(400, 1, reps=200)
+    many = ac.false_alarm_rate(400, 18, reps=200)
+    assert one < 0.05 < many < 0.3  # uncorrected bands: more parameters, more false alarms
+    rng = np.random.default_rng(0)
+    narrow = rng.integers(90, 110, size=(400, 1))  # truths always mid-posterior: too wide
+    assert not ac.verdict(narrow, ["p"])["passed"]
+
+
+def test_training_without_a_design_is_one_paragraph_and_exit_2(capsys, monkeypatch):
+    def no_design(*_args, **_kwargs):
+        raise am.InputError("no community design in the folder; run the design first.")
+
+    monkeypatch.setattr(am, "train", no_design)
+    assert am.main(["train"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no community design") and "Traceback" not in err

@@ -30,12 +30,14 @@ amortised_check.py; the command in cli/calibrate_cmd.py.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import random
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -46,6 +48,7 @@ from scipy.stats import qmc
 from experiments.calibration import config as config_mod
 from experiments.calibration import design, emulator
 from experiments.calibration import targets as targets_mod
+from experiments.calibration.amortised_inputs import design_ranges, signature
 from experiments.calibration.config import CalibrationConfig, Prior
 from model.errors import InputError
 
@@ -77,12 +80,6 @@ class Space:
     signatures: tuple[str, ...]
     free: tuple[Prior, ...]
     profile: tuple[Prior, ...]
-
-
-def signature(t: targets_mod.Target) -> str:
-    """A statistic's definition, so a community's figure is matched by what it measures,
-    not by its name."""
-    return json.dumps([list(t.measures), t.reduce, list(t.denominator)])
 
 
 def space(cfg: CalibrationConfig | None = None) -> Space:
@@ -198,9 +195,14 @@ def _keras():
     return bf, keras
 
 
-def workflow(seed: int = SEED):
+def workflow(seed: int | None = SEED):
+    """The network's workflow. Training seeds Keras (which also seeds Python's and numpy's
+    global generators: fine in the training process, which owns them); loading a trained
+    network for posteriors passes seed=None, since sampling takes its own seed and a
+    researcher's process must not have its global random state reset by a library call."""
     bf, keras = _keras()
-    keras.utils.set_random_seed(seed)
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
     return bf.BasicWorkflow(inference_network=bf.networks.CouplingFlow(),
                             inference_variables=["theta"], inference_conditions=["conditions"],
                             standardize=["inference_variables", "inference_conditions"])
@@ -254,12 +256,25 @@ def _check(em: emulator.Emulator, cfg: CalibrationConfig, df: pd.DataFrame, sp: 
             for s, v in chk.items()}
 
 
+@contextlib.contextmanager
+def _global_random_kept() -> Iterator[None]:
+    """Keras draws seeds for new layers and generators from Python's global generator (and
+    may touch numpy's); a researcher's script that uses either must see them unchanged."""
+    py, legacy = random.getstate(), np.random.get_state()  # noqa: NPY002
+    try:
+        yield
+    finally:
+        random.setstate(py)
+        np.random.set_state(legacy)  # noqa: NPY002
+
+
 @dataclass
 class Network:
     """A trained network and what it was trained for."""
 
     workflow: Any
     meta: dict[str, Any]
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def free(self) -> list[Prior]:
@@ -271,8 +286,9 @@ class Network:
 
     def sample(self, cond: np.ndarray, draws: int, seed: int) -> np.ndarray:
         """Free parameters (draws x parameters) for each row of `cond` (rows x draws x F)."""
-        z = self.workflow.sample(num_samples=draws, conditions={"conditions": cond},
-                                 seed=seed)["theta"]
+        with _global_random_kept():
+            z = self.workflow.sample(num_samples=draws, conditions={"conditions": cond},
+                                     seed=seed)["theta"]
         u = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
         lo = np.array([p.low for p in self.free])
         hi = np.array([p.high for p in self.free])
@@ -287,7 +303,7 @@ def load_network(folder: Path | None = None) -> Network:
     folder = folder or FOLDER
     meta_path, net = folder / META, folder / NETWORK
     how = (f"train it with `python -m experiments.calibration.amortised train` (about "
-           "10 minutes on 2 cores, after the community design's runs: `python run.py "
+           "11 minutes on 2 cores, after the community design's runs: `python run.py "
            f"calibrate {_rel(CONFIG)} --out {_rel(FOLDER)}`, "
            "30-60 minutes)")
     if not (meta_path.is_file() and net.is_file()):
@@ -301,61 +317,10 @@ def load_network(folder: Path | None = None) -> Network:
                          f"its posteriors would not describe this model; {how}, after "
                          "running the design again for these rules.")
     _, keras = _keras()
-    wf = workflow(meta["seed"])
-    wf.estimator = keras.saving.load_model(str(net))
-    return Network(wf, meta)
-
-
-def figures_vector(meta: Mapping[str, Any], figures: targets_mod.TargetSet
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """The figures as the network reads them: values, errors, presence (one row), and the
-    name of the statistic each figure was matched to."""
-    sigs = list(meta["signatures"])
-    x = np.zeros(len(sigs), "float32")
-    s = np.zeros(len(sigs), "float32")
-    m = np.zeros(len(sigs), bool)
-    matched = []
-    lo, hi = meta["sigma"]
-    for t in figures.targets:
-        if t.held_out:
-            continue
-        sig = signature(t)
-        if t.overrides or t.window or sig not in sigs:
-            known = ", ".join(sorted({json.loads(q)[0][0] for q in sigs}))
-            raise InputError(f"figure {t.name!r}: the network knows no statistic {sig} "
-                             "(measures, reduce, denominator) under the baseline's own "
-                             f"conditions; it knows the means of: {known}. Leave it out, or "
-                             "mark it held_out = true.")
-        j = sigs.index(sig)
-        if m[j]:
-            raise InputError(f"figure {t.name!r}: a second figure of the same statistic "
-                             f"({meta['statistics'][j]}); give each statistic once.")
-        if not lo <= t.sigma <= hi:
-            raise InputError(f"figure {t.name!r}: its error (sigma = {t.sigma:.3g}, from se "
-                             f"and mapping_sd) lies outside the errors the network was "
-                             f"trained for, {lo} to {hi}; widen mapping_sd, or train again "
-                             "with a wider range.")
-        x[j], s[j], m[j] = t.value, t.sigma, True
-        matched.append(f"{t.name} -> {meta['statistics'][j]}")
-    if not m.any():
-        raise InputError("the figures file has no fitted figure the network can use; give at "
-                         "least one (held_out = false).")
-    return x[None], s[None], m[None], matched
-
-
-def profile_vector(meta: Mapping[str, Any], params: Mapping[str, Any]) -> np.ndarray:
-    """The profile's parameters on the trained box; a value outside it is refused (the
-    network would extrapolate)."""
-    out = []
-    for name, lo, hi in meta["profile"]:
-        v = float(params[name])
-        if not lo <= v <= hi:
-            raise InputError(f"community parameter {name} = {v:.4g} lies outside the range "
-                             f"the network was trained on, {lo} to {hi} "
-                             "(experiments/configs/calibrate_community_design.toml); its "
-                             "posterior would be an extrapolation.")
-        out.append((v - lo) / (hi - lo))
-    return np.array([out], "float32")
+    with _global_random_kept():
+        wf = workflow(None)
+        wf.estimator = keras.saving.load_model(str(net))
+    return Network(wf, meta, design_ranges(folder, meta))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -365,7 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] != ["train"]:
         print("usage: python -m experiments.calibration.amortised train", file=sys.stderr)
         return 2
-    meta = train()
+    try:
+        meta = train()
+    except InputError as err:  # no design yet, or made for other rules: one paragraph
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     print(f"trained in {meta['seconds']:.0f} s; stored in {FOLDER}", file=sys.stderr)
     return 0
 

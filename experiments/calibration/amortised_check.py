@@ -24,8 +24,17 @@ History (so nobody re-trains until a check passes): the first network (60 epochs
 the real-run check on `fatigue_rate` alone (50% coverage 0.578, band 0.5 +/- 0.077) and
 over-covered it on the surrogate (0.565). One retrain was stated in advance (150 epochs,
 these rules unchanged): the surrogate check then passed (0.56) and the real-run check
-failed again on `fatigue_rate` alone (0.58). Too wide, not too narrow: the network is
-cautious about the one parameter the figures hardly move. Stored as failing.
+failed again on `fatigue_rate` alone (0.581, by 0.004). Stored as failing.
+
+How much that failure says, found by a review after it: the coverage bands are not
+corrected for their number (parameters x 3 levels), so the rule fails even a perfectly
+calibrated network in a share of checks that `false_alarm_rate` measures by simulating
+uniform ranks (13-15% per source here; the study reports it). And the real-run test
+set (the held-back runs and their noise seed) is the same for every network, so a second
+failure on it is not independent evidence. Both sources put `fatigue_rate`'s 50% coverage
+high (0.56, 0.58): a slight over-dispersion is likely, a real miscalibration is not shown.
+The rule stays as it was fixed; a next check should correct the bands for multiplicity and
+draw a fresh test set, stated before it runs.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ import numpy as np
 from scipy.stats import chisquare
 
 from experiments.calibration import amortised as am
+from experiments.calibration import amortised_inputs as ai
 from experiments.calibration import config as config_mod
 from experiments.calibration import design, outputs
 from experiments.calibration import targets as targets_mod
@@ -74,6 +84,17 @@ def verdict(ranks: np.ndarray, names: list[str]) -> dict[str, Any]:
     return {"tests": n, "alpha": alpha, "passed": bool(ok), "parameters": per}
 
 
+def false_alarm_rate(tests: int, parameters: int, reps: int = 400, seed: int = 4) -> float:
+    """Share of checks this rule fails when the network is perfectly calibrated: ranks
+    drawn uniform on 0..DRAWS, independent across parameters (real ranks are correlated,
+    which lowers the rate a little)."""
+    rng = np.random.default_rng(seed)
+    names = [f"p{j}" for j in range(parameters)]
+    fails = sum(not verdict(rng.integers(0, DRAWS + 1, size=(tests, parameters)),
+                            names)["passed"] for _ in range(reps))
+    return fails / reps
+
+
 def sbc_surrogate(net: am.Network, em, cfg, tests: int = TESTS, seed: int = 1) -> dict:
     """Truths over the whole box, figures from the surrogate (as the network was trained)."""
     sp = am.space(cfg)
@@ -109,8 +130,8 @@ def agreement(net: am.Network, shipped_folder, profile: dict[str, float], seed: 
     """The network against the shipped MCMC on the shipped fitted figures."""
     manifest = config_mod.load(am.ROOT / "experiments" / "configs" / "calibrate_baseline.toml")
     figures = targets_mod.load(manifest.targets_path)
-    x, s, m, _ = am.figures_vector(net.meta, figures)
-    cond = am.conditions(x, s, m, am.profile_vector(net.meta, profile))
+    x, s, m, _ = ai.figures_vector(net.meta, figures)
+    cond = am.conditions(x, s, m, ai.profile_vector(net.meta, profile))
     draws = net.sample(cond, 20_000, seed)[0]
     box = {p.name: (p.low, p.high) for p in manifest.priors}
     names = [p.name for p in net.free]

@@ -8,14 +8,19 @@ the posterior of the free parameters (posterior.parquet, equally weighted draws,
 experiments as any posterior) and its median (calibrated.toml, for `run.py run/compare
 --params ... --community PROFILE`).
 
-The values written are the ones the profile scales from: the profile multiplies
-`staff_capacity` by its staffing (community.py), so the file holds the inferred value
-divided by that factor, and `--params FILE --community PROFILE` gives back what the network
-inferred.
+`staff_capacity` is capacity per management grid, and the network infers it for the
+design's grids (experiments/configs/calibrate_community_design.toml: 10 x 10 = 100
+households each). What the figures speak to is the capacity per household, so the value
+this community's runs need is the inferred one times (its households per grid / the
+design's): that is what the command prints. The files hold the value the profile scales
+from (community.py multiplies `staff_capacity` by its staffing and grid size), so that
+`--params FILE --community PROFILE` gives back exactly what was printed; their prior box is
+scaled the same way, so no draw is clipped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -25,6 +30,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from experiments.calibration import amortised as am
+from experiments.calibration import amortised_inputs as ai
 from experiments.calibration import config as config_mod
 from experiments.calibration import outputs
 from experiments.calibration import targets as targets_mod
@@ -55,35 +61,44 @@ def calibrate_community(profile_path: Path, figures_path: Path, out: Path | None
     default = validate({})
     given = prof.params(None)
     params = {**default, **given}  # a figure the profile leaves out keeps the default
-    pv = am.profile_vector(net.meta, params)
+    pv = ai.profile_vector(net.meta, params)
     untrained = sorted(n for n in UNTRAINED if n in given and given[n] != default[n])
     if untrained:
         print("note: the network was trained with the default "
               + ", ".join(untrained) + "; this profile's values are used by runs, not by the "
               "posterior (docs/COMMUNITIES.md, what is not covered yet).", file=stream)
-    x, s, m, matched = am.figures_vector(net.meta, figures)
+    x, s, m, matched = ai.figures_vector(net.meta, figures, net.ranges)
     sample = net.sample(am.conditions(x, s, m, pv), draws, seed)[0]
     names = [p.name for p in net.free]
-    factor = {n: prof.params({n: 1.0})[n] for n in SCALED if n in names}
-    base = sample.copy()
-    for n, f in factor.items():
-        base[:, names.index(n)] /= f
+    cfg = config_mod.load(am.ROOT / net.meta["config"])
+    per_grid = prof.shape.grid_block ** 2 / validate(cfg.fixed())["grid_block"] ** 2
+    used, base, priors = sample.copy(), sample.copy(), list(net.free)
+    factor = {}
+    for n in (n for n in SCALED if n in names):
+        j, profile_factor = names.index(n), prof.params({n: 1.0})[n]
+        factor[n] = {"households_per_grid_over_design": per_grid,
+                     "profile_multiplies_by": profile_factor}
+        used[:, j] *= per_grid
+        base[:, j] *= per_grid / profile_factor
+        p = priors[j]
+        priors[j] = config_mod.Prior(n, p.low * per_grid / profile_factor,
+                                     p.high * per_grid / profile_factor)
     out = Path(out or f"results/community-{_slug(prof.name)}")
     out.mkdir(parents=True, exist_ok=True)
     cid = f"community-{_slug(prof.name)}-{net.meta['rules_fingerprint']}-s{seed}"
-    cfg = config_mod.load(am.ROOT / net.meta["config"])
     meta = json.loads((am.FOLDER / "calibration.json").read_text())
-    priors = tuple(net.free)
+    priors = tuple(priors)
     outputs.write_posterior(out / "posterior.parquet", priors, base, np.ones(len(base)), cid,
                             cfg.scenario, code_version(), meta.get("rules_measures"))
     point = {p.name: p.coerce(float(np.median(base[:, j]))) for j, p in enumerate(priors)}
-    outputs.write_calibrated(out / "calibrated.toml", cfg, point, cid, code_version(),
-                             meta.get("rules_measures"))
+    outputs.write_calibrated(out / "calibrated.toml", dataclasses.replace(cfg, point="median"),
+                             point, cid, code_version(), meta.get("rules_measures"))
     rows = []
-    for j, p in enumerate(priors):
-        q = np.quantile(sample[:, j], [0.05, 0.5, 0.95])
+    for j, p in enumerate(net.free):
+        q = np.quantile(used[:, j], [0.05, 0.5, 0.95])
+        width = np.subtract(*np.quantile(sample[:, j], [0.95, 0.05]))
         rows.append({"name": p.name, "median": float(q[1]), "ci": [float(q[0]), float(q[2])],
-                     "width_share_of_prior": float((q[2] - q[0]) / (p.high - p.low))})
+                     "width_share_of_prior": float(width / (p.high - p.low))})
     result = {"calibration_id": cid, "profile": str(profile_path),
               "community": prof.name, "figures": str(figures_path), "matched": matched,
               "profile_parameters": {p.name: params[p.name] for p in net.profile},
