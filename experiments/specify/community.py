@@ -107,7 +107,7 @@ class Profile:
     shape: Shape = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "shape", fit_shape(*self.targets()))
+        object.__setattr__(self, "shape", fit_shape(*self.targets(), self.path))
 
     @property
     def name(self) -> str:
