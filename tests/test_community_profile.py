@@ -215,6 +215,8 @@ BAD = [
      ["org_initial_density", "250", "organisations"]),
     ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\nparty_members = 900\n',
      ["party_member_share", "party_members"]),
+    ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\n'
+     'households_per_building = 2500\n', ["'households_per_building'", "2500", "at most"]),
     ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\nresidents = 100\n',
      ["'residents'", "100"]),
     ('[community]\nname = "x"\nsource = "s"\n', ["'households'", "missing"]),

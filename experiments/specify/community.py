@@ -343,6 +343,11 @@ def _cross_checks(where: str, f: dict[str, Any]) -> None:
         if key in f and f[key] > most:
             raise InputError(f"{where}: field {key!r} got {f[key]:,}, more than the "
                              f"{h:,} households; it must be at most 'households'.")
+    per = f.get("households_per_building")
+    if per is not None and per > h:
+        raise InputError(f"{where}: field 'households_per_building' got {per:g}, more than "
+                         f"the {h:,} households; a building cannot hold more households than "
+                         "the community, so it must be at most 'households'.")
     if "residents" in f and f["residents"] < h:
         raise InputError(f"{where}: field 'residents' got {f['residents']:,}, fewer than the "
                          f"{h:,} households; every household has at least one person.")
