@@ -278,6 +278,27 @@ def test_precedence_on_run(tmp_path, capsys):
     assert "households 400 -> 20 x 20 = 400" in err  # the summary when the run starts
 
 
+def test_run_uses_the_value_its_summary_reports_as_an_experiment_does(tmp_path, capsys):
+    """--params < profile < scenario for a parameter the profile sets: the summary says the
+    scenario's 0.25 is used, so final.json must hold 0.25 (not the file's 0.1), and the
+    run's parameters are the experiment's for the same inputs."""
+    from experiments.specify.designs import tasks
+
+    profile = ROOT / "examples" / "communities" / "old_neighbourhood.toml"
+    params = write(tmp_path, "[params]\nmove_out_rate = 0.1\ncost_speak = 4.0\n", "p.toml")
+    out = tmp_path / "run"
+    code, _, err = run_cli(capsys, "run", "--community", str(profile), "--params",
+                           str(params), "--scenario", "high_turnover", *FAST, "--out", str(out))
+    assert code == 0, err
+    assert "move_out_rate: scenario 'high_turnover' sets 0.25" in err
+    got = json.loads((out / "final.json").read_text())["params"]
+    assert got["move_out_rate"] == 0.25 and got["cost_speak"] == 4.0
+    spec = loads(f'name = "t"\nscenarios = ["high_turnover"]\nparams = "{params}"\n'
+                 f'community = "{profile}"\n[overrides]\nburn_in = 4\n')
+    task = tasks(spec, replicates=[0])[0]
+    assert got == scenario_params("high_turnover", **task.overrides)
+
+
 def test_precedence_in_a_spec_and_a_posterior_draw_is_scaled(tmp_path):
     from experiments.specify.designs import tasks
 
