@@ -324,6 +324,24 @@ def test_precedence_in_a_spec_and_a_posterior_draw_is_scaled(tmp_path):
     assert "community" not in without.to_dict() and "community" not in without.runs_key_parts()
 
 
+def test_a_design_point_that_breaks_the_profiles_shape_is_refused_up_front(tmp_path, capsys):
+    """The old neighbourhood is 54 x 54 with grids of 18: a swept grid_block of 10 fits the
+    default 100 x 100 but not the profile's community, so the check must refuse it (exit 2,
+    one paragraph) rather than let every run fail."""
+    profile = ROOT / "examples" / "communities" / "old_neighbourhood.toml"
+    spec = write(tmp_path, f'name = "t"\nscenarios = ["administrative"]\nreplicates = 1\n'
+                 f'steps = 2\ncommunity = "{profile}"\n[overrides]\nburn_in = 4\n'
+                 '[design]\ntype = "factorial"\n[design.factors]\ngrid_block = [18, 10]\n',
+                 "spec.toml")
+    out = tmp_path / "never"
+    code, _, err = run_cli(capsys, "experiment", str(spec), "--executor", "serial",
+                           "--no-figures", "--out", str(out))
+    assert code == 2 and "Traceback" not in err, err
+    assert "error: " in err and err.strip().splitlines()[-1].startswith("error: "), err
+    assert "design point 1 (grid_block = 10)" in err and "multiple of grid_block" in err
+    assert not out.exists()
+
+
 def test_a_spec_with_a_bad_profile_names_the_field(tmp_path):
     profile = write(tmp_path, SMALL + "renters = 2\n")
     with pytest.raises(InputError, match=r"field 'community' is unusable.*'renters'"):

@@ -48,7 +48,7 @@ from typing import Any
 
 from experiments.specify.community_shape import Shape, fit_shape
 from experiments.specify.params_file import read_toml_file
-from governance import PARAMS, validate
+from governance import PARAMS, defaults
 from model.errors import InputError
 
 # --- reference figures (each with its source; docs/COMMUNITIES.md) -----------------------
@@ -126,8 +126,11 @@ class Profile:
 
     def params(self, base: dict[str, Any] | None = None) -> dict[str, Any]:
         """The parameters the profile sets. `base` is what the run would have without it
-        (a --params file's values); scaled parameters start from it, else the defaults."""
-        full = validate(base or {})
+        (a --params file's values, a posterior's draw); scaled parameters start from it,
+        else the defaults. The base is checked value by value, not as a whole community:
+        its shape is replaced by the profile's (a drawn grid_block of 18 need not divide
+        the default width of 100, only the profile's)."""
+        full = {**defaults(), **{k: PARAMS[k].check(v) for k, v in (base or {}).items()}}
         f, s = self.figures, self.shape
         ratio = s.households / f["households"]
         out: dict[str, Any] = {"width": s.width, "height": s.height,
