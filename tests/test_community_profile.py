@@ -217,6 +217,8 @@ BAD = [
      ["party_member_share", "party_members"]),
     ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\n'
      'households_per_building = 2500\n', ["'households_per_building'", "2500", "at most"]),
+    ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\ngrids = 1\nstaff = 100\n',
+     ["staff_capacity", "staff, households, grids, buildings, households_per_building"]),
     ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\nresidents = 100\n',
      ["'residents'", "100"]),
     ('[community]\nname = "x"\nsource = "s"\n', ["'households'", "missing"]),
@@ -362,6 +364,21 @@ def test_a_short_run_with_an_example(tmp_path, capsys, path):
     assert "community" in stdout and profile.name in err
 
 
+def test_compares_summary_says_which_scenario_replaces_a_profile_value(tmp_path, capsys):
+    """docs/COMMUNITIES.md: a scenario's own setting wins over the profile, and the summary
+    names what it kept; in a comparison, only in the scenarios that set it."""
+    profile = write(tmp_path, SMALL + "renters = 0.6\nenterprises = 3\n")
+    code, _, err = run_cli(capsys, "compare", "--scenarios", "administrative,high_turnover",
+                           "--replicates", "1", "--steps", "2", "--executor", "serial",
+                           "--set", "burn_in=4", "--community", str(profile),
+                           "--no-figures", "--out", str(tmp_path / "cmp"))
+    assert code == 0, err
+    rate = 0.08 * cm._turnover(0.6) / cm._turnover(cm.REF_RENTER_SHARE)
+    assert (f"move_out_rate: scenario 'high_turnover' sets 0.25 (the profile's {rate:.4g} is "
+            "not used there)") in err, err
+    assert "enterprise_count:" not in err  # no scenario here sets it
+
+
 def test_compare_with_a_profile(tmp_path, capsys):
     profile = write(tmp_path, SMALL + "staff = 3\n")
     out = tmp_path / "cmp"
@@ -372,6 +389,7 @@ def test_compare_with_a_profile(tmp_path, capsys):
     assert code == 0, err
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["community"]["figures"]["staff"] == 3
+    assert "staff_capacity" in err and "is not used" not in err  # nothing replaces a value
     assert "The community (profile)" in (out / "report.md").read_text()
     assert (out / "community.toml").read_text() == profile.read_text()  # report, rerun
     from experiments.running.manifest import spec_of

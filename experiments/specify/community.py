@@ -249,7 +249,9 @@ def _behind(name: str) -> list[str]:
              "enterprise_count": ["enterprises"],
              "party_member_share": ["party_member_share", "party_members", "residents",
                                     "children", "household_size"],
-             "staff_capacity": ["staff", "households", "grids"],
+             # the shape sets the households per grid, so the buildings can move it too
+             "staff_capacity": ["staff", "households", "grids", "buildings",
+                                "households_per_building"],
              "move_out_rate": ["renters"]}
     return table.get(name, ["households", "grids", "buildings"])
 
