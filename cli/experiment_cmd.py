@@ -140,11 +140,28 @@ def finish(manifest: dict[str, Any], root: Path) -> int:
 
 
 def _show_profile(spec) -> None:
-    """The community profile's mapping, on the terminal before the runs start."""
-    if spec.profile is not None:
-        _, kept = spec.profile.layer(spec.param_values, {}, "", spec.run_overrides(),
-                                     "the overrides (--set, [overrides], [phases])")
-        print(spec.profile.summary(spec.param_values, kept), file=sys.stderr)
+    """The community profile's mapping, on the terminal before the runs start, with what
+    replaces which of its values (docs/COMMUNITIES.md, Precedence): the overrides, a
+    scenario's own settings (in the scenarios that set them), the design."""
+    from governance import get_scenario
+
+    if spec.profile is None:
+        return
+    _, kept = spec.profile.layer(spec.param_values, {}, "", spec.run_overrides(),
+                                 "the overrides (--set, [overrides], [phases])")
+    varied = set(spec.design.factors) | set(spec.design.ranges)
+    for name, value in spec.profile.params(spec.param_values).items():
+        setters = [s for s in spec.scenarios if name in get_scenario(s).overrides]
+        if name in kept or not (setters or name in varied):
+            continue
+        if name in varied:
+            kept[name] = f"the design varies it (the profile's {value:.4g} is not used)"
+            continue
+        there = "" if len(setters) == len(spec.scenarios) else " there"
+        kept[name] = "; ".join(f"scenario {s!r} sets {get_scenario(s).overrides[name]!r}"
+                               for s in setters) \
+            + f" (the profile's {value:.4g} is not used{there})"
+    print(spec.profile.summary(spec.param_values, kept), file=sys.stderr)
 
 
 def cmd_main(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from cli.argtypes import seed_int, steps_int
 from experiments.odd_tables import params_markdown
@@ -54,11 +55,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     assigned = parse_assignments(args.set)
     profile = load_profile(args.community) if args.community else None
     from_profile: dict = {}
+    used_file = from_file
     if profile is not None:
-        from_profile, kept = profile.layer(from_file, get_scenario(args.scenario).overrides,
-                                           f"scenario {args.scenario!r}", assigned)
+        fixed = get_scenario(args.scenario).overrides
+        from_profile, kept = profile.layer(from_file, fixed, f"scenario {args.scenario!r}",
+                                           assigned)
+        used_file = under_scenario(from_file, fixed, profile.params(from_file))
         print(profile.summary(from_file, kept), file=sys.stderr)
-    overrides = {**from_file, **from_profile, **assigned}
+    overrides = {**used_file, **from_profile, **assigned}
     params = scenario_params(args.scenario, **overrides)  # validates before anything is written
     out = args.out or Path("results") / f"run-{args.scenario}-seed{args.seed}"
     with tqdm(total=args.steps, desc=f"{args.scenario} (seed {args.seed})", unit="step",
@@ -85,6 +89,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"  {name:<34}{final[name]:>12.3f}")
     print(f"\nWrote {out}/timeseries.csv, final.json, overview.png")
     return 0
+
+
+def under_scenario(from_file: dict[str, Any], fixed: dict[str, Any],
+                   from_profile: dict[str, Any]) -> dict[str, Any]:
+    """The --params file's values a run with a profile uses below the scenario.
+
+    Why: in `run` the file lies over the scenario's own settings (as before profiles), but
+    a parameter the profile sets follows defaults < --params < profile < scenario < --set
+    (docs/COMMUNITIES.md, Precedence), as in `compare` and experiments: the scenario's
+    setting is used, and the summary says so. Left in, the file's raw value of such a
+    parameter would replace the scenario's (high_turnover's move_out_rate 0.25 ran at a
+    file's 0.1 while the summary said 0.25)."""
+    return {k: v for k, v in from_file.items() if not (k in fixed and k in from_profile)}
 
 
 def _range(p) -> str:

@@ -5,6 +5,8 @@ short runs with the shipped examples."""
 from __future__ import annotations
 
 import json
+import math
+import random
 from pathlib import Path
 
 import pytest
@@ -94,6 +96,48 @@ def test_more_renters_more_moves_and_base_is_scaled():
     assert rate(0.5, {"move_out_rate": 0.16}) == pytest.approx(2 * rate(0.5))
 
 
+def brute_force_loss(households: float, grids: float, per_building: float,
+                     most: float) -> float:
+    """The least loss of every schema-valid shape of at most `most` households, tried one
+    by one (widths, heights, grid and building sides within the schema, at most 2:1)."""
+    best = math.inf
+    for g in range(2, 1001):
+        sides = [b for b in range(1, min(g, 500) + 1) if g % b == 0]
+        for k1 in range(-(-4 // g), 4000 // g + 1):
+            for k2 in range(k1, min(2 * k1, 4000 // g) + 1):
+                if k1 * k2 * g * g > most:
+                    break
+                for b in sides:
+                    shape = community_shape.Shape(k1 * g, k2 * g, g, b)
+                    best = min(best, community_shape.shape_loss(shape, households, grids,
+                                                                per_building))
+    return best
+
+
+def small_profiles() -> list[tuple[int, int, float]]:
+    """The reviewer's three (the old search missed a better shape in each), then 40 drawn
+    with a seeded generator: 16 to 3,000 households, up to one grid per 20 households,
+    buildings of 1 to 400 households."""
+    rng = random.Random(20240601)
+    out = [(1404, 2, 265.7), (4150, 4, 378.9), (569, 1, 390.0)]
+    for _ in range(40):
+        h = round(math.exp(rng.uniform(math.log(16), math.log(3000))))
+        out.append((h, rng.randint(1, max(1, h // 20)),
+                    round(math.exp(rng.uniform(0, math.log(min(h, 400)))), 1)))
+    return out
+
+
+def test_the_shape_search_finds_the_least_loss_of_every_shape():
+    """docs/COMMUNITIES.md: of every shape the schema accepts, the least loss is kept. A
+    shape with more than households x e^(loss/4) households loses on households alone, so
+    trying every shape up to that size is a complete check."""
+    for h, g, per in small_profiles():
+        shape = community_shape.fit_shape(h, g, per)
+        found = community_shape.shape_loss(shape, h, g, per)
+        assert brute_force_loss(h, g, per, h * math.exp(found / 4) * (1 + 1e-9)) == \
+            pytest.approx(found, abs=1e-12), (h, g, per, shape)
+
+
 # --- property: any valid profile maps to parameters the schema accepts ----------------------
 shares = st.floats(0, 1, allow_nan=False)
 sizes = st.lists(st.floats(0.01, 1), min_size=5, max_size=5).map(
@@ -171,6 +215,10 @@ BAD = [
      ["org_initial_density", "250", "organisations"]),
     ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\nparty_members = 900\n',
      ["party_member_share", "party_members"]),
+    ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\n'
+     'households_per_building = 2500\n', ["'households_per_building'", "2500", "at most"]),
+    ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\ngrids = 1\nstaff = 100\n',
+     ["staff_capacity", "staff, households, grids, buildings, households_per_building"]),
     ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\nresidents = 100\n',
      ["'residents'", "100"]),
     ('[community]\nname = "x"\nsource = "s"\n', ["'households'", "missing"]),
@@ -232,6 +280,27 @@ def test_precedence_on_run(tmp_path, capsys):
     assert "households 400 -> 20 x 20 = 400" in err  # the summary when the run starts
 
 
+def test_run_uses_the_value_its_summary_reports_as_an_experiment_does(tmp_path, capsys):
+    """--params < profile < scenario for a parameter the profile sets: the summary says the
+    scenario's 0.25 is used, so final.json must hold 0.25 (not the file's 0.1), and the
+    run's parameters are the experiment's for the same inputs."""
+    from experiments.specify.designs import tasks
+
+    profile = ROOT / "examples" / "communities" / "old_neighbourhood.toml"
+    params = write(tmp_path, "[params]\nmove_out_rate = 0.1\ncost_speak = 4.0\n", "p.toml")
+    out = tmp_path / "run"
+    code, _, err = run_cli(capsys, "run", "--community", str(profile), "--params",
+                           str(params), "--scenario", "high_turnover", *FAST, "--out", str(out))
+    assert code == 0, err
+    assert "move_out_rate: scenario 'high_turnover' sets 0.25" in err
+    got = json.loads((out / "final.json").read_text())["params"]
+    assert got["move_out_rate"] == 0.25 and got["cost_speak"] == 4.0
+    spec = loads(f'name = "t"\nscenarios = ["high_turnover"]\nparams = "{params}"\n'
+                 f'community = "{profile}"\n[overrides]\nburn_in = 4\n')
+    task = tasks(spec, replicates=[0])[0]
+    assert got == scenario_params("high_turnover", **task.overrides)
+
+
 def test_precedence_in_a_spec_and_a_posterior_draw_is_scaled(tmp_path):
     from experiments.specify.designs import tasks
 
@@ -257,6 +326,24 @@ def test_precedence_in_a_spec_and_a_posterior_draw_is_scaled(tmp_path):
     assert "community" not in without.to_dict() and "community" not in without.runs_key_parts()
 
 
+def test_a_design_point_that_breaks_the_profiles_shape_is_refused_up_front(tmp_path, capsys):
+    """The old neighbourhood is 54 x 54 with grids of 18: a swept grid_block of 10 fits the
+    default 100 x 100 but not the profile's community, so the check must refuse it (exit 2,
+    one paragraph) rather than let every run fail."""
+    profile = ROOT / "examples" / "communities" / "old_neighbourhood.toml"
+    spec = write(tmp_path, f'name = "t"\nscenarios = ["administrative"]\nreplicates = 1\n'
+                 f'steps = 2\ncommunity = "{profile}"\n[overrides]\nburn_in = 4\n'
+                 '[design]\ntype = "factorial"\n[design.factors]\ngrid_block = [18, 10]\n',
+                 "spec.toml")
+    out = tmp_path / "never"
+    code, _, err = run_cli(capsys, "experiment", str(spec), "--executor", "serial",
+                           "--no-figures", "--out", str(out))
+    assert code == 2 and "Traceback" not in err, err
+    assert "error: " in err and err.strip().splitlines()[-1].startswith("error: "), err
+    assert "design point 1 (grid_block = 10)" in err and "multiple of grid_block" in err
+    assert not out.exists()
+
+
 def test_a_spec_with_a_bad_profile_names_the_field(tmp_path):
     profile = write(tmp_path, SMALL + "renters = 2\n")
     with pytest.raises(InputError, match=r"field 'community' is unusable.*'renters'"):
@@ -277,6 +364,21 @@ def test_a_short_run_with_an_example(tmp_path, capsys, path):
     assert "community" in stdout and profile.name in err
 
 
+def test_compares_summary_says_which_scenario_replaces_a_profile_value(tmp_path, capsys):
+    """docs/COMMUNITIES.md: a scenario's own setting wins over the profile, and the summary
+    names what it kept; in a comparison, only in the scenarios that set it."""
+    profile = write(tmp_path, SMALL + "renters = 0.6\nenterprises = 3\n")
+    code, _, err = run_cli(capsys, "compare", "--scenarios", "administrative,high_turnover",
+                           "--replicates", "1", "--steps", "2", "--executor", "serial",
+                           "--set", "burn_in=4", "--community", str(profile),
+                           "--no-figures", "--out", str(tmp_path / "cmp"))
+    assert code == 0, err
+    rate = 0.08 * cm._turnover(0.6) / cm._turnover(cm.REF_RENTER_SHARE)
+    assert (f"move_out_rate: scenario 'high_turnover' sets 0.25 (the profile's {rate:.4g} is "
+            "not used there)") in err, err
+    assert "enterprise_count:" not in err  # no scenario here sets it
+
+
 def test_compare_with_a_profile(tmp_path, capsys):
     profile = write(tmp_path, SMALL + "staff = 3\n")
     out = tmp_path / "cmp"
@@ -287,6 +389,7 @@ def test_compare_with_a_profile(tmp_path, capsys):
     assert code == 0, err
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["community"]["figures"]["staff"] == 3
+    assert "staff_capacity" in err and "is not used" not in err  # nothing replaces a value
     assert "The community (profile)" in (out / "report.md").read_text()
     assert (out / "community.toml").read_text() == profile.read_text()  # report, rerun
     from experiments.running.manifest import spec_of

@@ -129,6 +129,27 @@ def test_a_particle_that_breaks_the_community_is_refused(tmp_path, capsys):
     assert "row 1" in err and "grid_block" in err and "Traceback" not in err
 
 
+def test_a_particle_the_profile_scales_out_of_range_is_refused(tmp_path, capsys):
+    """The check must use what the runs start from, the profile scaled from each draw: 10
+    staff for 400 households in one grid is 5.6 times the default staffing, so a drawn
+    staff_capacity of 200 becomes 1,111, above the schema's 1,000 (row 1), while 40 is
+    fine (row 0)."""
+    profile = tmp_path / "c.toml"
+    profile.write_text('[community]\nname = "c"\nsource = "test"\nhouseholds = 400\n'
+                       'grids = 1\nhouseholds_per_building = 25\nstaff = 10\n')
+    bad = write_posterior(tmp_path / "b.parquet",
+                          pd.DataFrame({"staff_capacity": [40.0, 200.0], "weight": [1.0, 1.0]}))
+    cfg = tmp_path / "p.toml"
+    cfg.write_text(f'name = "p"\nscenarios = ["administrative"]\nreplicates = 2\nsteps = 2\n'
+                   f'posterior = "{bad}"\ncommunity = "{profile}"\n[overrides]\nburn_in = 4\n')
+    assert main(["experiment", str(cfg), "--executor", "serial", "--no-figures",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("error: ")
+    assert "row 1" in err and "staff_capacity" in err and "1111" in err.replace(",", "")
+    assert not (tmp_path / "o").exists()
+
+
 def test_rerun_uses_the_folder_copy_of_the_posterior(tmp_path, posterior, capsys):
     out = tmp_path / "o"
     run_experiment(loads(spec(posterior, replicates=2), "p.toml"), out,

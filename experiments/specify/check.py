@@ -199,12 +199,15 @@ class SpecChecker(Checker):
         """Every design point in every scenario must be a valid parameter set, now.
 
         Otherwise a sweep over `width` with a fixed `grid_block`, say, fails run by run.
+        Checked against what the runs start from (the profile's shape too, so a swept
+        `grid_block` that does not divide the profile's width is refused now).
         """
         where = "design.factors" if spec.design.factors else "design.ranges"
+        start = spec.start_values()
         for i, pt in enumerate(points(spec)):
             for sc in spec.scenarios:
                 try:
-                    validate({**spec.param_values, **get_scenario(sc).overrides,
+                    validate({**start, **get_scenario(sc).overrides,
                               **spec.run_overrides(), **pt})
                 except InputError as exc:
                     shown = ", ".join(f"{k} = {v!r}" for k, v in pt.items())
@@ -215,7 +218,8 @@ class SpecChecker(Checker):
 
     def posterior(self, spec: Spec) -> None:
         """The file must be usable, and every particle a valid community in every scenario
-        (e.g. a calibrated `grid_block` must still divide the spec's `width`)."""
+        (e.g. a calibrated `grid_block` must still divide the spec's, or the community
+        profile's, `width`). The profile is scaled from each draw, as in the runs."""
         try:
             post = load_posterior(spec.posterior)
         except InputError as exc:
@@ -224,10 +228,10 @@ class SpecChecker(Checker):
         for sc in spec.scenarios:
             fixed = set(get_scenario(sc).overrides) | set(base)
             for i, row in enumerate(post.values.to_dict("records")):
-                drawn = {k: v for k, v in row.items() if k not in fixed}
                 try:
-                    validate({**spec.param_values, **get_scenario(sc).overrides, **drawn,
-                              **base})
+                    start = {k: v for k, v in spec.start_values(row).items()
+                             if k not in fixed}
+                    validate({**start, **get_scenario(sc).overrides, **base})
                 except InputError as exc:
                     self.fail("posterior", f"row {i} of {spec.posterior!r} does not fit "
                               f"scenario {sc!r}: {exc}")

@@ -48,7 +48,7 @@ from typing import Any
 
 from experiments.specify.community_shape import Shape, fit_shape
 from experiments.specify.params_file import read_toml_file
-from governance import PARAMS, validate
+from governance import PARAMS, defaults
 from model.errors import InputError
 
 # --- reference figures (each with its source; docs/COMMUNITIES.md) -----------------------
@@ -107,7 +107,7 @@ class Profile:
     shape: Shape = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "shape", fit_shape(*self.targets()))
+        object.__setattr__(self, "shape", fit_shape(*self.targets(), self.path))
 
     @property
     def name(self) -> str:
@@ -126,8 +126,11 @@ class Profile:
 
     def params(self, base: dict[str, Any] | None = None) -> dict[str, Any]:
         """The parameters the profile sets. `base` is what the run would have without it
-        (a --params file's values); scaled parameters start from it, else the defaults."""
-        full = validate(base or {})
+        (a --params file's values, a posterior's draw); scaled parameters start from it,
+        else the defaults. The base is checked value by value, not as a whole community:
+        its shape is replaced by the profile's (a drawn grid_block of 18 need not divide
+        the default width of 100, only the profile's)."""
+        full = {**defaults(), **{k: PARAMS[k].check(v) for k, v in (base or {}).items()}}
         f, s = self.figures, self.shape
         ratio = s.households / f["households"]
         out: dict[str, Any] = {"width": s.width, "height": s.height,
@@ -246,7 +249,9 @@ def _behind(name: str) -> list[str]:
              "enterprise_count": ["enterprises"],
              "party_member_share": ["party_member_share", "party_members", "residents",
                                     "children", "household_size"],
-             "staff_capacity": ["staff", "households", "grids"],
+             # the shape sets the households per grid, so the buildings can move it too
+             "staff_capacity": ["staff", "households", "grids", "buildings",
+                                "households_per_building"],
              "move_out_rate": ["renters"]}
     return table.get(name, ["households", "grids", "buildings"])
 
@@ -343,6 +348,11 @@ def _cross_checks(where: str, f: dict[str, Any]) -> None:
         if key in f and f[key] > most:
             raise InputError(f"{where}: field {key!r} got {f[key]:,}, more than the "
                              f"{h:,} households; it must be at most 'households'.")
+    per = f.get("households_per_building")
+    if per is not None and per > h:
+        raise InputError(f"{where}: field 'households_per_building' got {per:g}, more than "
+                         f"the {h:,} households; a building cannot hold more households than "
+                         "the community, so it must be at most 'households'.")
     if "residents" in f and f["residents"] < h:
         raise InputError(f"{where}: field 'residents' got {f['residents']:,}, fewer than the "
                          f"{h:,} households; every household has at least one person.")

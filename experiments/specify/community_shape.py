@@ -44,36 +44,74 @@ class Shape:
         return self.building_block ** 2
 
 
+def shape_loss(shape: Shape, households: float, grids: float, per_building: float) -> float:
+    """The weighted error the search minimises (module docstring), one formula for the
+    search and for anyone checking it."""
+    k1, k2 = shape.width // shape.grid_block, shape.height // shape.grid_block
+    return (HOUSEHOLD_WEIGHT * abs(math.log(shape.width * shape.height / households))
+            + abs(math.log(k1 * k2 / grids))
+            + abs(math.log(shape.building_block ** 2 / per_building)))
 
-def fit_shape(households: float, grids: float, per_building: float) -> Shape:
-    """The schema-valid community nearest the targets (module docstring: the loss)."""
+
+def fit_shape(households: float, grids: float, per_building: float,
+              path: str = "<profile>") -> Shape:
+    """The schema-valid community nearest the targets (module docstring: the loss).
+
+    Exact, yet fast for any size: the loss is the buildings' term (the building side only)
+    plus the households' and grids' terms (the grids across and down only), so for each
+    grid side g (every one the schema allows) the best building side is the divisor of g
+    nearest sqrt(per_building), and the best k1 x k2 grids come from a few k1: for a fixed
+    k1 the loss falls while k1 k2 g^2 is below `households` and rises after (households
+    weigh more than grids), so only the two k2 either side of that point can win, and k1
+    need only run from sqrt(n/2) to sqrt(n), n = households / g^2, since k1 <= k2 <= 2 k1.
+    `path` names the profile in the error when nothing fits.
+    """
     best: tuple[float, float, Shape] | None = None
-    root = math.sqrt(per_building)
-    sides = range(max(1, math.floor(root) - 1), math.ceil(root) + 2)
-    want_grid = math.sqrt(households / grids)
-    for b in sides:
-        if b > PARAMS["building_block"].high:
+    for g in range(PARAMS["grid_block"].low, PARAMS["grid_block"].high + 1):
+        b = _building_side(g, per_building)
+        if b is None:
             continue
-        m0 = want_grid / b
-        for m in range(max(1, math.floor(m0) - 1), math.ceil(m0) + 2):
-            g = m * b
-            if g < PARAMS["grid_block"].low or g > PARAMS["grid_block"].high:
-                continue
-            kmax = math.ceil(math.sqrt(grids) * 1.5) + 2
-            for k1 in range(1, kmax + 1):
-                for k2 in range(k1, MAX_ASPECT * k1 + 1):
-                    w, h = k1 * g, k2 * g
-                    if w < PARAMS["width"].low or h > PARAMS["height"].high:
-                        continue
-                    loss = (HOUSEHOLD_WEIGHT * abs(math.log(w * h / households))
-                            + abs(math.log(k1 * k2 / grids))
-                            + abs(math.log(b * b / per_building)))
-                    key = (loss, math.log(k2 / k1))
-                    if best is None or key < best[:2]:
-                        best = (*key, Shape(w, h, g, b))
+        for k1, k2 in _grid_counts(g, households):
+            shape = Shape(k1 * g, k2 * g, g, b)
+            key = (shape_loss(shape, households, grids, per_building), math.log(k2 / k1))
+            if best is None or key < best[:2]:
+                best = (*key, shape)
     if best is None:
-        raise InputError(f"no community shape fits {households:,.0f} households, "
-                         f"{grids:g} grids and {per_building:g} households per building "
-                         "within the model's limits (width and height 4 to 4000, grid side "
-                         "2 to 1000, building side up to 500); check these fields.")
+        raise InputError(f"community profile {path!r}: no community shape fits "
+                         f"{households:,.0f} households, {grids:g} grids and "
+                         f"{per_building:g} households per building within the model's "
+                         "limits (width and height 4 to 4000, grid side 2 to 1000, building "
+                         "side up to 500); check these fields.")
     return best[2]
+
+
+def _building_side(g: int, per_building: float) -> int | None:
+    """The divisor of grid side g (within the schema) whose square is nearest per_building,
+    the smaller on a tie; None when no divisor is allowed."""
+    spec = PARAMS["building_block"]
+    small = [d for d in range(1, math.isqrt(g) + 1) if g % d == 0]
+    sides = [d for d in {*small, *(g // d for d in small)} if spec.low <= d <= spec.high]
+    if not sides:
+        return None
+    return min(sorted(sides), key=lambda d: abs(math.log(d * d / per_building)))
+
+
+def _grid_counts(g: int, households: float) -> list[tuple[int, int]]:
+    """The grids across and down (k1 <= k2 <= 2 k1, sides within the schema) that can be
+    best for grid side g: for each k1 in the useful range, the k2 either side of
+    households / (k1 g^2) (fit_shape's docstring says why no other can win)."""
+    wide, high = PARAMS["width"], PARAMS["height"]
+    k1_lo, k1_hi = -(-wide.low // g), wide.high // g
+    k2_lo, k2_hi = -(-high.low // g), high.high // g
+    n = households / (g * g)  # the grids k1 x k2 that would give the households exactly
+    first = max(k1_lo, min(k1_hi, math.floor(math.sqrt(n / MAX_ASPECT))))
+    last = min(k1_hi, k2_hi, max(first, math.ceil(math.sqrt(n)) + 1))
+    out = []
+    for k1 in range(first, last + 1):
+        lo, hi = max(k1, k2_lo), min(MAX_ASPECT * k1, k2_hi)
+        if lo > hi:
+            continue
+        ideal = n / k1
+        out.extend((k1, k2) for k2 in sorted({min(hi, max(lo, math.floor(ideal))),
+                                              min(hi, max(lo, math.ceil(ideal)))}))
+    return out
