@@ -22,6 +22,7 @@ from experiments.studies import (
     claims,
     crowding,
     grid_assumptions,
+    grid_scale,
     identify,
     lessons,
     long_run,
@@ -35,4 +36,4 @@ from experiments.studies import (
 STUDIES: dict[str, ModuleType] = {m.NAME: m for m in (settle, crowding, long_run, claims,
                                                        grid_assumptions, pathways, screen,
                                                        recovery, identify, lessons,
-                                                       point, amortised)}
+                                                       point, amortised, grid_scale)}

@@ -1,0 +1,108 @@
+"""Does the calibrated point hold at the default grid size, or only at the calibration's?
+
+Found by a review (2026-12-06): the committee's staff capacity is `staff_capacity` per
+management grid times the number of grids (agents/committee.py), so cutting the same
+community into smaller grids adds staff. The shipped calibration was fitted at 30 x 30 with
+grids of 10 x 10 = 100 households (experiments/configs/calibrate_baseline.toml); the
+default community's grids are 20 x 20 = 400 households, so every run at the default layout
+gives the committee a quarter of the fitted capacity per household. This study measures
+what that does to the fitted targets.
+
+Design, fixed before it ran: the shipped calibration's set-up (scenario, 104 weeks after
+the burn-in, its window and statistics, the schema's defaults = the calibrated point) at
+40 x 40 households, so both grid sizes fit: grid_block 10 (16 grids of 100, the
+calibration's) against 20 (4 grids of 400, the default's), SEEDS paired by seed. Per fitted
+target: each layout's mean, the paired difference with its 95% t interval, and each
+layout's distance from the observed figure in units of its sigma. A difference matters when
+it is at least half the target's sigma (the smallest effect that matters, as in the
+identify study); a layout reproduces a target when its mean lies within one sigma.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.analyse.stats import mean_ci
+from experiments.calibration import config as config_mod
+from experiments.calibration import targets as targets_mod
+from experiments.calibration.simulate import Simulator
+from experiments.studies.runs import Run
+from governance import PARAMS
+
+NAME = "grid_scale"
+QUESTION = ("Does the calibrated point reproduce the fitted targets when the community is "
+            "cut into the default grids of 400 households, not the calibration's of 100?")
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "experiments" / "configs" / "calibrate_baseline.toml"
+SIDE, GRIDS, SEEDS = 40, (10, 20), tuple(range(101, 109))
+MATTERS = 0.5  # of a target's sigma
+READS: list[str] = []
+
+
+def specs() -> list[dict[str, Any]]:
+    """No experiment specs: the runs are the calibration's own simulator at two layouts."""
+    return []
+
+
+def _run(grid: int, seed: int) -> dict[str, float]:
+    cfg = config_mod.load(SHIPPED)
+    cfg = dataclasses.replace(cfg, width=SIDE, height=SIDE,
+                              overrides={**cfg.overrides, "grid_block": grid})
+    sim = Simulator.from_config(cfg, targets_mod.load(cfg.targets_path))
+    return sim.run({p.name: PARAMS[p.name].default for p in cfg.priors}, seed)
+
+
+def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
+    cfg = config_mod.load(SHIPPED)
+    fitted = targets_mod.load(cfg.targets_path).fitted()
+    jobs = [(g, s) for g in GRIDS for s in SEEDS]
+    with ProcessPoolExecutor(2) as pool:
+        runs_out = pool.map(_run, [g for g, _ in jobs], [s for _, s in jobs])
+        out = dict(zip(jobs, runs_out, strict=True))
+    rows = []
+    for t in fitted:
+        by = {g: [out[(g, s)][t.name] for s in SEEDS] for g in GRIDS}
+        diff = mean_ci([a - b for a, b in zip(by[GRIDS[1]], by[GRIDS[0]], strict=True)])
+        means = {str(g): float(np.mean(v)) for g, v in by.items()}
+        rows.append({"target": t.name, "observed": t.value, "sigma": t.sigma, "mean": means,
+                     "z": {g: (m - t.value) / t.sigma for g, m in means.items()},
+                     "difference": {k: diff[k] for k in ("mean", "ci_low", "ci_high")},
+                     "matters": abs(diff["mean"]) >= MATTERS * t.sigma})
+    return {"question": QUESTION, "side": SIDE, "grids": list(GRIDS), "seeds": len(SEEDS),
+            "households_per_grid": [g * g for g in GRIDS], "rows": rows}
+
+
+def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
+    r = result
+    small, large = (str(g) for g in r["grids"])
+    hs, hl = r["households_per_grid"]
+    within = {g: sum(abs(row["z"][g]) <= 1 for row in r["rows"]) for g in (small, large)}
+    lines = [f"Generated from the stored `grid_scale` study (`make studies ONLY=grid_scale`): "
+             f"the calibrated point (the schema's defaults) at the shipped calibration's "
+             f"set-up, {r['side']} x {r['side']} households, {r['seeds']} seeds paired, cut "
+             f"into grids of {hs} households (the calibration's) or {hl} (the default "
+             f"community's). Fitted targets within one sigma: **{within[small]} of "
+             f"{len(r['rows'])}** with grids of {hs}, **{within[large]} of "
+             f"{len(r['rows'])}** with grids of {hl}. A difference matters at half the "
+             "target's sigma.", "",
+             f"| target | observed (sigma) | grids of {hs} (z) | grids of {hl} (z) | "
+             f"difference, {hl} - {hs} [95% CI] | matters |", "|---|---|---|---|---|---|"]
+    for row in r["rows"]:
+        d = row["difference"]
+        lines.append(f"| `{row['target']}` | {row['observed']:.3f} ({row['sigma']:.3f}) | "
+                     f"{row['mean'][small]:.3f} ({row['z'][small]:+.1f}) | "
+                     f"{row['mean'][large]:.3f} ({row['z'][large]:+.1f}) | "
+                     f"{d['mean']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}] | "
+                     f"{'yes' if row['matters'] else 'no'} |")
+    return {("docs/CALIBRATION.md", "GRIDSCALE"): "\n".join(lines)}
+
+
+def check(result: dict[str, Any]) -> list[str]:
+    """A report, not a guard on the rules; only that every target was computed."""
+    return [f"{row['target']}: no value" for row in result["rows"]
+            if not all(np.isfinite(v) for v in row["mean"].values())]
