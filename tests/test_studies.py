@@ -14,8 +14,9 @@ import pytest
 
 from experiments.running import fingerprint as fingerprint_mod
 from experiments.running.fingerprint import compatible, model_fingerprint, model_signature
-from experiments.studies import STUDIES, docblocks, record
+from experiments.studies import docblocks, record
 from experiments.studies.effects import classify, paired_effect
+from experiments.studies.registry import STUDIES
 
 
 def _refresh(name: str) -> str:

@@ -10,30 +10,8 @@ stored results say, and that the guards on the model's rules still hold in them.
 
 A study module defines NAME, QUESTION, READS (measures it loads), specs() (experiment
 specs as dicts), summarise(runs) -> result, render(result) -> {(doc, block): markdown} and
-check(result) -> failures of its guards.
+check(result) -> failures of its guards. The list of studies is in registry.py, not here:
+importing one study's stored result (the demo's answers, the parameter tables' fit notes)
+must not import every study and the network libraries some of them load.
 """
 
-from __future__ import annotations
-
-from types import ModuleType
-
-from experiments.studies import (
-    amortised,
-    claims,
-    crowding,
-    grid_assumptions,
-    grid_scale,
-    identify,
-    lessons,
-    long_run,
-    pathways,
-    point,
-    recovery,
-    screen,
-    settle,
-)
-
-STUDIES: dict[str, ModuleType] = {m.NAME: m for m in (settle, crowding, long_run, claims,
-                                                       grid_assumptions, pathways, screen,
-                                                       recovery, identify, lessons,
-                                                       point, amortised, grid_scale)}

@@ -16,7 +16,8 @@ from types import ModuleType
 from typing import Any, TextIO
 
 from experiments.running.fingerprint import model_fingerprint, model_signature
-from experiments.studies import STUDIES, docblocks, record
+from experiments.studies import docblocks, record
+from experiments.studies.registry import STUDIES
 from experiments.studies.runs import WORK, execute
 from model import settled
 from model.errors import InputError
