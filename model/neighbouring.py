@@ -40,8 +40,10 @@ class Neighbouring:
             left = self.free_hours()
             left -= self.hours_needed()[self.level.astype(np.intp)]
             np.maximum(left, 0.0, out=left)
-            left /= p.hours_per_contact
-            # a tiny hours_per_contact makes the room infinite: cap it before the integer cast
+            # a tiny hours_per_contact makes the room infinite (an overflow, not an error):
+            # cap it before the integer cast
+            with np.errstate(over="ignore"):
+                left /= p.hours_per_contact
             np.minimum(left, _INT32_MAX, out=left)
             room = np.floor(left, out=left).astype(np.int64)
             np.minimum(contacts, room, out=contacts)
