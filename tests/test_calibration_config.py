@@ -107,6 +107,13 @@ year = 2020
     (('author = "X"', ""), ["source", "author"]),
     (("se = 0.01", "interval = [0.6, 0.7]"), ["interval", "around"]),
     (('measure = "participation_rate"', ""), ["measure"]),
+    # found by a review: these got through and failed later (a TypeError in the statistic,
+    # every per-year figure NaN, a typo silently meaning 52)
+    (('measure = "participation_rate"', "measures = []"), ["measures", "empty"]),
+    (("steps_per_year = 52", "steps_per_year = nan"), ["steps_per_year"]),
+    (("steps_per_year = 52", "steps_per_year = inf"), ["steps_per_year"]),
+    (("steps_per_year = 52", "step_per_year = 52"), ["meta.step_per_year", "not a known"]),
+    (("se = 0.01", "se = 0.01\nunit = 3"), ["unit", "text"]),
 ])
 def test_bad_targets_say_what_is_wrong(tmp_path, change, words):
     p = tmp_path / "t.toml"

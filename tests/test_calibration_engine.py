@@ -223,3 +223,16 @@ def test_a_safety_limit_reports_the_posterior_not_final(one_generation):
     report = (out / "report.md").read_text()
     assert "**stopped early: the posterior is not final" in report
     assert "> **Warning:** the posterior is not final" in report
+
+
+def test_a_folder_fitted_to_other_figures_is_refused(tmp_path):
+    # the fingerprint hashes the targets file, not which figures the model can compute:
+    # a measure added since the folder began changes the fitted set, not the fingerprint
+    from experiments.calibration.engine import MANIFEST, _prepare_folder
+    from model.errors import InputError
+
+    (tmp_path / MANIFEST).write_text(json.dumps({"fingerprint": "fp", "fitted": ["a"]}))
+    assert _prepare_folder(tmp_path, "fp", False, ["a"])["fitted"] == ["a"]
+    with pytest.raises(InputError, match=r"fitted to other figures.*b fitted"):
+        _prepare_folder(tmp_path, "fp", False, ["a", "b"])
+    assert _prepare_folder(tmp_path, "fp", True, ["a", "b"]) is None  # --fresh starts over

@@ -9,9 +9,11 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cli.main import main
+from experiments.calibration import targets as targets_mod
 from experiments.calibration import validate, validate_doc
 from experiments.running.fingerprint import compatible, model_signature
 from experiments.studies import docblocks
@@ -72,7 +74,7 @@ def test_verdicts_on_a_hand_made_targets_file(model_value, tmp_path):
     top = md.split("\n\n")[1]  # the plain paragraph first: what is not reproduced
     assert "does **not reproduce** " in top and "`far_outside`" in top
     assert "`unmodelled`" in top and "the model's defaults" in md
-    assert "no posterior given" in md and "low - sigma <= observed <= high + sigma" in md
+    assert "no posterior given" in md and "plus draws of the figure's own error" in md
     assert res["counts"]["not expressible"] == 1
 
 
@@ -139,3 +141,39 @@ def test_a_share_whose_widened_interval_covers_almost_everything_cannot_tell(tmp
            "counts": {v: sum(r["verdict"] == v for r in rows.values())
                       for v in validate.VERDICTS}}
     assert "For 1 the test cannot fail" in validate_doc.summary(res)
+
+
+def _set(*items: dict) -> targets_mod.TargetSet:
+    src = {"author": "hand-made", "year": 2024}
+    return targets_mod.from_dict({"meta": {"steps_per_year": 52},
+                                  "target": [{**i, "source": src} for i in items]})
+
+
+def test_direction_only_needs_the_runs_to_move_not_two_medians():
+    # a path whose runs move up and down at random: the medians may differ by a hair, but
+    # that is no direction (Beijing 2024 passed the old rule on a move of 0.003)
+    ts = _set({"name": "p1", "measure": "satisfied_share", "value": 0.5, "mapping_sd": 0.01,
+               "path": "p"},
+              {"name": "p2", "measure": "satisfied_share", "value": 0.9, "mapping_sd": 0.01,
+               "path": "p", "held_out": True, "window": [6, 10]})
+    rng = np.random.default_rng(0)
+    noise = [{"p1": 0.5, "p2": 0.5 + d} for d in rng.normal(0, 0.01, 40)]
+    rows = {r["name"]: r for r in validate.verdicts(ts, noise, noise, 0, seed=1)}
+    assert rows["p2"]["verdict"] == "not reproduced" and rows["p2"]["direction_share"] < 0.9
+    up = [{"p1": 0.5, "p2": 0.6 + d} for d in rng.normal(0, 0.01, 40)]
+    rows = {r["name"]: r for r in validate.verdicts(ts, up, up, 0, seed=1)}
+    assert rows["p2"]["verdict"] == "direction only" and rows["p2"]["direction_share"] == 1.0
+
+
+def test_the_interval_is_a_predictive_one_and_repeats_of_fitted_statistics_are_named():
+    ts = _set({"name": "fit", "measure": "satisfied_share", "value": 0.5, "mapping_sd": 0.05},
+              {"name": "again", "measure": "satisfied_share", "value": 0.56, "mapping_sd": 0.05,
+               "held_out": True})
+    runs = [{"fit": 0.5, "again": 0.5} for _ in range(20)]  # no spread at all
+    rows = {r["name"]: r for r in validate.verdicts(ts, runs, runs, 0, seed=2)}
+    lo, hi = rows["fit"]["predictive"]
+    # the figure's own error alone gives +/- 1.645 sigma, not the old +/- 1 sigma band
+    assert lo == pytest.approx(0.5 - 1.645 * 0.05, abs=0.01)
+    assert hi == pytest.approx(0.5 + 1.645 * 0.05, abs=0.01)
+    assert rows["again"]["verdict"] == "reproduced"  # 1.2 sigma off: the old band failed it
+    assert rows["again"]["same_as"] == "fit" and "same_as" not in rows["fit"]

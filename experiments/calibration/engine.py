@@ -197,7 +197,8 @@ def _recorded_measures(out: Path) -> list[str] | None:
     return stale.recorded_measures(out / MANIFEST) if (out / MANIFEST).exists() else None
 
 
-def _prepare_folder(out: Path, fingerprint: str, fresh: bool) -> dict[str, Any] | None:
+def _prepare_folder(out: Path, fingerprint: str, fresh: bool,
+                    fitted: list[str] | None = None) -> dict[str, Any] | None:
     old = None
     if (out / MANIFEST).exists():
         old = json.loads((out / MANIFEST).read_text())
@@ -205,6 +206,15 @@ def _prepare_folder(out: Path, fingerprint: str, fresh: bool) -> dict[str, Any] 
         raise InputError(f"output folder {str(out)!r} holds a calibration with another set-up "
                          "(config, targets or model code changed); run with --fresh to delete "
                          "it and start over, or give another --out.")
+    # The fingerprint hashes the targets file, not which of its figures the model can
+    # compute: a measure added since the folder began turns a skipped target into a fitted
+    # one, and resuming would mix generations fitted to different figures.
+    was = (old or {}).get("fitted")
+    if was is not None and fitted is not None and was != fitted and not fresh:
+        raise InputError(f"output folder {str(out)!r} holds a calibration fitted to other "
+                         f"figures ({', '.join(sorted(set(was) ^ set(fitted)))} fitted in one "
+                         "and not the other, since a measure was added or removed); run with "
+                         "--fresh to delete it and start over, or give another --out.")
     if fresh or (old is None and (out / DB).exists()):
         for name in (MANIFEST, DB):
             (out / name).unlink(missing_ok=True)
@@ -244,7 +254,7 @@ def _calibrate(cfg: CalibrationConfig, out: Path, executor: str, workers: int | 
     measures = measures or stale.rules_measures(cfg.scenario, cfg.midpoints())
     rules = stale.rules_fingerprint(cfg.scenario, cfg.midpoints(), measures)
     fp = cfg.fingerprint(targets.digest, rules)
-    old = _prepare_folder(out, fp, fresh)
+    old = _prepare_folder(out, fp, fresh, [t.name for t in targets.fitted()])
     db_url = "sqlite:///" + str((out / DB).resolve())
     manifest: dict[str, Any] = {
         "name": cfg.name, "config_file": cfg.source, "fingerprint": fp, "code_version": code,

@@ -190,8 +190,16 @@ def from_dict(raw: dict[str, Any], source: str = "<targets>", digest: str = "") 
     meta = raw.get("meta", {})
     if not isinstance(meta, dict):
         raise TargetsError(source, "meta", "must be a table [meta]")
+    unknown_meta = set(meta) - {"steps_per_year", "setting", "notes"}
+    if unknown_meta:
+        raise TargetsError(source, f"meta.{sorted(unknown_meta)[0]}", "is not a known field; "
+                           "[meta] has steps_per_year, setting and notes")
+    for key in ("setting", "notes"):
+        if not isinstance(meta.get(key, ""), str):
+            raise TargetsError(source, f"meta.{key}", f"got {meta[key]!r}, but it must be a "
+                               "text")
     spy = meta.get("steps_per_year", 52)
-    if isinstance(spy, bool) or not isinstance(spy, int | float) or spy <= 0:
+    if not _number(spy) or spy <= 0:
         raise TargetsError(source, "meta.steps_per_year", f"got {spy!r}, but it must be a "
                            "number > 0 (steps in a year; 52 for weekly steps)")
     items = raw.get("target")
@@ -256,6 +264,11 @@ def _target(item: Any, source: str, i: int) -> Target:
     for key, names in (("measures", measures), ("denominator", denominator)):
         if not isinstance(names, list) or not all(isinstance(m, str) and m for m in names):
             fail(key, f"got {names!r}, but it must be measure names (strings)")
+    if expressible and not measures:
+        fail("measures", "is empty; give at least one measure name")
+    for key in ("unit", "description", "mapping"):
+        if not isinstance(item.get(key, ""), str):
+            fail(key, f"got {item[key]!r}, but it must be a text")
     value = item.get("value")
     if not _number(value):
         fail("value", f"got {value!r}, but it must be a number")

@@ -7,14 +7,22 @@ the model's noise too. Held-out figures with their own conditions (a reform swit
 window run under them (Simulator.run_conditioned). Each figure gets one verdict, by rules
 stated in RULES and in the report, so a reader can check every line:
 
-- reproduced: the observed value lies within the posterior predictive 90% interval
-  (5% and 95% quantiles of the runs), widened on each side by the target's sigma;
-- direction only: not reproduced, but a point of a time path where the model's predictive
-  median moves the same way (up or down) as the observed values from the path's previous
-  point; the level is missed;
-- cannot tell: the figure is a share and the interval widened by sigma covers at least
-  90% of the range a share can take, so the test would pass almost any observed value: it
-  cannot fail, so a pass says nothing (the posterior's spread, not the model, decides it);
+- reproduced: the observed value lies within the 90% interval of what the figure would
+  read if the model were true: each run's value plus draws of the figure's own error
+  (normal, the target's sigma), so run noise, parameter spread and the figure's error
+  combine as they would in a new observation;
+- direction only: not reproduced, but a point of a time path where at least 90% of the
+  runs (each draw and seed paired with itself) move the same way (up or down) as the
+  observed values from the path's previous point; the level is missed;
+- cannot tell: the figure is a share and that interval covers at least 90% of the range a
+  share can take, so the test would pass almost any observed value: it cannot fail, so a
+  pass says nothing (the posterior's spread, not the model, decides it);
+
+A held-out figure whose statistic is the same as a fitted figure's (same measures,
+reduction, window and conditions) is marked `same_as`: its verdict is not independent
+evidence. (Until 2026-12-06 the interval was the runs' 5-95% quantiles widened by one sigma
+on each side, and "direction only" compared medians, which a 0.003 move passed; a review
+found both.)
 - not reproduced: otherwise (also when the statistic was undefined in every run);
 - not expressible: the model has no statistic that means what the source asked (the
   target's why_not), or not yet the measure it needs.
@@ -49,18 +57,21 @@ SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "calibrate_ba
 POINT_RUNS = 4  # runs at the shipped point (its value is their mean)
 CI = (0.05, 0.95)
 VERDICTS = ("reproduced", "cannot tell", "direction only", "not reproduced", "not expressible")
-UNINFORMATIVE = 0.9  # share of [0, 1] the widened interval covers: the test cannot fail
+UNINFORMATIVE = 0.9  # share of [0, 1] the predictive interval covers: the test cannot fail
+ERROR_DRAWS = 200  # draws of the figure's error per run, for the predictive interval
+DIRECTION = 0.9  # share of paired runs that must move as observed for "direction only"
 RULES = {
-    "reproduced": "the observed value lies within the posterior predictive 90% interval "
-                  "(the 5% and 95% quantiles of the runs) widened on each side by the "
-                  "target's sigma: low - sigma <= observed <= high + sigma",
-    "cannot tell": "the observed value lies within that widened interval, but the figure is "
-                   "a share and the widened interval covers at least 90% of [0, 1]: the "
-                   "test would pass almost any observed value, so it says nothing",
+    "reproduced": "the observed value lies within the 90% predictive interval of the figure: "
+                  "the 5% and 95% quantiles of every run's value plus draws of the figure's "
+                  "own error, normal with the target's sigma",
+    "cannot tell": "the observed value lies within that interval, but the figure is a share "
+                   "and the interval covers at least 90% of [0, 1]: the test would pass "
+                   "almost any observed value, so it says nothing",
     "direction only": "not reproduced, but the figure is a point of a time path and, from "
                       "the path's previous point (points ordered by the start of their "
-                      "window), the model's predictive median moves the same way as the "
-                      "observed values (both up or both down); the level is missed",
+                      "window), at least 90% of the runs (each paired with itself) move the "
+                      "same way as the observed values (both up or both down); the level is "
+                      "missed",
     "not reproduced": "neither of the above (also when the statistic was undefined in "
                       "every run)",
     "not expressible": "the model has no statistic that means what the source asked "
@@ -96,9 +107,15 @@ def _time(t: Target, start: int) -> int:
     return t.window[0] if t.window else start
 
 
+def _statistic(t: Target) -> tuple:
+    return (tuple(t.measures), t.reduce, tuple(t.denominator), t.window, tuple(t.overrides))
+
+
 def verdicts(ts: TargetSet, point: list[dict[str, float]], pred: list[dict[str, float]],
-             start: int) -> list[dict[str, Any]]:
+             start: int, seed: int = 0) -> list[dict[str, Any]]:
     """One row per figure: observed, point value, predictive interval, verdict and why."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(VALIDATION_STREAM, 2)))
+    fitted = {_statistic(t): t.name for t in ts.targets if not t.held_out}
     rows: dict[str, dict[str, Any]] = {}
     for t in ts.targets:
         row: dict[str, Any] = {"name": t.name, "role": "held out" if t.held_out else "fitted",
@@ -119,30 +136,42 @@ def verdicts(ts: TargetSet, point: list[dict[str, float]], pred: list[dict[str, 
             row.update(verdict="not reproduced", why="the statistic was undefined in every run")
             continue
         lo, med, hi = (float(x) for x in np.quantile(v, [CI[0], 0.5, CI[1]]))
-        row.update(median=med, interval=[lo, hi], runs=len(v))
-        if lo - t.sigma <= t.value <= hi + t.sigma:
-            covered = min(hi + t.sigma, 1.0) - max(lo - t.sigma, 0.0)
+        seen = v[:, None] + rng.normal(0.0, t.sigma, (len(v), ERROR_DRAWS))
+        plo, phi = (float(x) for x in np.quantile(seen, CI))
+        row.update(median=med, interval=[lo, hi], predictive=[plo, phi], runs=len(v))
+        if t.held_out and fitted.get(_statistic(t)):
+            row["same_as"] = fitted[_statistic(t)]
+        if plo <= t.value <= phi:
+            covered = min(phi, 1.0) - max(plo, 0.0)
             if t.unit == "share" and covered >= UNINFORMATIVE:
                 row.update(verdict="cannot tell", why=(
-                    f"the interval widened by sigma covers {covered:.0%} of the range of a "
+                    f"the predictive interval covers {covered:.0%} of the range of a "
                     "share: the test cannot fail"))
             else:
                 row.update(verdict="reproduced", why="")
         else:
-            side = "below" if t.value < lo - t.sigma else "above"
+            side = "below" if t.value < plo else "above"
             row.update(verdict="not reproduced",
-                       why=f"observed {side} the interval widened by sigma")
+                       why=f"observed {side} the predictive interval")
     for name in {t.path for t in ts.usable() if t.path}:
         path = sorted((t for t in ts.usable() if t.path == name), key=lambda t: _time(t, start))
         for prev, cur in itertools.pairwise(path):
-            a, b = rows[prev.name], rows[cur.name]
-            if b["verdict"] != "not reproduced" or "median" not in a or "median" not in b:
+            b = rows[cur.name]
+            if b["verdict"] != "not reproduced":
                 continue
-            model, seen = np.sign(b["median"] - a["median"]), np.sign(cur.value - prev.value)
-            if model != 0 and model == seen:
+            moves = np.array([r.get(cur.name, math.nan) - r.get(prev.name, math.nan)
+                              for r in pred], float)
+            moves = moves[np.isfinite(moves)]
+            seen = np.sign(cur.value - prev.value)
+            share = float(np.mean(np.sign(moves) == seen)) if len(moves) and seen else 0.0
+            b["direction_share"] = share
+            if share >= DIRECTION:
                 b.update(verdict="direction only", why=(
-                    f"from {prev.name} the model moves {'up' if seen > 0 else 'down'} as "
-                    "observed, but misses the level"))
+                    f"from {prev.name} {share:.0%} of the runs move "
+                    f"{'up' if seen > 0 else 'down'} as observed, but the level is missed"))
+            elif len(moves):
+                b["why"] += (f"; from {prev.name} only {share:.0%} of the runs move as "
+                             "observed")
     return [rows[t.name] for t in ts.targets]
 
 
@@ -171,7 +200,7 @@ def validate(params: Path | None, posterior: Path | None, draws: int,
                      for k, d in enumerate(draws_params)]
         point_runs = [f.result() for f in futs_point]
         pred_runs = [f.result() for f in futs_pred]
-    rows = verdicts(ts, point_runs, pred_runs, start)
+    rows = verdicts(ts, point_runs, pred_runs, start, cfg.seed)
     return {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "code_version": code_version(), "git_commit": git_commit(),
@@ -187,7 +216,8 @@ def validate(params: Path | None, posterior: Path | None, draws: int,
                   "defaults_calibration": None if params else DEFAULTS_CALIBRATION,
                   "values": point, "runs": POINT_RUNS},
         "posterior": {"source": str(posterior) if posterior else None,
-                      "calibration_id": post_id, "draws": draws},
+                      "calibration_id": post_id, "draws": draws,
+                      "stale_note": stale.note(posterior, "posterior") if posterior else None},
         "rules": RULES, "targets": rows,
         "counts": {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS},
     }

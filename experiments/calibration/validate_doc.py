@@ -34,14 +34,18 @@ def summary(res: dict[str, Any]) -> str:
     cannot = c.get("cannot tell", 0)
     return (f"Of {len(rows)} figures, the model reproduces {c['reproduced']}. "
             + (f"For {cannot} the test cannot fail, so it says nothing (the predictive "
-               f"interval, widened by sigma, covers almost every share): "
+               f"interval covers almost every share): "
                f"{_names(rows, 'cannot tell')}. " if cannot else "")
             + f"It does **not "
             f"reproduce** {c['not reproduced']}: {_names(rows, 'not reproduced')}. It gets "
             f"only the direction of a time path, not its level, for "
             f"{c['direction only']}: {_names(rows, 'direction only')}. It cannot express "
             f"{c['not expressible']} at all: {_names(rows, 'not expressible')} (the reasons "
-            "are below).")
+            "are below)."
+            + (" Held out but the same statistic as a fitted figure, so not independent "
+               "evidence: " + ", ".join(f"`{r['name']}` (as `{r['same_as']}`)"
+                                        for r in rows if r.get("same_as")) + "."
+               if any(r.get("same_as") for r in rows) else ""))
 
 
 def _setup(res: dict[str, Any]) -> list[str]:
@@ -56,7 +60,10 @@ def _setup(res: dict[str, Any]) -> list[str]:
                  f"`{p['defaults_calibration']}`)")
     if post["source"]:
         pred = (f"{post['draws']} draws from the posterior `{Path(post['source']).name}` "
-                f"(calibration `{post['calibration_id']}`), each run with its own seed")
+                f"(calibration `{post['calibration_id']}`), each run with its own seed, "
+                "plus draws of each figure's own error")
+        if post.get("stale_note"):
+            pred += ". " + post["stale_note"].removeprefix("note: ")
     else:
         pred = (f"no posterior given: {post['draws']} runs at the point, each with its own "
                 "seed, so the interval holds the model's run-to-run noise only, not "
@@ -79,10 +86,12 @@ def markdown(res: dict[str, Any]) -> str:
     for r in res["targets"]:
         role = r["role"] + (f", path `{r['path']}`" if r["path"] else "")
         obs = f"{_f(r['observed'])} ± {_f(r['sigma'])}" if r["sigma"] else _f(r["observed"])
-        iv = r.get("interval")
+        iv = r.get("predictive")
         verdict = r["verdict"] if r["verdict"] == "reproduced" else f"**{r['verdict']}**"
         if r.get("why") and r["verdict"] != "not expressible":
             verdict += f" ({r['why']})"
+        if r.get("same_as"):
+            role += f", same statistic as fitted `{r['same_as']}`"
         lines.append(f"| `{r['name']}` | {role} | {obs} | {_f(r.get('point'))} | "
                      f"{_f(r.get('median'))} | "
                      f"{f'{_f(iv[0])} – {_f(iv[1])}' if iv else ''} | {verdict} |")
