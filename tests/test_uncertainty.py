@@ -126,6 +126,27 @@ def test_horizon_table_reads_years_1_3_8_and_counts_distinct_particles():
     assert "NOT covered (no posterior" in robust.robust_text(t)
 
 
+def test_a_failed_run_or_an_undefined_week_cannot_leave_30_particles_claimed():
+    # found by a review: a failed reference run left 29 pairs while the report's header
+    # counted 30 particles; NaN weeks dropped replicates from P(> 0) but not from the count
+    from experiments.analyse.report_sections import posterior
+
+    runs = [{"scenario": sc, "point": 0, "replicate": r, "particle": r,
+             "status": "failed" if (sc, r) == ("ref", 7) else "ok"}
+            for r in range(30) for sc in ("ref", "a")]
+    manifest = {"runs": runs, "posterior": {"path": "p", "calibration_id": "c", "sha256": "0" * 64,
+                                            "particles": 30, "parameters": ["x"]}}
+    text = "\n".join(posterior(manifest))
+    assert "29 distinct particles" in text and "not covered" in text
+    left = {r: np.zeros(417) for r in range(30)}
+    right = {r: np.full(417, 0.5) for r in range(30)}
+    for r in range(25):  # one undefined week in each window of 25 replicates
+        right[r][[10, 120, 400]] = np.nan
+    out = robust.paired_horizons(416, left, right, {r: r for r in range(30)})
+    assert out["at"]["year 1"]["n"] == 5 and out["particles"] == 5
+    assert out["judge"]["robust"] is None  # not "robust (up)" from 5 draws
+
+
 @pytest.mark.parametrize("distinct,covered", [(40, True), (5, False)])
 def test_reports_cover_parameter_uncertainty_only_from_30_particles(tmp_path, distinct,
                                                                      covered):

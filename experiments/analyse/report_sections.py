@@ -19,7 +19,17 @@ from experiments.specify.spec import Spec
 def posterior(manifest: dict[str, Any]) -> list[str]:
     post = manifest["posterior"]
     runs = manifest.get("runs") or []
-    drawn = sorted({r["particle"] for r in runs if r.get("particle") is not None})
+    # only replicates whose runs all finished, in every scenario and design point: a failed
+    # or missing run leaves its replicate out of the paired comparisons below, so its
+    # particle must not count towards the 30
+    arms = {(r.get("scenario"), r.get("point")) for r in runs}
+    done: dict[Any, set] = {}
+    for r in runs:
+        if r.get("status", "ok") == "ok":
+            done.setdefault(r.get("replicate"), set()).add((r.get("scenario"), r.get("point")))
+    complete = {rep for rep, have in done.items() if have == arms}
+    drawn = sorted({r["particle"] for r in runs if r.get("particle") is not None
+                    and r.get("replicate") in complete})
     enough = len(drawn) >= MIN_DISTINCT
     lines = ["## Parameter uncertainty (posterior)", "",
              f"Each replicate ran with one particle of `{post['path']}` (calibration "

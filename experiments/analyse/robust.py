@@ -123,11 +123,14 @@ def horizon_table(runs: pd.DataFrame, ts: pd.DataFrame, measures: list[str], ref
                                                      values=m)
             for sc in scenarios:
                 both = piv[[sc, reference]].dropna() if sc in piv else piv.iloc[:0]
-                e = found.setdefault((sc, m), {"at": {}, "particles": 0})
+                e = found.setdefault((sc, m), {"at": {}, "particles": None})
                 e["at"][h] = effect_at(both[sc] - both[reference]) if len(both) \
                     else effect_at([])
-                drawn = particle.reindex(both.index).dropna()
-                e["particles"] = max(e["particles"], int(drawn.nunique()))
+                # the horizon with the fewest distinct particles behind it speaks for all:
+                # a verdict over every horizon needs the 30 at each
+                drawn = int(particle.reindex(both.index).dropna().nunique())
+                e["particles"] = drawn if e["particles"] is None else min(e["particles"],
+                                                                          drawn)
     rows = []
     for sc in scenarios:
         for m in measures:
@@ -187,7 +190,12 @@ def paired_horizons(steps: int, left: Mapping[int, np.ndarray], right: Mapping[i
               for r, row in side.items()} for side in (left, right)]
     common = sorted(set(means[0]) & set(means[1]))
     at = {h: effect_at([means[1][r][h] - means[0][r][h] for r in common]) for h in windows}
-    distinct = len({particles.get(r) for r in common} - {None})
+    # per horizon, only the replicates whose difference is defined count (a measure with an
+    # undefined week drops them from P(> 0)); the fewest over the horizons speaks for all
+    finite = {h: [r for r in common if math.isfinite(means[1][r][h] - means[0][r][h])]
+              for h in windows}
+    distinct = min((len({particles.get(r) for r in rs} - {None}) for rs in finite.values()),
+                   default=0)
     side = [{h: float(np.mean([m[r][h] for r in common])) if common else math.nan
              for h in windows} for m in means]
     return {"at": at, "particles": distinct, "judge": judge(at, distinct),
