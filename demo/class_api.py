@@ -19,7 +19,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from demo import i18n, players
-from demo.api import Refused, charts_field, refusal, request_lang, session_of, store
+from demo.api import (
+    Refused,
+    capped_body,
+    charts_field,
+    refusal,
+    request_lang,
+    session_of,
+    store,
+)
 from demo.frames import frame
 from demo.lan import Gate, set_cookie
 from demo.session import Session
@@ -69,8 +77,10 @@ async def join(request: Request) -> Response:
     if gate is None:
         return JSONResponse({"ok": True, "role": "teacher"})
     try:
-        body = await request.json()
-    except ValueError:
+        body = json.loads(await capped_body(request))
+    except Refused as exc:
+        return refusal(exc, lang)
+    except (ValueError, RecursionError):
         body = {}
     code = str(body.get("code", "")) if isinstance(body, dict) else ""
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from experiments.specify.checker import MAX_SEED
 from governance import MECHANISMS, PARAMS, SCENARIOS, scenario_params
 from model import InputError
 from model.schema import Param
@@ -161,9 +162,10 @@ def check_size(value: Any, scenario: str) -> int:
 
 def check_seed(value: Any) -> int:
     """Seeds are non-negative integers (what numpy's SeedSequence accepts)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InputError(f"field 'seed' got {value!r}, but it must be a whole number >= 0; "
-                         "the same seed builds the same community and the same run.")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise InputError(f"field 'seed' got {value!r}, but it must be a whole number from 0 "
+                         f"to {MAX_SEED}; the same seed builds the same community and the same "
+                         "run.")
     return value
 
 
@@ -173,7 +175,7 @@ def from_state(state: dict[str, Any]) -> DemoConfig:
     Settings not given take the scenario's preset, so a shared URL only needs what differs.
     """
     scenario = state.get("scenario", default_scenario())
-    if scenario not in SCENARIOS:
+    if not isinstance(scenario, str) or scenario not in SCENARIOS:
         raise InputError(f"field 'scenario' got {scenario!r}, but it must be one of "
                          f"{', '.join(SCENARIOS)}.")
     seed = check_seed(state.get("seed", DEFAULT_SEED))
@@ -182,12 +184,16 @@ def from_state(state: dict[str, Any]) -> DemoConfig:
     if not isinstance(compare, bool):
         raise InputError(f"field 'compare' got {compare!r}, but it must be true or false.")
     scenario_b = state.get("scenario_b", "") or ""
-    if scenario_b and scenario_b not in SCENARIOS:
+    if scenario_b and (not isinstance(scenario_b, str) or scenario_b not in SCENARIOS):
         raise InputError(f"field 'scenario_b' got {scenario_b!r}, but it must be one of "
                          f"{', '.join(SCENARIOS)}.")
     names = {p.name for p in controlled()}
     settings = controls_of(scenario)
-    for name, value in (state.get("settings") or {}).items():
+    given = state.get("settings") or {}
+    if not isinstance(given, dict):
+        raise InputError(f"field 'settings' got {given!r}, but it must be a table of control "
+                         "names and values.")
+    for name, value in given.items():
         if name not in names:
             raise InputError(f"field 'settings.{name}' is not a control of the demo; the "
                              f"controls are {', '.join(sorted(names))}.")

@@ -24,7 +24,7 @@ SHARE_UNITS = ("share", "0-1")
 
 
 def check_charts(names: list[str]) -> list[str]:
-    bad = [n for n in names if n != "ladder" and n not in MEASURES]
+    bad = [n for n in names if not isinstance(n, str) or (n != "ladder" and n not in MEASURES)]
     if bad:
         raise InputError(f"field 'charts' names {bad!r}, which are not recorded measures; "
                          f"choose from 'ladder' and {', '.join(MEASURES)}.")

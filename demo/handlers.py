@@ -43,6 +43,8 @@ from governance import MEASURES, MECHANISMS, SCENARIOS, scenario_params
 from model import InputError
 from model.issues import STAGES
 
+SHARED_WEEKS = 1040  # the latest week a shared link reopens at (app.js caps it too)
+
 
 def meta(body: dict[str, Any]) -> dict[str, Any]:
     """Everything the page builds its controls from: the schema, scenarios, measures."""
@@ -108,7 +110,8 @@ def _config(body: dict[str, Any], opening: bool = False) -> DemoConfig:
 
 def open_session(body: dict[str, Any]) -> dict[str, Any]:
     cfg = _config(body, opening=True)
-    week = int_field(body, "week", 0, 0, 5200)
+    # a shared link reopens at most 20 years in (the page's own cap): one request runs them
+    week = int_field(body, "week", 0, 0, SHARED_WEEKS)
     charts = charts_field(body)
     client = body.get("_client")
     if client is not None and not store.has_room():  # the class shares one machine

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import math
 from dataclasses import dataclass
 from typing import Any, dataclass_transform
 
@@ -61,7 +62,7 @@ class Param:
         if isinstance(value, bool) or not _is_number(value):
             raise ParamError(self.name, value, self.allowed())
         if self.type is int:
-            if float(value) != int(value):
+            if not math.isfinite(float(value)) or float(value) != int(value):
                 raise ParamError(self.name, value, self.allowed())
             value = int(value)
         else:
@@ -108,7 +109,7 @@ class ParamError(InputError):
 def _is_number(value: Any) -> bool:
     try:
         float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond float
         return False
     return not isinstance(value, str)
 

@@ -205,3 +205,51 @@ def test_a_students_own_copy_is_at_most_the_classroom_size() -> None:
         assert server.store.get(sid).config.size == STUDENT_MAX_SIZE  # unchanged
     finally:
         server.store.close(sid)
+
+
+@pytest.mark.parametrize("bad, field", [
+    ({"scenario": ["collaborative"]}, "scenario"),
+    ({"scenario_b": {"a": 1}}, "scenario_b"),
+    ({"settings": [1, 2]}, "settings"),
+    ({"settings": {"enterprise_count": float("inf")}}, "enterprise_count"),
+    ({"settings": {"rc_admin_burden": 10**400}}, "rc_admin_burden"),
+    ({"seed": 2**64 + 5}, "seed"),
+])
+def test_crafted_state_fields_are_named_not_a_500(bad, field) -> None:
+    # found by a review: Infinity, huge numbers, lists where names go gave OverflowError or
+    # "unhashable type" (a 500), and seeds above 2**63 - 1 ran live but were refused by
+    # "Run 10 seeds" and the lessons later
+    with pytest.raises(InputError, match=field):
+        from_state(bad)
+
+
+def test_crafted_request_bodies_are_refused_as_input() -> None:
+    import asyncio
+
+    from starlette.requests import Request
+
+    from demo.api import MAX_BODY, Refused, _json_body, capped_body, int_field
+    from demo.frames import check_charts
+
+    with pytest.raises(InputError, match="week"):
+        int_field({"week": float("inf")}, "week", 0, 0, 10)
+    with pytest.raises(InputError, match="not JSON"):
+        _json_body(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(InputError, match="charts"):
+        check_charts([1])
+
+    def request(chunks: list[bytes], length: int | None) -> Request:
+        messages = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+                    for i, c in enumerate(chunks)]
+
+        async def receive() -> dict:
+            return messages.pop(0)
+
+        headers = [] if length is None else [(b"content-length", str(length).encode())]
+        return Request({"type": "http", "method": "POST", "headers": headers}, receive)
+
+    half = b"x" * (MAX_BODY // 2 + 1)
+    for chunks, length in (([half, half, half], None), ([], MAX_BODY + 1)):
+        with pytest.raises(Refused):  # stops at the cap, before reading the rest
+            asyncio.run(capped_body(request(chunks, length)))
+    assert asyncio.run(capped_body(request([b'{"a": 1}'], 8))) == b'{"a": 1}'

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.calibration import targets as targets_mod
-from experiments.specify.checker import Checker
+from experiments.specify.checker import MAX_SEED, Checker
 from experiments.specify.reading import read_toml
 from governance import PARAMS, get_scenario, validate
 from model.errors import InputError
@@ -202,7 +202,7 @@ def from_dict(raw: dict[str, Any], source: str = "<config>", text: str = "",
         c.fail("targets", f"names {tpath!r}, which is not a file (looked in the working "
                f"folder{', in ' + str(base) if base else ''} and in {_ROOT})")
     scenario = c.scenario("scenario", raw.get("scenario", "administrative"))
-    seed = c.integer("seed", raw.get("seed", 20240601), 0, 2**63 - 1)
+    seed = c.integer("seed", raw.get("seed", 20240601), 0, MAX_SEED)
     width = c.integer("width", raw.get("width", 40), 4, 4000)
     height = c.integer("height", raw.get("height", 40), 4, 4000)
     steps = c.integer("steps", raw.get("steps", 156), 2, 100_000)

@@ -17,6 +17,8 @@ from experiments.specify.spec import SpecError
 from governance import MEASURES, PARAMS, get_scenario
 from model.errors import InputError
 
+MAX_SEED = 2**63 - 1  # the largest root seed: what every seed check allows
+
 
 class Checker:
     def __init__(self, source: str, text: str) -> None:
@@ -98,7 +100,7 @@ class Checker:
 
     def seed_out_overrides(self, raw: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
         """The root seed, the output folder and the [overrides] table, checked."""
-        seed = self.integer("seed", raw.get("seed", 20240601), 0, 2**63 - 1)
+        seed = self.integer("seed", raw.get("seed", 20240601), 0, MAX_SEED)
         out = self.text("out", raw.get("out", ""), "a folder path")
         overrides = self.table(raw, "overrides", "[overrides] with name = value lines")
         return seed, out, {k: self.param(k, v, "overrides") for k, v in overrides.items()}
