@@ -123,21 +123,20 @@ def horizon_table(runs: pd.DataFrame, ts: pd.DataFrame, measures: list[str], ref
                                                      values=m)
             for sc in scenarios:
                 both = piv[[sc, reference]].dropna() if sc in piv else piv.iloc[:0]
-                e = found.setdefault((sc, m), {"at": {}, "particles": None})
+                e = found.setdefault((sc, m), {"at": {}, "drawn": []})
                 e["at"][h] = effect_at(both[sc] - both[reference]) if len(both) \
                     else effect_at([])
-                # the horizon with the fewest distinct particles behind it speaks for all:
-                # a verdict over every horizon needs the 30 at each
-                drawn = int(particle.reindex(both.index).dropna().nunique())
-                e["particles"] = drawn if e["particles"] is None else min(e["particles"],
-                                                                          drawn)
+                e["drawn"].append(int(particle.reindex(both.index).dropna().nunique()))
     rows = []
     for sc in scenarios:
         for m in measures:
             e = found[(sc, m)]
-            verdict = judge(e["at"], e["particles"])
+            # the horizon with the fewest distinct particles behind it speaks for all: a
+            # verdict over every horizon needs the 30 at each
+            particles = min(e["drawn"])
+            verdict = judge(e["at"], particles)
             rows += [{"scenario": sc, "reference": reference, "measure": m, "horizon": h,
-                      **at, "particles": e["particles"], "robust": verdict["robust"],
+                      **at, "particles": particles, "robust": verdict["robust"],
                       "reading": verdict["reading"], "verdict": verdict["verdict"]}
                      for h, at in e["at"].items()]
     return pd.DataFrame(rows)

@@ -48,7 +48,7 @@ from scipy.stats import qmc
 from experiments.calibration import config as config_mod
 from experiments.calibration import design, emulator
 from experiments.calibration import targets as targets_mod
-from experiments.calibration.amortised_inputs import design_ranges, signature
+from experiments.calibration.amortised_inputs import design_ranges
 from experiments.calibration.config import CalibrationConfig, Prior
 from model.errors import InputError
 
@@ -88,7 +88,7 @@ def space(cfg: CalibrationConfig | None = None) -> Space:
     seen: dict[str, str] = {}
     for t in ts.plain():
         if t.expressible and not t.missing_measures():
-            seen.setdefault(signature(t), t.name)  # one column per distinct statistic
+            seen.setdefault(t.signature, t.name)  # one column per distinct statistic
     free = tuple(p for p in cfg.priors if p.name not in PROFILE)
     prof = tuple(p for n in PROFILE for p in cfg.priors if p.name == n)
     return Space(tuple(seen.values()), tuple(seen), free, prof)

@@ -22,12 +22,6 @@ from experiments.calibration import targets as targets_mod
 from model.errors import InputError
 
 
-def signature(t: targets_mod.Target) -> str:
-    """A statistic's definition, so a community's figure is matched by what it measures,
-    not by its name."""
-    return json.dumps([list(t.measures), t.reduce, list(t.denominator)])
-
-
 def design_ranges(folder: Path, meta: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
     """Each statistic's range over the design's runs: a figure far outside it asks the
     network to extrapolate, where a confident posterior would mean nothing."""
@@ -56,7 +50,7 @@ def figures_vector(meta: Mapping[str, Any], figures: targets_mod.TargetSet,
     for t in figures.targets:
         if t.held_out:
             continue
-        sig = signature(t)
+        sig = t.signature
         if sig not in sigs:
             known = "; ".join(sorted(_readable(q) for q in sigs))
             raise InputError(f"figure {t.name!r}: the network knows no statistic {sig} "

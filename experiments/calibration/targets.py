@@ -16,6 +16,7 @@ against runs that phase the reform in; fitted targets use the calibration's own 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -80,6 +81,13 @@ class Target:
     overrides: tuple[tuple[str, Any], ...] = ()
     window: tuple[int, int] | None = None
     path: str = ""
+
+    @property
+    def signature(self) -> str:
+        """What the statistic is (measures, reduction, denominator), not what it is called:
+        the amortised network matches a community's figure by it, and validation finds a
+        held-out figure that repeats a fitted one by it (with the window and conditions)."""
+        return json.dumps([list(self.measures), self.reduce, list(self.denominator)])
 
     @property
     def conditioned(self) -> bool:

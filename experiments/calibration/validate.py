@@ -17,15 +17,15 @@ stated in RULES and in the report, so a reader can check every line:
 - cannot tell: the figure is a share and that interval covers at least 90% of the range a
   share can take, so the test would pass almost any observed value: it cannot fail, so a
   pass says nothing (the posterior's spread, not the model, decides it);
+- not reproduced: otherwise (also when the statistic was undefined in every run);
+- not expressible: the model has no statistic that means what the source asked (the
+  target's why_not), or not yet the measure it needs.
 
 A held-out figure whose statistic is the same as a fitted figure's (same measures,
 reduction, window and conditions) is marked `same_as`: its verdict is not independent
 evidence. (Until 2026-12-06 the interval was the runs' 5-95% quantiles widened by one sigma
 on each side, and "direction only" compared medians, which a 0.003 move passed; a review
 found both.)
-- not reproduced: otherwise (also when the statistic was undefined in every run);
-- not expressible: the model has no statistic that means what the source asked (the
-  target's why_not), or not yet the measure it needs.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def _time(t: Target, start: int) -> int:
 
 
 def _statistic(t: Target) -> tuple:
-    return (tuple(t.measures), t.reduce, tuple(t.denominator), t.window, tuple(t.overrides))
+    return (t.signature, t.window, t.overrides)
 
 
 def verdicts(ts: TargetSet, point: list[dict[str, float]], pred: list[dict[str, float]],
