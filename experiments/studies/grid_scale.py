@@ -74,6 +74,7 @@ def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
                      "difference": {k: diff[k] for k in ("mean", "ci_low", "ci_high")},
                      "matters": abs(diff["mean"]) >= MATTERS * t.sigma})
     return {"question": QUESTION, "side": SIDE, "grids": list(GRIDS), "seeds": len(SEEDS),
+            "steps": cfg.steps, "window": cfg.window,
             "households_per_grid": [g * g for g in GRIDS], "rows": rows}
 
 
@@ -84,7 +85,9 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
     within = {g: sum(abs(row["z"][g]) <= 1 for row in r["rows"]) for g in (small, large)}
     lines = [f"Generated from the stored `grid_scale` study (`make studies ONLY=grid_scale`): "
              f"the calibrated point (the schema's defaults) at the shipped calibration's "
-             f"set-up, {r['side']} x {r['side']} households, {r['seeds']} seeds paired, cut "
+             f"set-up ({r['steps']} weeks after the burn-in, its outcome window the last "
+             f"{r['window']} weeks), {r['side']} x {r['side']} households, {r['seeds']} seeds "
+             f"paired, each target's statistic the mean over the seeds, cut "
              f"into grids of {hs} households (the calibration's) or {hl} (the default "
              f"community's). Fitted targets within one sigma: **{within[small]} of "
              f"{len(r['rows'])}** with grids of {hs}, **{within[large]} of "
