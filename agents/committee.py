@@ -44,8 +44,10 @@ class CommitteeParams(CoreParams):
     """The committee's staff, how it spends free time, and the resident channels (B3)."""
 
     staff_capacity: float = param(
-        42.4723, "issues the committee's staff could handle per management grid per week with no "
-        "administrative burden", article="A2", low=0, high=1000, unit="issues/grid/week",
+        42.4723, "issues the committee's staff could handle per 100 households per week with no "
+        "administrative burden (staff scale with the households served, not with how the "
+        "community is cut into grids)", article="A2", low=0, high=1000,
+        unit="issues/100 households/week",
         source=calibrated(CALIBRATED))
     rc_competence: float = param(
         0.502121, "share of complexity the committee settles", article="A2b", low=0, high=1,
@@ -161,12 +163,16 @@ class ResidentsCommittee(mesa.Agent):
     def seconded_capacity(self) -> float:
         """Issues per week the staff seconded to grids could handle with no burden."""
         p = self.model.p
-        return p.staff_capacity * p.grid_staff_share * self.model.community.n_grids
+        return p.staff_capacity * p.grid_staff_share * self.model.community.hundreds
 
     def capacity(self) -> float:
-        """Issues per week: total staff, less grid workers' share, less admin burden."""
+        """Issues per week: total staff, less grid workers' share, less admin burden.
+
+        Staff are per household served (staffing norms count workers per resident), so
+        cutting the same community into smaller grids does not add staff; at the
+        calibration's grids of 100 households this is the old per-grid rule exactly."""
         c = self.model.community
-        return (self.model.p.staff_capacity * c.n_grids * self._staff_share
+        return (self.model.p.staff_capacity * c.hundreds * self._staff_share
                 * (1.0 - self.burden))
 
     def offer(self, now: int) -> None:

@@ -74,6 +74,8 @@ class Community:
         gw, gh = width // grid_block, height // grid_block
         bw, bh = width // building_block, height // building_block
         self.n_grids, self.n_buildings = gw * gh, bw * bh
+        # The committee's staffing unit: staff_capacity is per 100 households served.
+        self.hundreds = self.n / 100
         # intp: every gather and bincount over households would otherwise convert them first
         self.grid_of = ((xs // grid_block) * gh + ys // grid_block).astype(np.intp)
         self.building_of = ((xs // building_block) * bh + ys // building_block).astype(np.intp)
