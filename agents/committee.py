@@ -39,6 +39,12 @@ class Government(Protocol):
     def admin_burden(self) -> float: ...
 
 
+# The slot-length tension the staff rule's change exposed (said once, in three sources).
+SLOT_NOTE = ("the calibrated staff_capacity per 100 households makes a slot about 25 "
+             "staff minutes at the norm's 0.45 workers per 100 households "
+             "(docs/CALIBRATION.md, 'The grid size the calibration assumed')")
+
+
 @section("committee")
 class CommitteeParams(CoreParams):
     """The committee's staff, how it spends free time, and the resident channels (B3)."""
@@ -73,8 +79,9 @@ class CommitteeParams(CoreParams):
     rc_replies_per_slot: float = param(
         4.0, "suggestions the committee can answer per issue slot of staff time",
         article="B3", low=0, high=100, unit="suggestions/slot",
-        source="rationale: an issue slot is about 1.5 staff hours; a reply, with looking "
-               "into the matter, about 20 minutes")
+        source="rationale: a reply, with looking into the matter, about 20 minutes, and an "
+               "issue slot about 1.5 staff hours, as when staff were per 400-household grid; "
+               + SLOT_NOTE)
     rc_places_per_slot: float = param(
         30.8043, "places at activities the committee offers per unused issue slot of staff time "
         "(an activity for twenty takes a few staff hours)", article="A2b, B3", low=0, high=100,
@@ -82,16 +89,19 @@ class CommitteeParams(CoreParams):
     rc_outreach_share: float = param(
         0.3, "share of the committee's free staff time (after issues and councils) spent "
         "visiting households rather than running activities", article="A2b, C1", low=0, high=1,
-        source="rationale: with rc_visits_per_slot, at the baseline's burden about two "
-               "households in three are visited a year (0.67 at 60 x 60), near the common "
-               "norm of annual home visits to every household (入户走访全覆盖) in committees' "
-               "work rules")
+        source="rationale: the common norm of annual home visits to every household "
+               "(入户走访全覆盖) in committees' work rules; with rc_visits_per_slot, at the "
+               "baseline's burden, 0.67 visits per household a year at 60 x 60 while staff "
+               "were per 400-household grid, 2.7 now (the calibrated staff per household, "
+               "also at the calibration's grids): above the norm, kept because the fit was "
+               "made with it; the next recalibration should fix or fit it")
     rc_visits_per_slot: float = param(
         2.0, "households visited (and invited to take part) per issue slot of committee staff "
         "time", article="A2b, C1", low=0, high=100, unit="households/slot",
-        source="rationale: an issue slot is about 1.5 staff hours (18 community workers per "
-               "10,000 residents, about 1,000 residents per grid); a visit with the walk "
-               "takes 40-60 minutes")
+        source="rationale: a visit with the walk takes 40-60 minutes, and an issue slot "
+               "about 1.5 staff hours (18 community workers per 10,000 residents, 1.8 per "
+               "400-household grid of about 1,000 residents, as when staff were per grid); "
+               + SLOT_NOTE)
     channel_voice_saving: float = param(
         0.5, "share of the time and chance-cost of voicing saved by resident channels "
         "(hotline, app, chat groups)", article="B3", low=0, high=1, source="rationale")

@@ -70,9 +70,13 @@ class GridParams(CoreParams):
         "'added') could handle per week with no administrative burden", article="A2c", low=0,
         high=1000, unit="issues/worker/week",
         source="rationale: one full-time worker per grid (Yuhang: 1,581 full-time workers for "
-               "1,468 grids, HK01 2022) with the committee staff's time per issue: "
-               "staff_capacity per grid is the work of about 1.8 workers (18 community "
-               "workers per 10,000 residents, about 1,000 residents per grid)")
+               "1,468 grids, HK01 2022) at about 1.5 staff hours per issue, the staff "
+               "capacity of Model 2 (1.8 workers, 18 per 10,000 residents, per grid of 1,000 "
+               "residents). With the calibrated staff_capacity per 100 households and the "
+               "norm's 0.45 workers per 100 households a worker handles about 94: kept at 25 "
+               "until the next recalibration settles the slot length (docs/CALIBRATION.md, "
+               "'The grid size the calibration assumed'); a hired worker adds less than "
+               "committee staff do")
     grid_canvass_per_week: float = param(
         20.0, "households a grid worker with all its time free visits per week before a "
         "residents'-committee election (mobilising voters)", article="A2c", low=0, high=1000,

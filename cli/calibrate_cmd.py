@@ -92,9 +92,9 @@ def _community(args: argparse.Namespace) -> int:
               f"{row['ci'][0]:.4g} - {row['ci'][1]:.4g}   ({row['width_share_of_prior']:.2f} "
               "of the prior)")
     for name, f in r["scaled_by_profile"].items():
-        print(f"  ({name} is per management grid of this community, "
-              f"{f['households_per_grid_over_design']:.3g}x the design's households per "
-              "grid: the same capacity per household as the network infers)")
+        print(f"  ({name} is per 100 households; the files hold it divided by this "
+              f"profile's staffing factor, {f['profile_multiplies_by']:.3g}, which a run with "
+              "--community multiplies back)")
     print(f"\nresults: {r['out']}/ (posterior.parquet, calibrated.toml, "
           "community_posterior.json); use them with run.py run/compare --params "
           f"{r['out']}/calibrated.toml --community {args.community}")

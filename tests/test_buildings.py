@@ -91,9 +91,11 @@ def test_committees_are_consistent_while_running():
 
 
 def test_party_backbone_seeds_committees():
-    """A3/B1(iii): with organised Party members far more buildings elect a committee."""
+    """A3/B1(iii): with organised Party members far more buildings elect a committee (48 of
+    64 against 21 alone, mean of the last 30 of 80 weeks, 5 seeds; more than three times
+    as many while the committee's staff were per grid, 2026-12-06)."""
     led, unled = frames(80, **BOTH), frames(80, building_autonomy=True)
-    assert tail(led, "building_committees") > 3 * max(tail(unled, "building_committees"), 1.0)
+    assert tail(led, "building_committees") > 2 * max(tail(unled, "building_committees"), 1.0)
 
 
 def test_committees_settle_local_issues_and_hold_self_governance():
@@ -210,11 +212,15 @@ def test_scenario_registered_and_runs():
 
 def test_without_party_backbone_building_autonomy_barely_works():
     """Where A3 does NOT hold in the model: building autonomy switched on alone (no Party
-    organisation) leaves almost every building without a committee at the default
-    thresholds, so trust among neighbours barely moves."""
+    organisation) forms committees in fewer buildings (21 of 64 against 48 with the Party,
+    the test above) and trust among neighbours barely moves (-0.001 against autonomy off).
+    While the committee's staff were per grid (until 2026-12-06) almost no building formed
+    one alone; with a quarter of the staff per household it is so again (a thin staff
+    leaves few residents on the upper rungs)."""
     off, alone = frames(80), frames(80, building_autonomy=True)
-    assert tail(alone, "building_committees") < 0.1 * SMALL["width"] ** 2 / 25
     assert abs(tail(alone, "trust_neighbors") - tail(off, "trust_neighbors")) < 0.01
+    thin = {"building_autonomy": True, "staff_capacity": SMALL["staff_capacity"] / 4}
+    assert tail(frames(80, **thin), "building_committees") < 0.1 * SMALL["width"] ** 2 / 25
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

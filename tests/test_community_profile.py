@@ -68,9 +68,10 @@ def test_the_rules():
     assert got["enterprise_count"] == round(3 * s.households / 2950)
     assert got["party_member_share"] == pytest.approx(300 / (6000 * 0.9))
     assert got["move_out_rate"] == pytest.approx(d["move_out_rate"])  # the census's renters
-    per_grid = s.households / s.grids
+    # staff per household against the reference's; the grid size does not enter (staff
+    # are per 100 households served)
     assert got["staff_capacity"] == pytest.approx(
-        d["staff_capacity"] * (1000 * 13 / 2950) / cm.REF_STAFF_PER_1000 * per_grid / 400)
+        d["staff_capacity"] * (1000 * 13 / 2950) / cm.REF_STAFF_PER_1000)
     assert sum(got[f"household_size_{k}"] for k in range(1, 6)) == pytest.approx(1)
 
 
@@ -218,7 +219,7 @@ BAD = [
     ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\n'
      'households_per_building = 2500\n', ["'households_per_building'", "2500", "at most"]),
     ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\ngrids = 1\nstaff = 100\n',
-     ["staff_capacity", "staff, households, grids, buildings, households_per_building"]),
+     ["staff_capacity", "staff, households"]),
     ('[community]\nname = "x"\nsource = "s"\nhouseholds = 400\nresidents = 100\n',
      ["'residents'", "100"]),
     ('[community]\nname = "x"\nsource = "s"\n', ["'households'", "missing"]),
@@ -271,8 +272,8 @@ def test_precedence_on_run(tmp_path, capsys):
     assert got["cost_speak"] == 4.0  # the params file where the profile says nothing
     assert got["width"] == 20 and got["grid_block"] == 10  # the profile
     # staff scaled from the params file's staff_capacity: 2 staff per 400 households = 5 per
-    # 1,000 against the reference 4.5; 100 households a grid against 400
-    assert got["staff_capacity"] == pytest.approx(20.0 * 5 / 4.5 * 100 / 400)
+    # 1,000 against the reference 4.5 (the grids of 100 households do not enter)
+    assert got["staff_capacity"] == pytest.approx(20.0 * 5 / 4.5)
     assert got["enterprise_count"] == 24  # the scenario's own setting wins over the profile
     assert got["party_member_share"] == 0.2 and got["child_share"] == 0.3  # --set wins
     assert "enterprise_count: scenario 'many_enterprises' sets 24" in err

@@ -79,6 +79,8 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("model/capacities.py", 2): RUNGS,
     ("model/capacities.py", 13): "measure definition: reach window of a quarter (13 weeks)",
     ("model/community.py", 2): "half a grid's side: its centre cell",
+    ("model/community.py", 100): "the unit of staff_capacity (per 100 households), a unit "
+                                 "of measure, not a behavioural number",
     ("model/simulation.py", 4): "words of seed state mixed into a named stream",
     ("model/simulation.py", 2): RUNGS,
     ("model/simulation.py", 3): RUNGS,

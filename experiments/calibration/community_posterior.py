@@ -8,14 +8,12 @@ the posterior of the free parameters (posterior.parquet, equally weighted draws,
 experiments as any posterior) and its median (calibrated.toml, for `run.py run/compare
 --params ... --community PROFILE`).
 
-`staff_capacity` is capacity per management grid, and the network infers it for the
-design's grids (experiments/configs/calibrate_community_design.toml: 10 x 10 = 100
-households each). What the figures speak to is the capacity per household, so the value
-this community's runs need is the inferred one times (its households per grid / the
-design's): that is what the command prints. The files hold the value the profile scales
-from (community.py multiplies `staff_capacity` by its staffing and grid size), so that
-`--params FILE --community PROFILE` gives back exactly what was printed; their prior box is
-scaled the same way, so no draw is clipped.
+`staff_capacity` is capacity per 100 households, whatever the grids, so the value the
+network infers is the one this community's runs need: that is what the command prints.
+The files hold the value the profile scales from (community.py multiplies
+`staff_capacity` by its staffing per household against the reference's), so that
+`--params FILE --community PROFILE` gives back exactly what was printed; their prior box
+is scaled the same way, so no draw is clipped.
 """
 
 from __future__ import annotations
@@ -71,18 +69,14 @@ def calibrate_community(profile_path: Path, figures_path: Path, out: Path | None
     sample = net.sample(am.conditions(x, s, m, pv), draws, seed)[0]
     names = [p.name for p in net.free]
     cfg = config_mod.load(am.ROOT / net.meta["config"])
-    per_grid = prof.shape.grid_block ** 2 / validate(cfg.fixed())["grid_block"] ** 2
-    used, base, priors = sample.copy(), sample.copy(), list(net.free)
+    used, base, priors = sample, sample.copy(), list(net.free)
     factor = {}
     for n in (n for n in SCALED if n in names):
         j, profile_factor = names.index(n), prof.params({n: 1.0})[n]
-        factor[n] = {"households_per_grid_over_design": per_grid,
-                     "profile_multiplies_by": profile_factor}
-        used[:, j] *= per_grid
-        base[:, j] *= per_grid / profile_factor
+        factor[n] = {"profile_multiplies_by": profile_factor}
+        base[:, j] /= profile_factor
         p = priors[j]
-        priors[j] = config_mod.Prior(n, p.low * per_grid / profile_factor,
-                                     p.high * per_grid / profile_factor)
+        priors[j] = config_mod.Prior(n, p.low / profile_factor, p.high / profile_factor)
     out = Path(out or f"results/community-{_slug(prof.name)}")
     out.mkdir(parents=True, exist_ok=True)
     cid = f"community-{_slug(prof.name)}-{net.meta['rules_fingerprint']}-s{seed}"

@@ -22,10 +22,10 @@ Rules (the table with reasons, limits and sources: docs/COMMUNITIES.md):
   adults: residents (or households x the mean household size) x (1 - children).
 - organisations -> org_initial_density = 1000 x organisations / households.
 - enterprises -> enterprise_count, scaled by the model's households over the profile's.
-- staff -> staff_capacity = base x (staff per household / 4.5 per 1,000 households) x
-  (model households per grid / 400): the schema's staff_capacity is the work of about 1.8
-  workers in a 20 x 20 grid (agents/grid_worker.py, grid_worker_capacity's source).
-  Not given: the default's staffing per household, so larger grids keep their staff.
+- staff -> staff_capacity = base x (staff per household / 4.5 per 1,000 households): the
+  schema's staff_capacity (per 100 households) stands for the reference staffing of 18
+  community workers per 10,000 residents, about 4.5 per 1,000 households. The grid size
+  does not enter: staff are per household served. Not given: the reference staffing.
 - renters -> move_out_rate = base x (1 + (R - 1) renters) / (1 + (R - 1) 0.2557), with
   R = 30 / 7 renters' over owners' yearly move rate (US Census Bureau, CPS ASEC 2006,
   "Geographical Mobility: 2006": 30% of people in rented, 7% in owned homes had moved in
@@ -54,10 +54,9 @@ from model.errors import InputError
 # --- reference figures (each with its source; docs/COMMUNITIES.md) -----------------------
 REF_HOUSEHOLDS_PER_GRID = 400  # the default grid: 20 x 20 cells, one household per cell
 REF_HOUSEHOLDS_PER_BUILDING = 25  # the default building: 5 x 5 cells
-# staff_capacity (per grid) is the work of about 1.8 workers (grid_worker_capacity's source:
-# 18 community workers per 10,000 residents, about 1,000 residents per grid)
-REF_WORKERS_PER_GRID = 1.8
-REF_STAFF_PER_1000 = 1000 * REF_WORKERS_PER_GRID / REF_HOUSEHOLDS_PER_GRID  # 4.5
+# the staffing staff_capacity (per 100 households) stands for: 18 community workers per
+# 10,000 residents (grid_worker_capacity's source), at 2.5 residents per household
+REF_STAFF_PER_1000 = 4.5
 # renters' over owners' yearly move rate: US Census Bureau, CPS ASEC 2006 (30% vs 7%)
 RENTER_MOVE_RATIO = 30 / 7
 # share of city households renting, 2020 census long form (the default move_out_rate's)
@@ -152,8 +151,7 @@ class Profile:
             out["enterprise_count"] = round(f["enterprises"] * ratio)
         staff_per_1000 = 1000.0 * f["staff"] / f["households"] if "staff" in f \
             else REF_STAFF_PER_1000
-        out["staff_capacity"] = (full["staff_capacity"] * staff_per_1000 / REF_STAFF_PER_1000
-                                 * (s.households / s.grids) / REF_HOUSEHOLDS_PER_GRID)
+        out["staff_capacity"] = full["staff_capacity"] * staff_per_1000 / REF_STAFF_PER_1000
         if "renters" in f:
             out["move_out_rate"] = full["move_out_rate"] * _turnover(f["renters"]) \
                 / _turnover(REF_RENTER_SHARE)
@@ -217,7 +215,8 @@ class Profile:
                  f"{s.households // s.per_building} buildings"]
         staff = (f"staff {f['staff']}" if "staff" in f
                  else f"staff not given ({REF_STAFF_PER_1000:g} per 1,000 households)")
-        lines.append(f"  {staff} -> staff_capacity {p['staff_capacity']:.4g} per grid")
+        lines.append(f"  {staff} -> staff_capacity {p['staff_capacity']:.4g} per 100 "
+                     "households")
         for key, name in (("renters", "move_out_rate"), ("children", "child_share"),
                           ("adults_18_34", "share_age_18_34"),
                           ("adults_60_plus", "share_age_60_plus"),
@@ -249,9 +248,7 @@ def _behind(name: str) -> list[str]:
              "enterprise_count": ["enterprises"],
              "party_member_share": ["party_member_share", "party_members", "residents",
                                     "children", "household_size"],
-             # the shape sets the households per grid, so the buildings can move it too
-             "staff_capacity": ["staff", "households", "grids", "buildings",
-                                "households_per_building"],
+             "staff_capacity": ["staff", "households"],
              "move_out_rate": ["renters"]}
     return table.get(name, ["households", "grids", "buildings"])
 

