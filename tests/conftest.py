@@ -24,7 +24,7 @@ SMALL = {"width": 40, "height": 40, "grid_block": 20, "building_block": 5}
 # MODEL2_VALUES: Model 2's values of the eighteen parameters Model 3's calibration fitted,
 # the defaults until the calibrated point replaced them (issue 19, item 5); kept with the
 # study that compares the two (experiments/studies/point.py). A livelier community than the
-# point (participation about three times as high: docs/CALIBRATION.md, "The joint point").
+# point (participation about twice as high: docs/CALIBRATION.md, "The joint point").
 # Tests of a rule that needs residents on the upper rungs within 80 weeks at 40 x 40
 # (building committees form from them, Party branches fill places with them), and tests of
 # machinery whose fixtures were sized on this behaviour (the tiny calibration's generations,
