@@ -209,3 +209,31 @@ def test_training_without_a_design_is_one_paragraph_and_exit_2(capsys, monkeypat
     assert am.main(["train"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: no community design") and "Traceback" not in err
+
+
+def test_the_corrected_sbc_rule_passes_uniform_ranks_and_fails_a_narrow_network():
+    """The second check's rule (amortised_fresh.py): Bonferroni-corrected exact binomial
+    tests of coverage. Uniform ranks pass; ranks of a network whose intervals are too narrow
+    (truths piled in the tails) fail."""
+    from experiments.calibration import amortised_check as ac
+
+    rng = np.random.default_rng(0)
+    names = ["a", "b"]
+    uniform = rng.integers(0, ac.DRAWS + 1, size=(400, 2))
+    assert ac.verdict(uniform, names, corrected=True)["passed"]
+    tails = np.where(rng.random((400, 2)) < 0.5, rng.integers(0, 30, (400, 2)),
+                     rng.integers(170, ac.DRAWS + 1, (400, 2)))
+    out = ac.verdict(tails, names, corrected=True)
+    assert not out["passed"] and not out["parameters"]["a"]["coverage"]["0.5"]["ok"]
+
+
+def test_the_fresh_test_set_is_stored_for_the_network_s_design():
+    """The second check's 384 runs are committed and valid for the design the network was
+    trained on (same key), at points the design never ran."""
+    from experiments.calibration import amortised_fresh as fresh
+
+    df = fresh.stored()
+    assert len(df) == fresh.FRESH_TESTS and set(df["wave"]) == {fresh.FRESH_WAVE}
+    design = pd.read_parquet(am.FOLDER / "design.parquet")
+    assert fresh.FRESH_WAVE not in set(design["wave"])
+    assert not set(df["seed"]) & set(design["seed"])
