@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -40,6 +41,7 @@ from demo.handlers import (  # noqa: F401
     step,
 )
 from demo.lan import Gate, GateMiddleware
+from demo.origin import allowed_hosts, guarded
 from demo.settling import warm_up
 
 STATIC = Path(__file__).parent / "static"
@@ -111,12 +113,14 @@ def routes() -> list[Any]:
 
 
 def make_app(url: str | None = None, gate: Gate | None = None, join_url: str = "",
-             warm: bool = False) -> Any:
+             warm: bool = False, hosts: list[str] | None = None) -> Any:
     """The app; with a `gate`, classroom mode: every request passes it (demo.lan); `warm`:
-    settle the page's first community at start (demo.settling.warm_up)."""
+    settle the page's first community at start (demo.settling.warm_up); `hosts`: the names
+    requests may use (demo.origin), checked before anything else."""
     class_api.CLASS.gate, class_api.CLASS.join_url = gate, join_url
     app = Starlette(routes=routes(), lifespan=_lifespan(url, warm))
-    return GateMiddleware(app, gate) if gate is not None else app
+    app = GateMiddleware(app, gate) if gate is not None else app
+    return guarded(app, hosts) if hosts is not None else app
 
 
 def serve(host: str, port: int, url: str, gate: Gate | None = None, join_url: str = "",
@@ -127,7 +131,9 @@ def serve(host: str, port: int, url: str, gate: Gate | None = None, join_url: st
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if gate is not None:
         store.limit = max(store.limit, 48)  # a class: one copy per student and the teacher's
-    config = uvicorn.Config(make_app(url, gate, join_url, warm), host=host, port=port,
+    lan = urlsplit(join_url).hostname if join_url else None
+    config = uvicorn.Config(make_app(url, gate, join_url, warm, allowed_hosts(host, lan)),
+                            host=host, port=port,
                             log_level="warning", access_log=False, lifespan="on",
                             limit_concurrency=200, timeout_keep_alive=5)
     uvicorn.Server(config).run()

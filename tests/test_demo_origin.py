@@ -1,0 +1,64 @@
+"""The demo answers only requests that name its own host, and refuses state-changing
+requests sent by other web pages (demo/origin.py): DNS rebinding and cross-site posts."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
+from starlette.responses import PlainTextResponse
+
+from demo.origin import allowed_hosts, guarded
+
+
+async def _app(scope, receive, send):
+    await PlainTextResponse("ok")(scope, receive, send)
+
+
+def _status(hosts: list[str], method: str, host: str, origin: str | None = None) -> int:
+    """One request through the guard, as uvicorn would pass it; its status code."""
+    headers = [(b"host", host.encode())] + ([(b"origin", origin.encode())] if origin else [])
+    scope = {"type": "http", "method": method, "path": "/api/x", "raw_path": b"/api/x",
+             "query_string": b"", "headers": headers, "scheme": "http",
+             "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 5000),
+             "root_path": "", "http_version": "1.1", "asgi": {"version": "3.0"}}
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def go() -> None:
+        await guarded(_app, hosts)(scope, receive, send)
+
+    # a loop of its own in a thread of its own (a suite worker may hold Playwright's loop)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, go()).result()
+    return next(m["status"] for m in sent if m["type"] == "http.response.start")
+
+
+def test_a_request_naming_another_host_is_refused():
+    hosts = allowed_hosts("127.0.0.1")
+    assert _status(hosts, "GET", "rebound.example:8000") == 400
+    assert _status(hosts, "POST", "rebound.example:8000") == 400
+    assert _status(hosts, "GET", "127.0.0.1:8000") == 200
+
+
+def test_a_post_from_another_page_is_refused_and_the_demo_s_own_passes():
+    hosts, here = allowed_hosts("127.0.0.1"), "127.0.0.1:8000"
+    assert _status(hosts, "POST", here, "http://evil.example") == 403
+    assert _status(hosts, "POST", here, "null") == 403
+    assert _status(hosts, "POST", here, "http://127.0.0.1:8000") == 200
+    assert _status(hosts, "POST", here, "http://localhost:8000") == 200
+    assert _status(hosts, "POST", here) == 200  # no page: curl or a script on this machine
+    assert _status(hosts, "GET", here, "http://evil.example") == 200  # reads change nothing
+
+
+def test_the_classroom_s_network_address_is_allowed():
+    hosts = allowed_hosts("0.0.0.0", "192.168.1.20")
+    assert {"127.0.0.1", "localhost", "192.168.1.20", socket.gethostname()} <= set(hosts)
+    assert "0.0.0.0" not in hosts
+    assert _status(hosts, "POST", "192.168.1.20:8000", "http://192.168.1.20:8000") == 200
