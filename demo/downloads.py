@@ -43,6 +43,17 @@ def seeds_start(body: dict[str, Any]) -> dict[str, Any]:
     return seeds_status(body)
 
 
+def seeds_cancel(body: dict[str, Any]) -> dict[str, Any]:
+    """Stop this page's seed runs: a lecturer who started the wrong comparison need not
+    wait minutes or close the tab. Finished runs are dropped with the job."""
+    session = session_of(body)
+    with session.lock:
+        job, session.seeds = session.seeds, None
+        if job is not None:
+            job.cancel()
+    return {"state": "none", "cancelled": job is not None and not job.finished}
+
+
 def seeds_status(body: dict[str, Any]) -> dict[str, Any]:
     session = session_of(body)
     lang = lang_field(body)

@@ -26,7 +26,14 @@ from starlette.staticfiles import StaticFiles
 from demo import class_api, downloads, handlers
 from demo.api import Gone, api, store  # noqa: F401  (the tests reach them here)
 from demo.config import DemoConfig
-from demo.downloads import csv_file, png_file, seeds_start, seeds_status, spec_file  # noqa: F401
+from demo.downloads import (  # noqa: F401
+    csv_file,
+    png_file,
+    seeds_cancel,
+    seeds_start,
+    seeds_status,
+    spec_file,
+)
 from demo.handlers import (  # noqa: F401
     close,
     configure,
@@ -95,6 +102,7 @@ def routes() -> list[Any]:
         Route("/api/institution", api(h.institution), methods=post),
         Route("/api/seeds", api(d.seeds_start), methods=post),
         Route("/api/seeds/status", api(d.seeds_status), methods=both),
+        Route("/api/seeds/cancel", api(d.seeds_cancel), methods=post),
         Route("/api/export/spec.toml", api(d.spec_file), methods=["GET"]),
         Route("/api/export/run.csv", api(d.csv_file), methods=["GET"]),
         Route("/api/export/picture.png", api(d.png_file), methods=["GET"]),

@@ -197,3 +197,28 @@ def test_controls_show_what_runs_after_the_stale_switch_sequence(tmp_path) -> No
         assert not unexpected, unexpected
     finally:
         page.close()
+
+
+def test_seed_runs_can_be_cancelled_from_the_page(tmp_path) -> None:
+    """'Run N seeds' shows a Cancel button while it runs; pressing it stops the runs, says
+    so and hides the button (before 2026-12-07 a started job ran to its end)."""
+    shared = SHARED.get(tmp_path)
+    errors: list[str] = []
+    page = open_page(shared.browser, shared.url + "?scenario=administrative&size=20", 1280,
+                     900, errors)
+    try:
+        expect(page.locator("#seeds-cancel")).to_be_hidden()
+        page.fill("#seed-weeks", "520")  # long enough to be running when the button is pressed
+        page.click("#seeds")
+        expect(page.locator("#seeds-cancel")).to_be_visible(timeout=20_000)
+        page.click("#seeds-cancel")
+        expect(page.locator("#seeds-status")).to_have_text("Seed runs cancelled.")
+        expect(page.locator("#seeds-cancel")).to_be_hidden()
+        sid = page.evaluate("S.sid")
+        status = page.evaluate("([sid]) => fetch('/api/seeds/status', {method: 'POST', "
+                               "headers: {'Content-Type': 'application/json'}, "
+                               "body: JSON.stringify({sid})}).then(r => r.json())", [sid])
+        assert status == {"state": "none"}
+        assert not errors, errors
+    finally:
+        page.close()

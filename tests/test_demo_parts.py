@@ -260,3 +260,25 @@ def test_crafted_request_bodies_are_refused_as_input() -> None:
         with pytest.raises(Refused):  # stops at the cap, before reading the rest
             read(request(chunks, length))
     assert read(request([b'{"a": 1}'], 8)) == b'{"a": 1}'
+
+
+def test_seed_runs_can_be_cancelled_and_stop():
+    """A lecturer who started the wrong comparison stops it at once (was: wait minutes or
+    close the tab): the job is dropped from the page, its thread ends, and a second cancel
+    is harmless."""
+    from demo.downloads import seeds_cancel, seeds_start, seeds_status
+
+    data = server.open_session({"state": {"scenario": "collaborative", "size": 20, "seed": 3}})
+    sid = data["sid"]
+    try:
+        started = seeds_start({"sid": sid, "n": 2, "weeks": 8})
+        assert started["state"] in ("running", "done")
+        job = server.store.get(sid).seeds
+        out = seeds_cancel({"sid": sid})
+        assert out["state"] == "none" and seeds_status({"sid": sid}) == {"state": "none"}
+        assert job.cancelled.is_set()
+        job.thread.join(60)
+        assert not job.thread.is_alive()
+        assert seeds_cancel({"sid": sid}) == {"state": "none", "cancelled": False}
+    finally:
+        server.store.close(sid)

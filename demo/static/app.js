@@ -87,8 +87,15 @@ function removeChart(name) { S.charts = S.charts.filter((c) => c !== name); redr
 async function runSeeds(lesson) {
   try {
     await post("/api/seeds", { n: S.meta.seeds, weeks: +$("seed-weeks").value || S.meta.seed_weeks, charts: S.charts, lesson: lesson || 0 });
+    $("seeds-cancel").hidden = false;
     pollSeeds();
   } catch (err) { if (!err.reopened) $("seeds-status").textContent = err.message; }
+}
+async function cancelSeeds() {
+  clearTimeout(S.seedsPoll);
+  $("seeds-cancel").hidden = true;
+  try { await post("/api/seeds/cancel", {}); } catch (err) { if (err.reopened) return; }
+  $("seeds-status").textContent = t("ui.seeds_cancelled");
 }
 function pollSeeds() {
   clearTimeout(S.seedsPoll);
@@ -96,6 +103,7 @@ function pollSeeds() {
     let st;
     try { st = await send("/api/seeds/status", {}); } catch (err) { return; }
     const answerBox = document.querySelector("#lesson-panel .answer");
+    $("seeds-cancel").hidden = st.state !== "running";
     if (st.state === "running") {
       const msg = st.queued ? t("ui.seeds_queued", { n: st.queued })
         : t("ui.seeds_running", { done: st.done, total: st.total, eta: st.eta === null ? "?" : st.eta });
@@ -278,6 +286,7 @@ async function start() {
   $("marks").addEventListener("change", () => { if (S.frame) render(S.frame); });
   $("chart-add").addEventListener("click", addChart);
   $("seeds").addEventListener("click", () => runSeeds(0));
+  $("seeds-cancel").addEventListener("click", cancelSeeds);
   $("seed-weeks").addEventListener("change", exportLinks);
   $("lesson").addEventListener("change", (e) => loadLesson(parseInt(e.target.value, 10)));
   $("lang").addEventListener("change", async (e) => {
