@@ -196,10 +196,10 @@ def _render_readme(r: dict[str, Any]) -> str:
              f"by seed, {r['size']['width']} x {r['size']['height']}, {coverage(r)}. A "
              f"verdict reads the 90% CI of the paired difference against a smallest effect "
              f"that matters fixed before the runs (0.01 for shares and 0-1 attitudes, 5% of "
-             f"the baseline for costs); 'direction only' means the sign is sure but not that "
-             f"the size matters. *Robust*: at least 95% of the replicates' effects go the "
-             f"article's way at every horizon. Intervals, P(>0) and rationale: docs/ODD.md "
-             f"section 9.", "",
+             f"the baseline for costs and counts); 'direction only' means the sign is sure "
+             f"but not that the size matters. *Robust*: at least 95% of the replicates' "
+             f"effects go the article's way at every horizon. Intervals, P(>0) and rationale: "
+             f"docs/ODD.md section 9.", "",
              "| claim | scenario | measure | article says | year-3 difference | "
              + " | ".join(labels) + " | robust |",
              "|---|---|---|---|---|" + "---|" * len(labels) + "---|"]
