@@ -35,7 +35,9 @@ def allowed_hosts(host: str, lan: str | None = None) -> list[str]:
         names.add(lan)
     if host in ("0.0.0.0", "::"):
         names |= {socket.gethostname(), socket.getfqdn()}
-    return sorted(n for n in names if n and n not in ("0.0.0.0", "::"))
+    names = {n for n in names if n and n not in ("0.0.0.0", "::")}
+    # an IPv6 address is bracketed in a Host header ("[::1]:8000"), bare in a parsed Origin
+    return sorted(names | {f"[{n}]" for n in names if ":" in n})
 
 
 class SameOrigin:

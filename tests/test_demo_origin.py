@@ -62,3 +62,10 @@ def test_the_classroom_s_network_address_is_allowed():
     assert {"127.0.0.1", "localhost", "192.168.1.20", socket.gethostname()} <= set(hosts)
     assert "0.0.0.0" not in hosts
     assert _status(hosts, "POST", "192.168.1.20:8000", "http://192.168.1.20:8000") == 200
+
+
+def test_an_ipv6_address_works_in_both_headers():
+    hosts = allowed_hosts("::1")
+    assert _status(hosts, "GET", "[::1]:8000") == 200
+    assert _status(hosts, "POST", "[::1]:8000", "http://[::1]:8000") == 200
+    assert _status(hosts, "POST", "[::1]:8000", "http://evil.example") == 403
