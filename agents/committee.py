@@ -41,7 +41,7 @@ class Government(Protocol):
 
 # The slot-length tension the staff rule's change exposed (said once, in three sources).
 SLOT_NOTE = ("the calibrated staff_capacity per 100 households makes a slot about 25 "
-             "staff minutes at the norm's 0.45 workers per 100 households "
+             "staff minutes at the norm's 0.45 workers per 100 households and 40-hour weeks "
              "(docs/CALIBRATION.md, 'The grid size the calibration assumed')")
 
 
@@ -191,10 +191,10 @@ class ResidentsCommittee(mesa.Agent):
         Councils first (under resident channels); of what is left, rc_reply_share answers
         suggestions (rc_replies_per_slot each), rc_outreach_share of the rest goes to home
         visits (visits = slots * rc_visits_per_slot, households picked at random, every
-        resident of a visited household invited) and the rest to activities: per
-        management grid, places = slots * rc_places_per_slot. A player on the committee
-        (`steer`) sets the council and visit shares instead; the time, the councils' need
-        and the yields stay the model's.
+        resident of a visited household invited) and the rest to activities: places =
+        slots * rc_places_per_slot, spread evenly over the management grids. A player on the
+        committee (`steer`) sets the council and visit shares instead; the time, the
+        councils' need and the yields stay the model's.
         """
         m, p = self.model, self.model.p
         c = m.community

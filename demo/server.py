@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -139,8 +138,7 @@ def serve(host: str, port: int, url: str, gate: Gate | None = None, join_url: st
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if gate is not None:
         store.limit = max(store.limit, 48)  # a class: one copy per student and the teacher's
-    lan = urlsplit(join_url).hostname if join_url else None
-    config = uvicorn.Config(make_app(url, gate, join_url, warm, allowed_hosts(host, lan)),
+    config = uvicorn.Config(make_app(url, gate, join_url, warm, allowed_hosts(host)),
                             host=host, port=port,
                             log_level="warning", access_log=False, lifespan="on",
                             limit_concurrency=200, timeout_keep_alive=5)

@@ -85,6 +85,7 @@ function addChart() { const v = $("chart-pick").value; if (!S.charts.includes(v)
 function removeChart(name) { S.charts = S.charts.filter((c) => c !== name); redraw(); }
 
 async function runSeeds(lesson) {
+  S.seedsGen = (S.seedsGen || 0) + 1;  // answers to an older job's polls are ignored
   try {
     await post("/api/seeds", { n: S.meta.seeds, weeks: +$("seed-weeks").value || S.meta.seed_weeks, charts: S.charts, lesson: lesson || 0 });
     $("seeds-cancel").hidden = false;
@@ -93,15 +94,21 @@ async function runSeeds(lesson) {
 }
 async function cancelSeeds() {
   clearTimeout(S.seedsPoll);
+  S.seedsGen = (S.seedsGen || 0) + 1;  // a status request already on its way is ignored
   $("seeds-cancel").hidden = true;
-  try { await post("/api/seeds/cancel", {}); } catch (err) { if (err.reopened) return; }
-  $("seeds-status").textContent = t("ui.seeds_cancelled");
+  let msg = t("ui.seeds_cancelled");
+  try { await post("/api/seeds/cancel", {}); } catch (err) { if (err.reopened) return; msg = err.message; }
+  const answerBox = document.querySelector("#lesson-panel .answer");
+  if (answerBox && answerBox.textContent) answerBox.textContent = msg;
+  $("seeds-status").textContent = msg;
 }
 function pollSeeds() {
   clearTimeout(S.seedsPoll);
+  const gen = S.seedsGen;
   S.seedsPoll = setTimeout(async () => {
     let st;
     try { st = await send("/api/seeds/status", {}); } catch (err) { return; }
+    if (gen !== S.seedsGen) return;  // cancelled or replaced while the request was out
     const answerBox = document.querySelector("#lesson-panel .answer");
     $("seeds-cancel").hidden = st.state !== "running";
     if (st.state === "running") {

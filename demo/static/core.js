@@ -18,7 +18,7 @@ const MARKS = { raised: "#000000", settled: "#1a9850", passed_up: "#d7191c" };
 
 const S = {  // everything the page knows
   lang: "en", meta: null, sid: null, state: null, charts: null, lesson: 0,
-  frame: null, playing: false, loopId: 0, replayWeek: null, seedsPoll: null, lastFrameMs: 200,
+  frame: null, playing: false, loopId: 0, replayWeek: null, seedsPoll: null, seedsGen: 0, lastFrameMs: 200,
 };
 window.demoTimings = { step: [], frames: [] };  // read by the browser test and benchmark
 

@@ -56,7 +56,7 @@ def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
     for s in sbc.values():  # how often the rule fails a perfectly calibrated network
         s["false_alarm"] = ac.false_alarm_rate(s["tests"], len(s["parameters"]))
     fresh_runs = fresh.stored()  # the second check: its own test set and corrected rule
-    if len(fresh_runs):
+    if len(fresh_runs) == fresh.FRESH_TESTS:  # the whole stated test set, or no verdict
         sbc["fresh"] = ac.sbc_real(net, cfg, fresh_runs, seed=fresh.NOISE_SEED, fresh=True)
         sbc["fresh"]["false_alarm"] = ac.false_alarm_rate(
             sbc["fresh"]["tests"], len(sbc["fresh"]["parameters"]), corrected=True)
