@@ -103,11 +103,16 @@ def _logit(u: np.ndarray) -> np.ndarray:
     return np.log(u) - np.log1p(-u)
 
 
+def design_key(folder: Path = FOLDER) -> str:
+    """The key the community design's runs are stored under (empty when it has none)."""
+    return json.loads((folder / "calibration.json").read_text()).get("surrogate_design_key", "")
+
+
 def surrogates(cfg: CalibrationConfig, sp: Space, folder: Path, stream: TextIO
                ) -> tuple[emulator.Emulator, pd.DataFrame]:
     """One Gaussian process per statistic, fitted on the design's runs less one in eight
     (held back for the real-run check), and the design itself."""
-    key = json.loads((folder / "calibration.json").read_text()).get("surrogate_design_key", "")
+    key = design_key(folder)
     df = design.read(folder, key) if key else pd.DataFrame()
     if df.empty:
         raise InputError(f"no design runs in {folder}: run `python run.py calibrate "

@@ -26,7 +26,6 @@ little. This check was stated, and committed, before it was first evaluated:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TextIO
 
@@ -45,19 +44,13 @@ NOISE_SEED = 7  # the first real-run check used 2
 FOLDER = am.ROOT / "experiments" / "calibrations" / "community_sbc_fresh"
 
 
-def _key() -> str:
-    """The design's own key: the fresh runs are valid exactly while the design's are (the
-    network refuses to load under other rules)."""
-    return json.loads((am.FOLDER / "calibration.json").read_text())["surrogate_design_key"]
-
-
 def run(workers: int = 2, stream: TextIO = sys.stderr) -> pd.DataFrame:
     """Run (or finish) the fresh test set; kept in FOLDER/design.parquet."""
     cfg = config_mod.load(am.CONFIG)
     sim = Simulator.from_config(cfg, targets_mod.load(cfg.targets_path))
     points = design.hypercube(cfg.priors, FRESH_TESTS, cfg.seed, FRESH_WAVE)
     FOLDER.mkdir(parents=True, exist_ok=True)
-    key = _key()
+    key = am.design_key()
     done = design.read(FOLDER, key)
     with make_executor("processes", workers) as pool:
         return design.run_wave(sim, points, FRESH_WAVE, cfg.seed, FOLDER, key, pool, stream,
@@ -65,8 +58,10 @@ def run(workers: int = 2, stream: TextIO = sys.stderr) -> pd.DataFrame:
 
 
 def stored() -> pd.DataFrame:
-    """The finished fresh runs, or empty when they are missing or from other rules."""
-    return design.read(FOLDER, _key())
+    """The finished fresh runs, or empty when they are missing or from other rules: they
+    are stored under the design's own key, so they are valid exactly while the design's
+    runs are (and the network refuses to load under other rules)."""
+    return design.read(FOLDER, am.design_key())
 
 
 def main(argv: list[str] | None = None) -> int:

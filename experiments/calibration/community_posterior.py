@@ -69,7 +69,7 @@ def calibrate_community(profile_path: Path, figures_path: Path, out: Path | None
     sample = net.sample(am.conditions(x, s, m, pv), draws, seed)[0]
     names = [p.name for p in net.free]
     cfg = config_mod.load(am.ROOT / net.meta["config"])
-    used, base, priors = sample, sample.copy(), list(net.free)
+    base, priors = sample.copy(), list(net.free)
     factor = {}
     for n in (n for n in SCALED if n in names):
         j, profile_factor = names.index(n), prof.params({n: 1.0})[n]
@@ -89,10 +89,9 @@ def calibrate_community(profile_path: Path, figures_path: Path, out: Path | None
                              point, cid, code_version(), meta.get("rules_measures"))
     rows = []
     for j, p in enumerate(net.free):
-        q = np.quantile(used[:, j], [0.05, 0.5, 0.95])
-        width = np.subtract(*np.quantile(sample[:, j], [0.95, 0.05]))
+        q = np.quantile(sample[:, j], [0.05, 0.5, 0.95])
         rows.append({"name": p.name, "median": float(q[1]), "ci": [float(q[0]), float(q[2])],
-                     "width_share_of_prior": float(width / (p.high - p.low))})
+                     "width_share_of_prior": float((q[2] - q[0]) / (p.high - p.low))})
     result = {"calibration_id": cid, "profile": str(profile_path),
               "community": prof.name, "figures": str(figures_path), "matched": matched,
               "profile_parameters": {p.name: params[p.name] for p in net.profile},

@@ -25,7 +25,6 @@ identify study); a layout reproduces a target when its mean lies within one sigm
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from experiments.analyse.stats import mean_ci
 from experiments.calibration import config as config_mod
 from experiments.calibration import targets as targets_mod
 from experiments.calibration.simulate import Simulator
+from experiments.running.executors import make_executor
 from experiments.studies.runs import Run
 from governance import PARAMS
 
@@ -65,7 +65,7 @@ def summarise(runs: dict[str, list[Run]]) -> dict[str, Any]:
     cfg = config_mod.load(SHIPPED)
     fitted = targets_mod.load(cfg.targets_path).fitted()
     jobs = [(g, s) for g in GRIDS for s in SEEDS]
-    with ProcessPoolExecutor(2) as pool:
+    with make_executor("processes", 2) as pool:
         runs_out = pool.map(_run, [g for g, _ in jobs], [s for _, s in jobs])
         out = dict(zip(jobs, runs_out, strict=True))
     rows = []
